@@ -1,0 +1,12 @@
+/** ts-jest in isolatedModules mode (no type-check during tests: `npm run typecheck` does that). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  testTimeout: 120000,
+  // PostgreSQL clusters are cheap but not free on 2 cores: two test files at a time.
+  maxWorkers: 2,
+};

@@ -1,0 +1,7 @@
+import { CliCommand } from "../command";
+
+/**
+ * Every subcommand, in the order `bloom-dr --help` lists them. Each lives in its own file in this
+ * folder; add new ones here.
+ */
+export const COMMANDS: CliCommand[] = [];

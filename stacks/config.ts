@@ -1,0 +1,73 @@
+/**
+ * The one place stack config is read. `parseStackConfig` is pure (raw values, a clock, the stack
+ * name) and throws a one-line StackConfigError naming the key, the bad value and what is allowed;
+ * `loadStackConfig` reads the `bloom-dr:` namespace of the running stack once and parses it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, StackConfigError, formatIssue } from "./configErrors";
+import { alertsProblem, backupProblem, failoverProblem, pitrBranchProblem, roleKeyProblem } from "./configRules";
+import { backupSchema, stackConfigSchema, StackConfig } from "./configSchema";
+
+export * from "./configSchema";
+export { StackConfigError } from "./configErrors";
+
+export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackName: string): StackConfig {
+  const result = stackConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new StackConfigError(formatIssue(result.error.issues[0]));
+  const config = result.data;
+
+  const problem =
+    roleKeyProblem(config, stackName) ??
+    alertsProblem(config.alerts) ??
+    (config.role === "prod"
+      ? backupProblem(config.backup) ?? pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now)
+      : failoverProblem(config.failover!));
+  if (problem !== undefined) throw new StackConfigError(problem);
+
+  if (config.role === "prod") {
+    return {
+      role: "prod",
+      neon: config.neon!,
+      pitrBranches: config.pitrBranches ?? [],
+      backup: config.backup ?? backupSchema.parse({}),
+      alerts: config.alerts,
+      ...(config.drill ? { drill: config.drill } : {}),
+    };
+  }
+  return {
+    role: "dr",
+    primaryStack: config.primaryStack!,
+    failover: config.failover!,
+    alerts: config.alerts,
+    ...(config.drill ? { drill: config.drill } : {}),
+  };
+}
+
+/**
+ * Structured config arrives as JSON text; plain strings (role, primaryStack) stay strings.
+ * Values that merely look like JSON but fail to parse are passed on so the schema names them.
+ */
+export function decodeConfigValue(value: string): unknown {
+  const trimmed = value.trim();
+  if (!/^[[{]/.test(trimmed) && !/^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return value;
+  }
+}
+
+/** Every `bloom-dr:` key of the running stack, decoded, keyed without the namespace. */
+export function readRawStackConfig(allConfig: Record<string, string>): Record<string, unknown> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return Object.fromEntries(
+    Object.entries(allConfig)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), decodeConfigValue(value)]),
+  );
+}
+
+/** Reads and validates this stack's config; call once per program run. */
+export function loadStackConfig(now: Date = new Date()): StackConfig {
+  return parseStackConfig(readRawStackConfig(pulumi.runtime.allConfig()), now, pulumi.getStack());
+}

@@ -1,0 +1,146 @@
+/**
+ * zod schemas for every key of the `bloom-dr:` stack config (DESIGN.md "Stack config").
+ * Objects are strict so a misspelt key is an error, not a silently ignored setting. Every default
+ * is set here, and is the secure choice. Cross-field rules live in configRules.ts.
+ */
+import { z } from "zod";
+import { alertProtocol } from "../components/alertEndpoints";
+import * as f from "./configFormats";
+
+const text = (pattern: RegExp, rule: string) => z.string().regex(pattern, { message: rule });
+const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const NEON_DEFAULTS = {
+  regionId: "aws-us-east-2",
+  pgVersion: 17,
+  historyRetentionHours: 168,
+  databaseName: "bloom",
+  roleName: "bloom_app",
+  primaryBranchName: "production",
+  protectPrimaryBranch: true,
+} as const;
+
+export const neonSchema = z.strictObject({
+  projectName: text(f.NEON_PROJECT_NAME, f.NEON_PROJECT_NAME_RULE),
+  regionId: text(f.NEON_REGION, f.NEON_REGION_RULE).default(NEON_DEFAULTS.regionId),
+  pgVersion: z.union([z.literal(14), z.literal(15), z.literal(16), z.literal(17), z.literal(18)]).default(NEON_DEFAULTS.pgVersion),
+  // Neon keeps at most 30 days of history (Scale plan); the PITR window is this many hours.
+  historyRetentionHours: wholeNumber(1, 720).default(NEON_DEFAULTS.historyRetentionHours),
+  databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(NEON_DEFAULTS.databaseName),
+  roleName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(NEON_DEFAULTS.roleName),
+  primaryBranchName: text(f.NEON_BRANCH_NAME, f.NEON_BRANCH_NAME_RULE).default(NEON_DEFAULTS.primaryBranchName),
+  protectPrimaryBranch: z.boolean().default(NEON_DEFAULTS.protectPrimaryBranch),
+});
+
+export const pitrBranchSchema = z.strictObject({
+  name: text(f.NEON_BRANCH_NAME, f.NEON_BRANCH_NAME_RULE),
+  at: text(f.ISO_UTC_TIMESTAMP, f.ISO_UTC_TIMESTAMP_RULE),
+  /** The branch already exists: skip the history-window check (the window only matters at creation). */
+  keepAfterWindow: z.boolean().default(false),
+});
+
+export const BACKUP_DEFAULTS = {
+  schedule: "cron(0 2 * * ? *)",
+  retentionDays: 35,
+  objectLockDays: 14,
+  runner: "lambda",
+  prefix: "production/",
+  stalenessGraceMinutes: 60,
+} as const;
+
+export const backupSchema = z.strictObject({
+  schedule: text(f.SCHEDULE_EXPRESSION, f.SCHEDULE_EXPRESSION_RULE).default(BACKUP_DEFAULTS.schedule),
+  retentionDays: wholeNumber(1, 3650).default(BACKUP_DEFAULTS.retentionDays),
+  objectLockDays: wholeNumber(1, 3650).default(BACKUP_DEFAULTS.objectLockDays),
+  runner: z.enum(["lambda", "fargate"]).default(BACKUP_DEFAULTS.runner),
+  prefix: text(f.S3_PREFIX, f.S3_PREFIX_RULE).default(BACKUP_DEFAULTS.prefix),
+  stalenessGraceMinutes: wholeNumber(0, 1440).default(BACKUP_DEFAULTS.stalenessGraceMinutes),
+  breakGlassRoleArn: text(f.IAM_ROLE_ARN, f.IAM_ROLE_ARN_RULE).optional(),
+  replicaRegion: text(f.AWS_REGION, f.AWS_REGION_RULE).optional(),
+});
+
+const alertEndpoint = z.string().refine((value) => alertProtocol(value) !== undefined, {
+  message: "must be an email address or an https:// URL without credentials",
+});
+const alertList = z.array(alertEndpoint).default([]);
+
+export const alertsSchema = z.strictObject({ sev1: alertList, sev2: alertList, sev3: alertList, sev4: alertList });
+
+export const FAILOVER_DEFAULTS = {
+  mode: "off",
+  instanceClass: "db.t4g.medium",
+  allocatedStorageGb: 100,
+  engineVersion: "17",
+  backupRetentionDays: 7,
+  restoreSchedule: "cron(0 6 * * ? *)",
+} as const;
+
+export const failoverSchema = z.strictObject({
+  mode: z.enum(["off", "standby", "active"]).default(FAILOVER_DEFAULTS.mode),
+  instanceClass: text(f.RDS_INSTANCE_CLASS, f.RDS_INSTANCE_CLASS_RULE).default(FAILOVER_DEFAULTS.instanceClass),
+  allocatedStorageGb: wholeNumber(20, 65536).default(FAILOVER_DEFAULTS.allocatedStorageGb),
+  engineVersion: text(f.POSTGRES_ENGINE_VERSION, f.POSTGRES_ENGINE_VERSION_RULE).default(FAILOVER_DEFAULTS.engineVersion),
+  // RDS allows 0-35; fewer than 7 days of automated backups is below the playbook's floor.
+  backupRetentionDays: wholeNumber(7, 35).default(FAILOVER_DEFAULTS.backupRetentionDays),
+  restoreSchedule: text(f.SCHEDULE_EXPRESSION, f.SCHEDULE_EXPRESSION_RULE).default(FAILOVER_DEFAULTS.restoreSchedule),
+  appCidrs: z.array(z.string().refine(f.isPrivateReachCidr, { message: f.CIDR_RULE })).default([]),
+  vpcId: text(f.VPC_ID, f.VPC_ID_RULE).optional(),
+  subnetIds: z.array(text(f.SUBNET_ID, f.SUBNET_ID_RULE)).optional(),
+  smokeQuery: z.string().min(1).optional(),
+});
+
+export const drillSchema = z.strictObject({ scenario: z.enum(["pitr", "restore", "failover"]) });
+
+export const roleSchema = z.enum(["prod", "dr"]);
+
+/** Every top-level key; the loader rejects any other `bloom-dr:` key. */
+export const stackConfigSchema = z.strictObject({
+  role: roleSchema,
+  neon: neonSchema.optional(),
+  pitrBranches: z.array(pitrBranchSchema).optional(),
+  backup: backupSchema.optional(),
+  alerts: alertsSchema.default({ sev1: [], sev2: [], sev3: [], sev4: [] }),
+  primaryStack: text(f.STACK_REFERENCE, f.STACK_REFERENCE_RULE).optional(),
+  failover: failoverSchema.optional(),
+  drill: drillSchema.optional(),
+});
+
+/** Allowed keys per object, for "unknown key" messages (path without indices). */
+export const OBJECT_KEYS: Record<string, readonly string[]> = {
+  "": Object.keys(stackConfigSchema.shape),
+  neon: Object.keys(neonSchema.shape),
+  pitrBranches: Object.keys(pitrBranchSchema.shape),
+  backup: Object.keys(backupSchema.shape),
+  alerts: Object.keys(alertsSchema.shape),
+  failover: Object.keys(failoverSchema.shape),
+  drill: Object.keys(drillSchema.shape),
+};
+
+export type NeonConfig = z.output<typeof neonSchema>;
+export type PitrBranchConfig = z.output<typeof pitrBranchSchema>;
+export type BackupConfig = z.output<typeof backupSchema>;
+export type AlertsConfig = z.output<typeof alertsSchema>;
+export type FailoverConfig = z.output<typeof failoverSchema>;
+export type DrillConfig = z.output<typeof drillSchema>;
+export type StackRole = z.output<typeof roleSchema>;
+type ParsedStackConfig = z.output<typeof stackConfigSchema>;
+export type { ParsedStackConfig };
+
+export interface ProdStackConfig {
+  readonly role: "prod";
+  readonly neon: NeonConfig;
+  readonly pitrBranches: readonly PitrBranchConfig[];
+  readonly backup: BackupConfig;
+  readonly alerts: AlertsConfig;
+  readonly drill?: DrillConfig;
+}
+
+export interface DrStackConfig {
+  readonly role: "dr";
+  readonly primaryStack: string;
+  readonly failover: FailoverConfig;
+  readonly alerts: AlertsConfig;
+  readonly drill?: DrillConfig;
+}
+
+export type StackConfig = ProdStackConfig | DrStackConfig;

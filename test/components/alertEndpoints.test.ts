@@ -1,0 +1,26 @@
+import { alertProtocol, endpointKey } from "../../components/alertEndpoints";
+
+test.each([
+  ["oncall@bloom.example", "email"],
+  ["first.last+dr@sub.bloom.example", "email"],
+  ["https://events.pagerduty.com/integration/abc/enqueue", "https"],
+  ["https://hooks.slack.com/services/T000/B000/XXXX", "https"],
+  ["https://hooks.example:8443/path?q=1", "https"],
+  ["http://hooks.example/insecure", undefined],
+  ["https://user:pw@hooks.example/x", undefined],
+  ["https://", undefined],
+  ["ftp://hooks.example", undefined],
+  ["oncall@localhost", undefined],
+  ["on call@bloom.example", undefined],
+  ["", undefined],
+  ["+15551234567", undefined],
+])("alertProtocol(%j) is %j", (endpoint, protocol) => {
+  expect(alertProtocol(endpoint)).toBe(protocol);
+});
+
+test("endpointKey is stable, 8 hex digits, case-insensitive and distinct per endpoint", () => {
+  expect(endpointKey("oncall@bloom.example")).toMatch(/^[0-9a-f]{8}$/);
+  expect(endpointKey("oncall@bloom.example")).toBe(endpointKey("OnCall@Bloom.example"));
+  const endpoints = ["a@b.example", "b@b.example", "https://x.example/1", "https://x.example/2", "oncall@bloom.example"];
+  expect(new Set(endpoints.map(endpointKey)).size).toBe(endpoints.length);
+});

@@ -1,0 +1,45 @@
+/**
+ * Pure helpers for the Neon components: connection strings, pooled hosts and timestamp math.
+ */
+
+/** Neon's pooler is the same endpoint host with "-pooler" after the endpoint id. */
+export function pooledHost(host: string): string {
+  const dot = host.indexOf(".");
+  if (dot <= 0) throw new Error(`neon endpoint host "${host}" has no domain; expected ep-<id>.<region>.aws.neon.tech`);
+  const endpointId = host.slice(0, dot);
+  if (endpointId.endsWith("-pooler")) return host;
+  return `${endpointId}-pooler${host.slice(dot)}`;
+}
+
+export interface ConnectionParts {
+  readonly user: string;
+  readonly password: string;
+  readonly host: string;
+  readonly database: string;
+}
+
+/** A libpq URI; TLS is required because Neon only accepts TLS and a downgrade must fail loudly. */
+export function connectionUri(parts: ConnectionParts): string {
+  const user = encodeURIComponent(parts.user);
+  const password = encodeURIComponent(parts.password);
+  const database = encodeURIComponent(parts.database);
+  return `postgresql://${user}:${password}@${parts.host}/${database}?sslmode=require`;
+}
+
+/** Neon's history_retention_seconds from the config's hours. */
+export function historyRetentionSeconds(hours: number): number {
+  if (!Number.isInteger(hours) || hours < 1) throw new Error(`history retention must be a whole number of hours ≥ 1 (got ${hours})`);
+  return hours * 3600;
+}
+
+/** Neon's parent_timestamp: whole epoch seconds of an ISO-8601 UTC timestamp. */
+export function epochSeconds(iso: string): number {
+  const millis = Date.parse(iso);
+  if (Number.isNaN(millis)) throw new Error(`PITR timestamp "${iso}" is not a date; use ISO-8601 UTC like 2026-03-01T14:05:00Z`);
+  return Math.floor(millis / 1000);
+}
+
+/** Neon's flag fields take "yes" / "no" strings. */
+export function yesNo(flag: boolean): "yes" | "no" {
+  return flag ? "yes" : "no";
+}

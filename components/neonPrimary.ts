@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as neon from "@pulumi/neon";
+import { connectionUri, historyRetentionSeconds, pooledHost, yesNo } from "./neonNames";
+
+/** Neon's name for a project's default branch; the project creates it. */
+export const NEON_DEFAULT_BRANCH = "main";
+
+export interface NeonPrimaryArgs {
+  readonly projectName: string;
+  /** Neon region id, e.g. "aws-us-east-2". */
+  readonly regionId: string;
+  /** Postgres major version, e.g. 17. */
+  readonly pgVersion: number;
+  /** Point-in-time restore window in hours: every PITR branch must start inside it. */
+  readonly historyRetentionHours: number;
+  /** Default "bloom". */
+  readonly databaseName?: string;
+  /** Owner of the database, used by the app. Default "bloom_app". */
+  readonly roleName?: string;
+  /** The branch that holds production data. Default "production". */
+  readonly primaryBranchName?: string;
+  /** Neon branch protection on the primary branch. Default true. */
+  readonly protectPrimaryBranch?: boolean;
+}
+
+/**
+ * The primary Neon project. The provider cannot protect a project's default branch, so
+ * production data lives on a dedicated, protected branch (child of the default branch `main`)
+ * with its own read-write endpoint, role and database. The project and that branch are Pulumi
+ * `protect`ed as well: deleting them deletes the data and its history.
+ */
+export class NeonPrimary extends pulumi.ComponentResource {
+  declare public readonly projectId: pulumi.Output<string>;
+  /** The project's default branch (`main`, left empty). */
+  declare public readonly defaultBranchId: pulumi.Output<string>;
+  /** The protected branch with production data; PITR branches start from it. */
+  declare public readonly primaryBranchId: pulumi.Output<string>;
+  declare public readonly host: pulumi.Output<string>;
+  declare public readonly pooledHost: pulumi.Output<string>;
+  declare public readonly databaseName: pulumi.Output<string>;
+  declare public readonly roleName: pulumi.Output<string>;
+  /** Secret. */
+  declare public readonly rolePassword: pulumi.Output<string>;
+  /** Secret: direct connection (pg_dump, migrations). */
+  declare public readonly directUri: pulumi.Output<string>;
+  /** Secret: through Neon's PgBouncer (the app's DATABASE_URL). */
+  declare public readonly pooledUri: pulumi.Output<string>;
+
+  constructor(name: string, args: NeonPrimaryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bloom-dr:neon:NeonPrimary", name, {}, opts);
+    const databaseName = args.databaseName ?? "bloom";
+    const roleName = args.roleName ?? "bloom_app";
+    const primaryBranchName = args.primaryBranchName ?? "production";
+    const protectPrimaryBranch = args.protectPrimaryBranch ?? true;
+    if (primaryBranchName === NEON_DEFAULT_BRANCH) {
+      throw new Error(`NeonPrimary ${name}: primaryBranchName "${NEON_DEFAULT_BRANCH}" is the project's default branch; choose another name`);
+    }
+
+    const project = new neon.Project(
+      `${name}-project`,
+      {
+        name: args.projectName,
+        regionId: args.regionId,
+        pgVersion: args.pgVersion,
+        historyRetentionSeconds: historyRetentionSeconds(args.historyRetentionHours),
+        branch: { name: NEON_DEFAULT_BRANCH },
+        // Role passwords must be stored for the provider to return them (connection URIs).
+        storePassword: "yes",
+      },
+      { parent: this, protect: true },
+    );
+
+    const branch = new neon.Branch(
+      `${name}-branch`,
+      { projectId: project.id, parentId: project.defaultBranchId, name: primaryBranchName, protected: yesNo(protectPrimaryBranch) },
+      { parent: this, protect: true },
+    );
+
+    const endpoint = new neon.Endpoint(`${name}-endpoint`, { projectId: project.id, branchId: branch.id, type: "read_write" }, { parent: this });
+
+    const role = new neon.Role(`${name}-role`, { projectId: project.id, branchId: branch.id, name: roleName }, { parent: this });
+
+    const database = new neon.Database(
+      `${name}-database`,
+      { projectId: project.id, branchId: branch.id, name: databaseName, ownerName: role.name },
+      { parent: this },
+    );
+
+    this.projectId = project.id;
+    this.defaultBranchId = project.defaultBranchId;
+    this.primaryBranchId = branch.id;
+    this.host = endpoint.host;
+    this.pooledHost = endpoint.host.apply(pooledHost);
+    this.databaseName = database.name;
+    this.roleName = role.name;
+    this.rolePassword = pulumi.secret(role.password);
+    const uri = (host: pulumi.Output<string>) =>
+      pulumi.secret(pulumi.all([role.name, role.password, host, database.name]).apply(([user, password, h, db]) => connectionUri({ user, password, host: h, database: db })));
+    this.directUri = uri(this.host);
+    this.pooledUri = uri(this.pooledHost);
+
+    this.registerOutputs({
+      projectId: this.projectId,
+      defaultBranchId: this.defaultBranchId,
+      primaryBranchId: this.primaryBranchId,
+      host: this.host,
+      pooledHost: this.pooledHost,
+      databaseName: this.databaseName,
+      roleName: this.roleName,
+      directUri: this.directUri,
+      pooledUri: this.pooledUri,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Every rule of the bloom-dr policy pack, as plain objects: tests and the offline plan
+ * evaluate these directly; policies/index.ts wraps them in the PolicyPack.
+ */
+import type { BloomRule } from "../lib/rule";
+import { alarmsNotifySomeone } from "./alarmsNotifySomeone";
+import { iamNoBroadManagedPolicies } from "./iamNoBroadManagedPolicies";
+import { iamNoWildcardOnDataServices } from "./iamNoWildcardOnDataServices";
+import { jobsHaveErrorAlarm } from "./jobsHaveErrorAlarm";
+import { kmsKeyRotationEnabled } from "./kmsKeyRotationEnabled";
+import { neonHistoryRetentionMinimum } from "./neonHistoryRetentionMinimum";
+import { noPasswordInFunctionEnvironment } from "./noPasswordInFunctionEnvironment";
+import { rdsBackupRetentionMinimum } from "./rdsBackupRetentionMinimum";
+import { rdsDeletionProtectionWhenActive } from "./rdsDeletionProtectionWhenActive";
+import { rdsFinalSnapshotRequired } from "./rdsFinalSnapshotRequired";
+import { rdsNotPubliclyAccessible } from "./rdsNotPubliclyAccessible";
+import { rdsStorageEncrypted } from "./rdsStorageEncrypted";
+import { scheduleHasDeadLetterQueue } from "./scheduleHasDeadLetterQueue";
+import { scheduleHasRetryPolicy } from "./scheduleHasRetryPolicy";
+import { sev1TopicHasSubscription } from "./sev1TopicHasSubscription";
+import { vaultBucketControlsAttached } from "./vaultBucketControlsAttached";
+import { vaultBucketEncryptedWithCustomerKey } from "./vaultBucketEncryptedWithCustomerKey";
+import { vaultBucketObjectLockEnabled } from "./vaultBucketObjectLockEnabled";
+import { vaultBucketPolicyRequiresTls } from "./vaultBucketPolicyRequiresTls";
+import { vaultBucketPublicAccessBlocked } from "./vaultBucketPublicAccessBlocked";
+import { vaultBucketVersioningEnabled } from "./vaultBucketVersioningEnabled";
+import { vaultLifecycleRetentionMinimum } from "./vaultLifecycleRetentionMinimum";
+import { vaultObjectLockDefaultRetention } from "./vaultObjectLockDefaultRetention";
+
+export {
+    alarmsNotifySomeone,
+    iamNoBroadManagedPolicies,
+    iamNoWildcardOnDataServices,
+    jobsHaveErrorAlarm,
+    kmsKeyRotationEnabled,
+    neonHistoryRetentionMinimum,
+    noPasswordInFunctionEnvironment,
+    rdsBackupRetentionMinimum,
+    rdsDeletionProtectionWhenActive,
+    rdsFinalSnapshotRequired,
+    rdsNotPubliclyAccessible,
+    rdsStorageEncrypted,
+    scheduleHasDeadLetterQueue,
+    scheduleHasRetryPolicy,
+    sev1TopicHasSubscription,
+    vaultBucketControlsAttached,
+    vaultBucketEncryptedWithCustomerKey,
+    vaultBucketObjectLockEnabled,
+    vaultBucketPolicyRequiresTls,
+    vaultBucketPublicAccessBlocked,
+    vaultBucketVersioningEnabled,
+    vaultLifecycleRetentionMinimum,
+    vaultObjectLockDefaultRetention,
+};
+
+export const allRules: readonly BloomRule[] = [
+    // Backup vault
+    vaultBucketEncryptedWithCustomerKey,
+    vaultBucketVersioningEnabled,
+    vaultBucketPublicAccessBlocked,
+    vaultBucketPolicyRequiresTls,
+    vaultBucketObjectLockEnabled,
+    vaultObjectLockDefaultRetention,
+    vaultLifecycleRetentionMinimum,
+    vaultBucketControlsAttached,
+    kmsKeyRotationEnabled,
+    // Failover database
+    rdsNotPubliclyAccessible,
+    rdsStorageEncrypted,
+    rdsBackupRetentionMinimum,
+    rdsFinalSnapshotRequired,
+    rdsDeletionProtectionWhenActive,
+    // Dump and restore jobs
+    scheduleHasDeadLetterQueue,
+    scheduleHasRetryPolicy,
+    jobsHaveErrorAlarm,
+    alarmsNotifySomeone,
+    noPasswordInFunctionEnvironment,
+    iamNoWildcardOnDataServices,
+    iamNoBroadManagedPolicies,
+    // Primary and alerting
+    neonHistoryRetentionMinimum,
+    sev1TopicHasSubscription,
+];

@@ -1,0 +1,54 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { BloomStackRule } from "../lib/rule";
+import { ECS_TASK_DEFINITION_TYPES, LAMBDA_FUNCTION_TYPES, METRIC_ALARM_TYPES } from "../lib/resourceTypes";
+import { ofTypes } from "../lib/links";
+
+/** Metric names that count failed runs: Lambda's Errors, Scheduler's TargetErrorCount, custom *Failed metrics. */
+export function isErrorMetric(metricName: unknown): boolean {
+    return typeof metricName === "string" && /error|fail/i.test(metricName);
+}
+
+/** Identifying values of a job: the Lambda function name or the ECS task family. */
+function jobIdentifiers(job: PolicyResource): string[] {
+    return [job.props.name, job.props.family, job.props.arn].filter((v): v is string => typeof v === "string" && v.length > 0);
+}
+
+/** Whether the alarm watches the job: its dimensions depend on the job, or name it. */
+export function alarmWatches(alarm: PolicyResource, job: PolicyResource): boolean {
+    const viaDependencies = [...(alarm.propertyDependencies?.dimensions ?? []), ...(alarm.propertyDependencies?.metricQueries ?? [])];
+    if (viaDependencies.some((d) => d.urn === job.urn)) return true;
+    const identifiers = jobIdentifiers(job);
+    const dimensionValues = [
+        ...Object.values(alarm.props.dimensions ?? {}),
+        ...((alarm.props.metricQueries ?? []) as any[]).flatMap((q) => Object.values(q?.metric?.dimensions ?? {})),
+    ];
+    return dimensionValues.some((value) => identifiers.includes(value as string));
+}
+
+function watchesErrors(alarm: PolicyResource): boolean {
+    if (isErrorMetric(alarm.props.metricName)) return true;
+    return ((alarm.props.metricQueries ?? []) as any[]).some((q) => isErrorMetric(q?.metric?.metricName));
+}
+
+/**
+ * Every backup or restore job (a Lambda function or a Fargate task definition) must have an
+ * alarm on its error metric; the staleness alarm alone would page a day late.
+ */
+export const jobsHaveErrorAlarm: BloomStackRule = {
+    name: "jobs-have-error-alarm",
+    description:
+        "Every Lambda function and ECS task definition (the dump and restore jobs) must have a CloudWatch MetricAlarm on an error metric (e.g. AWS/Lambda Errors) whose dimensions name it.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Add an aws.cloudwatch.MetricAlarm { namespace: \"AWS/Lambda\", metricName: \"Errors\", dimensions: { FunctionName: fn.name }, threshold: 0, comparisonOperator: \"GreaterThanThreshold\", alarmActions: [sev2TopicArn] } (DumpJob does this).",
+    validateStack: (args, reportViolation) => {
+        const jobs = ofTypes(args.resources, [...LAMBDA_FUNCTION_TYPES, ...ECS_TASK_DEFINITION_TYPES]);
+        const errorAlarms = ofTypes(args.resources, METRIC_ALARM_TYPES).filter(watchesErrors);
+        for (const job of jobs) {
+            if (!errorAlarms.some((alarm) => alarmWatches(alarm, job))) {
+                reportViolation(`${job.name} has no MetricAlarm on an error metric with a dimension naming it`, job.urn);
+            }
+        }
+    },
+};

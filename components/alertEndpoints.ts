@@ -37,3 +37,22 @@ export function endpointKey(endpoint: string): string {
   }
   return hash.toString(16).padStart(8, "0");
 }
+
+export interface AlertSubscriptionPlan {
+  readonly severity: Severity;
+  readonly endpoint: string;
+  readonly protocol: AlertProtocol;
+  /** Logical-name suffix, stable per endpoint (not per list position). */
+  readonly key: string;
+}
+
+/** The subscriptions to create; throws on an endpoint that is neither email nor https. Pure. */
+export function planSubscriptions(endpoints: Readonly<Record<Severity, readonly string[]>>): AlertSubscriptionPlan[] {
+  return SEVERITIES.flatMap((severity) =>
+    (endpoints[severity] ?? []).map((endpoint) => {
+      const protocol = alertProtocol(endpoint);
+      if (protocol === undefined) throw new Error(`alerts.${severity}: "${endpoint}" is neither an email address nor an https:// URL; fix bloom-dr:alerts`);
+      return { severity, endpoint, protocol, key: endpointKey(endpoint) };
+    }),
+  );
+}

@@ -1,4 +1,4 @@
-import { alertProtocol, endpointKey } from "../../components/alertEndpoints";
+import { alertProtocol, endpointKey, planSubscriptions } from "../../components/alertEndpoints";
 
 test.each([
   ["oncall@bloom.example", "email"],
@@ -23,4 +23,27 @@ test("endpointKey is stable, 8 hex digits, case-insensitive and distinct per end
   expect(endpointKey("oncall@bloom.example")).toBe(endpointKey("OnCall@Bloom.example"));
   const endpoints = ["a@b.example", "b@b.example", "https://x.example/1", "https://x.example/2", "oncall@bloom.example"];
   expect(new Set(endpoints.map(endpointKey)).size).toBe(endpoints.length);
+});
+
+describe("planSubscriptions", () => {
+  test("one subscription per endpoint and severity, protocol inferred, keyed by endpoint", () => {
+    const plan = planSubscriptions({
+      sev1: ["oncall@bloom.example", "https://events.pagerduty.example/x"],
+      sev2: ["oncall@bloom.example"],
+      sev3: [],
+      sev4: ["https://hooks.slack.example/y"],
+    });
+    expect(plan).toEqual([
+      { severity: "sev1", endpoint: "oncall@bloom.example", protocol: "email", key: endpointKey("oncall@bloom.example") },
+      { severity: "sev1", endpoint: "https://events.pagerduty.example/x", protocol: "https", key: endpointKey("https://events.pagerduty.example/x") },
+      { severity: "sev2", endpoint: "oncall@bloom.example", protocol: "email", key: endpointKey("oncall@bloom.example") },
+      { severity: "sev4", endpoint: "https://hooks.slack.example/y", protocol: "https", key: endpointKey("https://hooks.slack.example/y") },
+    ]);
+  });
+
+  test("a malformed endpoint is refused with its severity", () => {
+    expect(() => planSubscriptions({ sev1: [], sev2: ["http://x.example"], sev3: [], sev4: [] })).toThrow(
+      'alerts.sev2: "http://x.example" is neither an email address nor an https:// URL; fix bloom-dr:alerts',
+    );
+  });
 });

@@ -1,9 +1,15 @@
+import { Client } from "pg";
 import type { BackupManifest } from "../backup/manifest";
+import { redactSecrets } from "../postgres/connectionUrl";
+import { runAmcheck } from "./amcheck";
+import { listBtreeIndexes, listConstraints, listForeignKeys, listTables } from "./catalog";
+import { displayTable, quoteTable } from "./identifiers";
+import { exactCountSql, formatKey, orphanCountSql, orphanFixSql, reindexSql, validateConstraintSql } from "./sqlBuilders";
 
 /** One problem `verify` found, with the SQL a person would review to fix it (never executed). */
 export interface Finding {
   check: "orphan-rows" | "constraint-not-valid" | "index-corrupt" | "row-count";
-  /** The object concerned: a constraint, index or table, schema-qualified and quoted. */
+  /** The object concerned: a constraint, index or table, schema-qualified. */
   object: string;
   detail: string;
   fixSql?: string;
@@ -21,10 +27,99 @@ export interface VerifyOptions {
   dbUrl: string;
   /** When given, exact row counts are compared with the ones recorded in this backup. */
   manifest?: BackupManifest;
+  /** Run amcheck when possible (default true). */
+  amcheck?: boolean;
 }
 
-/** Integrity checks of a database; read-only: the fixes are returned, never run. */
+const CONSTRAINT_KINDS: Record<string, string> = { f: "foreign key", c: "check", n: "not-null", p: "primary key", u: "unique", x: "exclusion" };
+
+/**
+ * Integrity checks of a database; read-only: the fixes are returned, never run. Foreign keys,
+ * constraint validity and row counts are read in one REPEATABLE READ snapshot so that they agree
+ * with each other; amcheck runs afterwards in its own rolled-back transaction.
+ */
 export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResult> {
-  void options;
-  throw new Error("verifyDatabase: not implemented yet");
+  const client = new Client({ connectionString: options.dbUrl });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(redactSecrets(`cannot connect to the database to verify: ${(err as Error).message}; check --db and that the server is reachable`, [options.dbUrl]));
+  }
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const foreignKeys = await listForeignKeys(client);
+    for (const fk of foreignKeys) {
+      const { rows } = await client.query(orphanCountSql(fk));
+      const orphans = Number(rows[0].orphans);
+      if (orphans === 0) continue;
+      const sample = (rows[0].sample as unknown[]).map(formatKey).join(", ");
+      findings.push({
+        check: "orphan-rows",
+        object: `${displayTable(fk.child)}.${fk.constraint}`,
+        detail: `${orphans} row(s) of ${displayTable(fk.child)} (${fk.childColumns.join(", ")}) reference no row of ${displayTable(fk.parent)} (${fk.parentColumns.join(", ")}); e.g. ${sample}`,
+        fixSql: orphanFixSql(fk),
+      });
+    }
+    const constraints = await listConstraints(client);
+    for (const c of constraints.filter((c) => !c.validated)) {
+      findings.push({
+        check: "constraint-not-valid",
+        object: `${displayTable(c.owner)}.${c.constraint}`,
+        detail: `${CONSTRAINT_KINDS[c.type] ?? c.type} constraint ${c.constraint} on ${c.ownerKind} ${displayTable(c.owner)} is NOT VALID: existing rows were never checked against it`,
+        fixSql: validateConstraintSql(c),
+      });
+    }
+    const tables = await listTables(client);
+    let tablesCompared = 0;
+    if (options.manifest) {
+      const byKey = new Map(tables.map((t) => [displayTable(t), t]));
+      for (const [key, expected] of Object.entries(options.manifest.tables)) {
+        const table = byKey.get(key);
+        tablesCompared++;
+        if (!table) {
+          findings.push({ check: "row-count", object: key, detail: `table ${key} is in backup ${options.manifest.id} (${expected} rows) but not in the database` });
+          continue;
+        }
+        const actual = Number((await client.query(exactCountSql(table))).rows[0].n);
+        if (actual !== expected) {
+          findings.push({
+            check: "row-count",
+            object: key,
+            detail: `${key} has ${actual} rows; backup ${options.manifest.id} recorded ${expected} (${actual > expected ? "+" : ""}${actual - expected})`,
+            fixSql: `-- compare with the backup: SELECT count(*) FROM ${quoteTable(table)};\n-- restore it into a scratch database to diff: bloom-dr restore --backup ${options.manifest.id} --target URL`,
+          });
+        }
+      }
+      const extra = tables.map(displayTable).filter((t) => !(t in options.manifest!.tables));
+      if (extra.length) notes.push(`not in backup ${options.manifest.id} (created after it?): ${extra.join(", ")}`);
+    }
+    await client.query("COMMIT");
+
+    const indexes = await listBtreeIndexes(client);
+    let amcheckRan = false;
+    if (options.amcheck === false) notes.push("amcheck skipped: disabled by the caller");
+    else {
+      const outcome = await runAmcheck(client, indexes);
+      amcheckRan = outcome.ran;
+      if (outcome.reason) notes.push(outcome.reason);
+      for (const failure of outcome.failures) {
+        findings.push({
+          check: "index-corrupt",
+          object: displayTable(failure.index.index),
+          detail: `amcheck failed on index ${displayTable(failure.index.index)} of ${displayTable(failure.index.table)}: ${failure.message}`,
+          fixSql: reindexSql(failure.index.index),
+        });
+      }
+    }
+    return {
+      ok: findings.length === 0,
+      findings,
+      checked: { foreignKeys: foreignKeys.length, constraints: constraints.length, indexes: amcheckRan ? indexes.length : 0, tables: options.manifest ? tablesCompared : tables.length, amcheck: amcheckRan },
+      notes,
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -17,6 +17,8 @@ export const BACKUP_BYTES_METRIC = "BackupBytes";
 export const BACKUP_DURATION_METRIC = "BackupDurationMs";
 export const RESTORE_DURATION_METRIC = "RestoreDurationMs";
 export const RESTORE_VALIDATED_TABLES_METRIC = "RestoreValidatedTables";
+/** Age of the backup the restore test restored: how far behind the standby is. */
+export const RESTORED_BACKUP_AGE_METRIC = "RestoredBackupAgeSeconds";
 
 export { BACKUP_METRIC_DIMENSION, BACKUP_METRIC_NAMESPACE, BACKUP_SUCCEEDED_METRIC, LAST_BACKUP_AGE_METRIC, RESTORE_SUCCEEDED_METRIC };
 

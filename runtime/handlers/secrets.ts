@@ -61,6 +61,8 @@ export interface DatabaseEndpoint {
   database: string;
   /** libpq sslmode; RDS accepts TLS and the standby should never be reached in clear text. */
   sslmode: string;
+  /** CA bundle for verify-ca / verify-full (the RDS global bundle in the image). */
+  sslrootcert?: string;
 }
 
 /**
@@ -79,7 +81,10 @@ export function urlFromRdsMasterSecret(secretString: string, secretArn: string, 
     throw new Error(`secret ${secretArn} lacks "username" or "password": pass the instance's MasterUserSecret ARN`);
   }
   const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
-  const query = endpoint.sslmode ? `?sslmode=${encodeURIComponent(endpoint.sslmode)}` : "";
+  const params = new URLSearchParams();
+  if (endpoint.sslmode) params.set("sslmode", endpoint.sslmode);
+  if (endpoint.sslmode && endpoint.sslrootcert) params.set("sslrootcert", endpoint.sslrootcert);
+  const query = params.size > 0 ? `?${params.toString()}` : "";
   return `postgresql://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${host}:${endpoint.port}/${encodeURIComponent(endpoint.database)}${query}`;
 }
 

@@ -42,6 +42,12 @@ describe("urlFromRdsMasterSecret", () => {
     expect(decodeURIComponent(parsed.password)).toBe("p@ss:w/rd?#");
   });
 
+  test("adds the CA bundle for verify-full", () => {
+    expect(urlFromRdsMasterSecret('{"username":"u","password":"p"}', ARN, { ...endpoint, sslmode: "verify-full", sslrootcert: "/opt/rds/global-bundle.pem" })).toBe(
+      "postgresql://u:p@standby.abc.us-west-2.rds.amazonaws.com:5432/app?sslmode=verify-full&sslrootcert=%2Fopt%2Frds%2Fglobal-bundle.pem",
+    );
+  });
+
   test("brackets an IPv6 host and omits an empty sslmode", () => {
     expect(urlFromRdsMasterSecret('{"username":"u","password":"p"}', ARN, { host: "::1", port: 6543, database: "d", sslmode: "" })).toBe("postgresql://u:p@[::1]:6543/d");
   });

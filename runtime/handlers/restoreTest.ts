@@ -1,0 +1,107 @@
+/**
+ * Lambda handler of the DR stack's continuous restore test (image command override
+ * `runtime/handlers/restoreTest.handler`): restores the newest backup into the standby with
+ * --clean, validates every table's row count (runRestore) and an optional smoke query, emits EMF
+ * metrics, and throws on any failure so the invocation counts as an error.
+ */
+import { Client } from "pg";
+import { parseConnectionUrl, redactSecrets } from "../lib/postgres/connectionUrl";
+import { runRestore } from "../lib/restore/runRestore";
+import { deadlineSignal, defaultDependencies, HandlerDependencies, LambdaContextLike, logLine } from "./dependencies";
+import { restoreTestSettingsFromEnv } from "./environment";
+import {
+  BACKUP_METRIC_DIMENSION,
+  backupAgeSeconds,
+  emfLine,
+  Metric,
+  RESTORE_DURATION_METRIC,
+  RESTORE_SUCCEEDED_METRIC,
+  RESTORE_VALIDATED_TABLES_METRIC,
+  RESTORED_BACKUP_AGE_METRIC,
+} from "./metrics";
+import { urlFromRdsMasterSecret } from "./secrets";
+
+export interface RestoreTestOutcome {
+  ok: true;
+  backupId: string;
+  snapshotAt: string;
+  target: { host: string; port: number; database: string };
+  phases: { downloadMs: number; restoreMs: number; validateMs: number };
+  totalMs: number;
+  tables: number;
+  rows: number;
+  smokeQueryRows?: number;
+}
+
+export async function runRestoreTest(deps: HandlerDependencies): Promise<RestoreTestOutcome> {
+  const settings = restoreTestSettingsFromEnv(deps.env);
+  const store = deps.openStore(settings.storeSpec, { env: deps.env });
+  const dimensions = { [BACKUP_METRIC_DIMENSION]: settings.prefix };
+  const secrets: string[] = [];
+  try {
+    const targetUrl = urlFromRdsMasterSecret(await deps.readSecret(settings.targetSecretArn), settings.targetSecretArn, settings.target);
+    secrets.push(targetUrl, parseConnectionUrl(targetUrl).password);
+    const result = await runRestore({ store, backup: "latest", targetUrl, clean: true, jobs: settings.jobs, signal: deps.signal, env: deps.env });
+    const smokeQueryRows = settings.smokeQuery ? await runSmokeQuery(targetUrl, settings.smokeQuery) : undefined;
+    const now = deps.now();
+    const tables = Object.values(result.tables);
+    const outcome: RestoreTestOutcome = {
+      ok: true,
+      backupId: result.manifest.id,
+      snapshotAt: result.manifest.snapshotAt,
+      target: { host: settings.target.host, port: settings.target.port, database: settings.target.database },
+      phases: { downloadMs: result.phases.downloadMs, restoreMs: result.phases.restoreMs, validateMs: result.phases.validateMs },
+      totalMs: result.totalMs,
+      tables: tables.length,
+      rows: tables.reduce((sum, t) => sum + t.actual, 0),
+      ...(smokeQueryRows !== undefined ? { smokeQueryRows } : {}),
+    };
+    deps.writeLine(
+      emfLine({
+        metrics: [
+          { name: RESTORE_SUCCEEDED_METRIC, value: 1, unit: "Count" },
+          { name: RESTORE_DURATION_METRIC, value: result.totalMs, unit: "Milliseconds" },
+          { name: RESTORE_VALIDATED_TABLES_METRIC, value: tables.length, unit: "Count" },
+          { name: RESTORED_BACKUP_AGE_METRIC, value: backupAgeSeconds(result.manifest.snapshotAt, now), unit: "Seconds" },
+        ],
+        dimensions,
+        timestamp: now,
+        properties: { backupId: outcome.backupId },
+      }),
+    );
+    deps.writeLine(logLine("restore-test.complete", { ...outcome }));
+    return outcome;
+  } catch (err) {
+    const reason = redactSecrets(err instanceof Error ? err.message : String(err), secrets);
+    const now = deps.now();
+    const metrics: Metric[] = [{ name: RESTORE_SUCCEEDED_METRIC, value: 0, unit: "Count" }];
+    deps.writeLine(emfLine({ metrics, dimensions, timestamp: now }));
+    deps.writeLine(logLine("restore-test.failed", { store: store.describe(), target: settings.target.host, reason }));
+    throw new Error(`restore test of ${store.describe()} into ${settings.target.host}/${settings.target.database} failed: ${reason}`);
+  }
+}
+
+/** Runs the operator's smoke query; an error or an empty result fails the restore test. */
+export async function runSmokeQuery(url: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+    const result = await client.query(sql);
+    if (result.rows.length === 0) throw new Error(`smoke query returned no rows: ${sql.slice(0, 200)}`);
+    return result.rows.length;
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(message.startsWith("smoke query") ? message : `smoke query failed: ${message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function handler(_event?: unknown, context?: LambdaContextLike): Promise<RestoreTestOutcome> {
+  const deadline = deadlineSignal(context);
+  try {
+    return await runRestoreTest(defaultDependencies(process.env, deadline.signal));
+  } finally {
+    deadline.dispose();
+  }
+}

@@ -1,0 +1,89 @@
+import { dumpSettingsFromEnv, restoreTestSettingsFromEnv, vaultStoreSpec } from "../../../runtime/handlers/environment";
+
+const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf";
+
+describe("vaultStoreSpec", () => {
+  test.each([
+    ["vault", "production/", "s3://vault/production"],
+    ["vault", "/production", "s3://vault/production"],
+    ["vault", "a/b/", "s3://vault/a/b"],
+    ["vault", "", "s3://vault"],
+    ["vault", "/", "s3://vault"],
+  ])("%s + %p → %s", (bucket, prefix, spec) => {
+    expect(vaultStoreSpec(bucket, prefix)).toBe(spec);
+  });
+});
+
+describe("dumpSettingsFromEnv", () => {
+  test("reads every variable and keeps the prefix as configured for the metric dimension", () => {
+    expect(dumpSettingsFromEnv({ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "bloom-vault", BACKUP_PREFIX: "production/", BACKUP_KMS_KEY_ID: "alias/k" })).toEqual({
+      sourceUrlSecretArn: ARN,
+      bucket: "bloom-vault",
+      prefix: "production/",
+      storeSpec: "s3://bloom-vault/production",
+      kmsKeyId: "alias/k",
+    });
+  });
+
+  test("the KMS key and prefix are optional", () => {
+    expect(dumpSettingsFromEnv({ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "bloom-vault", BACKUP_KMS_KEY_ID: " " })).toEqual({
+      sourceUrlSecretArn: ARN,
+      bucket: "bloom-vault",
+      prefix: "",
+      storeSpec: "s3://bloom-vault",
+      kmsKeyId: undefined,
+    });
+  });
+
+  test.each([
+    [{ BACKUP_BUCKET: "bloom-vault" }, /^environment variable SOURCE_URL_SECRET_ARN is not set: it must hold the ARN/],
+    [{ SOURCE_URL_SECRET_ARN: ARN }, /^environment variable BACKUP_BUCKET is not set/],
+    [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "s3://bloom-vault" }, /BACKUP_BUCKET "s3:\/\/bloom-vault" is not a valid S3 bucket name/],
+    [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "Bloom_Vault" }, /is not a valid S3 bucket name/],
+    [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "vault", BACKUP_PREFIX: "../x" }, /BACKUP_PREFIX "..\/x" must use/],
+    [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "vault", BACKUP_PREFIX: "a b" }, /BACKUP_PREFIX "a b" must use/],
+  ])("%p is refused", (env, message) => {
+    expect(() => dumpSettingsFromEnv(env)).toThrow(message);
+  });
+});
+
+describe("restoreTestSettingsFromEnv", () => {
+  const base = { BACKUP_BUCKET: "vault", BACKUP_PREFIX: "production/", RESTORE_TARGET_SECRET_ARN: ARN, RESTORE_TARGET_HOST: "standby.rds.example" };
+
+  test("defaults: port 5432, database app, verify-full against the bundled RDS CA, no smoke query", () => {
+    expect(restoreTestSettingsFromEnv(base)).toEqual({
+      bucket: "vault",
+      prefix: "production/",
+      storeSpec: "s3://vault/production",
+      targetSecretArn: ARN,
+      target: { host: "standby.rds.example", port: 5432, database: "app", sslmode: "verify-full", sslrootcert: "/opt/rds/global-bundle.pem" },
+      smokeQuery: undefined,
+      jobs: undefined,
+    });
+  });
+
+  test.each([
+    [{ RESTORE_TARGET_SSLMODE: "disable" }, { sslmode: "disable", sslrootcert: undefined }],
+    [{ RESTORE_TARGET_SSLMODE: "require", RESTORE_TARGET_SSLROOTCERT: "/x.pem" }, { sslmode: "require", sslrootcert: undefined }],
+    [{ RESTORE_TARGET_SSLMODE: "verify-ca", RESTORE_TARGET_SSLROOTCERT: "/x.pem" }, { sslmode: "verify-ca", sslrootcert: "/x.pem" }],
+    [{ RESTORE_TARGET_PORT: "6543", RESTORE_TARGET_DATABASE: "bloom" }, { port: 6543, database: "bloom" }],
+  ])("overrides %p", (extra, expected) => {
+    expect(restoreTestSettingsFromEnv({ ...base, ...extra }).target).toMatchObject(expected);
+  });
+
+  test("smoke query and jobs", () => {
+    const s = restoreTestSettingsFromEnv({ ...base, RESTORE_SMOKE_QUERY: "SELECT 1 FROM clients LIMIT 1", RESTORE_JOBS: "4" });
+    expect(s.smokeQuery).toBe("SELECT 1 FROM clients LIMIT 1");
+    expect(s.jobs).toBe(4);
+  });
+
+  test.each([
+    [{ RESTORE_TARGET_HOST: "" }, /RESTORE_TARGET_HOST is not set/],
+    [{ RESTORE_TARGET_SECRET_ARN: undefined }, /RESTORE_TARGET_SECRET_ARN is not set: it must hold the ARN of the standby's RDS master user secret/],
+    [{ RESTORE_TARGET_PORT: "0" }, /RESTORE_TARGET_PORT is "0": it must be a whole number from 1 to 65535/],
+    [{ RESTORE_TARGET_PORT: "5432x" }, /RESTORE_TARGET_PORT is "5432x"/],
+    [{ RESTORE_JOBS: "0" }, /RESTORE_JOBS is "0": it must be a whole number from 1 to 64/],
+  ])("%p is refused", (extra, message) => {
+    expect(() => restoreTestSettingsFromEnv({ ...base, ...extra })).toThrow(message);
+  });
+});

@@ -12,3 +12,10 @@ export const LAST_BACKUP_AGE_METRIC = "LastBackupAgeSeconds";
 export const RESTORE_SUCCEEDED_METRIC = "RestoreSucceeded";
 /** Dimension that separates several bloom-dr deployments in one account: the backup prefix. */
 export const BACKUP_METRIC_DIMENSION = "Prefix";
+/**
+ * 1 per failed backup run, emitted by the handler before it exits non-zero. The Fargate runner
+ * has no AWS/Lambda Errors metric, so its error alarm watches this one.
+ */
+export const BACKUP_FAILED_METRIC = "BackupFailed";
+/** 1 per failed scheduled restore test. */
+export const RESTORE_FAILED_METRIC = "RestoreFailed";

@@ -17,17 +17,23 @@ export type PolicyPackConfig = Record<string, { enforcementLevel?: EnforcementLe
 
 export interface EvaluationOptions {
     config?: PolicyPackConfig;
+    /**
+     * What stack rules see. The engine gives resource rules each resource's inputs and stack
+     * rules every resource's outputs; default: the same records for both.
+     */
+    stackResources?: readonly ResourceRecord[];
     stackTags?: ReadonlyMap<string, string>;
 }
 
 /**
  * Evaluates rules over resources the way the Pulumi engine does: every resource rule against
- * every resource (resource rules see inputs), then every stack rule once over all resources.
+ * every resource, then every stack rule once over all resources.
  * `disabled` rules are skipped; a rule's enforcement level can be overridden by config.
  */
 export async function evaluateRules(rules: readonly BloomRule[], records: readonly ResourceRecord[], options: EvaluationOptions = {}): Promise<Violation[]> {
     const violations: Violation[] = [];
-    const byUrn = new Map(records.map((r) => [r.urn, r]));
+    const stackResources = options.stackResources ?? records;
+    const byUrn = new Map([...stackResources, ...records].map((r) => [r.urn, r]));
     for (const rule of rules) {
         const { enforcementLevel: override, ...overrides } = options.config?.[rule.name] ?? {};
         const enforcementLevel = override ?? rule.enforcementLevel;
@@ -45,7 +51,7 @@ export async function evaluateRules(rules: readonly BloomRule[], records: readon
             });
         };
         if (isStackRule(rule)) {
-            await runGuarded(rule.name, () => rule.validateStack(stackValidationArgs(records, context), report()));
+            await runGuarded(rule.name, () => rule.validateStack(stackValidationArgs(stackResources, context), report()));
             continue;
         }
         const validations = Array.isArray(rule.validateResource) ? rule.validateResource : [rule.validateResource];

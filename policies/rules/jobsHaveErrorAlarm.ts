@@ -13,8 +13,21 @@ function jobIdentifiers(job: PolicyResource): string[] {
     return [job.props.name, job.props.family, job.props.arn].filter((v): v is string => typeof v === "string" && v.length > 0);
 }
 
-/** Whether the alarm watches the job: its dimensions depend on the job, or name it. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Fargate tasks have no AWS error metric: their failures arrive as a custom metric the job
+ * itself emits (dimension: the backup prefix), so an error alarm created in the same component
+ * as the task definition is taken to watch it.
+ */
+function sameComponent(alarm: PolicyResource, job: PolicyResource): boolean {
+    const parent = job.parent;
+    return parent !== undefined && parent.type !== STACK_TYPE && alarm.parent?.urn === parent.urn;
+}
+
+/** Whether the alarm watches the job: its dimensions depend on the job or name it (or, for ECS, it sits beside it). */
 export function alarmWatches(alarm: PolicyResource, job: PolicyResource): boolean {
+    if (ECS_TASK_DEFINITION_TYPES.includes(job.type as (typeof ECS_TASK_DEFINITION_TYPES)[number]) && sameComponent(alarm, job)) return true;
     const viaDependencies = [...(alarm.propertyDependencies?.dimensions ?? []), ...(alarm.propertyDependencies?.metricQueries ?? [])];
     if (viaDependencies.some((d) => d.urn === job.urn)) return true;
     const identifiers = jobIdentifiers(job);
@@ -37,7 +50,7 @@ function watchesErrors(alarm: PolicyResource): boolean {
 export const jobsHaveErrorAlarm: BloomStackRule = {
     name: "jobs-have-error-alarm",
     description:
-        "Every Lambda function and ECS task definition (the dump and restore jobs) must have a CloudWatch MetricAlarm on an error metric (e.g. AWS/Lambda Errors) whose dimensions name it.",
+        "Every Lambda function and ECS task definition (the dump and restore jobs) must have a CloudWatch MetricAlarm on an error metric (e.g. AWS/Lambda Errors) whose dimensions name it; for an ECS task, an error alarm in the same component counts.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:

@@ -88,6 +88,20 @@ describe("jobs-have-error-alarm", () => {
         expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), task, failedRuns])).toEqual([]);
     });
 
+    test("an ECS task's error alarm may sit beside it in the same component (custom failure metric)", async () => {
+        const component = record("bloom-dr:backup:DumpJob", "dump", {});
+        const task = record("aws:ecs/taskDefinition:TaskDefinition", "dump-task", { family: "f", containerDefinitions: "[]" }, { parentUrn: component.urn });
+        const failed = record(ALARM, "dump-errors-custom", { namespace: "BloomDR", metricName: "BackupFailed", dimensions: { Prefix: "production/" } }, { parentUrn: component.urn });
+        const stale = { ...failed, name: "dump-stale", urn: failed.urn + "-stale", props: { ...failed.props, metricName: "BackupSucceeded" } };
+        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, task, failed])).toEqual([]);
+        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, task, stale])).toHaveLength(1);
+        // A Lambda function is always matched by its FunctionName: a sibling alarm is not enough.
+        const fn = record("aws:lambda/function:Function", "restore-function", { name: "restore" }, { parentUrn: component.urn });
+        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, fn, failed])).toEqual([
+            { message: "restore-function has no MetricAlarm on an error metric with a dimension naming it", urn: fn.urn },
+        ]);
+    });
+
     test("metric math alarms count when a query watches the errors", async () => {
         const resources = replacing(withoutDependencies(compliantStack()), ALARM, (a) => ({
             ...a,

@@ -1,0 +1,159 @@
+/**
+ * What the offline plan answers in place of the cloud providers: plausible computed outputs
+ * for each resource (ids, ARNs, names, endpoints), the provider functions (invokes) the program
+ * calls, and the prod stack's outputs for the dr stack's StackReference. Every answer is
+ * deterministic so two plans of the same config print the same thing.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const PLAN_ACCOUNT_ID = "123456789012";
+export const PLAN_REGION = "us-east-1";
+
+/** The outputs index.ts exports for the prod stack, as the dr stack reads them. */
+export function prodStackOutputs(region = PLAN_REGION): Record<string, unknown> {
+    const bucket = "bloom-dr-prod-vault-offline";
+    return {
+        vaultBucketName: bucket,
+        vaultBucketArn: `arn:aws:s3:::${bucket}`,
+        vaultKeyArn: `arn:aws:kms:${region}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000001`,
+        backupPrefix: "production/",
+        appDatabaseUrlSecretArn: `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
+        imageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
+    };
+}
+
+function service(type: string): string {
+    return type.split(":")[1]?.split("/")[0] ?? "unknown";
+}
+
+function arn(type: string, name: string, region: string): string {
+    return `arn:aws:${service(type)}:${region}:${PLAN_ACCOUNT_ID}:${name}`;
+}
+
+export interface MockAnswer {
+    id: string | undefined;
+    state: Record<string, any>;
+}
+
+/** Computed outputs by type; everything else echoes its inputs plus an id, arn and name. */
+export function mockResourceState(type: string, name: string, inputs: Record<string, any>, region = PLAN_REGION): MockAnswer {
+    const physical = `${name}-offline`;
+    const named = typeof inputs.name === "string" ? inputs.name : physical;
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2": {
+            const bucket = inputs.bucket ?? physical;
+            return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
+        }
+        case "aws:kms/key:Key":
+            return { id: `${name}-key-id`, state: { arn: arn(type, `key/${name}-key-id`, region), keyId: `${name}-key-id` } };
+        case "aws:ecr/repository:Repository":
+            return { id: named, state: { name: named, arn: arn(type, `repository/${named}`, region), repositoryUrl: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${named}`, registryId: PLAN_ACCOUNT_ID } };
+        case "docker-build:index:Image": {
+            const digest = `sha256:${"1".repeat(64)}`;
+            const tag = Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string" ? inputs.tags[0] : `${name}:latest`;
+            return { id: digest, state: { digest, ref: `${tag.split(":")[0]}@${digest}` } };
+        }
+        case "aws:lambda/function:Function":
+            return { id: named, state: { name: named, arn: arn(type, `function:${named}`, region), invokeArn: `arn:aws:apigateway:${region}:lambda:path/functions/${named}/invocations`, version: "$LATEST" } };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return { id: `${inputs.family ?? name}:1`, state: { arn: arn(type, `task-definition/${inputs.family ?? name}:1`, region), revision: 1, arnWithoutRevision: arn(type, `task-definition/${inputs.family ?? name}`, region) } };
+        case "aws:rds/instance:Instance": {
+            const identifier = inputs.identifier ?? physical;
+            const address = `${identifier}.offline.${region}.rds.amazonaws.com`;
+            return {
+                id: identifier,
+                state: {
+                    identifier,
+                    arn: arn(type, `db:${identifier}`, region),
+                    address,
+                    endpoint: `${address}:5432`,
+                    port: 5432,
+                    resourceId: `db-${name.toUpperCase()}`,
+                    masterUserSecrets: [{ secretArn: arn("aws:secretsmanager", `secret:rds!${identifier}`, region), kmsKeyId: "", secretStatus: "active" }],
+                },
+            };
+        }
+        case "aws:secretsmanager/secret:Secret":
+            return { id: arn(type, `secret:${named}`, region), state: { arn: arn(type, `secret:${named}`, region), name: named } };
+        case "aws:ec2/vpc:Vpc":
+            return { id: `vpc-${name}`, state: { arn: arn(type, `vpc/vpc-${name}`, region), defaultSecurityGroupId: `sg-${name}-default` } };
+        case "aws:ec2/subnet:Subnet":
+            return { id: `subnet-${name}`, state: { arn: arn(type, `subnet/subnet-${name}`, region) } };
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return { id: `sg-${name}`, state: { arn: arn(type, `security-group/sg-${name}`, region) } };
+        case "neon:index/project:Project":
+            return {
+                id: `${name}-project-id`,
+                state: {
+                    defaultBranchId: `br-${name}-default`,
+                    defaultEndpointId: `ep-${name}-default`,
+                    databaseHost: `ep-${name}.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
+                    databaseHostPooler: `ep-${name}-pooler.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
+                    databaseName: "neondb",
+                    databaseUser: "neondb_owner",
+                    databasePassword: "offline-plan-password",
+                    connectionUri: `postgresql://neondb_owner:offline-plan-password@ep-${name}.aws.neon.tech/neondb`,
+                    connectionUriPooler: `postgresql://neondb_owner:offline-plan-password@ep-${name}-pooler.aws.neon.tech/neondb`,
+                },
+            };
+        case "neon:index/branch:Branch":
+            return { id: `br-${name}`, state: {} };
+        case "neon:index/endpoint:Endpoint":
+            return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
+        case "neon:index/role:Role":
+            return { id: `${name}-role`, state: { password: "offline-plan-password" } };
+        default:
+            return { id: physical, state: { arn: arn(type, named, region), name: named } };
+    }
+}
+
+type InvokeAnswer = (inputs: Record<string, any>) => Record<string, any>;
+
+export function mockInvokes(region = PLAN_REGION): Record<string, InvokeAnswer> {
+    return {
+        "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: PLAN_ACCOUNT_ID, arn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINE", id: PLAN_ACCOUNT_ID }),
+        "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` }),
+        "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+            id: region,
+            names: [`${region}a`, `${region}b`, `${region}c`],
+            zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+            groupNames: [region],
+        }),
+        "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
+            authorizationToken: "QVdTOm9mZmxpbmU=",
+            expiresAt: "2099-01-01T00:00:00Z",
+            id: region,
+            password: "offline-plan-ecr-password",
+            proxyEndpoint: `https://${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
+            userName: "AWS",
+        }),
+        "aws:ec2/getVpc:getVpc": () => ({ id: "vpc-default", arn: `arn:aws:ec2:${region}:${PLAN_ACCOUNT_ID}:vpc/vpc-default`, cidrBlock: "172.31.0.0/16", default: true }),
+        "aws:ec2/getSubnets:getSubnets": () => ({ id: region, ids: ["subnet-default-a", "subnet-default-b"], filters: [] }),
+    };
+}
+
+/** Mocks for `pulumi.runtime.setMocks`; unmocked invokes fail loudly, naming the token. */
+export function planMocks(options: { region?: string; stackReferences: Record<string, Record<string, unknown>> }): pulumi.runtime.Mocks {
+    const region = options.region ?? PLAN_REGION;
+    const invokes = mockInvokes(region);
+    return {
+        newResource({ type, name, inputs, custom }) {
+            if (type === "pulumi:pulumi:StackReference") {
+                const referenced = String(inputs?.name ?? name);
+                // Any stack name works offline: the dr program only needs the prod outputs.
+                const outputs = options.stackReferences[referenced] ?? options.stackReferences["*"];
+                if (!outputs) throw new Error(`plan: no offline outputs for StackReference "${referenced}"`);
+                return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
+            }
+            const answer = mockResourceState(type, name, inputs ?? {}, region);
+            return { id: custom === false ? undefined : answer.id, state: { ...(inputs ?? {}), ...answer.state } };
+        },
+        call({ token, inputs }) {
+            const answer = invokes[token];
+            if (!answer) throw new Error(`plan: the offline plan does not answer the invoke ${token}; add it to scripts/plan/mockProviders.ts`);
+            return answer(inputs ?? {});
+        },
+    };
+}

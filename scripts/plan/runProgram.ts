@@ -1,0 +1,76 @@
+/**
+ * Runs the real Pulumi program (index.ts) in this process under `pulumi.runtime.setMocks`,
+ * with a stack's config, and returns every resource it registered. A process can run the
+ * program once (Pulumi's runtime state is global): the CLI and the tests start one process
+ * per plan.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { planMocks } from "./mockProviders";
+import { PlannedResource, recordRegistrations, SECRET_MASK } from "./recorder";
+import { StackConfig } from "./stackConfig";
+
+export interface ProgramRun {
+    resources: PlannedResource[];
+    /** The program's stack outputs, secret ones masked. */
+    outputs: Record<string, unknown>;
+}
+
+export interface ProgramOptions {
+    project: string;
+    stack: string;
+    config: StackConfig;
+    /** Absolute path of the program's entry module. */
+    programPath: string;
+    stackReferences: Record<string, Record<string, unknown>>;
+    region?: string;
+}
+
+/** Drains the runtime's outstanding RPCs; registrations made inside applies finish late. */
+async function settle(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    for (let round = 0; round < 3; round++) {
+        await settings.waitForRPCs();
+        await new Promise((resolve) => setImmediate(resolve));
+    }
+}
+
+/** Each exported value resolved; secret outputs become "[secret]" here already, as the CLI would show them. */
+async function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+        Object.entries(exported).map(async ([key, value]) => {
+            const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
+            const [resolved, secret] = await Promise.all([
+                new Promise<unknown>((resolve) => output.apply((v) => resolve(v))),
+                pulumi.isSecret(output),
+            ]);
+            return [key, secret ? SECRET_MASK : resolved] as const;
+        }),
+    );
+    return Object.fromEntries(entries);
+}
+
+export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
+    await pulumi.runtime.setMocks(planMocks({ region: options.region, stackReferences: options.stackReferences }), options.project, options.stack, false);
+    const resources = recordRegistrations();
+    pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
+
+    // An error thrown inside an apply surfaces as an unhandled rejection: collect it as the program's failure.
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const program = await import(path.resolve(options.programPath));
+        // `export = outputs` arrives as the module's default; named exports as its properties.
+        const exported: Record<string, unknown> =
+            program.default !== null && typeof program.default === "object" ? { ...program.default } : { ...program };
+        delete exported.default;
+        const outputs = await resolveOutputs(exported);
+        await settle();
+        if (failures.length > 0) throw failures[0];
+        return { resources, outputs };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}

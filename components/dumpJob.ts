@@ -35,7 +35,7 @@ export interface DumpJobArgs {
     readonly ephemeralStorageMb?: number;
     /** Fargate only; default: the default VPC's default subnets with a public IP. */
     readonly fargateNetwork?: FargateNetworkArgs;
-    /** Fargate only; default ["node", "runtime/dist/task.js", "backup"]. */
+    /** Fargate only; default ["node", "runtime/handlers/dumpTask.js"] (run in /var/task). */
     readonly fargateCommand?: readonly string[];
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

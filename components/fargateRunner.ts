@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, fargateExecutionPolicy } from "./iamPolicies";
+import { IMAGE_TASK_ROOT } from "./jobEnvironment";
 import { boundedName } from "./names";
 
 /** Where a Fargate task runs. It needs a route to ECR, S3, Secrets Manager and the database. */
@@ -100,6 +101,7 @@ export function createFargateRunner(name: string, args: FargateRunnerArgs, paren
                     // The image's entrypoint is the Lambda runtime; replace it with the task entry.
                     entryPoint: args.command.slice(0, 1),
                     command: args.command.slice(1),
+                    workingDirectory: IMAGE_TASK_ROOT,
                     environment: Object.entries(environment).map(([key, value]) => ({ name: key, value })),
                     logConfiguration: {
                         logDriver: "awslogs",

@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
-export const IMAGE_INPUTS = ["runtime", "package.json", "package-lock.json", ".npmrc"] as const;
+/** What runtime/Dockerfile copies into the build stage. */
+export const IMAGE_INPUTS = ["runtime", "components/backupMetrics.ts", "package.json", "package-lock.json", ".npmrc", "tsconfig.json"] as const;
 const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", ".cache"]);
 
 function filesUnder(root: string, path: string): string[] {

@@ -2,39 +2,36 @@
  * The contract between the infrastructure and the handlers inside the backup image: environment
  * variable names, handler commands, and the rule that no credential ever travels in the
  * environment (anyone with lambda:GetFunctionConfiguration or ecs:DescribeTaskDefinition can read
- * it). Pure, so runtime/ can import it and the names cannot drift apart.
+ * it). Pure (no @pulumi import).
  */
+import { ENV } from "../runtime/handlers/environment";
 
+/** The handlers' names (runtime/handlers/environment.ts owns them; imported so they cannot drift). */
 export const JOB_ENV = {
-    /** Secrets Manager ARN of the database URL to dump (the primary's direct URL). */
-    sourceSecretArn: "BLOOM_DR_SOURCE_SECRET_ARN",
-    /** Vault bucket name. */
-    bucket: "BLOOM_DR_BUCKET",
-    /** Key prefix inside the vault, ending in "/"; also the metric dimension value. */
-    prefix: "BLOOM_DR_PREFIX",
-    /** KMS key the vault encrypts with (sent as SSE-KMS key id on upload). */
-    kmsKeyArn: "BLOOM_DR_KMS_KEY_ARN",
-    /** Restore test: Secrets Manager ARN of the RDS-managed master secret ({username,password}). */
-    targetSecretArn: "BLOOM_DR_TARGET_SECRET_ARN",
-    /** Restore test: the instance host, port and the scratch database the test restores into. */
-    targetHost: "BLOOM_DR_TARGET_HOST",
-    targetPort: "BLOOM_DR_TARGET_PORT",
-    targetDatabase: "BLOOM_DR_TARGET_DATABASE",
-    /** Restore test: optional SQL that must succeed (and return a row) on the restored database. */
-    smokeQuery: "BLOOM_DR_SMOKE_QUERY",
+    sourceSecretArn: ENV.sourceUrlSecretArn,
+    bucket: ENV.backupBucket,
+    prefix: ENV.backupPrefix,
+    kmsKeyArn: ENV.backupKmsKeyId,
+    targetSecretArn: ENV.targetSecretArn,
+    targetHost: ENV.targetHost,
+    targetPort: ENV.targetPort,
+    targetDatabase: ENV.targetDatabase,
+    smokeQuery: ENV.smokeQuery,
 } as const;
 
-/** Lambda handler strings (image CMD override), relative to the image's working directory. */
+/** Lambda handler strings (image CMD override), relative to LAMBDA_TASK_ROOT (runtime/Dockerfile). */
 export const HANDLER_COMMANDS = {
-    backup: "runtime/handlers/backup.handler",
+    backup: "runtime/handlers/dump.handler",
     restoreTest: "runtime/handlers/restoreTest.handler",
 } as const;
 
 /**
  * Command of the Fargate variant: the Lambda base image's entrypoint is the Lambda runtime, so
- * the task runs the same handler through a plain node entry instead.
+ * the task runs the bundled task entry with node from the image's task root instead.
  */
-export const FARGATE_BACKUP_COMMAND = ["node", "runtime/dist/task.js", "backup"] as const;
+export const FARGATE_BACKUP_COMMAND = ["node", "runtime/handlers/dumpTask.js"] as const;
+/** LAMBDA_TASK_ROOT of the public.ecr.aws/lambda base images. */
+export const IMAGE_TASK_ROOT = "/var/task";
 
 export interface DumpJobEnvironmentArgs {
     readonly sourceSecretArn: string;

@@ -84,7 +84,7 @@ describe("lambda runner", () => {
         expect(fn).toMatchObject({
             packageType: "Image",
             imageUri: `${MOCK_ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/backup-image-repository@${DIGEST}`,
-            imageConfig: { commands: ["runtime/handlers/backup.handler"] },
+            imageConfig: { commands: ["runtime/handlers/dump.handler"] },
             timeout: 900,
             memorySize: 2048,
             ephemeralStorage: { size: 10240 },
@@ -94,10 +94,10 @@ describe("lambda runner", () => {
         });
         const secret = mocks.named("backup-source-url");
         expect(fn.environment.variables).toEqual({
-            BLOOM_DR_SOURCE_SECRET_ARN: secret.state.arn,
-            BLOOM_DR_BUCKET: "vault-bucket",
-            BLOOM_DR_PREFIX: "production/",
-            BLOOM_DR_KMS_KEY_ARN: VAULT.vaultKeyArn,
+            SOURCE_URL_SECRET_ARN: secret.state.arn,
+            BACKUP_BUCKET: "vault-bucket",
+            BACKUP_PREFIX: "production/",
+            BACKUP_KMS_KEY_ID: VAULT.vaultKeyArn,
         });
         expect(JSON.stringify(mocks.resources.map((resource) => resource.inputs.environment))).not.toContain("direct-secret-pw");
     });
@@ -215,9 +215,10 @@ describe("fargate runner", () => {
         const [container] = JSON.parse(task.inputs.containerDefinitions);
         expect(container.image).toBe(await valueOf(job.imageUri));
         expect(container.entryPoint).toEqual(["node"]);
-        expect(container.command).toEqual(["runtime/dist/task.js", "backup"]);
+        expect(container.command).toEqual(["runtime/handlers/dumpTask.js"]);
+        expect(container.workingDirectory).toBe("/var/task");
         expect(container.environment.map((variable: { name: string }) => variable.name).sort()).toEqual(
-            ["BLOOM_DR_BUCKET", "BLOOM_DR_KMS_KEY_ARN", "BLOOM_DR_PREFIX", "BLOOM_DR_SOURCE_SECRET_ARN"],
+            ["BACKUP_BUCKET", "BACKUP_KMS_KEY_ID", "BACKUP_PREFIX", "SOURCE_URL_SECRET_ARN"],
         );
         expect(task.inputs.containerDefinitions).not.toContain("direct-secret-pw");
         expect(container.logConfiguration.options["awslogs-group"]).toBe(mocks.named("backup-logs").state.name);

@@ -41,7 +41,7 @@ test.each([
 test("a directory without any input is refused", () => {
     const empty = mkdtempSync(join(tmpdir(), "image-tag-empty-"));
     try {
-        expect(() => sourceImageTag(empty)).toThrow(`no image inputs (runtime, package.json, package-lock.json, .npmrc) under ${empty}: run from the repository root`);
+        expect(() => sourceImageTag(empty)).toThrow(`no image inputs (runtime, components/backupMetrics.ts, package.json, package-lock.json, .npmrc, tsconfig.json) under ${empty}: run from the repository root`);
     } finally {
         rmSync(empty, { recursive: true, force: true });
     }

@@ -1,13 +1,14 @@
 import { JOB_ENV, assertNoCredentials, dumpJobEnvironment, restoreJobEnvironment } from "../../components/jobEnvironment";
+import { dumpSettingsFromEnv, restoreTestSettingsFromEnv } from "../../runtime/handlers/environment";
 
 const BASE = { bucket: "vault", prefix: "production/", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" };
 
 test("dump job environment holds exactly the secret ARN, bucket, prefix and key", () => {
     expect(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:aws:secretsmanager:us-east-1:1:secret:src" })).toEqual({
-        BLOOM_DR_SOURCE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:src",
-        BLOOM_DR_BUCKET: "vault",
-        BLOOM_DR_PREFIX: "production/",
-        BLOOM_DR_KMS_KEY_ARN: "arn:aws:kms:us-east-1:1:key/k",
+        SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:src",
+        BACKUP_BUCKET: "vault",
+        BACKUP_PREFIX: "production/",
+        BACKUP_KMS_KEY_ID: "arn:aws:kms:us-east-1:1:key/k",
     });
 });
 
@@ -44,4 +45,13 @@ test.each([
     ["production/"],
 ])("accepts a value without credentials: %s", (value) => {
     expect(assertNoCredentials({ X: value })).toEqual({ X: value });
+});
+
+test("the handlers parse what the components set", () => {
+    const dump = dumpSettingsFromEnv(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:src" }));
+    expect(dump).toMatchObject({ bucket: "vault", prefix: "production/", sourceUrlSecretArn: "arn:src", kmsKeyId: BASE.kmsKeyArn });
+    const restore = restoreTestSettingsFromEnv(
+        restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:master", targetHost: "db.internal", targetPort: 5433, targetDatabase: "app", smokeQuery: "select 1" }),
+    );
+    expect(restore).toMatchObject({ targetSecretArn: "arn:master", target: { host: "db.internal", port: 5433, database: "app" }, smokeQuery: "select 1" });
 });

@@ -12,6 +12,7 @@ import { dumpSettingsFromEnv } from "./environment";
 import {
   BACKUP_BYTES_METRIC,
   BACKUP_DURATION_METRIC,
+  BACKUP_FAILED_METRIC,
   BACKUP_METRIC_DIMENSION,
   BACKUP_SUCCEEDED_METRIC,
   backupAgeSeconds,
@@ -53,6 +54,7 @@ export async function runDumpJob(deps: HandlerDependencies): Promise<DumpOutcome
       emfLine({
         metrics: [
           { name: BACKUP_SUCCEEDED_METRIC, value: 1, unit: "Count" },
+          { name: BACKUP_FAILED_METRIC, value: 0, unit: "Count" },
           { name: BACKUP_BYTES_METRIC, value: outcome.bytes, unit: "Bytes" },
           { name: BACKUP_DURATION_METRIC, value: outcome.durationMs, unit: "Milliseconds" },
           { name: LAST_BACKUP_AGE_METRIC, value: backupAgeSeconds(outcome.snapshotAt, now), unit: "Seconds" },
@@ -69,7 +71,11 @@ export async function runDumpJob(deps: HandlerDependencies): Promise<DumpOutcome
     const now = deps.now();
     // the staleness alarm keeps seeing the true age of the newest good backup while runs fail
     const age = await newestBackupAgeSeconds(store, now);
-    const metrics: Metric[] = [{ name: BACKUP_SUCCEEDED_METRIC, value: 0, unit: "Count" }];
+    // the Fargate runner has no AWS/Lambda Errors metric: its error alarm watches BackupFailed
+    const metrics: Metric[] = [
+      { name: BACKUP_SUCCEEDED_METRIC, value: 0, unit: "Count" },
+      { name: BACKUP_FAILED_METRIC, value: 1, unit: "Count" },
+    ];
     if (age !== undefined) metrics.push({ name: LAST_BACKUP_AGE_METRIC, value: age, unit: "Seconds" });
     deps.writeLine(emfLine({ metrics, dimensions, timestamp: now }));
     deps.writeLine(logLine("backup.failed", { store: store.describe(), reason }));

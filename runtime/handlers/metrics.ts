@@ -4,10 +4,12 @@
  * Spec: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
 import {
+  BACKUP_FAILED_METRIC,
   BACKUP_METRIC_DIMENSION,
   BACKUP_METRIC_NAMESPACE,
   BACKUP_SUCCEEDED_METRIC,
   LAST_BACKUP_AGE_METRIC,
+  RESTORE_FAILED_METRIC,
   RESTORE_SUCCEEDED_METRIC,
 } from "../../components/backupMetrics";
 
@@ -20,7 +22,15 @@ export const RESTORE_VALIDATED_TABLES_METRIC = "RestoreValidatedTables";
 /** Age of the backup the restore test restored: how far behind the standby is. */
 export const RESTORED_BACKUP_AGE_METRIC = "RestoredBackupAgeSeconds";
 
-export { BACKUP_METRIC_DIMENSION, BACKUP_METRIC_NAMESPACE, BACKUP_SUCCEEDED_METRIC, LAST_BACKUP_AGE_METRIC, RESTORE_SUCCEEDED_METRIC };
+export {
+  BACKUP_FAILED_METRIC,
+  BACKUP_METRIC_DIMENSION,
+  BACKUP_METRIC_NAMESPACE,
+  BACKUP_SUCCEEDED_METRIC,
+  LAST_BACKUP_AGE_METRIC,
+  RESTORE_FAILED_METRIC,
+  RESTORE_SUCCEEDED_METRIC,
+};
 
 export type MetricUnit = "Count" | "Bytes" | "Milliseconds" | "Seconds";
 

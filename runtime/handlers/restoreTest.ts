@@ -15,6 +15,7 @@ import {
   emfLine,
   Metric,
   RESTORE_DURATION_METRIC,
+  RESTORE_FAILED_METRIC,
   RESTORE_SUCCEEDED_METRIC,
   RESTORE_VALIDATED_TABLES_METRIC,
   RESTORED_BACKUP_AGE_METRIC,
@@ -60,6 +61,7 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
       emfLine({
         metrics: [
           { name: RESTORE_SUCCEEDED_METRIC, value: 1, unit: "Count" },
+          { name: RESTORE_FAILED_METRIC, value: 0, unit: "Count" },
           { name: RESTORE_DURATION_METRIC, value: result.totalMs, unit: "Milliseconds" },
           { name: RESTORE_VALIDATED_TABLES_METRIC, value: tables.length, unit: "Count" },
           { name: RESTORED_BACKUP_AGE_METRIC, value: backupAgeSeconds(result.manifest.snapshotAt, now), unit: "Seconds" },
@@ -74,7 +76,10 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
   } catch (err) {
     const reason = redactSecrets(err instanceof Error ? err.message : String(err), secrets);
     const now = deps.now();
-    const metrics: Metric[] = [{ name: RESTORE_SUCCEEDED_METRIC, value: 0, unit: "Count" }];
+    const metrics: Metric[] = [
+      { name: RESTORE_SUCCEEDED_METRIC, value: 0, unit: "Count" },
+      { name: RESTORE_FAILED_METRIC, value: 1, unit: "Count" },
+    ];
     deps.writeLine(emfLine({ metrics, dimensions, timestamp: now }));
     deps.writeLine(logLine("restore-test.failed", { store: store.describe(), target: settings.target.host, reason }));
     throw new Error(`restore test of ${store.describe()} into ${settings.target.host}/${settings.target.database} failed: ${reason}`);

@@ -1,0 +1,74 @@
+/**
+ * The dr stack: alert topics and the failover database, fed by the prod stack's outputs (the
+ * vault to restore from and the app's DATABASE_URL secret to repoint on failover).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Alerting } from "../components/alerting";
+import { FailoverDatabase } from "../components/failoverDatabase";
+import type { DrStackConfig } from "./configSchema";
+import { stackTags } from "./stackTags";
+import { VaultOutputs, vaultSource } from "./vaultSource";
+
+const VAULT_OUTPUT_NAMES = [
+  "vaultBucketName",
+  "vaultBucketArn",
+  "vaultKeyArn",
+  "vaultReplicaBucketName",
+  "vaultReplicaBucketArn",
+  "vaultReplicaKeyArn",
+] as const;
+
+export function buildDr(config: DrStackConfig, stackName: string) {
+  const tags = stackTags(stackName, "dr", config.drill);
+  const prod = new pulumi.StackReference(config.primaryStack);
+
+  const vaultOutputs = pulumi
+    .all(VAULT_OUTPUT_NAMES.map((outputName) => prod.getOutput(outputName)))
+    .apply((values) => Object.fromEntries(VAULT_OUTPUT_NAMES.map((outputName, index) => [outputName, values[index]])) as VaultOutputs);
+  const vault = vaultOutputs.apply((outputs) => vaultSource(outputs, config.primaryStack));
+
+  const alerting = new Alerting("alerts", { endpoints: config.alerts, tags });
+
+  const failover = new FailoverDatabase("failover", {
+    mode: config.failover.mode,
+    instanceClass: config.failover.instanceClass,
+    allocatedStorageGb: config.failover.allocatedStorageGb,
+    engineVersion: config.failover.engineVersion,
+    backupRetentionDays: config.failover.backupRetentionDays,
+    restoreSchedule: config.failover.restoreSchedule,
+    appCidrs: config.failover.appCidrs,
+    vpcId: config.failover.vpcId,
+    subnetIds: config.failover.subnetIds,
+    smokeQuery: config.failover.smokeQuery,
+    drill: config.drill,
+    vaultBucketName: vault.bucketName,
+    vaultBucketArn: vault.bucketArn,
+    vaultKeyArn: vault.keyArn,
+    backupPrefix: prod.requireOutput("backupPrefix") as pulumi.Output<string>,
+    appDatabaseUrlSecretArn: prod.requireOutput("appDatabaseUrlSecretArn") as pulumi.Output<string>,
+    alarmTopicArn: alerting.sev2TopicArn,
+    tags,
+  });
+
+  return {
+    role: "dr" as const,
+    drillScenario: config.drill?.scenario ?? "none",
+    primaryStack: config.primaryStack,
+    failoverMode: config.failover.mode,
+    restoresFromReplica: vault.replica,
+    restoreSourceBucketName: vault.bucketName,
+    failoverInstanceIdentifier: failover.instanceIdentifier,
+    failoverAddress: failover.address,
+    failoverPort: failover.port,
+    failoverMasterSecretArn: failover.masterSecretArn,
+    failoverSecurityGroupId: failover.securityGroupId,
+    restoreFunctionName: failover.restoreFunctionName,
+    appSecretSwitched: failover.appSecretSwitched,
+    sev1TopicArn: alerting.sev1TopicArn,
+    sev2TopicArn: alerting.sev2TopicArn,
+    sev3TopicArn: alerting.sev3TopicArn,
+    sev4TopicArn: alerting.sev4TopicArn,
+  };
+}
+
+export type DrOutputs = ReturnType<typeof buildDr>;

@@ -1,0 +1,108 @@
+/**
+ * The prod stack: the Neon primary and its PITR branches, the backup vault, the app's
+ * DATABASE_URL secret, the scheduled dump job and the alert topics.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Alerting } from "../components/alerting";
+import { AppDatabaseSecret } from "../components/appDatabaseSecret";
+import { BackupVault } from "../components/backupVault";
+import { DumpJob } from "../components/dumpJob";
+import { NeonPrimary } from "../components/neonPrimary";
+import { PitrBranch } from "../components/pitrBranch";
+import type { ProdStackConfig } from "./configSchema";
+import { stackTags } from "./stackTags";
+
+export interface PitrBranchOutputs {
+  readonly branchId: pulumi.Output<string>;
+  readonly at: string;
+  /** Secret. */
+  readonly connectionUri: pulumi.Output<string>;
+}
+
+export function buildProd(config: ProdStackConfig, stackName: string) {
+  const tags = stackTags(stackName, "prod", config.drill);
+
+  const primary = new NeonPrimary("primary", {
+    projectName: config.neon.projectName,
+    regionId: config.neon.regionId,
+    pgVersion: config.neon.pgVersion,
+    historyRetentionHours: config.neon.historyRetentionHours,
+    databaseName: config.neon.databaseName,
+    roleName: config.neon.roleName,
+    primaryBranchName: config.neon.primaryBranchName,
+    protectPrimaryBranch: config.neon.protectPrimaryBranch,
+  });
+
+  // Keyed by branch name, so reordering or removing other entries replaces nothing.
+  const pitrBranches: Record<string, PitrBranchOutputs> = {};
+  for (const entry of config.pitrBranches) {
+    const branch = new PitrBranch(`pitr-${entry.name}`, {
+      projectId: primary.projectId,
+      parentBranchId: primary.primaryBranchId,
+      branchName: entry.name,
+      at: entry.at,
+      databaseName: primary.databaseName,
+      roleName: primary.roleName,
+      rolePassword: primary.rolePassword,
+    });
+    pitrBranches[entry.name] = { branchId: branch.branchId, at: entry.at, connectionUri: branch.connectionUri };
+  }
+
+  const alerting = new Alerting("alerts", { endpoints: config.alerts, tags });
+
+  const vault = new BackupVault("vault", {
+    retentionDays: config.backup.retentionDays,
+    objectLockDays: config.backup.objectLockDays,
+    breakGlassRoleArn: config.backup.breakGlassRoleArn,
+    replicaRegion: config.backup.replicaRegion,
+    tags,
+  });
+
+  // The app reads DATABASE_URL from here; the dr stack repoints it on failover.
+  const appDatabase = new AppDatabaseSecret("app-database-url", { initialDatabaseUrl: primary.pooledUri, tags });
+
+  const dumpJob = new DumpJob("backup", {
+    vaultBucketName: vault.bucketName,
+    vaultBucketArn: vault.bucketArn,
+    vaultKeyArn: vault.keyArn,
+    prefix: config.backup.prefix,
+    sourceDatabaseUrl: primary.directUri,
+    schedule: config.backup.schedule,
+    stalenessGraceMinutes: config.backup.stalenessGraceMinutes,
+    runner: config.backup.runner,
+    alarmTopicArn: alerting.sev2TopicArn,
+    tags,
+  });
+
+  return {
+    role: "prod" as const,
+    drillScenario: config.drill?.scenario ?? "none",
+    neonProjectId: primary.projectId,
+    neonDefaultBranchId: primary.defaultBranchId,
+    neonPrimaryBranchId: primary.primaryBranchId,
+    databaseName: primary.databaseName,
+    databaseRole: primary.roleName,
+    directConnectionUri: primary.directUri,
+    pooledConnectionUri: primary.pooledUri,
+    pitrBranches,
+    vaultBucketName: vault.bucketName,
+    vaultBucketArn: vault.bucketArn,
+    vaultKeyArn: vault.keyArn,
+    vaultReplicaBucketName: vault.replicaBucketName,
+    vaultReplicaBucketArn: vault.replicaBucketArn,
+    vaultReplicaKeyArn: vault.replicaKeyArn,
+    backupPrefix: config.backup.prefix,
+    backupRunner: config.backup.runner,
+    backupRunnerName: dumpJob.runnerName,
+    backupImageUri: dumpJob.imageUri,
+    backupScheduleArn: dumpJob.scheduleArn,
+    backupSourceSecretArn: dumpJob.sourceSecretArn,
+    appDatabaseUrlSecretArn: appDatabase.secretArn,
+    sev1TopicArn: alerting.sev1TopicArn,
+    sev2TopicArn: alerting.sev2TopicArn,
+    sev3TopicArn: alerting.sev3TopicArn,
+    sev4TopicArn: alerting.sev4TopicArn,
+  };
+}
+
+export type ProdOutputs = ReturnType<typeof buildProd>;

@@ -1,0 +1,169 @@
+import type { loadStackConfig as LoadStackConfig, ProdStackConfig } from "../../stacks/config";
+import type { buildProd as BuildProd } from "../../stacks/prod";
+import { PulumiMockHarness, setupPulumiMocks, valueOf, isSecretOutput } from "../support/pulumiMocks";
+import { shippedConfig, withChanges } from "./shippedConfig";
+
+const NOW = new Date("2026-03-10T12:00:00Z");
+const PROD = shippedConfig("prod");
+
+let mocks: PulumiMockHarness;
+let loadStackConfig: typeof LoadStackConfig;
+let buildProd: typeof BuildProd;
+
+beforeAll(async () => {
+  mocks = await setupPulumiMocks({ stack: "prod", config: PROD });
+  ({ loadStackConfig } = await import("../../stacks/config"));
+  ({ buildProd } = await import("../../stacks/prod"));
+});
+beforeEach(() => mocks.reset());
+
+async function build(config: Record<string, unknown> = PROD) {
+  mocks.setConfig(config);
+  const stackConfig = loadStackConfig(NOW) as ProdStackConfig;
+  const outputs = buildProd(stackConfig, "prod");
+  await mocks.settle(
+    outputs.pooledConnectionUri,
+    outputs.appDatabaseUrlSecretArn,
+    outputs.backupScheduleArn,
+    outputs.vaultBucketName,
+    outputs.sev1TopicArn,
+    ...Object.values(outputs.pitrBranches).map((branch) => branch.connectionUri),
+  );
+  return outputs;
+}
+
+const count = (type: string) => mocks.ofType(type).length;
+
+test("the shipped prod config composes each component once", async () => {
+  await build();
+  // Top-level components: their URN's type has no parent type chain ("$").
+  const components = mocks.resources.filter((r) => !r.custom && !mocks.urnOf(r.name).split("::")[2].includes("$"));
+  expect(components.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+    [
+      "bloom-dr:alerting:Alerting alerts",
+      "bloom-dr:app:AppDatabaseSecret app-database-url",
+      "bloom-dr:backup:BackupVault vault",
+      "bloom-dr:backup:DumpJob backup",
+      "bloom-dr:neon:NeonPrimary primary",
+    ].sort(),
+  );
+  expect(count("neon:index/project:Project")).toBe(1);
+  expect(count("neon:index/branch:Branch")).toBe(1);
+  expect(count("neon:index/endpoint:Endpoint")).toBe(1);
+  expect(count("neon:index/role:Role")).toBe(1);
+  expect(count("neon:index/database:Database")).toBe(1);
+  expect(count("aws:sns/topic:Topic")).toBe(4);
+  expect(count("aws:sns/topicPolicy:TopicPolicy")).toBe(4);
+  // sev1: 2, sev2: 2, sev3: 1, sev4: 1 in Pulumi.prod.yaml.
+  expect(count("aws:sns/topicSubscription:TopicSubscription")).toBe(6);
+  expect(mocks.ofType("bloom-dr:neon:PitrBranch")).toHaveLength(0);
+});
+
+test("Neon gets the shipped region, version and a 7-day history window", async () => {
+  await build();
+  expect(mocks.one("neon:index/project:Project").inputs).toMatchObject({
+    name: "bloom-production",
+    regionId: "aws-us-east-2",
+    pgVersion: 17,
+    historyRetentionSeconds: 604800,
+  });
+  expect(mocks.one("neon:index/branch:Branch").inputs).toMatchObject({ name: "production", protected: "yes" });
+});
+
+test("the vault gets the shipped retention, lock and replica region", async () => {
+  const outputs = await build();
+  const lifecycles = mocks.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+  expect(lifecycles.map((l) => l.inputs.rules[0].expiration.days)).toEqual([35, 35]);
+  const locks = mocks.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+  expect(locks.map((lock) => lock.inputs.rule.defaultRetention.days)).toEqual([14, 14]);
+  expect(mocks.ofType("aws:s3/bucket:Bucket")).toHaveLength(2);
+  expect(mocks.named("vault-replica-bucket").inputs.region).toBe("us-west-2");
+  expect(await valueOf(outputs.vaultReplicaBucketName)).toBeDefined();
+});
+
+test("without replicaRegion there is one vault bucket and no replica output", async () => {
+  const prod = shippedConfig("prod") as Record<string, any>;
+  const { replicaRegion: _dropped, ...backup } = prod["bloom-dr:backup"];
+  const outputs = await build(withChanges(prod, { "bloom-dr:backup": backup }));
+  expect(mocks.ofType("aws:s3/bucket:Bucket")).toHaveLength(1);
+  expect(await valueOf(outputs.vaultReplicaBucketName)).toBeUndefined();
+});
+
+test("the app secret and the dump job get the Neon URIs as secrets; the dump job alarms on SEV-2", async () => {
+  const outputs = await build();
+  expect(await isSecretOutput(outputs.directConnectionUri)).toBe(true);
+  expect(await isSecretOutput(outputs.pooledConnectionUri)).toBe(true);
+  expect(await valueOf(outputs.pooledConnectionUri)).toContain("-pooler.");
+  expect(await valueOf(outputs.backupPrefix)).toBe("production/");
+  expect(await valueOf(outputs.backupRunner)).toBe("lambda");
+});
+
+test("every AWS resource carries the stack tags", async () => {
+  await build();
+  for (const topic of mocks.ofType("aws:sns/topic:Topic")) {
+    expect(topic.inputs.tags).toMatchObject({ "bloom-dr:stack": "prod", "bloom-dr:role": "prod" });
+    expect(topic.inputs.tags["bloom-dr:drill"]).toBeUndefined();
+  }
+});
+
+describe("PITR branches", () => {
+  const entries = [
+    { name: "restore-orders", at: "2026-03-09T08:10:00Z" },
+    { name: "drill-q1", at: "2026-03-10T06:00:00Z" },
+  ];
+
+  test("one branch and endpoint per entry, at the entry's epoch second, from the primary branch", async () => {
+    const outputs = await build(withChanges(PROD, { "bloom-dr:pitrBranches": entries }));
+    expect(mocks.ofType("bloom-dr:neon:PitrBranch").map((r) => r.name).sort()).toEqual(["pitr-drill-q1", "pitr-restore-orders"]);
+    expect(count("neon:index/branch:Branch")).toBe(3);
+    expect(count("neon:index/endpoint:Endpoint")).toBe(3);
+    expect(mocks.one("neon:index/branch:Branch", "pitr-restore-orders-branch").inputs).toEqual({
+      projectId: "primary-project-project-id",
+      parentId: "br-primary-branch",
+      name: "restore-orders",
+      parentTimestamp: Date.parse("2026-03-09T08:10:00Z") / 1000,
+    });
+    expect(Object.keys(outputs.pitrBranches).sort()).toEqual(["drill-q1", "restore-orders"]);
+    expect(await isSecretOutput(outputs.pitrBranches["restore-orders"].connectionUri)).toBe(true);
+    expect(await valueOf(outputs.pitrBranches["restore-orders"].connectionUri)).toBe(
+      "postgresql://bloom_app:mock-password-primary-role@ep-pitr-restore-orders-endpoint.aws.neon.tech/bloom?sslmode=require",
+    );
+  });
+
+  test("reordering the list changes no URN and no input", async () => {
+    const snapshot = () =>
+      Object.fromEntries(
+        mocks.resources
+          .filter((r) => r.type.startsWith("neon:") || r.type === "bloom-dr:neon:PitrBranch")
+          .map((r) => [mocks.urnOf(r.name), JSON.stringify(r.inputs)]),
+      );
+    await build(withChanges(PROD, { "bloom-dr:pitrBranches": entries }));
+    const before = snapshot();
+    mocks.reset();
+    await build(withChanges(PROD, { "bloom-dr:pitrBranches": [...entries].reverse() }));
+    expect(snapshot()).toEqual(before);
+    expect(Object.keys(before).filter((urn) => urn.includes("PitrBranch$neon:index/branch:Branch"))).toHaveLength(2);
+  });
+
+  test("removing an entry removes exactly its branch and endpoint", async () => {
+    await build(withChanges(PROD, { "bloom-dr:pitrBranches": [entries[1]] }));
+    expect(mocks.ofType("bloom-dr:neon:PitrBranch").map((r) => r.name)).toEqual(["pitr-drill-q1"]);
+    expect(count("neon:index/branch:Branch")).toBe(2);
+  });
+});
+
+test("a drill tags AWS resources and leaves the app secret's inputs unchanged", async () => {
+  await build();
+  const secretTypes = (r: { type: string }) => r.type.startsWith("aws:secretsmanager/");
+  const plain = mocks.resources.filter(secretTypes).map((r) => ({ type: r.type, name: r.name, inputs: { ...r.inputs, tags: undefined } }));
+  mocks.reset();
+  await build(withChanges(PROD, { "bloom-dr:drill": { scenario: "pitr" } }));
+  const drill = mocks.resources.filter(secretTypes).map((r) => ({ type: r.type, name: r.name, inputs: { ...r.inputs, tags: undefined } }));
+  expect(drill).toEqual(plain);
+  for (const topic of mocks.ofType("aws:sns/topic:Topic")) expect(topic.inputs.tags["bloom-dr:drill"]).toBe("pitr");
+});
+
+test("a bad shipped-config change stops the program with the config error", () => {
+  mocks.setConfig(withChanges(PROD, { "bloom-dr:backup": { objectLockDays: 40 } }));
+  expect(() => loadStackConfig(NOW)).toThrow("bloom-dr:backup.objectLockDays must be at most backup.retentionDays (35) so locked backups can expire (got 40)");
+});

@@ -20,8 +20,9 @@ async function main(): Promise<number> {
 main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`${message.split("\n")[0]}\n`);
+        const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+        // Errors of the program itself (e.g. config validation) are shown as the program words them.
+        process.stderr.write(`${message.startsWith("plan:") ? message : `plan: the program failed: ${message}`}\n`);
         process.exit(2);
     },
 );

@@ -12,7 +12,7 @@ import { prodStackOutputs } from "./mockProviders";
 import { PlannedResource, unwrapSecrets } from "./recorder";
 import { PlanReport } from "./render";
 import { runProgram } from "./runProgram";
-import { stackConfigFromYaml } from "./stackConfig";
+import { projectConfigFromYaml, stackConfigFromYaml } from "./stackConfig";
 
 export const PROJECT = "bloom-dr";
 
@@ -54,7 +54,9 @@ export function policyRecords(resources: readonly PlannedResource[], view: "inpu
 
 export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "../..")): Promise<PlanResult> {
     const configFile = args.configFile ? path.resolve(args.configFile) : path.join(root, `Pulumi.${args.stack}.yaml`);
-    const config = stackConfigFromYaml(readText(configFile, "stack config"), PROJECT, configFile);
+    const project = projectConfigFromYaml(readText(path.join(root, "Pulumi.yaml"), "project file"), PROJECT);
+    const stackConfig = stackConfigFromYaml(readText(configFile, "stack config"), PROJECT, configFile);
+    const config = { values: { ...project.values, ...stackConfig.values }, secretKeys: stackConfig.secretKeys };
     const region = config.values["aws:region"];
     const policyConfig = args.policyConfigFile ? readPolicyConfig(args.policyConfigFile) : undefined;
 
@@ -69,6 +71,7 @@ export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "..
     const violations: Violation[] = await evaluateRules(allRules, policyRecords(run.resources, "inputs"), {
         stackResources: policyRecords(run.resources, "outputs"),
         config: policyConfig,
+        stackTags: project.stackTags,
     });
     return {
         report: {

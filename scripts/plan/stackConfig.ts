@@ -55,3 +55,29 @@ export function stackConfigFromYaml(text: string, project: string, source = "sta
     }
     return { values, secretKeys };
 }
+
+export interface ProjectConfig {
+    /** Project-level defaults (`value:` or `default:`), overridden by the stack's config. */
+    values: Record<string, string>;
+    /** `pulumi:tags`: the stack tags the policy pack sees as `stackTags`. */
+    stackTags: Map<string, string>;
+}
+
+/** Reads the `config:` block of Pulumi.yaml (typed declarations with `value` or `default`). */
+export function projectConfigFromYaml(text: string, project: string, source = "Pulumi.yaml"): ProjectConfig {
+    const document = yaml.load(text, { filename: source }) as { config?: Record<string, unknown> } | null;
+    const values: Record<string, string> = {};
+    const stackTags = new Map<string, string>();
+    for (const [rawKey, declaration] of Object.entries(document?.config ?? {})) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        const isDeclaration = declaration !== null && typeof declaration === "object" && !Array.isArray(declaration);
+        const value = isDeclaration ? ((declaration as { value?: unknown }).value ?? (declaration as { default?: unknown }).default) : declaration;
+        if (value === undefined) continue;
+        if (key === "pulumi:tags") {
+            for (const [tag, tagValue] of Object.entries(value as Record<string, unknown>)) stackTags.set(tag, String(tagValue));
+            continue;
+        }
+        values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return { values, stackTags };
+}

@@ -1,0 +1,93 @@
+/**
+ * The offline plan over the shipped prod config and insecure variants of it: the real program
+ * under mocks, every policy rule over every resource.
+ */
+import { rulesViolated, runPlanCli, runPlanJson, typesOf, variantConfig, writeTemp } from "./support/runPlanCli";
+
+describe("npm run plan -- --stack prod", () => {
+    test("the shipped config plans the whole prod posture with zero violations", async () => {
+        const { code, plan } = await runPlanJson(["--stack", "prod"]);
+        expect(plan.violations).toEqual([]);
+        expect(code).toBe(0);
+        // The guarantees the pack checks are really there (counts: vault + replica vault).
+        expect(typesOf(plan, "neon:index/project:Project")).toHaveLength(1);
+        expect(typesOf(plan, "neon:index/project:Project")[0].inputs.historyRetentionSeconds).toBe(168 * 3600);
+        expect(typesOf(plan, "aws:s3/bucket:Bucket").map((b) => b.inputs.objectLockEnabled)).toEqual([true, true]);
+        expect(typesOf(plan, "aws:lambda/function:Function")).toHaveLength(1);
+        expect(typesOf(plan, "aws:scheduler/schedule:Schedule")[0].inputs.target.deadLetterConfig.arn).toMatch(/^arn:aws:sqs:/);
+        expect(typesOf(plan, "aws:sns/topic:Topic")).toHaveLength(4);
+        // Secrets never reach the output.
+        expect(plan.outputs.directConnectionUri).toBe("[secret]");
+        expect(JSON.stringify(plan)).not.toMatch(/postgres(ql)?:\/\/[^:"]+:[^@"]+@/);
+    });
+
+    test("the text plan lists resources and says no violations", async () => {
+        const { code, stdout, stderr } = await runPlanCli(["--stack", "prod"]);
+        expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+        expect(stdout).toMatch(/^bloom-dr offline plan · stack prod · config Pulumi\.prod\.yaml$/m);
+        expect(stdout).toMatch(/^\+ {3}aws:s3\/bucket:Bucket vault-bucket {2}.*objectLockEnabled=true/m);
+        expect(stdout).toContain("Policies: 23 rules of bloom-dr-recovery-guarantees");
+        expect(stdout).toMatch(/^ {2}no violations$/m);
+    });
+
+    test("an insecure variant fails, naming each rule and resource", async () => {
+        const insecure = variantConfig("prod", (config) => {
+            config["bloom-dr:neon"].historyRetentionHours = 1;
+            config["bloom-dr:backup"].retentionDays = 7;
+            config["bloom-dr:backup"].objectLockDays = 7;
+            config["bloom-dr:alerts"].sev1 = [];
+        });
+        const { code, plan, stdout } = await runPlanJson(["--stack", "prod", "--config", insecure]);
+        expect(code).toBe(1);
+        expect(rulesViolated(plan)).toEqual(["neon-history-retention-minimum", "sev1-topic-has-subscription", "vault-lifecycle-retention-minimum"]);
+        expect(plan.violations).toContainEqual(
+            expect.objectContaining({
+                rule: "neon-history-retention-minimum",
+                resourceType: "neon:index/project:Project",
+                resourceName: "primary-project",
+                message: "historyRetentionSeconds is 3600 (1 h); the minimum is 168 h (policy config minHistoryRetentionHours)",
+            }),
+        );
+        expect(plan.violations).toContainEqual(expect.objectContaining({ rule: "sev1-topic-has-subscription", resourceName: "alerts-sev1" }));
+        expect(plan.violations.filter((v) => v.rule === "vault-lifecycle-retention-minimum").map((v) => v.resourceName).sort()).toEqual([
+            "vault-lifecycle",
+            "vault-replica-lifecycle",
+        ]);
+        expect(plan.mandatoryViolations).toBe(plan.violations.length);
+        expect(stdout).not.toContain("no violations");
+    });
+
+    test("a policy config file relaxes a minimum or downgrades a rule, as `pulumi preview --policy-pack-config` does", async () => {
+        const oneDay = variantConfig("prod", (config) => {
+            config["bloom-dr:neon"].historyRetentionHours = 24;
+        });
+        const failing = await runPlanJson(["--stack", "prod", "--config", oneDay]);
+        expect([failing.code, rulesViolated(failing.plan)]).toEqual([1, ["neon-history-retention-minimum"]]);
+
+        const relaxed = writeTemp("policy.json", JSON.stringify({ "neon-history-retention-minimum": { minHistoryRetentionHours: 24 } }));
+        const passing = await runPlanJson(["--stack", "prod", "--config", oneDay, "--policy-config", relaxed]);
+        expect([passing.code, passing.plan.violations]).toEqual([0, []]);
+
+        const advisory = writeTemp("policy.json", JSON.stringify({ "neon-history-retention-minimum": { enforcementLevel: "advisory" } }));
+        const warned = await runPlanJson(["--stack", "prod", "--config", oneDay, "--policy-config", advisory]);
+        expect([warned.code, rulesViolated(warned.plan, "advisory")]).toEqual([0, ["neon-history-retention-minimum"]]);
+    });
+
+    test.each([
+        [["--stack", "qa"], 'plan: --stack must be one of prod, dr (got "qa")'],
+        [["--stack", "prod", "--config", "/nonexistent/Pulumi.prod.yaml"], "plan: cannot read stack config /nonexistent/Pulumi.prod.yaml: ENOENT; check the path"],
+    ])("%j exits 2 with a one-line reason", async (args, message) => {
+        const { code, stdout, stderr } = await runPlanCli(args);
+        expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: "", stderr: `${message}\n` });
+    });
+
+    test("a config the program rejects exits 2 with the program's message", async () => {
+        const bad = variantConfig("prod", (config) => {
+            config["bloom-dr:backup"].runner = "ec2";
+        });
+        const { code, stderr } = await runPlanCli(["--stack", "prod", "--config", bad]);
+        expect(code).toBe(2);
+        expect(stderr).toContain("bloom-dr:backup.runner");
+        expect(stderr.trim().split("\n")).toHaveLength(1);
+    });
+});

@@ -9,16 +9,34 @@ import type * as pulumi from "@pulumi/pulumi";
 export const PLAN_ACCOUNT_ID = "123456789012";
 export const PLAN_REGION = "us-east-1";
 
+export interface ProdOutputOptions {
+    /** The prod stack's aws:region. */
+    region?: string;
+    /** bloom-dr:backup.replicaRegion of the prod stack: a replica vault is exported too. */
+    replicaRegion?: string;
+    /** bloom-dr:backup.prefix of the prod stack. */
+    backupPrefix?: string;
+}
+
 /** The outputs index.ts exports for the prod stack, as the dr stack reads them. */
-export function prodStackOutputs(region = PLAN_REGION): Record<string, unknown> {
+export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string, unknown> {
+    const region = options.region ?? PLAN_REGION;
     const bucket = "bloom-dr-prod-vault-offline";
+    const replica = options.replicaRegion
+        ? {
+              vaultReplicaBucketName: `${bucket}-replica`,
+              vaultReplicaBucketArn: `arn:aws:s3:::${bucket}-replica`,
+              vaultReplicaKeyArn: `arn:aws:kms:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000003`,
+          }
+        : {};
     return {
         vaultBucketName: bucket,
         vaultBucketArn: `arn:aws:s3:::${bucket}`,
         vaultKeyArn: `arn:aws:kms:${region}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000001`,
-        backupPrefix: "production/",
+        ...replica,
+        backupPrefix: options.backupPrefix ?? "production/",
         appDatabaseUrlSecretArn: `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
-        imageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
+        backupImageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
     };
 }
 
@@ -128,6 +146,16 @@ export function mockInvokes(region = PLAN_REGION): Record<string, InvokeAnswer> 
             password: "offline-plan-ecr-password",
             proxyEndpoint: `https://${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
             userName: "AWS",
+        }),
+        // RDS-managed master secrets hold {"username","password"}; the dr stack builds the app URL from it.
+        "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+            id: `${inputs.secretId}|AWSCURRENT`,
+            arn: inputs.secretId,
+            secretId: inputs.secretId,
+            secretString: JSON.stringify({ username: "bloom_admin", password: "offline-plan-password" }),
+            versionId: "00000000-0000-4000-8000-000000000002",
+            versionStage: "AWSCURRENT",
+            versionStages: ["AWSCURRENT"],
         }),
         "aws:ec2/getVpc:getVpc": () => ({ id: "vpc-default", arn: `arn:aws:ec2:${region}:${PLAN_ACCOUNT_ID}:vpc/vpc-default`, cidrBlock: "172.31.0.0/16", default: true }),
         "aws:ec2/getSubnets:getSubnets": () => ({ id: region, ids: ["subnet-default-a", "subnet-default-b"], filters: [] }),

@@ -52,6 +52,21 @@ export function policyRecords(resources: readonly PlannedResource[], view: "inpu
     }));
 }
 
+/**
+ * The prod outputs the dr stack's StackReference returns, shaped by the shipped prod config
+ * (region, replica region, backup prefix) so the dr program takes the same paths as for real.
+ */
+function offlineProdOutputs(root: string): Record<string, unknown> {
+    let prod: Record<string, string> = {};
+    try {
+        prod = stackConfigFromYaml(readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"), PROJECT).values;
+    } catch {
+        // No prod config (or unreadable): the defaults describe a prod stack without a replica.
+    }
+    const backup = prod["bloom-dr:backup"] ? (JSON.parse(prod["bloom-dr:backup"]) as { replicaRegion?: string; prefix?: string }) : {};
+    return prodStackOutputs({ region: prod["aws:region"], replicaRegion: backup.replicaRegion, backupPrefix: backup.prefix });
+}
+
 export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "../..")): Promise<PlanResult> {
     const configFile = args.configFile ? path.resolve(args.configFile) : path.join(root, `Pulumi.${args.stack}.yaml`);
     const project = projectConfigFromYaml(readText(path.join(root, "Pulumi.yaml"), "project file"), PROJECT);
@@ -65,7 +80,7 @@ export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "..
         stack: args.stack,
         config,
         programPath: path.join(root, "index.ts"),
-        stackReferences: { "*": prodStackOutputs(region) },
+        stackReferences: { "*": offlineProdOutputs(root) },
         region,
     });
     const violations: Violation[] = await evaluateRules(allRules, policyRecords(run.resources, "inputs"), {

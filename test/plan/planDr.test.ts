@@ -13,6 +13,8 @@ describe("npm run plan -- --stack dr", () => {
         expect(code).toBe(0);
         expect(typesOf(plan, "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["organization/bloom-dr/prod"]);
         expect(plan.outputs.failoverMode).toBe("standby");
+        // The shipped prod config replicates its vault into the dr region: restores use the replica.
+        expect(plan.outputs.restoresFromReplica).toBe(true);
     });
 
     test.each(["off", "standby", "active"])("failover mode %s passes with zero mandatory violations", async (mode) => {

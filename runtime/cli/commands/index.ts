@@ -2,11 +2,13 @@ import { CliCommand } from "../command";
 import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
 import { drillCommand } from "./drill";
+import { pitrRecoverCommand } from "./pitrRecover";
 import { pruneCommand } from "./prune";
 import { restoreCommand } from "./restore";
+import { verifyCommand } from "./verify";
 
 /**
  * Every subcommand, in the order `bloom-dr --help` lists them. Each lives in its own file in this
  * folder; add new ones here.
  */
-export const COMMANDS: CliCommand[] = [backupCommand, backupsCommand, restoreCommand, pruneCommand, drillCommand];
+export const COMMANDS: CliCommand[] = [backupCommand, backupsCommand, restoreCommand, pruneCommand, verifyCommand, pitrRecoverCommand, drillCommand];

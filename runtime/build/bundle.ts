@@ -15,6 +15,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
 export const HANDLER_ENTRIES = ["dump", "restoreTest", "dumpTask"] as const;
 export type HandlerEntry = (typeof HANDLER_ENTRIES)[number];
 
+export const OPTIONAL_EXTERNALS = ["pg-native", "@aws-sdk/signature-v4-crt"] as const;
+
 export const DEFAULT_OUTDIR = path.join(ROOT, "runtime", "dist");
 
 export interface BundleResult {
@@ -32,8 +34,9 @@ export function bundleOptions(outdir: string): BuildOptions {
     platform: "node",
     target: "node22",
     format: "cjs",
-    // pg's optional native binding is never used (it would need libpq headers at build time)
-    external: ["pg-native"],
+    // Optional modules loaded inside try/catch and never needed here: pg's native libpq binding,
+    // and the CRT signer the S3 client wants only for multi-region access points (SigV4a).
+    external: [...OPTIONAL_EXTERNALS],
     sourcemap: "linked",
     // keeps stack traces and error class names readable in CloudWatch Logs
     minify: false,

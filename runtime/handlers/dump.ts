@@ -8,6 +8,9 @@ import { parseConnectionUrl, redactSecrets } from "../lib/postgres/connectionUrl
 import { runBackup } from "../lib/backup/runBackup";
 import { BackupStore } from "../lib/store/types";
 import { deadlineSignal, defaultDependencies, HandlerDependencies, LambdaContextLike, logLine } from "./dependencies";
+
+// re-exported so a caller of the bundled file (the bundle test) can build the default wiring
+export { defaultDependencies };
 import { dumpSettingsFromEnv } from "./environment";
 import {
   BACKUP_BYTES_METRIC,

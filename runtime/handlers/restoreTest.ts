@@ -8,6 +8,9 @@ import { Client } from "pg";
 import { parseConnectionUrl, redactSecrets } from "../lib/postgres/connectionUrl";
 import { runRestore } from "../lib/restore/runRestore";
 import { deadlineSignal, defaultDependencies, HandlerDependencies, LambdaContextLike, logLine } from "./dependencies";
+
+// re-exported so a caller of the bundled file (the bundle test) can build the default wiring
+export { defaultDependencies };
 import { restoreTestSettingsFromEnv } from "./environment";
 import {
   BACKUP_METRIC_DIMENSION,

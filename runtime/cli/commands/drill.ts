@@ -1,12 +1,92 @@
-import { CliCommand } from "../command";
+import path from "node:path";
+import { DEFAULT_SMOKE_QUERY } from "../../lib/drills/expectations";
+import { summaryTable, writeReport } from "../../lib/drills/report";
+import { runDrills } from "../../lib/drills/runDrills";
+import { DRILL_NAMES, DrillName } from "../../lib/drills/types";
+import { formatDuration } from "../io";
+import { platformFactory } from "../../lib/platform/openPlatform";
+import { StackDriverLoader } from "../../lib/platform/stackDriver";
+import { PlatformName } from "../../lib/platform/types";
+import { CliCommand, CommandContext, stringOption, UsageError } from "../command";
 
-/** `bloom-dr drill [all|pitr|restore|failover]` — the playbook's quarterly drills, measured. */
+/** Default Bloom scale: small enough that `npm run drill` finishes in seconds. */
+export const DEFAULT_DRILL_SCALE = "0.05";
+
+export function parseDrillSelection(raw: string | undefined): DrillName[] {
+  const value = raw ?? "all";
+  if (value === "all") return [...DRILL_NAMES];
+  if ((DRILL_NAMES as readonly string[]).includes(value)) return [value as DrillName];
+  throw new UsageError(`unknown drill "${value}": choose all, ${DRILL_NAMES.join(", ")}`);
+}
+
+export function parsePlatform(raw: string | undefined): PlatformName {
+  const value = raw ?? "local";
+  if (value === "local" || value === "cloud") return value;
+  throw new UsageError(`--platform must be local or cloud (got "${value}")`);
+}
+
+export function parseScale(raw: string | undefined): number {
+  const value = Number(raw ?? DEFAULT_DRILL_SCALE);
+  if (!Number.isFinite(value) || value <= 0 || value > 100) throw new UsageError(`--scale must be a number above 0 and at most 100 (got "${raw}")`);
+  return value;
+}
+
+/** The Pulumi driver lives outside runtime/ (no @pulumi imports here); loaded only for the cloud. */
+const loadPulumiStack: StackDriverLoader = async (stackName, workDir) => {
+  const modulePath = path.join(__dirname, "..", "..", "..", "automation", "pulumiStackDriver");
+  const { selectPulumiStack } = (await import(modulePath)) as { selectPulumiStack: StackDriverLoader };
+  return selectPulumiStack(stackName, workDir);
+};
+
 export const drillCommand: CliCommand = {
   name: "drill",
-  summary: "run the playbook's recovery drills (pitr, restore, failover) and write a report",
+  summary: "run the playbook's recovery drills (pitr, restore, failover), measure RTO/RPO, write a report",
   positionals: [{ name: "all|pitr|restore|failover", description: "which drill to run (default: all)", optional: true }],
-  options: {},
-  async run() {
-    throw new Error("drill: not implemented yet");
+  options: {
+    platform: { type: "string", value: "local|cloud", description: "where to run: throwaway local PostgreSQL, or Neon + the Pulumi stacks", default: "local" },
+    scale: { type: "string", value: "S", description: "size of the Bloom database seeded into an empty primary (1 ≈ 100 MB)", default: DEFAULT_DRILL_SCALE },
+    reports: { type: "string", value: "DIR", description: "directory for drill-<time>.md and .json", default: "reports" },
+    "smoke-query": { type: "string", value: "SQL", description: "query the failover drill runs on the standby (must return a row; a number must be > 0); default: reservations joined to their clients" },
+    stack: { type: "string", value: "NAME", description: "cloud: the DR Pulumi stack (its failover database becomes the standby)" },
+    "primary-stack": { type: "string", value: "NAME", description: "cloud: the prod stack with the Neon project (default: the DR stack's primaryStack output)" },
+    "pulumi-dir": { type: "string", value: "DIR", description: "cloud: the Pulumi project directory (default: the current directory)" },
+    "destroy-stack": { type: "boolean", description: "cloud: pulumi destroy the DR stack afterwards (a dedicated drill stack) instead of restoring its config" },
+  },
+  details: `
+Drills (the playbook's quarterly drills): pitr = 50 reservations deleted, recovered from a
+branch at the time before; restore = backup, corruption, restore into a fresh target, verify;
+failover = backup, primary lost, newest backup restored into the standby, smoke checks.
+Cloud: NEON_API_KEY (required), NEON_PROJECT_ID (default: the prod stack's neonProjectId),
+AWS credentials for Secrets Manager, Pulumi login for the stacks. See docs/drills.md.
+Exit status 0 only when every drill passed (its checks and the playbook's expected RTO).`,
+  async run(ctx: CommandContext): Promise<number> {
+    const names = parseDrillSelection(ctx.positionals[0]);
+    const platform = parsePlatform(stringOption(ctx, "platform"));
+    const scale = parseScale(stringOption(ctx, "scale"));
+    const reportsDir = path.resolve(stringOption(ctx, "reports") ?? "reports");
+    const smokeQuery = stringOption(ctx, "smoke-query") ?? DEFAULT_SMOKE_QUERY;
+    const openPlatform = await platformFactory(platform, {}, platform === "cloud" ? {
+      stack: stringOption(ctx, "stack") ?? "",
+      primaryStack: stringOption(ctx, "primary-stack"),
+      workDir: path.resolve(stringOption(ctx, "pulumi-dir") ?? "."),
+      destroyDrStack: ctx.values["destroy-stack"] === true,
+      loadStack: loadPulumiStack,
+      env: process.env,
+      onOutput: (line) => ctx.io.progress(line.trim()),
+    } : undefined);
+    const report = await runDrills(names, {
+      platform, openPlatform, scale, smokeQuery, signal: ctx.signal,
+      onStep: (drill, step, state, ms) => {
+        if (state === "start") ctx.io.progress(`${drill}: ${step}…`);
+        else if (state === "failed") ctx.io.info(`${drill}: ${step} failed after ${formatDuration(ms ?? 0)}`);
+      },
+    });
+    const files = writeReport(reportsDir, report);
+    const passed = report.drills.length === names.length && report.drills.every((d) => d.passed);
+    ctx.io.result(
+      { ok: passed, report, files },
+      `${summaryTable(report)}\n\nreport: ${path.relative(process.cwd(), files.markdown)} (and .json)${passed ? "" : "\nnot every drill passed"}`,
+    );
+    return passed ? 0 : 1;
   },
 };

@@ -27,7 +27,7 @@ export interface RecoveryPlatform {
    * recovery. Throws a one-line error when `at` is in the future or outside the recoverable
    * window; nothing is left behind in that case.
    */
-  branchAt(at: Date, name: string): Promise<DisposableDatabase>;
+  branchAt(at: Date, name: string, signal?: AbortSignal): Promise<DisposableDatabase>;
   /** An empty database to restore into (the failover target). */
   standbyUrl(): Promise<string>;
   /** Simulates losing the primary (local: the server is stopped). */
@@ -36,5 +36,8 @@ export interface RecoveryPlatform {
   dispose(): Promise<void>;
 }
 
-/** Opens a platform with what a drill needs; the drill owns it and must dispose it. */
-export type PlatformFactory = (needs: PlatformNeeds, signal?: AbortSignal) => Promise<RecoveryPlatform>;
+/**
+ * Opens a platform with what a drill needs; `purpose` (the drill's name) labels what it creates.
+ * The caller owns the platform and must dispose it.
+ */
+export type PlatformFactory = (needs: PlatformNeeds, purpose: string, signal?: AbortSignal) => Promise<RecoveryPlatform>;

@@ -1,0 +1,30 @@
+import { DrillName } from "./types";
+
+/**
+ * The playbook's promises for its quarterly drills ("Recovery Drills (Quarterly)" in
+ * recovery-playbook.md): the expected RTO and the pass criterion each drill is measured against.
+ */
+export const PLAYBOOK_DRILLS: Record<DrillName, { title: string; expectedRtoMs: number; passCriterion: string }> = {
+  pitr: {
+    title: "Drill 1: PITR recovery (50 deleted reservations)",
+    expectedRtoMs: 30 * 60_000,
+    passCriterion: "100% of the deleted records recovered, no other row changed",
+  },
+  restore: {
+    title: "Drill 2: backup restoration after corruption",
+    expectedRtoMs: 60 * 60_000,
+    passCriterion: "schema and data OK: integrity checks find nothing and row counts match the backup",
+  },
+  failover: {
+    title: "Drill 3: disaster recovery (failover to the standby)",
+    expectedRtoMs: 4 * 60 * 60_000,
+    passCriterion: "the standby serves the application: counts match the backup and the smoke query succeeds",
+  },
+};
+
+/** The default smoke query: every reservation still finds its client (the app's main join). */
+export const DEFAULT_SMOKE_QUERY =
+  "SELECT count(*) AS reservations_with_client FROM reservations r JOIN clients c ON c.clinic_id = r.clinic_id AND c.id = r.client_id";
+
+/** The number of reservations Drill 1 creates and deletes. */
+export const PITR_DRILL_RESERVATIONS = 50;

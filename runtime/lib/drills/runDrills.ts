@@ -1,0 +1,79 @@
+import { createTempRoot } from "../platform/tempRoot";
+import { PlatformFactory, PlatformName, RecoveryPlatform } from "../platform/types";
+import { PLAYBOOK_DRILLS } from "./expectations";
+import { failoverDrill } from "./failoverDrill";
+import { pitrDrill } from "./pitrDrill";
+import { restoreDrill } from "./restoreDrill";
+import { StepHooks, StepTimer } from "./stepTimer";
+import { DrillDefinition, DrillName, DrillReport, DrillResult } from "./types";
+
+export const DRILLS: Record<DrillName, DrillDefinition> = { pitr: pitrDrill, restore: restoreDrill, failover: failoverDrill };
+
+export const PROVISION_STEP = "provision platform";
+export const CLEANUP_STEP = "clean up";
+
+export interface RunDrillsOptions extends StepHooks {
+  platform: PlatformName;
+  openPlatform: PlatformFactory;
+  scale: number;
+  smokeQuery: string;
+  /** Parent of the drills' temporary directories; default the OS temp dir. */
+  tempParent?: string;
+  now?: () => Date;
+}
+
+/**
+ * Runs drills one after the other, each on a platform of its own (a failover drill stops its
+ * primary; the next drill must not care). Everything a drill created is disposed of before the
+ * next starts, whatever happened. An interrupted run stops after the drill it was in.
+ */
+export async function runDrills(names: readonly DrillName[], options: RunDrillsOptions): Promise<DrillReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const drills: DrillResult[] = [];
+  for (const name of names) {
+    if (options.signal?.aborted) break;
+    drills.push(await runDrill(DRILLS[name], options));
+  }
+  return { startedAt, finishedAt: now().toISOString(), platform: options.platform, scale: options.scale, drills };
+}
+
+export async function runDrill(drill: DrillDefinition, options: RunDrillsOptions): Promise<DrillResult> {
+  const timer = new StepTimer(drill.name, options);
+  const expectedRtoMs = PLAYBOOK_DRILLS[drill.name].expectedRtoMs;
+  const work = createTempRoot(`${drill.name}-work`, options.tempParent);
+  let platform: RecoveryPlatform | undefined;
+  let result: DrillResult;
+  try {
+    platform = await timer.step(PROVISION_STEP, () => options.openPlatform(drill.needs, drill.name, options.signal));
+    const outcome = await drill.run({
+      platform, timer, scale: options.scale, smokeQuery: options.smokeQuery, signal: options.signal, workDir: work.dir,
+    });
+    const rtoMs = timer.rtoMs();
+    const withinRto = rtoMs !== undefined && rtoMs <= expectedRtoMs;
+    const passed = outcome.passed && withinRto;
+    const failure = (outcome.details.failure as string | undefined) ?? (passed ? undefined : rtoMs === undefined ? "never recovered" : `RTO ${rtoMs} ms is over the playbook's ${expectedRtoMs} ms`);
+    result = {
+      name: drill.name, passed, steps: timer.steps, rtoMs, rpoMs: outcome.rpoMs, expectedRtoMs,
+      details: { ...outcome.details, ...(failure ? { failure } : {}) },
+    };
+  } catch (err) {
+    result = {
+      name: drill.name, passed: false, steps: timer.steps, expectedRtoMs,
+      details: { failure: err instanceof Error ? err.message : String(err) },
+    };
+  }
+  // clean-up runs even after an abort: it is what an interrupt asks for
+  try {
+    if (platform) {
+      const opened = platform;
+      await timer.record(CLEANUP_STEP, () => opened.dispose());
+    }
+  } catch (err) {
+    result.passed = false;
+    result.details.failure ??= `clean-up failed: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    work.dispose();
+  }
+  return result;
+}

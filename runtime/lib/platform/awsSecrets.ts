@@ -1,0 +1,16 @@
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+
+/** Reads a secret's string value (the RDS-managed master secret of the failover database). */
+export async function readAwsSecret(arn: string): Promise<string> {
+  const region = /^arn:aws[\w-]*:secretsmanager:([a-z0-9-]+):/.exec(arn)?.[1];
+  const client = new SecretsManagerClient(region ? { region } : {});
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (!out.SecretString) throw new Error("it has no string value");
+    return out.SecretString;
+  } catch (err) {
+    throw new Error(`cannot read secret ${arn}: ${(err as Error).message}: check AWS credentials and secretsmanager:GetSecretValue on it`);
+  } finally {
+    client.destroy();
+  }
+}

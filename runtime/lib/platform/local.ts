@@ -1,0 +1,156 @@
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { LocalCluster } from "../local/cluster";
+import { serverUser } from "../local/osUser";
+import { findPostgresBinaries, PostgresBinaries } from "../postgres/binaries";
+import { runProgram } from "../postgres/processes";
+import { assertBranchTime } from "./historyWindow";
+import { createPitrBranch } from "./localPitr";
+import { archiveThrough, archivingSettings, serverDir, takeBaseBackup } from "./localWal";
+import { withClient } from "./sql";
+import { createTempRoot, TempRoot } from "./tempRoot";
+import { DisposableDatabase, PlatformNeeds, RecoveryPlatform } from "./types";
+
+/** Server programs the local platform runs (pg_basebackup only when branches are needed). */
+export const LOCAL_SERVER_PROGRAMS = ["initdb", "pg_ctl", "postgres", "pg_basebackup"] as const;
+
+/** The database the drills work in, on the primary and on the standby. */
+export const LOCAL_DATABASE = "bloom";
+
+export interface LocalPlatformOptions {
+  /** Where the temporary root is created; default the OS temp dir. */
+  tempParent?: string;
+  /** Finds PostgreSQL (injected by tests to simulate a machine without it). */
+  findBinaries?: (programs: readonly string[]) => PostgresBinaries;
+  signal?: AbortSignal;
+}
+
+/**
+ * The embedded default platform: throwaway clusters in one temporary directory. The primary
+ * archives its WAL and has a base backup taken at start, so `branchAt(T)` is a real
+ * point-in-time recovery into a new cluster; the standby is an empty cluster to restore into.
+ */
+export class LocalPlatform implements RecoveryPlatform {
+  readonly name = "local" as const;
+  private readonly branches = new Set<LocalCluster>();
+  private standby: LocalCluster | undefined;
+  private baseBackupAt: Date | undefined;
+  private archivedThrough: Date | undefined;
+  private disposed = false;
+
+  private constructor(
+    readonly root: TempRoot,
+    readonly primary: LocalCluster,
+    private readonly binaries: PostgresBinaries,
+    private readonly archiveDir: string,
+    private readonly baseBackupDir: string,
+  ) {}
+
+  static async open(needs: PlatformNeeds, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+    const find = options.findBinaries ?? ((programs) => findPostgresBinaries(programs));
+    // before anything is created: a machine without PostgreSQL fails here with nothing to undo
+    const binaries = find(LOCAL_SERVER_PROGRAMS);
+    options.signal?.throwIfAborted();
+    const root = createTempRoot("drill", options.tempParent);
+    let platform: LocalPlatform | undefined;
+    try {
+      const archiveDir = serverDir(root.dir, "wal-archive");
+      const primary = await LocalCluster.prepare({ name: "primary", baseDir: root.dir, binaries });
+      platform = new LocalPlatform(root, primary, binaries, archiveDir, path.join(root.dir, "base-backup"));
+      await initdbSmallSegments(primary);
+      primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
+      options.signal?.throwIfAborted();
+      await primary.start();
+      await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
+      if (needs.branches) {
+        options.signal?.throwIfAborted();
+        platform.baseBackupAt = await takeBaseBackup(primary, platform.baseBackupDir);
+      }
+      if (needs.standby) {
+        options.signal?.throwIfAborted();
+        await platform.startStandby();
+      }
+      return platform;
+    } catch (err) {
+      if (platform) await platform.dispose();
+      else root.dispose();
+      throw err;
+    }
+  }
+
+  primaryUrl(): string {
+    return this.primary.url(LOCAL_DATABASE);
+  }
+
+  async branchAt(at: Date, name: string, signal?: AbortSignal): Promise<DisposableDatabase> {
+    if (!this.baseBackupAt) throw new Error("this local platform was opened without branches: open it with { branches: true }");
+    const now = new Date();
+    assertBranchTime(at, { start: this.baseBackupAt, end: now, startsAt: "the base backup" });
+    if (!this.archivedThrough || this.archivedThrough.getTime() <= at.getTime()) {
+      if (!this.primary.isRunning) {
+        throw new Error(`branch time ${at.toISOString()} is after the last archived WAL (${this.archivedThrough?.toISOString() ?? "none since the base backup"}) and the primary is stopped: pick an earlier time`);
+      }
+      this.archivedThrough = await archiveThrough(this.primary.url(), at, signal);
+    }
+    const cluster = await createPitrBranch({
+      name: `branch-${name}`, baseDir: this.root.dir, baseBackupDir: this.baseBackupDir, archiveDir: this.archiveDir,
+      at, binaries: this.binaries, sourcePassword: this.primary.password, signal,
+    });
+    this.branches.add(cluster);
+    return {
+      url: cluster.url(LOCAL_DATABASE),
+      dispose: async () => {
+        this.branches.delete(cluster);
+        await cluster.destroy();
+      },
+    };
+  }
+
+  async standbyUrl(): Promise<string> {
+    if (!this.standby) await this.startStandby();
+    return this.standby!.url(LOCAL_DATABASE);
+  }
+
+  async losePrimary(): Promise<void> {
+    // immediate: no shutdown checkpoint, like a crash
+    await this.primary.stop("immediate");
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const cluster of [...this.branches]) await cluster.destroy();
+    this.branches.clear();
+    await this.standby?.destroy();
+    await this.primary.destroy();
+    this.root.dispose();
+  }
+
+  private async startStandby(): Promise<void> {
+    this.standby = await LocalCluster.create({ name: "standby", baseDir: this.root.dir, binaries: this.binaries });
+    await withClient(this.standby.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
+  }
+}
+
+/**
+ * initdb with 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then
+ * cost little disk. Otherwise the same as LocalCluster.initdb.
+ */
+async function initdbSmallSegments(cluster: LocalCluster): Promise<void> {
+  const pwfile = path.join(cluster.rootDir, "pwfile");
+  writeFileSync(pwfile, `${cluster.password}\n`, { mode: 0o600 });
+  serverUser().own(pwfile);
+  try {
+    const { command, args } = serverUser().wrap(cluster.binaries.path("initdb"), [
+      "-D", cluster.dataDir, "-U", cluster.superuser, "--pwfile", pwfile, "--auth=scram-sha-256",
+      "--encoding=UTF8", "--locale=C", "--no-sync", "--wal-segsize=1",
+    ]);
+    await runProgram(command, args, { cwd: cluster.rootDir, secrets: [cluster.password] });
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
+
+export function openLocalPlatform(needs: PlatformNeeds, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  return LocalPlatform.open(needs, options);
+}

@@ -1,7 +1,18 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BackupImage } from "./backupImage";
+import { createFailoverNetwork } from "./failoverNetwork";
+import { failoverDatabaseUrl } from "./failoverUrl";
+import { drillTagValue, finalSnapshotIdentifier } from "./names";
+import { createRestoreJob } from "./restoreJob";
+import { scheduleIntervalSeconds } from "./schedules";
 
 export type FailoverMode = "off" | "standby" | "active";
 export type DrillScenario = "pitr" | "restore" | "failover";
+
+export const FAILOVER_MODES: readonly FailoverMode[] = ["off", "standby", "active"];
+/** Tag key on every resource created while a drill is configured. */
+export const DRILL_TAG = "bloom-dr:drill";
 
 export interface FailoverDatabaseArgs {
     /** Plain string: decides which children exist. */
@@ -31,7 +42,7 @@ export interface FailoverDatabaseArgs {
     readonly backupPrefix: pulumi.Input<string>;
     /** The app's DATABASE_URL secret; written only when mode is "active" and no drill. */
     readonly appDatabaseUrlSecretArn: pulumi.Input<string>;
-    /** Topic the restore-test error alarm notifies (SEV-2). */
+    /** Topic the restore-test alarms notify (SEV-2). */
     readonly alarmTopicArn: pulumi.Input<string>;
     /** Reuse an image already in this region; default: build runtime/Dockerfile into a DR repo. */
     readonly imageUri?: pulumi.Input<string>;
@@ -42,6 +53,15 @@ export interface FailoverDatabaseArgs {
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+export const FAILOVER_DEFAULTS = { databaseName: "app", masterUsername: "bloom_admin", performanceInsightsRetentionDays: 7 } as const;
+
+/**
+ * The DR database. "off": nothing. "standby": a private, encrypted RDS PostgreSQL instance kept
+ * restored from the newest backup by a scheduled restore test. "active": additionally deletion
+ * protection, `protect`, the restore schedule disabled, and the app's DATABASE_URL pointed at it
+ * (never during a drill). The instance keeps one logical name in both modes, so switching between
+ * them updates it in place.
+ */
 export class FailoverDatabase extends pulumi.ComponentResource {
     /** All undefined when mode is "off". */
     declare public readonly instanceIdentifier: pulumi.Output<string | undefined>;
@@ -50,18 +70,130 @@ export class FailoverDatabase extends pulumi.ComponentResource {
     declare public readonly masterSecretArn: pulumi.Output<string | undefined>;
     declare public readonly securityGroupId: pulumi.Output<string | undefined>;
     declare public readonly restoreFunctionName: pulumi.Output<string | undefined>;
-    /** True when this update pointed the app's DATABASE_URL at the instance. */
+    /** True when this update points the app's DATABASE_URL at the instance. */
     declare public readonly appSecretSwitched: pulumi.Output<boolean>;
 
     constructor(name: string, args: FailoverDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("bloom-dr:dr:FailoverDatabase", name, {}, opts);
-        this.instanceIdentifier = pulumi.output(undefined);
-        this.address = pulumi.output(undefined);
-        this.port = pulumi.output(undefined);
-        this.masterSecretArn = pulumi.output(undefined);
-        this.securityGroupId = pulumi.output(undefined);
-        this.restoreFunctionName = pulumi.output(undefined);
-        this.appSecretSwitched = pulumi.output(false);
-        this.registerOutputs({});
+        if (!FAILOVER_MODES.includes(args.mode)) {
+            throw new Error(`FailoverDatabase ${name}: mode must be one of ${FAILOVER_MODES.join(", ")} (got "${args.mode}")`);
+        }
+        const switchesApp = args.mode === "active" && args.drill === undefined;
+        if (args.mode === "off") {
+            this.instanceIdentifier = this.address = this.masterSecretArn = this.securityGroupId = this.restoreFunctionName = pulumi.output(undefined);
+            this.port = pulumi.output(undefined);
+            this.appSecretSwitched = pulumi.output(false);
+            this.registerOutputs({});
+            return;
+        }
+        scheduleIntervalSeconds(args.restoreSchedule); // fail before creating anything
+        const active = args.mode === "active";
+        const databaseName = args.databaseName ?? FAILOVER_DEFAULTS.databaseName;
+        const drill = args.drill;
+        const tags: pulumi.Input<Record<string, pulumi.Input<string>>> = drill
+            ? pulumi.output(args.tags ?? {}).apply((base): Record<string, string> => ({ ...base, [DRILL_TAG]: drillTagValue(drill.scenario) }))
+            : (args.tags ?? {});
+
+        const network = createFailoverNetwork(name, { vpcId: args.vpcId, subnetIds: args.subnetIds, appCidrs: args.appCidrs ?? [], tags }, this);
+        const key = new aws.kms.Key(`${name}-key`, {
+            description: `bloom-dr failover database ${name}: storage, master secret, Performance Insights`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            tags,
+        }, { parent: this });
+        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
+            description: "bloom-dr failover database: private subnets",
+            subnetIds: network.subnetIds,
+            tags,
+        }, { parent: this });
+
+        const instance = new aws.rds.Instance(`${name}-db`, {
+            engine: "postgres",
+            engineVersion: args.engineVersion,
+            instanceClass: args.instanceClass,
+            allocatedStorage: args.allocatedStorageGb,
+            storageType: "gp3",
+            storageEncrypted: true,
+            kmsKeyId: key.arn,
+            dbName: databaseName,
+            username: args.masterUsername ?? FAILOVER_DEFAULTS.masterUsername,
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: key.arn,
+            dbSubnetGroupName: subnetGroup.name,
+            vpcSecurityGroupIds: [network.databaseSecurityGroup.id],
+            publiclyAccessible: false,
+            backupRetentionPeriod: args.backupRetentionDays,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: finalSnapshotIdentifier(pulumi.getProject(), pulumi.getStack(), name),
+            copyTagsToSnapshot: true,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: key.arn,
+            performanceInsightsRetentionPeriod: FAILOVER_DEFAULTS.performanceInsightsRetentionDays,
+            autoMinorVersionUpgrade: true,
+            deletionProtection: active,
+            // Failover must not wait for the next maintenance window.
+            applyImmediately: true,
+            tags,
+        }, { parent: this, protect: active });
+        const masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
+            const arn = secrets?.[0]?.secretArn;
+            if (!arn) throw new Error(`FailoverDatabase ${name}: RDS reported no managed master secret; manageMasterUserPassword must stay true`);
+            return arn;
+        });
+
+        const imageUri = args.imageUri ?? new BackupImage(`${name}-image`, { tags }, { parent: this }).imageUri;
+        const restore = createRestoreJob(`${name}-restore`, {
+            imageUri,
+            vaultBucketName: args.vaultBucketName,
+            vaultBucketArn: args.vaultBucketArn,
+            vaultKeyArn: args.vaultKeyArn,
+            backupPrefix: args.backupPrefix,
+            masterSecretArn,
+            masterSecretKeyArn: key.arn,
+            host: instance.address,
+            port: instance.port,
+            database: databaseName,
+            smokeQuery: args.smokeQuery,
+            subnetIds: network.subnetIds,
+            securityGroupId: network.restoreJobSecurityGroup.id,
+            schedule: args.restoreSchedule,
+            enabled: !active,
+            alarmTopicArn: args.alarmTopicArn,
+            tags,
+        }, this);
+
+        if (switchesApp) {
+            const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: masterSecretArn }, { parent: this });
+            new aws.secretsmanager.SecretVersion(`${name}-app-database-url`, {
+                secretId: args.appDatabaseUrlSecretArn,
+                secretString: pulumi.secret(
+                    pulumi.all([masterSecret.secretString, instance.address, instance.port]).apply(([masterSecretJson, host, port]) =>
+                        failoverDatabaseUrl({ masterSecretJson, host, port, database: databaseName })),
+                ),
+            }, {
+                parent: this,
+                // Leaving "active" must not pull the URL the app is using right now; failing back
+                // is its own deliberate step (docs/aws-components.md).
+                retainOnDelete: true,
+                dependsOn: [instance],
+            });
+        }
+
+        this.instanceIdentifier = instance.identifier;
+        this.address = instance.address;
+        this.port = instance.port;
+        this.masterSecretArn = masterSecretArn;
+        this.securityGroupId = network.databaseSecurityGroup.id;
+        this.restoreFunctionName = restore.function.name;
+        this.appSecretSwitched = pulumi.output(switchesApp);
+        this.registerOutputs({
+            instanceIdentifier: this.instanceIdentifier,
+            address: this.address,
+            port: this.port,
+            masterSecretArn: this.masterSecretArn,
+            securityGroupId: this.securityGroupId,
+            restoreFunctionName: this.restoreFunctionName,
+            appSecretSwitched: this.appSecretSwitched,
+        });
     }
 }

@@ -28,6 +28,8 @@ export interface ScheduledTriggerArgs {
     readonly scheduleExpression: string;
     readonly description: string;
     readonly target: ScheduledTarget;
+    /** Default true; a disabled schedule keeps its configuration but never fires. */
+    readonly enabled?: boolean;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -68,7 +70,7 @@ export function createScheduledTrigger(name: string, args: ScheduledTriggerArgs,
         // The staleness math assumes UTC: a DST zone would make one day 23 or 25 hours long.
         scheduleExpressionTimezone: "UTC",
         flexibleTimeWindow: { mode: "OFF" },
-        state: "ENABLED",
+        state: args.enabled === false ? "DISABLED" : "ENABLED",
         target: {
             arn: target.kind === "lambda" ? target.functionArn : target.clusterArn,
             roleArn: role.arn,

@@ -17,7 +17,11 @@ describe("npm run plan -- --stack dr", () => {
         expect(plan.outputs.restoresFromReplica).toBe(true);
     });
 
-    test.each(["off", "standby", "active"])("failover mode %s passes with zero mandatory violations", async (mode) => {
+    test.each([
+        ["off", { instances: 0, protect: [], deletionProtection: [], restoreJobs: 0 }],
+        ["standby", { instances: 1, protect: [false], deletionProtection: [false], restoreJobs: 1 }],
+        ["active", { instances: 1, protect: [true], deletionProtection: [true], restoreJobs: 1 }],
+    ])("failover mode %s passes with zero mandatory violations", async (mode, expected) => {
         const config = variantConfig("dr", (c) => {
             c["bloom-dr:failover"].mode = mode;
         });
@@ -25,6 +29,16 @@ describe("npm run plan -- --stack dr", () => {
         expect(rulesViolated(plan)).toEqual([]);
         expect(code).toBe(0);
         expect(plan.outputs.failoverMode).toBe(mode);
+        const instances = typesOf(plan, RDS);
+        expect({
+            instances: instances.length,
+            protect: instances.map((i) => i.protect === true),
+            deletionProtection: instances.map((i) => i.inputs.deletionProtection === true),
+            restoreJobs: typesOf(plan, "aws:lambda/function:Function").length,
+        }).toEqual(expected);
+        for (const instance of instances) {
+            expect(instance.inputs).toMatchObject({ publiclyAccessible: false, storageEncrypted: true, backupRetentionPeriod: 7, skipFinalSnapshot: false });
+        }
     });
 
     test("an insecure variant fails with the expected rules", async () => {
@@ -35,7 +49,14 @@ describe("npm run plan -- --stack dr", () => {
         const policy = writeTemp("policy.json", JSON.stringify({ "rds-backup-retention-minimum": { minBackupRetentionDays: 14 } }));
         const { code, plan } = await runPlanJson(["--stack", "dr", "--config", config, "--policy-config", policy]);
         expect(code).toBe(1);
-        const expected = typesOf(plan, RDS).length > 0 ? ["rds-backup-retention-minimum", "sev1-topic-has-subscription"] : ["sev1-topic-has-subscription"];
-        expect(rulesViolated(plan)).toEqual(expected);
+        expect(rulesViolated(plan)).toEqual(["rds-backup-retention-minimum", "sev1-topic-has-subscription"]);
+        expect(plan.violations).toContainEqual(
+            expect.objectContaining({
+                rule: "rds-backup-retention-minimum",
+                resourceType: RDS,
+                resourceName: "failover-db",
+                message: "backupRetentionPeriod is 7; it must be at least 14 days",
+            }),
+        );
     });
 });

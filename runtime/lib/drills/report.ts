@@ -12,13 +12,20 @@ export function summaryRows(report: DrillReport): string[][] {
       d.name,
       d.passed ? "PASS" : "FAIL",
       d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs),
-      `< ${formatDuration(d.expectedRtoMs)}`,
+      `< ${formatLimit(d.expectedRtoMs)}`,
       d.rpoMs === undefined ? "-" : formatDuration(d.rpoMs),
       String(d.steps.length),
       d.passed ? PLAYBOOK_DRILLS[d.name].passCriterion : String(d.details.failure ?? "failed"),
     ]);
   }
   return rows;
+}
+
+/** The playbook's limits read as it writes them: "30 min", "1 h", "4 h". */
+export function formatLimit(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return formatDuration(ms);
 }
 
 export function summaryTable(report: DrillReport): string {
@@ -55,7 +62,7 @@ function drillSection(d: DrillResult): string[] {
   return [
     `## ${playbook.title}: ${d.passed ? "PASS" : "FAIL"}`,
     "",
-    `Pass criterion: ${playbook.passCriterion}. Expected RTO < ${formatDuration(d.expectedRtoMs)}; measured ${d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs)}.`,
+    `Pass criterion: ${playbook.passCriterion}. Expected RTO < ${formatLimit(d.expectedRtoMs)}; measured ${d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs)}.`,
     "",
     ...markdownTable(steps),
     "",

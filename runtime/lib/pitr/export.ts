@@ -1,0 +1,102 @@
+import { createWriteStream, renameSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import { parseTableName, quoteTable } from "../integrity/identifiers";
+import { redactSecrets, redactUrl } from "../postgres/connectionUrl";
+import { fetchBatches } from "./batches";
+import { CANONICAL_SETTINGS, openClient } from "./connect";
+import { planTables, RefusedError } from "./plan";
+import { advanceSequenceSql, exportInsertParts, exportValuesSql } from "./sqlBuilders";
+
+export interface ExportOptions {
+  fromUrl: string;
+  tables: string[];
+  /** The SQL file to write (replaced atomically: a failed export leaves no partial file). */
+  out: string;
+  now?: () => Date;
+}
+
+export interface ExportResult {
+  file: string;
+  exportedAt: string;
+  /** Parents first, as in the file. */
+  tables: { table: string; rows: number }[];
+  bytes: number;
+}
+
+/** First line of every export: import refuses files without it. */
+export const EXPORT_MARKER = "-- bloom-dr pitr export";
+
+/**
+ * Writes every row of the tables, read in one snapshot of the branch, as a reviewable SQL file:
+ * one transaction, INSERT … ON CONFLICT (primary key) DO NOTHING per row, parents before children,
+ * then setval lines that move sequences past the inserted ids (never backwards). The literals are
+ * produced by the server (quote_nullable), so jsonb, arrays, bytea, numeric, timestamptz and enums
+ * come back exactly; the file pins the text formats it was written with (SET LOCAL).
+ */
+export async function exportRows(options: ExportOptions): Promise<ExportResult> {
+  const names = options.tables.map((t) => parseTableName(t));
+  const exportedAt = (options.now ?? (() => new Date()))().toISOString();
+  const client = await openClient(options.fromUrl, "source");
+  const partial = `${options.out}.partial-${process.pid}`;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const plans = await planTables([{ client, role: "source" }], names);
+    const counts: { table: string; rows: number }[] = [];
+    for (const plan of plans) {
+      const { rows } = await client.query(`SELECT count(*) AS n FROM ${quoteTable(plan.table)}`);
+      counts.push({ table: plan.display, rows: Number(rows[0].n) });
+    }
+    const file = createWriteStream(partial, { mode: 0o600 });
+    const write = async (text: string) => {
+      if (!file.write(text)) await once(file, "drain");
+    };
+    try {
+      await write(exportHeader(redactUrl(options.fromUrl), exportedAt, counts, options.out));
+      for (const [i, plan] of plans.entries()) {
+        await write(`\n-- ${plan.display}: ${counts[i].rows} rows\n`);
+        const { prefix, suffix } = exportInsertParts(plan.table, plan.columns, plan.key, plan.overriding);
+        const cursor = `bloom_dr_export_${i}`;
+        await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${exportValuesSql(plan.table, plan.columns, plan.key)}`);
+        for await (const batch of fetchBatches(client, cursor)) {
+          await write(batch.map((row) => `${prefix}${row[0]}${suffix}\n`).join(""));
+        }
+        await client.query(`CLOSE ${cursor}`);
+      }
+      await write(`\n-- sequences: moved past the inserted ids, never backwards\n`);
+      for (const plan of plans) for (const column of plan.sequenceColumns) await write(`${advanceSequenceSql(plan.table, column)};\n`);
+      await write("COMMIT;\n");
+      file.end();
+      await once(file, "finish");
+    } catch (err) {
+      file.destroy();
+      throw err;
+    }
+    await client.query("COMMIT");
+    const bytes = file.bytesWritten;
+    renameSync(partial, options.out);
+    return { file: options.out, exportedAt, tables: counts, bytes };
+  } catch (err) {
+    rmSync(partial, { force: true });
+    if (err instanceof RefusedError) throw new RefusedError((err as Error).message.replace(/; nothing was changed$/, "; no file was written"));
+    throw new Error(redactSecrets(`pitr export failed, no file was written: ${(err as Error).message}`, [options.fromUrl]));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function exportHeader(source: string, exportedAt: string, counts: { table: string; rows: number }[], file: string): string {
+  return [
+    `${EXPORT_MARKER}: rows to put back, to review before importing (playbook SEV-2, PASO 4-6)`,
+    `-- source: ${source}`,
+    `-- exported at: ${exportedAt} (one snapshot of the source)`,
+    `-- tables, parents first: ${counts.map((c) => `${c.table} (${c.rows} rows)`).join(", ")}`,
+    `-- Each INSERT is ON CONFLICT (primary key) DO NOTHING: rows the target already has stay as they are.`,
+    `-- Dry run (counts, rolled back): bloom-dr pitr import --file ${file} --target URL`,
+    `-- Apply:                         bloom-dr pitr import --file ${file} --target URL --apply`,
+    `-- (or psql -v ON_ERROR_STOP=1 -f ${file} "$DATABASE_URL")`,
+    "BEGIN;",
+    ...Object.entries(CANONICAL_SETTINGS).map(([name, value]) => `SET LOCAL ${name} = '${value}';`),
+    "",
+  ].join("\n");
+}
+

@@ -12,8 +12,11 @@ export interface Violation {
     resourceType?: string;
 }
 
-/** Per-rule config as in a policy pack config file: `{ rule: { enforcementLevel?, ...props } }`. */
-export type PolicyPackConfig = Record<string, { enforcementLevel?: EnforcementLevel; [key: string]: unknown }>;
+/**
+ * Per-rule config as in a `--policy-pack-config` file: `{ rule: "advisory" }` or
+ * `{ rule: { enforcementLevel?, ...settings } }`.
+ */
+export type PolicyPackConfig = Record<string, EnforcementLevel | { enforcementLevel?: EnforcementLevel; [key: string]: unknown }>;
 
 export interface EvaluationOptions {
     config?: PolicyPackConfig;
@@ -35,7 +38,8 @@ export async function evaluateRules(rules: readonly BloomRule[], records: readon
     const stackResources = options.stackResources ?? records;
     const byUrn = new Map([...stackResources, ...records].map((r) => [r.urn, r]));
     for (const rule of rules) {
-        const { enforcementLevel: override, ...overrides } = options.config?.[rule.name] ?? {};
+        const given = options.config?.[rule.name] ?? {};
+        const { enforcementLevel: override, ...overrides } = typeof given === "string" ? { enforcementLevel: given } : given;
         const enforcementLevel = override ?? rule.enforcementLevel;
         if (enforcementLevel === "disabled") continue;
         const context = { config: { ...configDefaults(rule), ...overrides }, stackTags: options.stackTags };

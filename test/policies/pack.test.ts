@@ -73,7 +73,7 @@ describe("evaluateRules", () => {
         const violations = await evaluateRules(allRules, insecure(), {
             config: {
                 "rds-not-publicly-accessible": { enforcementLevel: "advisory" },
-                "schedule-has-retry-policy": { enforcementLevel: "disabled" },
+                "schedule-has-retry-policy": "disabled",
                 "neon-history-retention-minimum": { minHistoryRetentionHours: 200 },
             },
         });

@@ -22,6 +22,8 @@ export interface CloudPlatformOptions {
   destroyDrStack?: boolean;
   onOutput?: (line: string) => void;
   now?: () => Date;
+  /** TLS for the standby connection; default "require" (RDS). Tests use a local server without TLS. */
+  standbySslMode?: "require" | "disable";
 }
 
 interface StandbyState {
@@ -86,7 +88,7 @@ export class CloudPlatform implements RecoveryPlatform {
     const start = historyStart > this.working.createdAt ? historyStart : this.working.createdAt;
     assertBranchTime(at, {
       start, end: now,
-      startsAt: start === historyStart ? `the project's ${retention / 3600} h history window` : `the drill's working branch ${this.workingName}`,
+      startsAt: start === historyStart ? `the project's ${formatRetention(retention)} history window` : `the drill's working branch ${this.workingName}`,
     });
     const branch = await createNeonBranch(this.options.neon, {
       projectId: this.projectId, parentBranchId: this.working.branchId, name: `${this.workingName}-${name}`, at,
@@ -150,7 +152,7 @@ export class CloudPlatform implements RecoveryPlatform {
     const port = optionalOutput(outputs, "failoverPort") ?? "5432";
     const arn = requireOutput(outputs, dr.stackName, "failoverMasterSecretArn", "the DR stack did not report the RDS master secret");
     const credentials = parseMasterSecret(await this.options.readSecret(arn), arn);
-    this.standby.adminUrl = rdsUrl(host, port, credentials, "postgres");
+    this.standby.adminUrl = rdsUrl(host, port, credentials, "postgres", this.options.standbySslMode ?? "require");
   }
 
   private async releaseStandby(standby: StandbyState): Promise<void> {
@@ -172,4 +174,11 @@ export class CloudPlatform implements RecoveryPlatform {
 
 export function openCloudPlatform(needs: PlatformNeeds, purpose: string, options: CloudPlatformOptions, signal?: AbortSignal): Promise<CloudPlatform> {
   return CloudPlatform.open(needs, purpose, options, signal);
+}
+
+/** 86400 → "24 h", 5400 → "90 min", 30 → "30 s". */
+export function formatRetention(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }

@@ -32,6 +32,6 @@ export function parseMasterSecret(text: string, arnForMessage: string): { userna
 }
 
 /** postgresql://user:pass@host:port/db?sslmode=require (RDS requires TLS). */
-export function rdsUrl(host: string, port: string, credentials: { username: string; password: string }, database: string): string {
-  return `postgresql://${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@${host}:${port}/${database}?sslmode=require`;
+export function rdsUrl(host: string, port: string, credentials: { username: string; password: string }, database: string, sslmode = "require"): string {
+  return `postgresql://${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@${host}:${port}/${database}?sslmode=${sslmode}`;
 }

@@ -4,8 +4,8 @@ import { BackupImage } from "./backupImage";
 import { createFailoverNetwork } from "./failoverNetwork";
 import { failoverDatabaseUrl } from "./failoverUrl";
 import { drillTagValue, finalSnapshotIdentifier } from "./names";
-import { createRestoreJob } from "./restoreJob";
-import { scheduleIntervalSeconds } from "./schedules";
+import { RESTORE_JOB_DEFAULTS, createRestoreJob } from "./restoreJob";
+import { stalenessPeriodSeconds } from "./schedules";
 
 export type FailoverMode = "off" | "standby" | "active";
 export type DrillScenario = "pitr" | "restore" | "failover";
@@ -86,7 +86,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
             this.registerOutputs({});
             return;
         }
-        scheduleIntervalSeconds(args.restoreSchedule); // fail before creating anything
+        stalenessPeriodSeconds(args.restoreSchedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes); // fail before creating anything
         const active = args.mode === "active";
         const databaseName = args.databaseName ?? FAILOVER_DEFAULTS.databaseName;
         const drill = args.drill;

@@ -6,11 +6,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, restoreJobPolicy } from "./iamPolicies";
-import { deadLetterAlarm, lambdaErrorAlarm } from "./jobAlarms";
+import { RESTORE_SUCCEEDED_METRIC } from "./backupMetrics";
+import { deadLetterAlarm, lambdaErrorAlarm, stalenessAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, restoreJobEnvironment } from "./jobEnvironment";
 import { createScheduledTrigger } from "./scheduledTrigger";
+import { stalenessPeriodSeconds } from "./schedules";
 
-export const RESTORE_JOB_DEFAULTS = { timeoutSeconds: 900, memorySizeMb: 3008, ephemeralStorageMb: 10240, logRetentionDays: 90 } as const;
+export const RESTORE_JOB_DEFAULTS = {
+    timeoutSeconds: 900,
+    memorySizeMb: 3008,
+    ephemeralStorageMb: 10240,
+    logRetentionDays: 90,
+    /** A restore test may take the whole Lambda timeout; an hour covers it with room to spare. */
+    stalenessGraceMinutes: 60,
+} as const;
 
 export interface RestoreJobArgs {
     readonly imageUri: pulumi.Input<string>;
@@ -83,6 +92,13 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
     }, parent);
     const context = { topicArn: args.alarmTopicArn, parent, tags };
     const errorAlarm = lambdaErrorAlarm(`${name}-errors`, fn.name, "bloom-dr restore test failed: the newest backup may not be restorable (SEV-2)", context);
+    if (args.enabled) {
+        // A restore test that silently stops running is a backup nobody has proven restorable.
+        // Not while active: the schedule is off on purpose then.
+        const period = stalenessPeriodSeconds(args.schedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes);
+        stalenessAlarm(`${name}-staleness`, RESTORE_SUCCEEDED_METRIC, args.backupPrefix, period,
+            `bloom-dr: no successful restore test within ${period} s (schedule ${args.schedule}) (SEV-2)`, context);
+    }
     deadLetterAlarm(`${name}-dlq-messages`, trigger.deadLetterQueue.name, "bloom-dr: a scheduled restore test could not be started (SEV-2)", context);
     return { function: fn, schedule: trigger.schedule, errorAlarm };
 }

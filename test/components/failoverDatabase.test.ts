@@ -89,7 +89,7 @@ const STANDBY_WITH_OWN_VPC = {
     "aws:lambda/function:Function": 1,
     "aws:sqs/queue:Queue": 1,
     "aws:scheduler/schedule:Schedule": 1,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
 };
 
 test("off creates nothing but the component and reports no instance", async () => {
@@ -214,6 +214,15 @@ describe("standby", () => {
         const schedule = mocks.one("aws:scheduler/schedule:Schedule").inputs;
         expect(schedule).toMatchObject({ scheduleExpression: "cron(0 5 * * ? *)", state: "ENABLED", target: { arn: fn.state.arn } });
         expect(mocks.named("failover-restore-errors").inputs).toMatchObject({ metricName: "Errors", threshold: 1, alarmActions: [PROD.alarmTopicArn] });
+        expect(mocks.named("failover-restore-staleness").inputs).toMatchObject({
+            namespace: "BloomDR",
+            metricName: "RestoreSucceeded",
+            dimensions: { Prefix: "production/" },
+            period: 86400 + 3600,
+            comparisonOperator: "LessThanThreshold",
+            treatMissingData: "breaching",
+            alarmActions: [PROD.alarmTopicArn],
+        });
         expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
         expect(await valueOf(db.appSecretSwitched)).toBe(false);
     });
@@ -255,17 +264,23 @@ describe("active", () => {
             instance.state.masterUserSecrets[0].secretArn,
         );
         expect(await valueOf(db.appSecretSwitched)).toBe(true);
-        expect(counts(mocks.customResources())).toEqual({ ...STANDBY_WITH_OWN_VPC, "aws:secretsmanager/secretVersion:SecretVersion": 1 });
+        // The restore staleness alarm goes with the disabled schedule; the app secret version comes.
+        expect(mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => alarm.name).sort()).toEqual(["failover-restore-dlq-messages", "failover-restore-errors"]);
+        expect(counts(mocks.customResources())).toEqual({
+            ...STANDBY_WITH_OWN_VPC,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
+            "aws:secretsmanager/secretVersion:SecretVersion": 1,
+        });
     });
 
-    test("switching back to standby removes only the retained secret version and keeps the instance", async () => {
+    test("switching back to standby removes only the retained secret version, re-adds the restore staleness alarm and keeps the instance", async () => {
         await build({ mode: "active" });
         const active = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
         mocks.reset();
         await build({ mode: "standby" });
         const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
         expect(active.filter((resource) => !standby.includes(resource))).toEqual(["aws:secretsmanager/secretVersion:SecretVersion::failover-app-database-url"]);
-        expect(standby.filter((resource) => !active.includes(resource))).toEqual([]);
+        expect(standby.filter((resource) => !active.includes(resource))).toEqual(["aws:cloudwatch/metricAlarm:MetricAlarm::failover-restore-staleness"]);
         expect(standby).toContain("aws:rds/instance:Instance::failover-db");
     });
 
@@ -277,7 +292,7 @@ describe("active", () => {
         // Scheduler schedules, role policies and route table associations have no tags in AWS.
         const untaggable = new Set(["aws:scheduler/schedule:Schedule", "aws:iam/rolePolicy:RolePolicy", "aws:ec2/routeTableAssociation:RouteTableAssociation", "docker-build:index:Image"]);
         const taggable = mocks.customResources().filter((resource) => !untaggable.has(resource.type));
-        expect(taggable).toHaveLength(20);
+        expect(taggable).toHaveLength(20); // active: no restore staleness alarm
         for (const resource of taggable) {
             expect([resource.name, resource.inputs.tags]).toEqual([resource.name, { team: "platform", "bloom-dr:drill": scenario }]);
         }

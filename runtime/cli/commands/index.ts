@@ -2,7 +2,11 @@ import { CliCommand } from "../command";
 import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
 import { drillCommand } from "./drill";
+import { INCIDENT_COMMANDS } from "./incident";
+import { pitrExportCommand } from "./pitrExport";
+import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
+import { postmortemCommand } from "./postmortem";
 import { pruneCommand } from "./prune";
 import { restoreCommand } from "./restore";
 import { verifyCommand } from "./verify";
@@ -11,4 +15,4 @@ import { verifyCommand } from "./verify";
  * Every subcommand, in the order `bloom-dr --help` lists them. Each lives in its own file in this
  * folder; add new ones here.
  */
-export const COMMANDS: CliCommand[] = [backupCommand, backupsCommand, restoreCommand, pruneCommand, verifyCommand, pitrRecoverCommand, drillCommand];
+export const COMMANDS: CliCommand[] = [backupCommand, backupsCommand, restoreCommand, pruneCommand, verifyCommand, pitrRecoverCommand, pitrExportCommand, pitrImportCommand, drillCommand, ...INCIDENT_COMMANDS, postmortemCommand];

@@ -1,0 +1,147 @@
+import { contactFor, escalationState, SEVERITIES } from "../../lib/incident/severity";
+import { formatSpan } from "../../lib/incident/postmortem";
+import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timeline";
+import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
+import { formatTable } from "../io";
+
+const DIR_OPTION = { type: "string", value: "DIR", description: "where timelines live (default: $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents)" } as const;
+const INCIDENT_OPTION = { type: "string", value: "ID", description: "which incident (default: the only open one)" } as const;
+
+function storeFor(ctx: CommandContext): IncidentStore {
+  return new IncidentStore(incidentDir(stringOption(ctx, "dir")));
+}
+
+/** Runs a store operation; its errors are the user's to fix (wrong id, nothing open): exit 1 with the reason. */
+function userError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    throw new UsageError((err as Error).message, 1);
+  }
+}
+
+/** Elapsed time, escalation due time and who to call, for humans and for --json. */
+export function incidentSummary(incident: Incident, now: Date): Record<string, unknown> {
+  const end = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
+  const elapsedMs = end.getTime() - Date.parse(incident.startedAt);
+  const sev = SEVERITIES[incident.severity];
+  const escalation = escalationState(incident.severity, elapsedMs);
+  return {
+    ...incident,
+    severityLabel: sev.label,
+    elapsedMs,
+    open: !incident.resolvedAt,
+    escalation: {
+      firstResponder: sev.firstResponder,
+      escalateTo: sev.escalateTo,
+      contact: contactFor(sev.escalateTo) ?? null,
+      after: sev.escalateAfter,
+      dueAt: new Date(Date.parse(incident.startedAt) + sev.escalateAfterMs).toISOString(),
+      overdue: escalation.overdue,
+    },
+  };
+}
+
+function escalationLine(incident: Incident, now: Date): string {
+  const s = incidentSummary(incident, now) as { elapsedMs: number; escalation: { escalateTo: string; contact: string | null; after: string; dueAt: string; overdue: boolean } };
+  const who = `${s.escalation.escalateTo}${s.escalation.contact ? ` (${s.escalation.contact})` : ""}`;
+  if (incident.resolvedAt) return `resolved after ${formatSpan(s.elapsedMs)}`;
+  return s.escalation.overdue
+    ? `ESCALATE NOW to ${who}: open ${formatSpan(s.elapsedMs)}, past the ${s.escalation.after} threshold (${s.escalation.dueAt.slice(11, 16)} UTC)`
+    : `escalate to ${who} at ${s.escalation.dueAt.slice(11, 16)} UTC if not resolved (after ${s.escalation.after})`;
+}
+
+export const incidentStartCommand: CliCommand = {
+  name: "incident start",
+  summary: "open an incident: severity, title, and the timeline starts (JSON lines)",
+  options: {
+    sev: { type: "string", value: "N", required: true, description: "1 (system down) … 4 (minor), as in the playbook's Severity Levels" },
+    title: { type: "string", value: "TEXT", required: true, description: "what is happening" },
+    dir: DIR_OPTION,
+  },
+  details: `
+Examples:
+  bloom-dr incident start --sev 2 --title "Reservations of clinic 12 deleted"
+  bloom-dr incident note "Neon branch created at 09:55 (5 min before the deletion)"
+  bloom-dr incident resolve "pitr recover --apply: 50 reservations back"
+  bloom-dr postmortem --out postmortems/2026-11-27.md
+
+Exit status: 0 started; 1 bad severity or title; 2 usage error.`,
+  async run(ctx) {
+    const store = storeFor(ctx);
+    const incident = userError(() => store.start(requiredOption(ctx, "sev", "1-4"), requiredOption(ctx, "title", "what is happening")));
+    const now = new Date();
+    const sev = SEVERITIES[incident.severity];
+    ctx.io.result({ ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now) }, [
+      `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
+      `first responder: ${sev.firstResponder}; ${escalationLine(incident, now)}`,
+      `timeline: ${store.dir}/${incident.id}.jsonl`,
+    ].join("\n"));
+    return 0;
+  },
+};
+
+export const incidentNoteCommand: CliCommand = {
+  name: "incident note",
+  summary: "add a timestamped note to the open incident's timeline (optionally changing its severity)",
+  positionals: [{ name: "TEXT", description: "what happened or was decided (several words are joined)" }],
+  options: { incident: INCIDENT_OPTION, sev: { type: "string", value: "N", description: "also change the severity to N" }, dir: DIR_OPTION },
+  details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error.`,
+  async run(ctx) {
+    const store = storeFor(ctx);
+    const id = stringOption(ctx, "incident");
+    const sev = stringOption(ctx, "sev");
+    let incident = userError(() => store.note(ctx.positionals.join(" "), id));
+    if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
+    const now = new Date();
+    ctx.io.result({ ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now) }, `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now)}`);
+    return 0;
+  },
+};
+
+export const incidentResolveCommand: CliCommand = {
+  name: "incident resolve",
+  summary: "close the open incident (service restored); the timeline is ready for the post-mortem",
+  positionals: [{ name: "TEXT", description: "how it was resolved", optional: true }],
+  options: { incident: INCIDENT_OPTION, dir: DIR_OPTION },
+  details: `Exit status: 0 resolved; 1 no open incident (or several: use --incident); 2 usage error.`,
+  async run(ctx) {
+    const store = storeFor(ctx);
+    const incident = userError(() => store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident")));
+    const summary = incidentSummary(incident, new Date());
+    ctx.io.result({ ok: true, command: "incident resolve", dir: store.dir, incident: summary }, [
+      `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
+      `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
+    ].join("\n"));
+    return 0;
+  },
+};
+
+export const incidentStatusCommand: CliCommand = {
+  name: "incident status",
+  summary: "list incidents: open ones with elapsed time and who to escalate to, then recent resolved ones",
+  options: { incident: { type: "string", value: "ID", description: "show one incident's whole timeline" }, dir: DIR_OPTION },
+  details: `Exit status: 0 listed (also when there are none); 1 unknown --incident or unreadable timeline; 2 usage error.`,
+  async run(ctx) {
+    const store = storeFor(ctx);
+    const now = new Date();
+    const id = stringOption(ctx, "incident");
+    if (id) {
+      const incident = userError(() => store.get(id));
+      ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: [incidentSummary(incident, now)] }, [
+        `${incident.id}: ${incident.title} (${SEVERITIES[incident.severity].label}) — ${escalationLine(incident, now)}`,
+        ...incident.events.map((e) => `  ${e.at}  ${e.type}${"text" in e && e.text ? `: ${e.text}` : ""}${"severity" in e ? ` ${SEVERITIES[e.severity].label}` : ""}`),
+      ].join("\n"));
+      return 0;
+    }
+    const incidents = userError(() => store.list());
+    const shown = [...incidents.filter((i) => !i.resolvedAt), ...incidents.filter((i) => i.resolvedAt).slice(0, 5)];
+    const human = shown.length === 0
+      ? `no incidents in ${store.dir}`
+      : formatTable([["incident", "severity", "state", "title", "escalation"], ...shown.map((i) => [i.id, SEVERITIES[i.severity].label, i.resolvedAt ? "resolved" : "OPEN", i.title, escalationLine(i, now)])]);
+    ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: shown.map((i) => incidentSummary(i, now)) }, human);
+    return 0;
+  },
+};
+
+export const INCIDENT_COMMANDS: CliCommand[] = [incidentStartCommand, incidentNoteCommand, incidentResolveCommand, incidentStatusCommand];

@@ -49,6 +49,8 @@ export async function runDrill(drill: DrillDefinition, options: RunDrillsOptions
     const outcome = await drill.run({
       platform, timer, scale: options.scale, smokeQuery: options.smokeQuery, signal: options.signal, workDir: work.dir,
     });
+    // an interrupted drill never passes, even when its last step got to finish
+    options.signal?.throwIfAborted();
     const rtoMs = timer.rtoMs();
     const withinRto = rtoMs !== undefined && rtoMs <= expectedRtoMs;
     const passed = outcome.passed && withinRto;

@@ -1,0 +1,46 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DEFAULT_SMOKE_QUERY } from "../../../runtime/lib/drills/expectations";
+import { DRILLS, runDrill, RunDrillsOptions } from "../../../runtime/lib/drills/runDrills";
+import { DrillName, DrillResult } from "../../../runtime/lib/drills/types";
+import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
+import { openLocalPlatform } from "../../../runtime/lib/platform/local";
+import { PlatformFactory, RecoveryPlatform } from "../../../runtime/lib/platform/types";
+import { processesUnder } from "../platform/leftovers";
+
+/** Scale of the Bloom data in drill tests: a few hundred rows per table. */
+export const TEST_SCALE = 0.01;
+
+/** A parent directory for everything the drills create, so that leftovers are easy to see. */
+export function makeParent(label: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bloom-dr-${label}-test-`));
+  chmodSync(dir, 0o755); // the server user must reach the clusters inside
+  return dir;
+}
+
+export function removeParent(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function localFactory(parent: string, wrap: (p: RecoveryPlatform) => RecoveryPlatform = (p) => p): PlatformFactory {
+  return async (needs, _purpose, signal) => wrap(await openLocalPlatform(needs, { tempParent: parent, signal }));
+}
+
+export function runLocalDrill(name: DrillName, parent: string, options: Partial<RunDrillsOptions> = {}): Promise<DrillResult> {
+  return runDrill(DRILLS[name], {
+    platform: "local", openPlatform: localFactory(parent), scale: TEST_SCALE, smokeQuery: DEFAULT_SMOKE_QUERY, tempParent: parent, ...options,
+  });
+}
+
+/** Nothing of a drill remains: no file under the parent, no process using it, no pending teardown. */
+export function leftovers(parent: string, teardownsBefore: number): { files: string[]; processes: string[]; teardowns: number } {
+  return { files: readdirSync(parent), processes: processesUnder(parent), teardowns: pendingTeardowns() - teardownsBefore };
+}
+
+export const NOTHING_LEFT = { files: [], processes: [], teardowns: 0 };
+
+/** The step names a drill's beforeStep hook sees, in order: the platform first, the drill's own (clean-up steps excluded). */
+export function interruptibleSteps(name: DrillName, cleanupSteps: readonly string[] = []): string[] {
+  return ["provision platform", ...DRILLS[name].steps.filter((s) => !cleanupSteps.includes(s))];
+}

@@ -1,3 +1,7 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { FileStore } from "./fileStore";
+import { S3Store } from "./s3Store";
 import { BackupStore } from "./types";
 
 export interface OpenStoreOptions {
@@ -7,11 +11,45 @@ export interface OpenStoreOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/**
- * Opens a store from its spec: "s3://bucket/prefix", "file:///abs/dir" or a plain path.
- */
+export type StoreSpec = { kind: "file"; dir: string } | { kind: "s3"; bucket: string; prefix: string };
+
+/** Parses "s3://bucket/prefix", "file:///abs/dir" or a plain (absolute or relative) path. */
+export function parseStoreSpec(spec: string): StoreSpec {
+  const trimmed = spec.trim();
+  if (!trimmed) throw new Error("store is empty: use s3://bucket/prefix, file:///abs/dir or a directory path");
+  if (/^s3:\/\//i.test(trimmed)) {
+    const m = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(trimmed);
+    const bucket = m?.[1] ?? "";
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new Error(`store ${spec} has an invalid bucket name "${bucket}": use s3://bucket/prefix with a lowercase S3 bucket name`);
+    }
+    const prefix = (m?.[2] ?? "").replace(/^\/+|\/+$/g, "");
+    if (prefix.split("/").some((part) => part === "." || part === "..")) throw new Error(`store ${spec} has "." or ".." in its prefix`);
+    return { kind: "s3", bucket, prefix };
+  }
+  if (/^file:/i.test(trimmed)) {
+    let dir: string;
+    try {
+      dir = fileURLToPath(trimmed);
+    } catch {
+      throw new Error(`store ${spec} is not a valid file URL: use file:///absolute/dir or a plain path`);
+    }
+    return { kind: "file", dir };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new Error(`store ${spec} has an unsupported scheme: use s3://bucket/prefix, file:///abs/dir or a directory path`);
+  }
+  return { kind: "file", dir: path.resolve(trimmed) };
+}
+
+/** Opens a store from its spec: "s3://bucket/prefix", "file:///abs/dir" or a plain path. */
 export function openStore(spec: string, options: OpenStoreOptions = {}): BackupStore {
-  void spec;
-  void options;
-  throw new Error("openStore: not implemented yet");
+  const parsed = parseStoreSpec(spec);
+  if (parsed.kind === "file") return new FileStore(parsed.dir);
+  return new S3Store({ bucket: parsed.bucket, prefix: parsed.prefix, kmsKeyId: options.kmsKeyId, env: options.env });
+}
+
+/** Whether a store keeps its own retention (S3: lifecycle rules and Object Lock), so prune must not. */
+export function isS3Store(store: BackupStore): boolean {
+  return store.describe().startsWith("s3://");
 }

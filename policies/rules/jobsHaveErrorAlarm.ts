@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { BloomStackRule } from "../lib/rule";
 import { ECS_TASK_DEFINITION_TYPES, LAMBDA_FUNCTION_TYPES, METRIC_ALARM_TYPES } from "../lib/resourceTypes";
-import { ofTypes } from "../lib/links";
+import { knownValue, ofTypes } from "../lib/links";
 
 /** Metric names that count failed runs: Lambda's Errors, Scheduler's TargetErrorCount, custom *Failed metrics. */
 export function isErrorMetric(metricName: unknown): boolean {
@@ -10,7 +10,7 @@ export function isErrorMetric(metricName: unknown): boolean {
 
 /** Identifying values of a job: the Lambda function name or the ECS task family. */
 function jobIdentifiers(job: PolicyResource): string[] {
-    return [job.props.name, job.props.family, job.props.arn].filter((v): v is string => typeof v === "string" && v.length > 0);
+    return ["name", "family", "arn"].map((key) => knownValue(job.props, key)).filter((v): v is string => typeof v === "string" && v.length > 0);
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -28,12 +28,13 @@ function sameComponent(alarm: PolicyResource, job: PolicyResource): boolean {
 /** Whether the alarm watches the job: its dimensions depend on the job or name it (or, for ECS, it sits beside it). */
 export function alarmWatches(alarm: PolicyResource, job: PolicyResource): boolean {
     if (ECS_TASK_DEFINITION_TYPES.includes(job.type as (typeof ECS_TASK_DEFINITION_TYPES)[number]) && sameComponent(alarm, job)) return true;
+    // The engine's property dependencies are authoritative (and known during a preview).
     const viaDependencies = [...(alarm.propertyDependencies?.dimensions ?? []), ...(alarm.propertyDependencies?.metricQueries ?? [])];
-    if (viaDependencies.some((d) => d.urn === job.urn)) return true;
+    if (viaDependencies.length > 0) return viaDependencies.some((d) => d.urn === job.urn);
     const identifiers = jobIdentifiers(job);
     const dimensionValues = [
-        ...Object.values(alarm.props.dimensions ?? {}),
-        ...((alarm.props.metricQueries ?? []) as any[]).flatMap((q) => Object.values(q?.metric?.dimensions ?? {})),
+        ...Object.values((knownValue(alarm.props, "dimensions") as Record<string, unknown> | undefined) ?? {}),
+        ...((knownValue(alarm.props, "metricQueries") as any[] | undefined) ?? []).flatMap((q) => Object.values(q?.metric?.dimensions ?? {})),
     ];
     return dimensionValues.some((value) => identifiers.includes(value as string));
 }

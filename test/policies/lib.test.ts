@@ -1,6 +1,7 @@
 import { asList, deniesInsecureTransport, parsePolicyDocument, wildcardGrants } from "../../policies/lib/iamDocument";
 import { containsPasswordUrl, containerEnvironments, variablesWithPasswordUrls } from "../../policies/lib/connectionString";
 import { forTypes, readConfig } from "../../policies/lib/rule";
+import { knownValue, refersTo } from "../../policies/lib/links";
 import { NotApplicableError, policyResources, resourceValidationArgs, stackValidationArgs, urnFor } from "../../policies/lib/validationArgs";
 import { record } from "./support/harness";
 
@@ -125,5 +126,39 @@ describe("validation args (the CrossGuard server's shape)", () => {
         expect(() => validate(resourceValidationArgs(record("aws:sqs/queue:Queue", "q", {})), () => undefined)).toThrow(NotApplicableError);
         const args = resourceValidationArgs(record("t", "n", {}), { config: { min: 5, other: undefined } });
         expect(readConfig(args, { min: 1, other: "x" })).toEqual({ min: 5, other: "x" });
+    });
+});
+
+describe("links while values are unknown (pulumi preview)", () => {
+    // The engine's props proxy throws when a rule reads a value that is not computed yet.
+    const unknownProps = (known: Record<string, unknown>) =>
+        new Proxy(known, {
+            get(target, key) {
+                if (typeof key === "string" && !(key in target)) throw new Error(`unknown value ${key}`);
+                return (target as Record<string | symbol, unknown>)[key];
+            },
+        });
+
+    test("knownValue reads known values and treats unknown ones as absent", () => {
+        const props = unknownProps({ a: 1 });
+        expect([knownValue(props, "a"), knownValue(props, "b")]).toEqual([1, undefined]);
+    });
+
+    test("refersTo uses property dependencies without reading unknown values", () => {
+        const [bucket, versioning] = policyResources([
+            record("aws:s3/bucket:Bucket", "b", {}),
+            record("aws:s3/bucketVersioning:BucketVersioning", "v", {}, { propertyDependencyUrns: { bucket: [urnFor("aws:s3/bucket:Bucket", "b")] } }),
+        ]);
+        bucket.props = unknownProps({});
+        versioning.props = unknownProps({});
+        expect(refersTo(versioning, "bucket", bucket, ["bucket", "id"])).toBe(true);
+        const [, unlinked] = policyResources([record("aws:s3/bucket:Bucket", "b", {}), record("aws:s3/bucketVersioning:BucketVersioning", "v", {})]);
+        unlinked.props = unknownProps({});
+        expect(refersTo(unlinked, "bucket", bucket, ["bucket", "id"])).toBe(false);
+    });
+
+    test("forTypes with one type carries the server's fast-path type tag", () => {
+        expect((forTypes(["aws:kms/key:Key"], () => undefined) as unknown as { __pulumiType?: string }).__pulumiType).toBe("aws:kms/key:Key");
+        expect((forTypes(["a", "b"], () => undefined) as unknown as { __pulumiType?: string }).__pulumiType).toBeUndefined();
     });
 });

@@ -74,6 +74,15 @@ describe("jobs-have-error-alarm", () => {
         ]);
     });
 
+    test("property dependencies win over dimension values", async () => {
+        // The FunctionName value still matches, but the engine says it comes from another resource.
+        const elsewhere = record("aws:sqs/queue:Queue", "elsewhere", {});
+        const resources = replacing([...compliantStack(), elsewhere], ALARM, (a) => ({ ...a, propertyDependencyUrns: { dimensions: [elsewhere.urn] } }));
+        expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([
+            { message: "dump-function has no MetricAlarm on an error metric with a dimension naming it", urn: only(resources, LAMBDA).urn },
+        ]);
+    });
+
     test("an ECS task definition needs an error alarm naming its family", async () => {
         const task = record("aws:ecs/taskDefinition:TaskDefinition", "dump-task", { family: "bloom-dr-prod-dump-task", containerDefinitions: "[]" });
         const failedRuns = record(ALARM, "dump-task-failures", {

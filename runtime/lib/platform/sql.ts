@@ -1,11 +1,16 @@
 import { Client } from "pg";
+import { redactUrl } from "../postgres/connectionUrl";
 
 /** Runs `fn` with a connected client and always closes it. */
 export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
   // a server that goes away mid-query must reject the query, not crash the process
   client.on("error", () => undefined);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`cannot connect to ${redactUrl(url)}: ${(err as Error).message}: check that the server is running and reachable from here`);
+  }
   try {
     return await fn(client);
   } finally {

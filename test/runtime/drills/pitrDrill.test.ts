@@ -1,7 +1,9 @@
 import { CLEANUP_STEP, PROVISION_STEP } from "../../../runtime/lib/drills/runDrills";
 import { pitrDrill } from "../../../runtime/lib/drills/pitrDrill";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
+import { openLocalPlatform } from "../../../runtime/lib/platform/local";
 import { withClient } from "../../../runtime/lib/platform/sql";
+import { findPostgresBinaries } from "../../../runtime/lib/postgres/binaries";
 import { RecoveryPlatform } from "../../../runtime/lib/platform/types";
 import { interruptibleSteps, leftovers, localFactory, makeParent, NOTHING_LEFT, removeParent, runLocalDrill } from "./harness";
 
@@ -67,5 +69,20 @@ test.each([
   const result = await runLocalDrill("pitr", parent, { openPlatform: localFactory(parent, tampered(sql)) });
   expect(result.passed).toBe(false);
   expect(result.details.failure).toBe(failure);
+  expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
+});
+
+test("without PostgreSQL the drill fails at once with the install hint, and nothing is created", async () => {
+  const nowhere = { PATH: "", BLOOM_DR_PG_BIN: `${parent}/no-such-bin` };
+  const result = await runLocalDrill("pitr", parent, {
+    openPlatform: (needs, _purpose, signal) =>
+      openLocalPlatform(needs, {
+        tempParent: parent, signal,
+        findBinaries: (programs) => findPostgresBinaries(programs, { env: nowhere, debianRoot: `${parent}/no-debian` }),
+      }),
+  });
+  expect(result.passed).toBe(false);
+  expect(result.details.failure).toMatch(/^PostgreSQL programs not found \(initdb, pg_ctl, postgres, pg_basebackup\): install the PostgreSQL client and server \(Debian\/Ubuntu: apt-get install postgresql; .*\) or set BLOOM_DR_PG_BIN to its bin directory$/);
+  expect(result.steps).toEqual([expect.objectContaining({ name: "provision platform", error: result.details.failure })]);
   expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
 });

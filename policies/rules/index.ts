@@ -14,6 +14,7 @@ import { rdsBackupRetentionMinimum } from "./rdsBackupRetentionMinimum";
 import { rdsDeletionProtectionWhenActive } from "./rdsDeletionProtectionWhenActive";
 import { rdsFinalSnapshotRequired } from "./rdsFinalSnapshotRequired";
 import { rdsNotPubliclyAccessible } from "./rdsNotPubliclyAccessible";
+import { rdsServingAppIsProtected } from "./rdsServingAppIsProtected";
 import { rdsStorageEncrypted } from "./rdsStorageEncrypted";
 import { scheduleHasDeadLetterQueue } from "./scheduleHasDeadLetterQueue";
 import { scheduleHasRetryPolicy } from "./scheduleHasRetryPolicy";
@@ -39,6 +40,7 @@ export {
     rdsDeletionProtectionWhenActive,
     rdsFinalSnapshotRequired,
     rdsNotPubliclyAccessible,
+    rdsServingAppIsProtected,
     rdsStorageEncrypted,
     scheduleHasDeadLetterQueue,
     scheduleHasRetryPolicy,
@@ -70,6 +72,7 @@ export const allRules: readonly BloomRule[] = [
     rdsBackupRetentionMinimum,
     rdsFinalSnapshotRequired,
     rdsDeletionProtectionWhenActive,
+    rdsServingAppIsProtected,
     // Dump and restore jobs
     scheduleHasDeadLetterQueue,
     scheduleHasRetryPolicy,

@@ -1,4 +1,4 @@
-import { jobsHaveErrorAlarm, sev1TopicHasSubscription, vaultBucketControlsAttached } from "../../policies/rules";
+import { jobsHaveErrorAlarm, rdsServingAppIsProtected, sev1TopicHasSubscription, vaultBucketControlsAttached } from "../../policies/rules";
 import { BUCKET_CONTROLS } from "../../policies/rules/vaultBucketControlsAttached";
 import type { ResourceRecord } from "../../policies/lib/validationArgs";
 import { compliantStack, only } from "./support/compliantStack";
@@ -153,5 +153,32 @@ describe("sev1-topic-has-subscription", () => {
     test.each(["alerts-sev1", "sev-1", "bloom_sev1_topic"])("a topic named %s counts as SEV-1 without the tag", async (name) => {
         const resources = replacing(compliantStack(), TOPIC, (t) => ({ ...t, name, props: { arn: t.props.arn } }));
         expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([]);
+    });
+});
+
+describe("rds-serving-app-is-protected", () => {
+    const RDS = "aws:rds/instance:Instance";
+    const SECRET = "aws:secretsmanager/secretVersion:SecretVersion";
+
+    test.each([
+        ["with property dependencies", compliantStack()],
+        ["by value only (the address inside the secret)", withoutDependencies(compliantStack())],
+    ])("the compliant stack passes (%s)", async (_label, resources) => {
+        expect(await stackViolations(rdsServingAppIsProtected, resources)).toEqual([]);
+    });
+
+    test.each([
+        ["deletion protection off", (r: ResourceRecord) => ({ ...r, props: withChange(r.props, "deletionProtection", false) }), "failover-instance backs the secret app-database-url but deletionProtection is not true"],
+        ["not protected", (r: ResourceRecord) => ({ ...r, opts: { protect: false } }), "failover-instance backs the secret app-database-url but is not protected; pass { protect: true }"],
+    ])("fails when %s", async (_label, change, message) => {
+        for (const resources of [compliantStack(), withoutDependencies(compliantStack())]) {
+            const changed = replacing(resources, RDS, change);
+            expect(await stackViolations(rdsServingAppIsProtected, changed)).toEqual([{ message, urn: only(changed, RDS).urn }]);
+        }
+    });
+
+    test("an unprotected instance nothing points at (standby) is fine", async () => {
+        const standby = replacing(without(compliantStack(), [SECRET]), RDS, (r) => ({ ...r, props: withChange(r.props, "deletionProtection", false), opts: { protect: false } }));
+        expect(await stackViolations(rdsServingAppIsProtected, standby)).toEqual([]);
     });
 });

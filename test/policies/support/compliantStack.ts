@@ -12,6 +12,7 @@ const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1111-2222";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-sev1";
 const SEV2_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-sev2";
+const RDS_ADDRESS = "failover.abc123.us-east-1.rds.amazonaws.com";
 
 export const tlsOnlyPolicy = {
     Version: "2012-10-17",
@@ -56,6 +57,23 @@ export function compliantStack(): ResourceRecord[] {
         environment: { variables: { SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:src", BACKUP_STORE: `s3://${BUCKET}/production/` } },
     });
     const topic = record("aws:sns/topic:Topic", "alerts-sev1", { arn: TOPIC_ARN, tags: { "bloom-dr:severity": "SEV-1" } });
+    const rds = record(
+        "aws:rds/instance:Instance",
+        "failover-instance",
+        {
+            engine: "postgres",
+            engineVersion: "16.4",
+            address: RDS_ADDRESS,
+            publiclyAccessible: false,
+            storageEncrypted: true,
+            backupRetentionPeriod: 7,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
+            deletionProtection: true,
+            tags: { "bloom-dr:failover-mode": "active" },
+        },
+        { opts: { protect: true } },
+    );
     return [
         bucket,
         record("aws:kms/key:Key", "vault-key", { arn: KEY_ARN, enableKeyRotation: true, deletionWindowInDays: 30 }),
@@ -131,17 +149,13 @@ export function compliantStack(): ResourceRecord[] {
             },
             { propertyDependencyUrns: { dimensions: [fn.urn] } },
         ),
-        record("aws:rds/instance:Instance", "failover-instance", {
-            engine: "postgres",
-            engineVersion: "16.4",
-            publiclyAccessible: false,
-            storageEncrypted: true,
-            backupRetentionPeriod: 7,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
-            deletionProtection: true,
-            tags: { "bloom-dr:failover-mode": "active" },
-        }, { opts: { protect: true } }),
+        rds,
+        record(
+            "aws:secretsmanager/secretVersion:SecretVersion",
+            "app-database-url",
+            { secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url", secretString: `postgresql://bloom_admin:pw@${RDS_ADDRESS}:5432/app` },
+            { propertyDependencyUrns: { secretString: [rds.urn] } },
+        ),
         record("neon:index/project:Project", "primary-project", { name: "bloom", historyRetentionSeconds: 168 * 3600, regionId: "aws-us-east-1" }),
         topic,
         record("aws:sns/topicSubscription:TopicSubscription", "alerts-sev1-oncall", { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" }, {

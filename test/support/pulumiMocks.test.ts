@@ -50,8 +50,9 @@ test("answers the standard AWS invokes and throws on unmocked ones", async () =>
   expect((await aws.getRegion({})).name).toBe("us-east-1");
   expect((await aws.getPartition({})).partition).toBe("aws");
   expect((await aws.ecr.getAuthorizationToken({})).userName).toBe("AWS");
-  await expect(aws.getAvailabilityZones({})).rejects.toBeDefined();
-  expect(mocks.unansweredInvokes).toEqual(["aws:index/getAvailabilityZones:getAvailabilityZones"]);
+  expect((await aws.getAvailabilityZones({ state: "available" })).names).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+  await expect(aws.ec2.getAmi({ owners: ["amazon"] })).rejects.toBeDefined();
+  expect(mocks.unansweredInvokes).toEqual(["aws:ec2/getAmi:getAmi"]);
   expect(mocks.invokes.map((invoke) => invoke.token)).toContain("aws:index/getRegion:getRegion");
 });
 

@@ -190,6 +190,11 @@ const DEFAULT_INVOKES: Record<string, InvokeAnswer> = {
   }),
   "aws:index/getRegion:getRegion": () => ({ name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION, description: "US East (N. Virginia)", endpoint: "ec2.us-east-1.amazonaws.com" }),
   "aws:index/getPartition:getPartition": () => ({ partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", id: MOCK_PARTITION, reverseDnsPrefix: "com.amazonaws" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    id: MOCK_REGION,
+    names: [`${MOCK_REGION}a`, `${MOCK_REGION}b`, `${MOCK_REGION}c`],
+    zoneIds: ["use1-az1", "use1-az2", "use1-az3"],
+  }),
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
     authorizationToken: "QVdTOm1vY2s=",
     expiresAt: "2099-01-01T00:00:00Z",

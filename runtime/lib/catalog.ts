@@ -1,15 +1,48 @@
-import { BackupManifest } from "./backup/manifest";
+import { BackupManifest, isBackupId, LATEST_KEY, manifestKeyFor, parseLatestPointer, parseManifest } from "./backup/manifest";
 import { BackupStore } from "./store/types";
 
-/** Complete backups (a manifest whose dump exists), newest first. */
+/**
+ * Complete backups, newest first: a manifest that parses and whose dump is in the store with the
+ * size the manifest records. Anything else (a dump without manifest from an interrupted backup,
+ * a manifest that does not parse) is not a backup one could restore, so it is not listed.
+ */
 export async function listBackups(store: BackupStore): Promise<BackupManifest[]> {
-  void store;
-  throw new Error("listBackups: not implemented yet");
+  const objects = await store.list();
+  const sizes = new Map(objects.map((o) => [o.key, o.size]));
+  const out: BackupManifest[] = [];
+  for (const { key } of objects) {
+    const id = key.replace(/\.json$/, "");
+    if (key === LATEST_KEY || !key.endsWith(".json") || !isBackupId(id)) continue;
+    const text = await store.getText(key);
+    if (text === undefined) continue;
+    let manifest: BackupManifest;
+    try {
+      manifest = parseManifest(text, `${store.describe()}/${key}`);
+    } catch {
+      continue;
+    }
+    if (manifest.id === id && sizes.get(manifest.dump.key) === manifest.dump.bytes) out.push(manifest);
+  }
+  return out.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
 /** The manifest of "latest" or of a given id; throws a one-line reason when missing or malformed. */
 export async function resolveBackup(store: BackupStore, backup: "latest" | string): Promise<BackupManifest> {
-  void store;
-  void backup;
-  throw new Error("resolveBackup: not implemented yet");
+  const where = store.describe();
+  let id = backup;
+  if (backup === "latest") {
+    const pointer = await store.getText(LATEST_KEY);
+    if (pointer === undefined) throw new Error(`no backups in ${where}: ${LATEST_KEY} not found; run bloom-dr backup first or check --store`);
+    id = parseLatestPointer(pointer, `${where}/${LATEST_KEY}`).id;
+  } else if (!isBackupId(backup)) {
+    throw new Error(`"${backup}" is not a backup id (e.g. 20261127T184800123Z-a1b2c3) or "latest": list them with bloom-dr backups --store ${where}`);
+  }
+  const key = manifestKeyFor(id);
+  const text = await store.getText(key);
+  if (text === undefined) {
+    throw new Error(`manifest ${key} not found in ${where}: backup ${id} is missing or incomplete; list complete backups with bloom-dr backups --store ${where}`);
+  }
+  const manifest = parseManifest(text, `${where}/${key}`);
+  if (manifest.id !== id) throw new Error(`manifest ${where}/${key} describes backup ${manifest.id}, not ${id}: the store was tampered with; restore another backup`);
+  return manifest;
 }

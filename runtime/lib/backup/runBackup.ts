@@ -1,5 +1,16 @@
+import { pipeline } from "node:stream/promises";
+import { performance } from "node:perf_hooks";
+import { findPostgresBinaries } from "../postgres/binaries";
+import { directHostFor, isNeonPooledHost, libpqEnvironment, parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
 import { BackupStore } from "../store/types";
-import { BackupManifest } from "./manifest";
+import { connectDatabase, countRows, describeDatabase, serverVersion, userTables } from "./database";
+import { HashingStream } from "./hashingStream";
+import {
+  BackupManifest, backupIdFor, dumpKeyFor, LATEST_KEY, latestPointerFor, manifestKeyFor, parseLatestPointer,
+} from "./manifest";
+import { compressionFor, pgDumpArgs, PgDumpProcess, toolVersion } from "./pgDump";
+import { schemaFingerprint } from "./schemaFingerprint";
+import { exportSnapshot, releaseSnapshot } from "./snapshot";
 
 export interface BackupOptions {
   dbUrl: string;
@@ -18,7 +29,139 @@ export interface BackupResult {
   durationMs: number;
 }
 
+/** Refuses URLs that cannot carry a consistent dump; returns the parts otherwise. */
+export function checkSourceUrl(url: string): ReturnType<typeof parseConnectionUrl> {
+  const parts = parseConnectionUrl(url, "source database URL");
+  if (isNeonPooledHost(parts.host)) {
+    throw new Error(
+      `${parts.host} is a Neon pooled (PgBouncer) endpoint, which cannot hold the snapshot a consistent dump needs: use the direct host ${directHostFor(parts.host)}`,
+    );
+  }
+  return parts;
+}
+
+/**
+ * Streams a consistent pg_dump of a database into a store, then writes its manifest and, last,
+ * latest.json. The dump, the row counts and the schema fingerprint all come from one exported
+ * snapshot. On any failure nothing new is visible in the store: no manifest, latest.json
+ * unchanged, no partial dump (the store removes its temp file or aborts the multipart upload).
+ */
 export async function runBackup(options: BackupOptions): Promise<BackupResult> {
-  void options;
-  throw new Error("runBackup: not implemented yet");
+  const { store, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const env = options.env ?? process.env;
+  const parts = checkSourceUrl(options.dbUrl);
+  const secrets = [parts.password];
+  const where = describeDatabase(options.dbUrl);
+  const fail = (reason: string) => new Error(redactSecrets(`backup of ${where} failed: ${reason}`, secrets));
+  const startedAt = now();
+  const startMs = performance.now();
+  throwIfAborted(signal, fail);
+
+  const client = await connectDatabase(options.dbUrl, "source database");
+  try {
+    const server = await serverVersion(client);
+    const pgDumpPath = findPostgresBinaries(["pg_dump"], { minMajor: server.major, env }).path("pg_dump");
+    const pgDumpVersion = await toolVersion(pgDumpPath);
+    const compression = compressionFor(Number.parseInt(pgDumpVersion, 10));
+    throwIfAborted(signal, fail);
+
+    const snapshot = await exportSnapshot(client);
+    const id = backupIdFor(startedAt);
+    const dumpKey = dumpKeyFor(id);
+    const dump = new PgDumpProcess(pgDumpPath, pgDumpArgs(snapshot.id, compression.arg), libpqEnvironment(options.dbUrl, env), secrets);
+    const hashing = new HashingStream({ onProgress: options.onProgress, beforeEnd: () => dump.succeeded() });
+    const onAbort = () => void dump.stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    // The store consumes the hashed stream while this session counts rows in the same snapshot.
+    const feeding = pipeline(dump.stdout, hashing).catch(() => undefined);
+    const uploading = store.put(dumpKey, hashing, signal);
+    const inspecting = (async () => ({ tables: await countRows(client, await userTables(client)), fingerprint: await schemaFingerprint(client) }))();
+    inspecting.catch(() => undefined);
+    let bytes: number;
+    try {
+      ({ bytes } = await uploading);
+    } catch (err) {
+      await dump.stop();
+      await feeding;
+      throw fail(await dumpFailureReason(dump, err, signal));
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+
+    let described: { tables: Record<string, number>; fingerprint: string };
+    try {
+      described = await inspecting;
+      await releaseSnapshot(client);
+    } catch (err) {
+      await store.remove(dumpKey).catch(() => undefined);
+      throw fail(`counting rows in the snapshot failed: ${(err as Error).message.split("\n")[0]}`);
+    }
+    if (bytes !== hashing.bytes) {
+      await store.remove(dumpKey).catch(() => undefined);
+      throw fail(`the store wrote ${bytes} bytes of ${dumpKey} but pg_dump produced ${hashing.bytes}`);
+    }
+
+    const manifest: BackupManifest = {
+      formatVersion: 1,
+      id,
+      ...(options.label ? { label: options.label } : {}),
+      dump: { key: dumpKey, sha256: hashing.sha256, bytes, format: "custom", compression: compression.label },
+      source: { host: parts.host, port: parts.port, database: parts.database, serverVersion: server.version, serverMajor: server.major },
+      pgDumpVersion,
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      snapshotAt: snapshot.at.toISOString(),
+      tables: described.tables,
+      schemaFingerprint: described.fingerprint,
+    };
+    await publish(store, manifest, signal, fail);
+    return { id, manifest, durationMs: performance.now() - startMs };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Manifest, then latest.json. A failure between the two removes the manifest and the dump, so
+ * the store holds either the complete backup or nothing of it. latest.json only moves forward:
+ * a backup that finishes after a newer one leaves latest.json on the newer.
+ */
+async function publish(store: BackupStore, manifest: BackupManifest, signal: AbortSignal | undefined, fail: (r: string) => Error): Promise<void> {
+  const manifestKey = manifestKeyFor(manifest.id);
+  try {
+    throwIfAborted(signal, fail);
+    await store.putText(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
+    throwIfAborted(signal, fail);
+    const current = await store.getText(LATEST_KEY);
+    const currentId = current ? safeLatestId(current) : undefined;
+    if (!currentId || currentId < manifest.id) {
+      await store.putText(LATEST_KEY, `${JSON.stringify(latestPointerFor(manifest), null, 2)}\n`);
+    }
+  } catch (err) {
+    await store.remove(manifestKey).catch(() => undefined);
+    await store.remove(manifest.dump.key).catch(() => undefined);
+    throw err instanceof Error && err.message.startsWith("backup of ") ? err : fail((err as Error).message);
+  }
+}
+
+function safeLatestId(text: string): string | undefined {
+  try {
+    return parseLatestPointer(text, LATEST_KEY).id;
+  } catch {
+    return undefined; // a malformed pointer is replaced by a good one
+  }
+}
+
+/** The first cause: the interruption, pg_dump's own failure, or the store's error. */
+async function dumpFailureReason(dump: PgDumpProcess, storeError: unknown, signal?: AbortSignal): Promise<string> {
+  if (signal?.aborted) return "interrupted before the dump was complete";
+  const { code, signal: exitSignal } = await dump.exited;
+  if (!dump.wasStopped && code !== 0) return dump.failure(code, exitSignal);
+  return (storeError as Error).message.split("\n")[0];
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, fail: (reason: string) => Error): void {
+  if (signal?.aborted) throw fail("interrupted");
 }

@@ -1,0 +1,101 @@
+import { ChildProcess, spawn } from "node:child_process";
+import { Readable } from "node:stream";
+import { redactSecrets } from "../postgres/connectionUrl";
+import { runProgram, StderrTail } from "../postgres/processes";
+
+/**
+ * pg_dump's own compression: zstd level 3 where pg_dump supports it (16+), else gzip level 1.
+ * Level 1 rather than the default 6: on the Bloom data it is several times faster for a dump
+ * only modestly larger (numbers in docs/engine.md), and the dump is CPU-bound on compression.
+ */
+export function compressionFor(pgDumpMajor: number): { arg: string; label: string } {
+  return pgDumpMajor >= 16 ? { arg: "zstd:3", label: "zstd:3" } : { arg: "1", label: "gzip:1" };
+}
+
+/**
+ * pg_dump's arguments: custom format, the exported snapshot, never a password prompt. The
+ * connection comes from the environment (PGHOST, PGPASSWORD, ...), so argv holds no secret.
+ */
+export function pgDumpArgs(snapshotId: string, compression: string): string[] {
+  return ["--format=custom", `--compress=${compression}`, `--snapshot=${snapshotId}`, "--no-password"];
+}
+
+/** "pg_dump (PostgreSQL) 15.14 (Ubuntu 15.14-1.pgdg22.04+1)" → "15.14". */
+export function parseToolVersion(output: string): string {
+  const m = /\(PostgreSQL\)\s+([0-9][^\s]*)/.exec(output);
+  return m ? m[1] : output.trim().split("\n")[0];
+}
+
+export async function toolVersion(programPath: string): Promise<string> {
+  const { stdout } = await runProgram(programPath, ["--version"]);
+  return parseToolVersion(stdout);
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A running pg_dump: its output stream, its exit, and the one-line reason if it failed. */
+export class PgDumpProcess {
+  readonly stdout: Readable;
+  readonly exited: Promise<ExitStatus>;
+  private readonly child: ChildProcess;
+  private readonly stderr = new StderrTail();
+  private stoppedByUs = false;
+
+  constructor(programPath: string, args: string[], env: NodeJS.ProcessEnv, private readonly secrets: string[]) {
+    this.child = spawn(programPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    this.stdout = this.child.stdout!;
+    this.child.stderr!.on("data", (c: Buffer) => this.stderr.push(c));
+    this.exited = new Promise((resolve) => {
+      this.child.on("error", (err) => {
+        this.stderr.push(`could not start ${programPath}: ${err.message}\n`);
+        resolve({ code: null, signal: null });
+      });
+      this.child.on("close", (code, signal) => resolve({ code, signal }));
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Resolves when pg_dump exited 0; rejects with its one-line reason otherwise. */
+  async succeeded(): Promise<void> {
+    const { code, signal } = await this.exited;
+    if (code !== 0) throw new Error(this.failure(code, signal));
+  }
+
+  failure(code: number | null, signal: NodeJS.Signals | null): string {
+    return describeToolExit("pg_dump", code, signal, this.stderr, this.secrets);
+  }
+
+  /** Whether a failure was caused by stop() rather than by pg_dump itself. */
+  get wasStopped(): boolean {
+    return this.stoppedByUs;
+  }
+
+  /** Stops pg_dump (after a failure elsewhere) and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.stoppedByUs = true;
+      this.child.kill("SIGTERM");
+    }
+    this.stdout.resume(); // drain, so that a pg_dump blocked on a full pipe sees the signal at once
+    await this.exited;
+  }
+}
+
+/**
+ * Like describeExit, but names the line that says what went wrong: pg_dump and pg_restore print
+ * "error: ..." followed by detail lines ("detail: Query was: ..."), so the last line alone
+ * hides the cause.
+ */
+export function describeToolExit(program: string, code: number | null, signal: NodeJS.Signals | null, stderr: StderrTail, secrets: string[]): string {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const lines = stderr.toString().split("\n").map((l) => l.trim()).filter(Boolean);
+  const errorAt = lines.map((l) => /\berror:|^ERROR:|^FATAL:/.test(l)).lastIndexOf(true);
+  const why = errorAt >= 0 ? lines.slice(errorAt, errorAt + 2).filter((l) => !/Query was:/.test(l)).join(" ") : lines[lines.length - 1] ?? "";
+  return redactSecrets(`${program} ${how}${why ? `: ${why}` : ""}`, secrets);
+}

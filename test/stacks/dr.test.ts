@@ -27,6 +27,17 @@ beforeAll(async () => {
   mocks = await setupPulumiMocks({
     stack: "dr",
     config: DR,
+    invokes: {
+      // FailoverDatabase reads the RDS-managed master secret to build the app's URL when active.
+      "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+        id: inputs.secretId,
+        arn: inputs.secretId,
+        secretId: inputs.secretId,
+        secretString: JSON.stringify({ username: "bloom_admin", password: "mock-master-password" }),
+        versionId: "v1",
+        versionStages: ["AWSCURRENT"],
+      }),
+    },
     stackReferences: {
       [PRIMARY_STACK]: prodOutputs,
       "acme/bloom-dr/prod-no-replica": { ...prodOutputs, vaultReplicaBucketName: undefined, vaultReplicaBucketArn: undefined, vaultReplicaKeyArn: undefined },
@@ -61,12 +72,19 @@ test("restores come from the replica vault when prod replicates it", async () =>
   const outputs = await build();
   expect(await valueOf(outputs.restoresFromReplica)).toBe(true);
   expect(await valueOf(outputs.restoreSourceBucketName)).toBe("vault-replica");
+  const restoreJob = JSON.stringify(mocks.one("aws:lambda/function:Function").inputs.environment);
+  expect(restoreJob).toContain("vault-replica");
+  expect(restoreJob).not.toContain("vault-primary");
+  const restorePolicies = mocks.ofType("aws:iam/rolePolicy:RolePolicy").map((policy) => String(policy.inputs.policy)).join("\n");
+  expect(restorePolicies).toContain("arn:aws:kms:us-west-2:123456789012:key/replica");
+  expect(restorePolicies).not.toContain("key/primary");
 });
 
 test("without a replica the primary vault is the restore source", async () => {
   const outputs = await build(withChanges(DR, { "bloom-dr:primaryStack": "acme/bloom-dr/prod-no-replica" }));
   expect(await valueOf(outputs.restoresFromReplica)).toBe(false);
   expect(await valueOf(outputs.restoreSourceBucketName)).toBe("vault-primary");
+  expect(JSON.stringify(mocks.one("aws:lambda/function:Function").inputs.environment)).toContain("vault-primary");
 });
 
 test("a drill tags the dr stack's resources", async () => {
@@ -77,4 +95,67 @@ test("a drill tags the dr stack's resources", async () => {
 test("the dr config refuses prod-only keys", () => {
   mocks.setConfig(withChanges(DR, { "bloom-dr:pitrBranches": [] }));
   expect(() => loadStackConfig(NOW)).toThrow('bloom-dr:pitrBranches is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)');
+});
+
+describe("failover modes on the shipped dr config", () => {
+  const withMode = (mode: string, extra: Record<string, unknown> = {}) => withChanges(DR, { "bloom-dr:failover": { ...DR["bloom-dr:failover"], mode }, ...extra });
+  const appSecretWrites = () => mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").filter((version) => version.inputs.secretId === APP_SECRET_ARN);
+  // Alerting (4 topics + 4 policies + 3 subscriptions) and the stack reference are always there.
+  const ALWAYS = 12;
+
+  test("off: nothing but alerting and the stack reference", async () => {
+    const outputs = await build(withMode("off"));
+    expect(mocks.customResources()).toHaveLength(ALWAYS);
+    expect(mocks.ofType("aws:rds/instance:Instance")).toHaveLength(0);
+    expect(await valueOf(outputs.failoverAddress)).toBeUndefined();
+    expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
+  });
+
+  test("standby: a private encrypted instance from config and the restore job, the app secret untouched", async () => {
+    const outputs = await build(withMode("standby"));
+    expect(mocks.customResources()).toHaveLength(39);
+    const instance = mocks.one("aws:rds/instance:Instance");
+    expect(instance.inputs).toMatchObject({
+      instanceClass: "db.t4g.medium",
+      allocatedStorage: 100,
+      engineVersion: "17",
+      backupRetentionPeriod: 7,
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      deletionProtection: false,
+    });
+    expect(mocks.ofType("aws:lambda/function:Function")).toHaveLength(1);
+    expect(mocks.ofType("aws:scheduler/schedule:Schedule")).toHaveLength(1);
+    expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe("cron(0 6 * * ? *)");
+    expect(appSecretWrites()).toHaveLength(0);
+    expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
+  });
+
+  test("active: deletion protection and exactly one write of the app's DATABASE_URL secret", async () => {
+    const outputs = await build(withMode("active"));
+    expect(mocks.customResources()).toHaveLength(39);
+    expect(mocks.one("aws:rds/instance:Instance").inputs.deletionProtection).toBe(true);
+    const writes = appSecretWrites();
+    expect(writes).toHaveLength(1);
+    expect(writes[0].secretInputs).toContain("secretString");
+    expect(writes[0].inputs.secretString).toMatch(/^postgres(ql)?:\/\/bloom_admin:mock-master-password@/);
+    expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
+  });
+
+  test("active during a drill: the instance exists, the app secret is never written", async () => {
+    const outputs = await build(withMode("active", { "bloom-dr:drill": { scenario: "failover" } }));
+    expect(mocks.customResources()).toHaveLength(38);
+    expect(mocks.ofType("aws:rds/instance:Instance")).toHaveLength(1);
+    expect(appSecretWrites()).toHaveLength(0);
+    expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
+    expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
+  });
+
+  test("standby and active keep the same instance URN, so failing over or back replaces nothing", async () => {
+    await build(withMode("standby"));
+    const standbyUrn = mocks.urnOf(mocks.one("aws:rds/instance:Instance").name);
+    mocks.reset();
+    await build(withMode("active"));
+    expect(mocks.urnOf(mocks.one("aws:rds/instance:Instance").name)).toBe(standbyUrn);
+  });
 });

@@ -1,7 +1,9 @@
 /**
- * The pack as the Pulumi CLI runs it: policies/index.ts started as its own process (it serves
- * the analyzer gRPC protocol), queried over gRPC with the engine's own protobuf messages. This
- * is the only test that loads `new PolicyPack(...)`.
+ * The pack as the Pulumi CLI runs it: `pulumi preview --policy-pack policies` starts
+ * `node @pulumi/pulumi/cmd/run-policy-pack <engine> .` in policies/ (the language host's ts-node,
+ * type-checking against policies/tsconfig.json), which serves the analyzer gRPC protocol. This
+ * test starts that same loader and talks to it with the engine's own protobuf messages. It is the
+ * only test that loads `new PolicyPack(...)`.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
@@ -70,7 +72,13 @@ async function analyzeStack(records: ResourceRecord[]) {
 
 beforeAll(async () => {
     // PolicyPack reads the version from package.json in the working directory, as under the CLI.
-    server = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["index.ts"], { cwd: path.join(ROOT, "policies"), stdio: ["ignore", "pipe", "pipe"] });
+    const runPolicyPack = path.join(ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack");
+    server = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", "."], {
+        cwd: path.join(ROOT, "policies"),
+        stdio: ["ignore", "pipe", "pipe"],
+        // ts-node caches per file: a changed dependency could hide a type error in an unchanged file.
+        env: { ...process.env, TS_NODE_CACHE: "false" },
+    });
     const port = await new Promise<string>((resolve, reject) => {
         let stdout = "";
         let stderr = "";

@@ -20,7 +20,7 @@ Examples:
 
 Exit status: 0 listed (also when the store holds none); 1 the store could not be read; 2 usage error.`,
   async run(ctx) {
-    const store = storeFromOptions(ctx);
+    const store = storeFromOptions(ctx, { existing: true });
     const backups = await listBackups(store);
     let latestId: string | undefined;
     if (backups.length > 0) {

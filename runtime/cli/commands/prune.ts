@@ -28,7 +28,7 @@ Exit status: 0 pruned (also when nothing was old enough); 1 a removal failed; 2 
     }
     const keep = positiveIntegerOption(ctx, "keep", 1);
     const keepDays = keepDaysOption(stringOption(ctx, "keep-days"));
-    const store = storeFromOptions(ctx);
+    const store = storeFromOptions(ctx, { existing: true });
     const outcome = await pruneBackups(store, { keep, keepDays });
     ctx.io.result({ ok: true, command: "prune", store: store.describe(), keep, keepDays: keepDays ?? null, ...outcome }, pruneSummary(outcome, store.describe()));
     return 0;

@@ -48,7 +48,7 @@ failure); 2 usage error.`,
     const clean = ctx.values.clean === true;
     const then = stringOption(ctx, "then");
     if (then !== undefined && then.trim() === "") throw new UsageError('--then is empty: give a command, e.g. --then "npx prisma migrate deploy"');
-    const store = storeFromOptions(ctx);
+    const store = storeFromOptions(ctx, { existing: true });
     const result = await runRestore({
       store,
       backup,

@@ -1,4 +1,5 @@
-import { openStore } from "../../lib/store/openStore";
+import { existsSync } from "node:fs";
+import { openStore, parseStoreSpec } from "../../lib/store/openStore";
 import { BackupStore } from "../../lib/store/types";
 import { CommandContext, requiredOption, UsageError } from "../command";
 
@@ -9,14 +10,24 @@ export const STORE_OPTION = {
   description: "where backups live: a directory (path or file:///abs/dir) or s3://bucket/prefix",
 } as const;
 
-/** Opens the store named by --store; a spec the engine cannot open is the user's to fix (exit 2). */
-export function storeFromOptions(ctx: CommandContext, options: { kmsKeyId?: string } = {}): BackupStore {
+/**
+ * Opens the store named by --store; a spec the engine cannot open is the user's to fix (exit 2).
+ * `existing`: the command only reads, so a local directory that does not exist is a typo, not an
+ * empty store (backup creates it instead).
+ */
+export function storeFromOptions(ctx: CommandContext, options: { kmsKeyId?: string; existing?: boolean } = {}): BackupStore {
   const spec = requiredOption(ctx, "store", STORE_OPTION.description);
+  let store: BackupStore;
   try {
-    return openStore(spec, options);
+    const parsed = parseStoreSpec(spec);
+    if (options.existing && parsed.kind === "file" && !existsSync(parsed.dir)) {
+      throw new Error(`directory ${parsed.dir} does not exist: check the path (bloom-dr backup creates it)`);
+    }
+    store = openStore(spec, { kmsKeyId: options.kmsKeyId });
   } catch (err) {
     throw new UsageError(`--store ${spec}: ${(err as Error).message}`);
   }
+  return store;
 }
 
 /** Whether a --store spec names an S3 prefix (rather than a local directory). */

@@ -5,6 +5,18 @@
 import { rulesViolated, runPlanCli, runPlanJson, variantConfig, writeTemp } from "./support/runPlanCli";
 
 describe("npm run plan options and errors", () => {
+    test("the insecure fixture config (the example in docs/policies.md) fails with exactly its three rules", async () => {
+        const { code, stdout } = await runPlanCli(["--stack", "prod", "--config", "test/plan/fixtures/Pulumi.prod.insecure.yaml"]);
+        expect(code).toBe(1);
+        const violations = stdout.split("\n").filter((line) => line.startsWith("  MANDATORY") || line.startsWith("  advisory"));
+        expect(violations).toEqual([
+            '  MANDATORY vault-lifecycle-retention-minimum: aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration vault-lifecycle: lifecycle rule "expire-backups" expires backups after 7 days; the minimum is 30 (policy config minRetentionDays)',
+            "  MANDATORY neon-history-retention-minimum: neon:index/project:Project primary-project: historyRetentionSeconds is 3600 (1 h); the minimum is 168 h (policy config minHistoryRetentionHours)",
+            "  MANDATORY sev1-topic-has-subscription: aws:sns/topic:Topic alerts-sev1: SEV-1 topic alerts-sev1 has no subscription: a SEV-1 alarm would page nobody",
+        ]);
+        expect(stdout).toContain("  3 mandatory, 0 advisory violation(s)");
+    });
+
     test("a policy config file relaxes a minimum or downgrades a rule, as `pulumi preview --policy-pack-config` does", async () => {
         const oneDay = variantConfig("prod", (config) => {
             config["bloom-dr:neon"].historyRetentionHours = 24;

@@ -30,7 +30,7 @@ Exit status: 0 written; 1 refused (unknown table, no primary key) or failed, no 
     const tables = tablesOption(ctx);
     const out = path.resolve(requiredOption(ctx, "out", "the SQL file to write"));
     ctx.io.progress(`pitr export: writing ${out}…`);
-    const result = await exportRows({ fromUrl, tables, out });
+    const result = await exportRows({ fromUrl, tables, out , signal: ctx.signal });
     const rows = result.tables.reduce((n, t) => n + t.rows, 0);
     ctx.io.result(
       { ok: true, command: "pitr export", from: redactUrl(fromUrl), ...result },

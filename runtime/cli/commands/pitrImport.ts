@@ -31,7 +31,7 @@ Exit status: 0 counted (dry run) or committed; 1 refused or failed (rolled back)
     const file = path.resolve(requiredOption(ctx, "file", "the SQL file pitr export wrote"));
     const targetUrl = urlOption(ctx, "target");
     ctx.io.progress(`pitr import: running ${file}…`);
-    const result = await importRows({ file, targetUrl, apply: ctx.values.apply === true });
+    const result = await importRows({ file, targetUrl, apply: ctx.values.apply === true , signal: ctx.signal });
     const target = redactUrl(targetUrl);
     ctx.io.result({ ok: true, command: "pitr import", file, target, ...result }, importReport(result, file, target));
     return 0;

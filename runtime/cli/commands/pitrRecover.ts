@@ -58,7 +58,7 @@ Exit status: 0 counted (dry run) or inserted; 1 refused or failed (rolled back);
     const tables = tablesOption(ctx);
     const apply = ctx.values.apply === true;
     ctx.io.progress(`pitr recover: comparing ${tables.length} table(s)…`);
-    const result = await recoverRows({ fromUrl, targetUrl, tables, apply });
+    const result = await recoverRows({ fromUrl, targetUrl, tables, apply , signal: ctx.signal });
     const from = redactUrl(fromUrl);
     const target = redactUrl(targetUrl);
     ctx.io.result({ ok: true, command: "pitr recover", from, target, ...result, totals: totals(result) }, recoverReport(result, from, target));

@@ -29,7 +29,7 @@ export function orphanPredicate(fk: ForeignKeyInfo): string {
   return `(${missingParent}) OR num_nulls(${child.join(", ")}) NOT IN (0, ${child.length})`;
 }
 
-/** One statement: the orphan count and up to ORPHAN_SAMPLE_SIZE example keys (JSON arrays). */
+/** One statement: the orphan count and up to ORPHAN_SAMPLE_SIZE distinct example keys (JSON arrays). */
 export function orphanCountSql(fk: ForeignKeyInfo): string {
   const keyColumns = fk.childColumns.map(quoteIdent).join(", ");
   return [
@@ -39,7 +39,7 @@ export function orphanCountSql(fk: ForeignKeyInfo): string {
     `   WHERE ${orphanPredicate(fk)}`,
     `)`,
     `SELECT (SELECT count(*) FROM orphans) AS orphans,`,
-    `       (SELECT coalesce(json_agg(json_build_array(${keyColumns})), '[]'::json) FROM (SELECT * FROM orphans LIMIT ${ORPHAN_SAMPLE_SIZE}) s) AS sample`,
+    `       (SELECT coalesce(json_agg(json_build_array(${keyColumns})), '[]'::json) FROM (SELECT DISTINCT * FROM orphans LIMIT ${ORPHAN_SAMPLE_SIZE}) s) AS sample`,
   ].join("\n");
 }
 

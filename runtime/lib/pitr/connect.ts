@@ -34,3 +34,23 @@ export async function openClient(url: string, role: string): Promise<Client> {
     throw new Error(redactSecrets(`cannot connect to the ${role} ${redactUrl(url)}: ${(err as Error).message}`, [url]));
   }
 }
+
+/**
+ * Ends the connections when the signal aborts (Ctrl-C): the running statement fails, an open
+ * transaction is rolled back by the server, and the caller's error path reports "interrupted".
+ * Returns the function that stops listening.
+ */
+export function closeOnAbort(signal: AbortSignal | undefined, clients: () => (Client | undefined)[]): () => void {
+  if (!signal) return () => undefined;
+  const onAbort = () => {
+    for (const c of clients()) c?.end().catch(() => undefined);
+  };
+  if (signal.aborted) onAbort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}
+
+/** The error to throw once interrupted, whatever the driver said while its connection closed. */
+export function interruptedError(signal: AbortSignal | undefined, what: string): Error | undefined {
+  return signal?.aborted ? new Error(`${what} interrupted; the transaction was rolled back, nothing was changed`) : undefined;
+}

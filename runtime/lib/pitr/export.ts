@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { parseTableName, quoteTable } from "../integrity/identifiers";
 import { redactSecrets, redactUrl } from "../postgres/connectionUrl";
 import { fetchBatches } from "./batches";
-import { CANONICAL_SETTINGS, openClient } from "./connect";
+import { CANONICAL_SETTINGS, closeOnAbort, openClient } from "./connect";
 import { planTables, RefusedError } from "./plan";
 import { advanceSequenceSql, exportInsertParts, exportValuesSql } from "./sqlBuilders";
 
@@ -13,6 +13,8 @@ export interface ExportOptions {
   /** The SQL file to write (replaced atomically: a failed export leaves no partial file). */
   out: string;
   now?: () => Date;
+  /** Aborting ends the connection; no file is left behind. */
+  signal?: AbortSignal;
 }
 
 export interface ExportResult {
@@ -38,6 +40,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   const exportedAt = (options.now ?? (() => new Date()))().toISOString();
   const client = await openClient(options.fromUrl, "source");
   const partial = `${options.out}.partial-${process.pid}`;
+  const stopListening = closeOnAbort(options.signal, () => [client]);
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const plans = await planTables([{ client, role: "source" }], names);
@@ -77,9 +80,11 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     return { file: options.out, exportedAt, tables: counts, bytes };
   } catch (err) {
     rmSync(partial, { force: true });
+    if (options.signal?.aborted) throw new Error("pitr export interrupted; no file was written");
     if (err instanceof RefusedError) throw new RefusedError((err as Error).message.replace(/; nothing was changed$/, "; no file was written"));
     throw new Error(redactSecrets(`pitr export failed, no file was written: ${(err as Error).message}`, [options.fromUrl]));
   } finally {
+    stopListening();
     await client.end().catch(() => undefined);
   }
 }

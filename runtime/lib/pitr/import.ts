@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { QueryResult } from "pg";
 import { redactSecrets } from "../postgres/connectionUrl";
-import { openClient } from "./connect";
+import { closeOnAbort, interruptedError, openClient } from "./connect";
 import { EXPORT_MARKER } from "./export";
 import { ClassifiedStatement, classifyStatements, splitStatements } from "./sqlScript";
 
@@ -10,6 +10,8 @@ export interface ImportOptions {
   targetUrl: string;
   /** false = dry run: run everything in a transaction, report the counts, roll back. */
   apply: boolean;
+  /** Aborting ends the connection: the transaction is rolled back. */
+  signal?: AbortSignal;
 }
 
 export interface TableImport {
@@ -56,6 +58,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
   const tables = new Map<string, TableImport>();
   const advanced: string[] = [];
   let sequencesRun = 0;
+  const stopListening = closeOnAbort(options.signal, () => [client]);
   try {
     await client.query("BEGIN");
     const inserts = statements.filter((s) => s.kind === "insert") as Extract<ClassifiedStatement, { kind: "insert" }>[];
@@ -95,8 +98,11 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
     return { applied: options.apply, tables: [...tables.values()], sequences: { run: sequencesRun, advanced } };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
+    const interrupted = interruptedError(options.signal, `importing ${options.file}`);
+    if (interrupted) throw interrupted;
     throw new Error(redactSecrets(`importing ${options.file} failed and was rolled back, nothing was changed: ${(err as Error).message}`, [options.targetUrl]));
   } finally {
+    stopListening();
     await client.end().catch(() => undefined);
   }
 }

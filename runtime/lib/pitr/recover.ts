@@ -2,7 +2,7 @@ import type { Client, ClientBase } from "pg";
 import { displayTable, parseTableName, TableName } from "../integrity/identifiers";
 import { redactSecrets } from "../postgres/connectionUrl";
 import { fetchBatches, toColumnArrays } from "./batches";
-import { openClient, RAW_TEXT } from "./connect";
+import { closeOnAbort, interruptedError, openClient, RAW_TEXT } from "./connect";
 import { planTables, RefusedError, TablePlan } from "./plan";
 import {
   advanceSequenceSql, countMissingSql, createStageSql, declareAllKeysSql, declareMissingKeysSql,
@@ -18,6 +18,8 @@ export interface RecoverOptions {
   tables: string[];
   /** false = dry run: count only, change nothing. */
   apply: boolean;
+  /** Aborting ends both connections: the target's transaction is rolled back. */
+  signal?: AbortSignal;
 }
 
 export interface TableRecovery {
@@ -60,6 +62,7 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
   const branch = await openClient(options.fromUrl, "branch");
   let target: Client | undefined;
   let inTransaction = false;
+  const stopListening = closeOnAbort(options.signal, () => [branch, target]);
   try {
     target = await openClient(options.targetUrl, "target");
     await branch.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -76,9 +79,12 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
     return { applied: options.apply, tables, sequences };
   } catch (err) {
     if (inTransaction) await target!.query("ROLLBACK").catch(() => undefined);
+    const interrupted = interruptedError(options.signal, "pitr recover");
+    if (interrupted) throw interrupted;
     if (err instanceof RefusedError) throw err;
     throw new Error(redactSecrets(`${(err as Error).message}; the transaction was rolled back, nothing was changed`, [options.fromUrl, options.targetUrl]));
   } finally {
+    stopListening();
     await branch.end().catch(() => undefined);
     await target?.end().catch(() => undefined);
   }

@@ -173,6 +173,16 @@ describe("refusals change nothing and name the table", () => {
     expect(await tableDigests(t)).toEqual(before);
   });
 
+  test("an interrupted recovery (Ctrl-C) changes nothing", async () => {
+    const before = await tableDigests(target);
+    const controller = new AbortController();
+    controller.abort(new Error("SIGINT"));
+    await expect(recoverRows({ fromUrl: branch, targetUrl: target, tables: ["payments"], apply: true, signal: controller.signal })).rejects.toThrow(
+      "pitr recover interrupted; the transaction was rolled back, nothing was changed",
+    );
+    expect(await tableDigests(target)).toEqual(before);
+  });
+
   test("an unreachable target is a one-line error without its password", async () => {
     const err = await recoverRows({ fromUrl: branch, targetUrl: "postgresql://postgres:hunter2-secret@127.0.0.1:1/prod", tables: ["payments"], apply: false }).then(() => new Error("resolved"), (e: Error) => e);
     expect(err.message).toMatch(/^cannot connect to the target postgresql:\/\/postgres:\*\*\*@127.0.0.1:1\/prod: /);

@@ -1,4 +1,4 @@
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient, SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { openStore, OpenStoreOptions } from "../lib/store/openStore";
 import { BackupStore } from "../lib/store/types";
 import { SecretReader, secretsManagerReader } from "./secrets";
@@ -19,8 +19,7 @@ export interface HandlerDependencies {
 }
 
 export function defaultDependencies(env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): HandlerDependencies {
-  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
-  const client = new SecretsManagerClient({ ...(endpoint ? { endpoint } : {}), ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) });
+  const client = new SecretsManagerClient(secretsManagerConfig(env));
   return {
     env,
     readSecret: secretsManagerReader(client),
@@ -29,6 +28,23 @@ export function defaultDependencies(env: NodeJS.ProcessEnv = process.env, signal
     openStore,
     signal,
   };
+}
+
+/**
+ * Client settings from an environment object, so that an injected environment (tests, the bundle
+ * test) is honoured as fully as process.env would be: endpoint, region and static credentials.
+ */
+export function secretsManagerConfig(env: NodeJS.ProcessEnv): SecretsManagerClientConfig {
+  const config: SecretsManagerClientConfig = {};
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL;
+  if (endpoint) config.endpoint = endpoint;
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (region) config.region = region;
+  // with process.env the SDK's default chain reads the same variables (and the Lambda role)
+  if (env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    config.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
+  }
+  return config;
 }
 
 /** The part of the Lambda context object the handlers use. */

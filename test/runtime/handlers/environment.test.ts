@@ -87,3 +87,17 @@ describe("restoreTestSettingsFromEnv", () => {
     expect(() => restoreTestSettingsFromEnv({ ...base, ...extra })).toThrow(message);
   });
 });
+
+describe("secretsManagerConfig", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { secretsManagerConfig } = require("../../../runtime/handlers/dependencies") as typeof import("../../../runtime/handlers/dependencies");
+  test.each([
+    [{}, {}],
+    [{ AWS_ENDPOINT_URL: "http://a", AWS_DEFAULT_REGION: "eu-west-1" }, { endpoint: "http://a", region: "eu-west-1" }],
+    [{ AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://sm", AWS_REGION: "us-west-2" }, { endpoint: "http://sm", region: "us-west-2" }],
+    [{ AWS_ACCESS_KEY_ID: "AK", AWS_SECRET_ACCESS_KEY: "SK" }, { credentials: { accessKeyId: "AK", secretAccessKey: "SK", sessionToken: undefined } }],
+    [{ AWS_ACCESS_KEY_ID: "AK" }, {}],
+  ])("%p → %p", (env, config) => {
+    expect(secretsManagerConfig(env)).toEqual(config);
+  });
+});

@@ -6,6 +6,7 @@ import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { findPostgresBinaries } from "../../../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../../../runtime/lib/postgres/connectionUrl";
 import { runProgram } from "../../../runtime/lib/postgres/processes";
+import { quoteLiteral } from "../../../runtime/lib/integrity/identifiers";
 import { exportRows } from "../../../runtime/lib/pitr/export";
 import { importRows } from "../../../runtime/lib/pitr/import";
 import { query, startTestCluster, tableDigests } from "../../support/postgres";
@@ -149,4 +150,11 @@ test("export refuses unknown tables and writes no file", async () => {
   const out = path.join(dir, "refused.sql");
   await expect(exportRows({ fromUrl: branch, tables: ["clients", "nope"], out })).rejects.toThrow("unknown table public.nope: not found in the source; no file was written");
   expect(existsSync(out)).toBe(false);
+});
+
+test("the JS quoteLiteral used for names in setval lines matches the server's quote_literal", async () => {
+  for (const text of ["plain", "it's", "back\\slash", "both ' and \\", 'x"; DROP TABLE y; --', "ñ 🌸"]) {
+    const [row] = await query<{ q: string }>(branch, "SELECT quote_literal($1::text) AS q", [text]);
+    expect(quoteLiteral(text)).toBe(row.q);
+  }
 });

@@ -1,5 +1,17 @@
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { Client } from "pg";
+import { connectDatabase, countRows, describeDatabase, serverVersion } from "../backup/database";
 import { BackupManifest } from "../backup/manifest";
+import { schemaFingerprint } from "../backup/schemaFingerprint";
+import { resolveBackup } from "../catalog";
+import { findPostgresBinaries } from "../postgres/binaries";
+import { directHostFor, isNeonPooledHost, libpqEnvironment, parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
 import { BackupStore } from "../store/types";
+import { downloadVerifiedDump, DownloadedDump } from "./download";
+import { pgRestoreArgs, runPgRestore } from "./pgRestore";
+import { runThenCommand } from "./runThen";
+import { emptyTarget, userObjects } from "./target";
 
 export type RestorePhase = "download" | "restore" | "validate" | "then";
 
@@ -9,10 +21,12 @@ export interface RestoreOptions {
   targetUrl: string;
   /** pg_restore -j; default os.availableParallelism(). */
   jobs?: number;
-  /** Drop what the dump holds before restoring into a non-empty target. */
+  /** Empty a non-empty target first (every user schema dropped), then restore. */
   clean?: boolean;
   /** Follow-up shell command after a validated restore (DATABASE_URL = the target). */
   then?: string;
+  /** Keep the dump's owners and grants instead of --no-owner --no-acl. */
+  keepOwnersAndAcl?: boolean;
   onPhase?: (phase: RestorePhase, state: "start" | "done") => void;
   signal?: AbortSignal;
   /** Directory for the downloaded dump; default os.tmpdir(). */
@@ -25,9 +39,131 @@ export interface RestoreResult {
   phases: { downloadMs: number; restoreMs: number; validateMs: number; thenMs?: number };
   totalMs: number;
   tables: Record<string, { expected: number; actual: number }>;
+  /** The restored schema's fingerprint against the manifest's (same canonical description). */
+  schema: { expected: string; actual: string; matches: boolean };
 }
 
+/** Thrown when the restored row counts differ from the manifest; carries every table's counts. */
+export class RestoreValidationError extends Error {
+  constructor(
+    message: string,
+    readonly tables: RestoreResult["tables"],
+  ) {
+    super(message);
+    this.name = "RestoreValidationError";
+  }
+}
+
+/**
+ * Verified restore: resolve the manifest, check the target is empty (or empty it with clean),
+ * download and verify the dump, pg_restore -j, check every table's exact row count, then run the
+ * follow-up command. Nothing touches the target before the dump has been verified. Each phase is
+ * timed: together they are the measured RTO.
+ */
 export async function runRestore(options: RestoreOptions): Promise<RestoreResult> {
-  void options;
-  throw new Error("runRestore: not implemented yet");
+  const env = options.env ?? process.env;
+  const parts = parseConnectionUrl(options.targetUrl, "target database URL");
+  if (isNeonPooledHost(parts.host)) {
+    throw new Error(`${parts.host} is a Neon pooled (PgBouncer) endpoint, which cannot run pg_restore's sessions: use the direct host ${directHostFor(parts.host)}`);
+  }
+  const secrets = [parts.password];
+  const target = describeDatabase(options.targetUrl);
+  const jobs = options.jobs ?? os.availableParallelism();
+  const startMs = performance.now();
+  const manifest = await resolveBackup(options.store, options.backup);
+  const fail = (reason: string) => new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
+  const phase = timedPhases(options.onPhase);
+
+  let client: Client | undefined = await connectDatabase(options.targetUrl, "target database");
+  let dump: DownloadedDump | undefined;
+  try {
+    const server = await serverVersion(client);
+    const dumpMajor = Number.parseInt(manifest.pgDumpVersion, 10);
+    const pgRestorePath = findPostgresBinaries(["pg_restore"], { minMajor: Math.max(server.major, dumpMajor), env }).path("pg_restore");
+    const existing = await userObjects(client);
+    if (existing.length > 0 && !options.clean) {
+      throw new Error(
+        `refusing to restore into ${target}: it is not empty (${existing.length} user objects, e.g. ${existing.slice(0, 3).join(", ")}); restore into an empty database or pass --clean to drop every user schema first`,
+      );
+    }
+
+    dump = await phase("download", () => downloadVerifiedDump(options.store, manifest, { tempDir: options.tempDir, signal: options.signal }));
+    throwIfAborted(options.signal, fail);
+
+    await phase("restore", async () => {
+      if (existing.length > 0) await emptyTarget(client!, server.major);
+      const args = pgRestoreArgs({ database: parts.database, jobs, file: dump!.file, keepOwnersAndAcl: options.keepOwnersAndAcl });
+      await runPgRestore(pgRestorePath, args, libpqEnvironment(options.targetUrl, env), secrets, options.signal).catch((err: Error) => {
+        throw fail(options.signal?.aborted ? "interrupted during pg_restore; the target is partially restored: restore again with --clean" : err.message);
+      });
+    });
+    await dump.remove();
+
+    const { tables, schema } = await phase("validate", async () => {
+      const counts = await countRows(client!, Object.keys(manifest.tables).map(quoteTableName)).catch((err: Error) => {
+        throw fail(`counting restored rows failed: ${err.message.split("\n")[0]}`);
+      });
+      const tables: RestoreResult["tables"] = {};
+      for (const [name, expected] of Object.entries(manifest.tables)) tables[name] = { expected, actual: counts[quoteTableName(name)] };
+      const actualFingerprint = await schemaFingerprint(client!);
+      return { tables, schema: { expected: manifest.schemaFingerprint, actual: actualFingerprint, matches: actualFingerprint === manifest.schemaFingerprint } };
+    });
+    const wrong = Object.entries(tables).filter(([, t]) => t.actual !== t.expected);
+    if (wrong.length > 0) {
+      const list = wrong.slice(0, 5).map(([name, t]) => `${name} has ${t.actual} rows, expected ${t.expected}`).join("; ");
+      throw new RestoreValidationError(`restore of backup ${manifest.id} into ${target} does not match its manifest: ${list}`, tables);
+    }
+    await client.end();
+    client = undefined;
+
+    const then = options.then;
+    if (then) {
+      await phase("then", () =>
+        runThenCommand(then, options.targetUrl, env, secrets, options.signal).catch((err: Error) => {
+          throw fail(`${err.message}; the restore itself completed and was validated`);
+        }),
+      );
+    }
+    const ms = phase.ms;
+    return {
+      manifest,
+      phases: { downloadMs: ms.download, restoreMs: ms.restore, validateMs: ms.validate, ...(then ? { thenMs: ms.then } : {}) },
+      totalMs: performance.now() - startMs,
+      tables,
+      schema,
+    };
+  } finally {
+    await dump?.remove();
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/** Manifest keys come from format('%I.%I') already; this keeps them safe if a manifest was edited. */
+function quoteTableName(name: string): string {
+  if (/^("([^"]|"")+"|[a-z_][a-z0-9_$]*)\.("([^"]|"")+"|[a-z_][a-z0-9_$]*)$/.test(name)) return name;
+  throw new Error(`manifest table name ${JSON.stringify(name)} is not a schema-qualified identifier: the manifest is malformed`);
+}
+
+interface PhaseRunner {
+  <T>(name: RestorePhase, run: () => Promise<T>): Promise<T>;
+  ms: Record<RestorePhase, number>;
+}
+
+/** Runs phases in order, reporting start/done and recording each one's wall time. */
+function timedPhases(onPhase?: RestoreOptions["onPhase"]): PhaseRunner {
+  const ms: Record<RestorePhase, number> = { download: 0, restore: 0, validate: 0, then: 0 };
+  const runner = (async <T>(name: RestorePhase, run: () => Promise<T>) => {
+    onPhase?.(name, "start");
+    const started = performance.now();
+    const value = await run();
+    ms[name] = performance.now() - started;
+    onPhase?.(name, "done");
+    return value;
+  }) as PhaseRunner;
+  runner.ms = ms;
+  return runner;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, fail: (reason: string) => Error): void {
+  if (signal?.aborted) throw fail("interrupted");
 }

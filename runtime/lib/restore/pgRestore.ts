@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { describeToolExit } from "../backup/pgDump";
+import { StderrTail } from "../postgres/processes";
+
+export interface PgRestoreArgsOptions {
+  database: string;
+  jobs: number;
+  file: string;
+  /** Keep the dump's owners and grants (default: --no-owner --no-acl, as the target's roles differ). */
+  keepOwnersAndAcl?: boolean;
+}
+
+/** libpq conninfo quoting: a database name is a value, never parsed as a connection string. */
+export function conninfoValue(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * pg_restore's arguments: parallel jobs, stop at the first error (a partial restore must not look
+ * like a success), never prompt for a password. Host, user and password come from the
+ * environment, so argv holds no secret.
+ */
+export function pgRestoreArgs(options: PgRestoreArgsOptions): string[] {
+  if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new Error(`jobs must be a positive integer (got ${options.jobs})`);
+  return [
+    `--dbname=dbname=${conninfoValue(options.database)}`,
+    `--jobs=${options.jobs}`,
+    ...(options.keepOwnersAndAcl ? [] : ["--no-owner", "--no-acl"]),
+    "--exit-on-error",
+    "--no-password",
+    options.file,
+  ];
+}
+
+/** Runs pg_restore to completion; rejects with its one-line reason (SIGTERM on abort). */
+export function runPgRestore(programPath: string, args: string[], env: NodeJS.ProcessEnv, secrets: string[], signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(programPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    const stderr = new StderrTail();
+    child.stderr!.on("data", (c: Buffer) => stderr.push(c));
+    const onAbort = () => child.kill("SIGTERM");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("error", (err) => reject(new Error(`could not start ${programPath}: ${err.message}`)));
+    child.on("close", (code, exitSignal) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (code === 0) resolve();
+      else reject(new Error(describeToolExit("pg_restore", code, exitSignal, stderr, secrets)));
+    });
+  });
+}

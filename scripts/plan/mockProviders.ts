@@ -162,17 +162,32 @@ export function mockInvokes(region = PLAN_REGION): Record<string, InvokeAnswer> 
     };
 }
 
+export interface PlanMocks extends pulumi.runtime.Mocks {
+    /**
+     * Errors the mocks raised. Pulumi drops the message of a failed invoke (the program then
+     * fails with an empty error), so the plan reports these instead.
+     */
+    readonly failures: Error[];
+}
+
 /** Mocks for `pulumi.runtime.setMocks`; unmocked invokes fail loudly, naming the token. */
-export function planMocks(options: { region?: string; stackReferences: Record<string, Record<string, unknown>> }): pulumi.runtime.Mocks {
+export function planMocks(options: { region?: string; stackReferences: Record<string, Record<string, unknown>> }): PlanMocks {
     const region = options.region ?? PLAN_REGION;
     const invokes = mockInvokes(region);
+    const failures: Error[] = [];
+    const fail = (message: string): never => {
+        const error = new Error(message);
+        failures.push(error);
+        throw error;
+    };
     return {
+        failures,
         newResource({ type, name, inputs, custom }) {
             if (type === "pulumi:pulumi:StackReference") {
                 const referenced = String(inputs?.name ?? name);
                 // Any stack name works offline: the dr program only needs the prod outputs.
                 const outputs = options.stackReferences[referenced] ?? options.stackReferences["*"];
-                if (!outputs) throw new Error(`plan: no offline outputs for StackReference "${referenced}"`);
+                if (!outputs) fail(`plan: no offline outputs for StackReference "${referenced}"`);
                 return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
             }
             const answer = mockResourceState(type, name, inputs ?? {}, region);
@@ -180,7 +195,7 @@ export function planMocks(options: { region?: string; stackReferences: Record<st
         },
         call({ token, inputs }) {
             const answer = invokes[token];
-            if (!answer) throw new Error(`plan: the offline plan does not answer the invoke ${token}; add it to scripts/plan/mockProviders.ts`);
+            if (!answer) return fail(`plan: the offline plan does not answer the invoke ${token}; add it to scripts/plan/mockProviders.ts`);
             return answer(inputs ?? {});
         },
     };

@@ -36,6 +36,26 @@ async function settle(): Promise<void> {
     }
 }
 
+/** Under mocks a whole stack settles in seconds; an output still pending after this never will. */
+const OUTPUT_DEADLINE_MS = 120_000;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`plan: the program's outputs did not resolve within ${ms / 1000} s; an output depends on something the mocks never answer`)), ms);
+        timer.unref();
+        promise.then(
+            (value) => {
+                clearTimeout(timer);
+                resolve(value);
+            },
+            (error: unknown) => {
+                clearTimeout(timer);
+                reject(error);
+            },
+        );
+    });
+}
+
 /** Each exported value resolved; secret outputs become "[secret]" here already, as the CLI would show them. */
 async function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
     const entries = await Promise.all(
@@ -52,7 +72,8 @@ async function resolveOutputs(exported: Record<string, unknown>): Promise<Record
 }
 
 export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
-    await pulumi.runtime.setMocks(planMocks({ region: options.region, stackReferences: options.stackReferences }), options.project, options.stack, false);
+    const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
     const resources = recordRegistrations();
     pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
 
@@ -66,10 +87,13 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
         const exported: Record<string, unknown> =
             program.default !== null && typeof program.default === "object" ? { ...program.default } : { ...program };
         delete exported.default;
-        const outputs = await resolveOutputs(exported);
+        const outputs = await withDeadline(resolveOutputs(exported), OUTPUT_DEADLINE_MS);
         await settle();
         if (failures.length > 0) throw failures[0];
         return { resources, outputs };
+    } catch (error) {
+        // A failed invoke reaches the program without its message: name what the mocks refused.
+        throw mocks.failures[0] ?? error;
     } finally {
         process.off("unhandledRejection", onRejection);
     }

@@ -101,12 +101,17 @@ export async function listBtreeIndexes(client: ClientBase): Promise<IndexInfo[]>
   return rows.map((r) => ({ index: { schema: r.schema, name: r.index }, table: { schema: r.table_schema, name: r.table_name } }));
 }
 
+/** A table and the name backup manifests use for it: format('%I.%I'), quoted only where needed. */
+export interface TableEntry extends TableName {
+  manifestKey: string;
+}
+
 /** Ordinary and partitioned tables in user schemas. */
-export async function listTables(client: ClientBase): Promise<TableName[]> {
+export async function listTables(client: ClientBase): Promise<TableEntry[]> {
   const { rows } = await client.query(`
-    SELECT n.nspname::text AS schema, c.relname::text AS name
+    SELECT n.nspname::text AS schema, c.relname::text AS name, format('%I.%I', n.nspname, c.relname) AS manifest_key
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND ${userSchema("n.nspname")}
      ORDER BY 1, 2`);
-  return rows.map((r) => ({ schema: r.schema, name: r.name }));
+  return rows.map((r) => ({ schema: r.schema, name: r.name, manifestKey: r.manifest_key }));
 }

@@ -74,7 +74,7 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
     const tables = await listTables(client);
     let tablesCompared = 0;
     if (options.manifest) {
-      const byKey = new Map(tables.map((t) => [displayTable(t), t]));
+      const byKey = new Map(tables.map((t) => [t.manifestKey, t]));
       for (const [key, expected] of Object.entries(options.manifest.tables)) {
         const table = byKey.get(key);
         tablesCompared++;
@@ -92,7 +92,7 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
           });
         }
       }
-      const extra = tables.map(displayTable).filter((t) => !(t in options.manifest!.tables));
+      const extra = tables.filter((t) => !(t.manifestKey in options.manifest!.tables)).map((t) => t.manifestKey);
       if (extra.length) notes.push(`not in backup ${options.manifest.id} (created after it?): ${extra.join(", ")}`);
     }
     await client.query("COMMIT");

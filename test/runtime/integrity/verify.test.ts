@@ -128,7 +128,7 @@ test("amcheck finds an index whose entries no longer match the heap", async () =
 
 test("compares exact row counts with a backup manifest", async () => {
   const url = await copyOfBloom("counts");
-  await query(url, "DELETE FROM payments WHERE id <= 7");
+  await query(url, `DELETE FROM payments WHERE id <= 7; CREATE TABLE "Odd Table" (id int); INSERT INTO "Odd Table" VALUES (1), (2)`);
   const manifest = {
     id: "20261127T000000Z-test",
     tables: {
@@ -138,14 +138,16 @@ test("compares exact row counts with a backup manifest", async () => {
       "public.reservations": counts.reservations,
       "public.payments": counts.payments,
       "public.invoices": 12,
+      'public."Odd Table"': 3, // manifests name tables as format('%I.%I') does
     },
   } as unknown as BackupManifest;
   const result = await verifyDatabase({ dbUrl: url, manifest, amcheck: false });
   expect(result.findings.map((f) => [f.check, f.object, f.detail])).toEqual([
     ["row-count", "public.payments", `public.payments has ${counts.payments - 7} rows; backup 20261127T000000Z-test recorded ${counts.payments} (-7)`],
     ["row-count", "public.invoices", "table public.invoices is in backup 20261127T000000Z-test (12 rows) but not in the database"],
+    ["row-count", 'public."Odd Table"', 'public."Odd Table" has 2 rows; backup 20261127T000000Z-test recorded 3 (-1)'],
   ]);
-  expect(result.checked.tables).toBe(6);
+  expect(result.checked.tables).toBe(7);
   expect(result.notes).toContain("not in backup 20261127T000000Z-test (created after it?): public.referrals, public.visits");
 });
 

@@ -11,7 +11,15 @@ let loadStackConfig: typeof LoadStackConfig;
 let buildProd: typeof BuildProd;
 
 beforeAll(async () => {
-  mocks = await setupPulumiMocks({ stack: "prod", config: PROD });
+  mocks = await setupPulumiMocks({
+    stack: "prod",
+    config: PROD,
+    invokes: {
+      // The Fargate runner places its task in the default VPC.
+      "aws:ec2/getVpc:getVpc": () => ({ id: "vpc-default", cidrBlock: "172.31.0.0/16", default: true }),
+      "aws:ec2/getSubnets:getSubnets": () => ({ id: "us-east-1", ids: ["subnet-a", "subnet-b"] }),
+    },
+  });
   ({ loadStackConfig } = await import("../../stacks/config"));
   ({ buildProd } = await import("../../stacks/prod"));
 });
@@ -59,6 +67,21 @@ test("the shipped prod config composes each component once", async () => {
   expect(mocks.ofType("bloom-dr:neon:PitrBranch")).toHaveLength(0);
 });
 
+describe("exact resource counts", () => {
+  const backup = PROD["bloom-dr:backup"] as Record<string, unknown>;
+  // Neon 5 + alerting 14 (4 topics, 4 policies, 6 subscriptions) + vault + app secret + dump job.
+  test.each([
+    ["the shipped config (lambda runner, replica vault)", 57, {}],
+    ["without a replica vault", 45, { "bloom-dr:backup": { ...backup, replicaRegion: undefined } }],
+    ["with the fargate runner", 61, { "bloom-dr:backup": { ...backup, runner: "fargate" } }],
+    ["with two PITR branches (2 resources each)", 61, { "bloom-dr:pitrBranches": [{ name: "a", at: "2026-03-10T01:00:00Z" }, { name: "b", at: "2026-03-10T02:00:00Z" }] }],
+    ["with one alert endpoint fewer", 56, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
+  ])("%s: %i provider resources", async (_label, expected, changes) => {
+    await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
+    expect(mocks.customResources()).toHaveLength(expected);
+  });
+});
+
 test("Neon gets the shipped region, version and a 7-day history window", async () => {
   await build();
   expect(mocks.one("neon:index/project:Project").inputs).toMatchObject({
@@ -89,13 +112,23 @@ test("without replicaRegion there is one vault bucket and no replica output", as
   expect(await valueOf(outputs.vaultReplicaBucketName)).toBeUndefined();
 });
 
-test("the app secret and the dump job get the Neon URIs as secrets; the dump job alarms on SEV-2", async () => {
+test("the app secret holds the pooled URI, the dump job's source secret the direct URI, both as secrets; dump alarms notify SEV-2", async () => {
   const outputs = await build();
   expect(await isSecretOutput(outputs.directConnectionUri)).toBe(true);
   expect(await isSecretOutput(outputs.pooledConnectionUri)).toBe(true);
-  expect(await valueOf(outputs.pooledConnectionUri)).toContain("-pooler.");
+  const pooled = await valueOf(outputs.pooledConnectionUri);
+  const direct = await valueOf(outputs.directConnectionUri);
+  expect(pooled).toContain("-pooler.");
+  expect(direct).not.toContain("-pooler.");
+  const versions = mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion");
+  expect(versions.map((v) => v.inputs.secretString).sort()).toEqual([direct, pooled].sort());
+  for (const version of versions) expect(version.secretInputs).toContain("secretString");
+  const sev2 = await valueOf(outputs.sev2TopicArn);
+  const alarms = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+  expect(alarms.length).toBeGreaterThanOrEqual(2);
+  for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([sev2]);
   expect(await valueOf(outputs.backupPrefix)).toBe("production/");
-  expect(await valueOf(outputs.backupRunner)).toBe("lambda");
+  expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe("cron(0 2 * * ? *)");
 });
 
 test("every AWS resource carries the stack tags", async () => {

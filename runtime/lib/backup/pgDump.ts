@@ -43,11 +43,17 @@ export class PgDumpProcess {
   private readonly child: ChildProcess;
   private readonly stderr = new StderrTail();
   private stoppedByUs = false;
+  private readerGone = false;
 
   constructor(programPath: string, args: string[], env: NodeJS.ProcessEnv, private readonly secrets: string[]) {
     this.child = spawn(programPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     this.stdout = this.child.stdout!;
     this.child.stderr!.on("data", (c: Buffer) => this.stderr.push(c));
+    // A reader that gives up (store failure) closes the pipe before its end; pg_dump then dies of
+    // EPIPE, which is a consequence, not the cause, of the failure.
+    this.stdout.on("close", () => {
+      if (!this.stdout.readableEnded) this.readerGone = true;
+    });
     this.exited = new Promise((resolve) => {
       this.child.on("error", (err) => {
         this.stderr.push(`could not start ${programPath}: ${err.message}\n`);
@@ -71,9 +77,9 @@ export class PgDumpProcess {
     return describeToolExit("pg_dump", code, signal, this.stderr, this.secrets);
   }
 
-  /** Whether a failure was caused by stop() rather than by pg_dump itself. */
+  /** Whether pg_dump ended because we stopped it or stopped reading, rather than by itself. */
   get wasStopped(): boolean {
-    return this.stoppedByUs;
+    return this.stoppedByUs || this.readerGone;
   }
 
   /** Stops pg_dump (after a failure elsewhere) and waits for it to exit. */

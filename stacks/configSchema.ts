@@ -73,6 +73,7 @@ export const FAILOVER_DEFAULTS = {
   engineVersion: "17",
   backupRetentionDays: 7,
   restoreSchedule: "cron(0 6 * * ? *)",
+  databaseName: "bloom",
 } as const;
 
 export const failoverSchema = z.strictObject({
@@ -87,6 +88,9 @@ export const failoverSchema = z.strictObject({
   vpcId: text(f.VPC_ID, f.VPC_ID_RULE).optional(),
   subnetIds: z.array(text(f.SUBNET_ID, f.SUBNET_ID_RULE)).optional(),
   smokeQuery: z.string().min(1).optional(),
+  // The database the backups are restored into and the app's URL names on failover: the same
+  // name as prod's neon.databaseName, so the app sees the same database name after a failover.
+  databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.databaseName),
 });
 
 export const drillSchema = z.strictObject({ scenario: z.enum(["pitr", "restore", "failover"]) });

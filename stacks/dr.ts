@@ -40,6 +40,7 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     vpcId: config.failover.vpcId,
     subnetIds: config.failover.subnetIds,
     smokeQuery: config.failover.smokeQuery,
+    databaseName: config.failover.databaseName,
     drill: config.drill,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,

@@ -71,6 +71,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
   ["a single subnet", drBase, (c) => Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"] }), "bloom-dr:failover.subnetIds must list at least 2 subnets in different availability zones (got 1)"],
   ["malformed subnet id", drBase, (c) => Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "sn-1"] }), 'bloom-dr:failover.subnetIds[1] must be a subnet id like subnet-0123456789abcdef0 (got "sn-1")'],
   ["unknown drill scenario", drBase, (c) => (c.drill = { scenario: "chaos" }), 'bloom-dr:drill.scenario must be one of pitr, restore, failover (got "chaos")'],
+  ["failover database with a dash", drBase, (c) => (c.failover.databaseName = "bloom-prod"), 'bloom-dr:failover.databaseName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "bloom-prod")'],
   ["bad restore schedule", drBase, (c) => (c.failover.restoreSchedule = "daily"), 'bloom-dr:failover.restoreSchedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "daily")'],
 ];
 
@@ -117,7 +118,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     expect(config).toEqual({
       role: "dr",
       primaryStack: "prod",
-      failover: { mode: "off", instanceClass: "db.t4g.medium", allocatedStorageGb: 100, engineVersion: "17", backupRetentionDays: 7, restoreSchedule: "cron(0 6 * * ? *)", appCidrs: [] },
+      failover: { mode: "off", instanceClass: "db.t4g.medium", allocatedStorageGb: 100, engineVersion: "17", backupRetentionDays: 7, restoreSchedule: "cron(0 6 * * ? *)", appCidrs: [], databaseName: "bloom" },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
   });

@@ -123,6 +123,7 @@ describe("failover modes on the shipped dr config", () => {
       storageEncrypted: true,
       publiclyAccessible: false,
       deletionProtection: false,
+      dbName: "bloom",
     });
     expect(mocks.ofType("aws:lambda/function:Function")).toHaveLength(1);
     expect(mocks.ofType("aws:scheduler/schedule:Schedule")).toHaveLength(1);
@@ -138,7 +139,7 @@ describe("failover modes on the shipped dr config", () => {
     const writes = appSecretWrites();
     expect(writes).toHaveLength(1);
     expect(writes[0].secretInputs).toContain("secretString");
-    expect(writes[0].inputs.secretString).toMatch(/^postgres(ql)?:\/\/bloom_admin:mock-master-password@/);
+    expect(writes[0].inputs.secretString).toMatch(/^postgres(ql)?:\/\/bloom_admin:mock-master-password@[^/]+\/bloom(\?|$)/);
     expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
   });
 

@@ -9,6 +9,8 @@ import { iamNoWildcardOnDataServices } from "./iamNoWildcardOnDataServices";
 import { jobsHaveErrorAlarm } from "./jobsHaveErrorAlarm";
 import { kmsKeyRotationEnabled } from "./kmsKeyRotationEnabled";
 import { neonHistoryRetentionMinimum } from "./neonHistoryRetentionMinimum";
+import { neonPrimaryBranchProtected } from "./neonPrimaryBranchProtected";
+import { neonProjectProtected } from "./neonProjectProtected";
 import { noPasswordInFunctionEnvironment } from "./noPasswordInFunctionEnvironment";
 import { rdsBackupRetentionMinimum } from "./rdsBackupRetentionMinimum";
 import { rdsDeletionProtectionWhenActive } from "./rdsDeletionProtectionWhenActive";
@@ -35,6 +37,8 @@ export {
     jobsHaveErrorAlarm,
     kmsKeyRotationEnabled,
     neonHistoryRetentionMinimum,
+    neonPrimaryBranchProtected,
+    neonProjectProtected,
     noPasswordInFunctionEnvironment,
     rdsBackupRetentionMinimum,
     rdsDeletionProtectionWhenActive,
@@ -83,5 +87,7 @@ export const allRules: readonly BloomRule[] = [
     iamNoBroadManagedPolicies,
     // Primary and alerting
     neonHistoryRetentionMinimum,
+    neonProjectProtected,
+    neonPrimaryBranchProtected,
     sev1TopicHasSubscription,
 ];

@@ -34,10 +34,27 @@ describe("npm run plan -- --stack prod", () => {
     test.each([
         ["the fargate runner", (c: Record<string, any>) => (c["bloom-dr:backup"].runner = "fargate"), "aws:ecs/taskDefinition:TaskDefinition"],
         ["a pitr drill", (c: Record<string, any>) => (c["bloom-dr:drill"] = { scenario: "pitr" }), "aws:lambda/function:Function"],
-    ])("%s passes too", async (_label, edit, runnerType) => {
+        [
+            "a PITR branch an hour back (not a protected branch, and need not be)",
+            (c: Record<string, any>) => (c["bloom-dr:pitrBranches"] = [{ name: "restore-test", at: new Date(Date.now() - 3600_000).toISOString() }]),
+            "neon:index/branch:Branch",
+            2,
+        ],
+    ])("%s passes too", async (_label, edit, type, count = 1) => {
         const { code, plan } = await runPlanJson(["--stack", "prod", "--config", variantConfig("prod", edit)]);
         expect([code, plan.violations]).toEqual([0, []]);
-        expect(typesOf(plan, runnerType)).toHaveLength(1);
+        expect(typesOf(plan, type)).toHaveLength(count);
+    });
+
+    test("an unprotected primary branch is an advisory violation: printed, exit 0", async () => {
+        const config = variantConfig("prod", (c) => {
+            c["bloom-dr:neon"].protectPrimaryBranch = false;
+        });
+        const { code, plan } = await runPlanJson(["--stack", "prod", "--config", config]);
+        expect(code).toBe(0);
+        expect(plan.violations).toEqual([
+            expect.objectContaining({ rule: "neon-primary-branch-protected", enforcementLevel: "advisory", resourceName: "primary-branch" }),
+        ]);
     });
 
     test("an insecure variant fails, naming each rule and resource", async () => {

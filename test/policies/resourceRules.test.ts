@@ -3,6 +3,8 @@ import {
     iamNoBroadManagedPolicies,
     iamNoWildcardOnDataServices,
     neonHistoryRetentionMinimum,
+    neonPrimaryBranchProtected,
+    neonProjectProtected,
     noPasswordInFunctionEnvironment,
     rdsBackupRetentionMinimum,
     rdsDeletionProtectionWhenActive,
@@ -125,6 +127,19 @@ const tables: Array<{ rule: BloomResourceRule; type: string; failing: FailingCas
             ["unset", "historyRetentionSeconds", DELETE, "historyRetentionSeconds is not set"],
         ],
     },
+    {
+        rule: neonProjectProtected,
+        type: "neon:index/project:Project",
+        failing: [["not protected", "opts.protect", false, "the project is not protected"]],
+    },
+    {
+        rule: neonPrimaryBranchProtected,
+        type: "neon:index/branch:Branch",
+        failing: [
+            ["protected no", "protected", "no", 'branch "production" is not a Neon protected branch (protected is "no")'],
+            ["protected unset", "protected", DELETE, "(protected is undefined)"],
+        ],
+    },
 ];
 
 describe.each(tables)("$rule.name", ({ rule, type, failing }) => {
@@ -213,6 +228,12 @@ describe("rule details", () => {
         const project = only(compliantStack(), "neon:index/project:Project");
         const props = withChange(project.props, "historyRetentionSeconds", seconds);
         expect(await resourceViolations(neonHistoryRetentionMinimum, { ...project, props }, { minHistoryRetentionHours })).toEqual(expected);
+    });
+
+    test("PITR branches (with a parentTimestamp) need not be protected", async () => {
+        const branch = only(compliantStack(), "neon:index/branch:Branch");
+        const pitr = { ...branch, props: { name: "restore-0309", parentTimestamp: 1773044000, protected: "no" } };
+        expect(await resourceViolations(neonPrimaryBranchProtected, pitr)).toEqual([]);
     });
 
     test("backup retention minimum is configurable", async () => {

@@ -156,7 +156,8 @@ export function compliantStack(): ResourceRecord[] {
             { secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url", secretString: `postgresql://bloom_admin:pw@${RDS_ADDRESS}:5432/app` },
             { propertyDependencyUrns: { secretString: [rds.urn] } },
         ),
-        record("neon:index/project:Project", "primary-project", { name: "bloom", historyRetentionSeconds: 168 * 3600, regionId: "aws-us-east-1" }),
+        record("neon:index/project:Project", "primary-project", { name: "bloom", historyRetentionSeconds: 168 * 3600, regionId: "aws-us-east-1" }, { opts: { protect: true } }),
+        record("neon:index/branch:Branch", "primary-branch", { name: "production", projectId: "p", parentId: "br-default", protected: "yes" }, { opts: { protect: true } }),
         topic,
         record("aws:sns/topicSubscription:TopicSubscription", "alerts-sev1-oncall", { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" }, {
             propertyDependencyUrns: { topic: [topic.urn] },

@@ -89,3 +89,10 @@ test("a program that calls an unanswered invoke fails with the token named, not 
         error: "plan: the offline plan does not answer the invoke aws:ec2/getInternetGateway:getInternetGateway; add it to scripts/plan/mockProviders.ts",
     });
 });
+
+test("an error thrown inside an apply fails the run with the program's own message", async () => {
+    expect(await runFixture("failingApplyProgram.ts")).toEqual({
+        ok: false,
+        error: "FailoverDatabase failover: RDS reported no managed master secret",
+    });
+});

@@ -39,8 +39,12 @@ export interface RestoreResult {
   phases: { downloadMs: number; restoreMs: number; validateMs: number; thenMs?: number };
   totalMs: number;
   tables: Record<string, { expected: number; actual: number }>;
-  /** The restored schema's fingerprint against the manifest's (same canonical description). */
-  schema: { expected: string; actual: string; matches: boolean };
+  /**
+   * The restored schema's fingerprint against the manifest's (same canonical description).
+   * Reported, not enforced: a newer target server may print defaults or constraints differently.
+   * Always set by runRestore; optional so that results built elsewhere (tests, renderers) need not.
+   */
+  schema?: { expected: string; actual: string; matches: boolean };
 }
 
 /** Thrown when the restored row counts differ from the manifest; carries every table's counts. */

@@ -58,7 +58,7 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
     expect(result.manifest.id).toBe(backup.id);
     expect(result.tables["public.payments"]).toEqual({ expected: 1800, actual: 1800 });
     expect(Object.keys(result.tables)).toHaveLength(6);
-    expect(result.schema.matches).toBe(true);
+    expect(result.schema?.matches).toBe(true);
     expect(result.phases.thenMs).toBeUndefined();
     expect(readdirSync(tempDir)).toEqual([]);
 

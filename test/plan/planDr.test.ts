@@ -5,6 +5,7 @@
 import { rulesViolated, runPlanJson, typesOf, variantConfig, writeTemp } from "./support/runPlanCli";
 
 const RDS = "aws:rds/instance:Instance";
+const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
 describe("npm run plan -- --stack dr", () => {
     test("the shipped config passes with zero violations", async () => {
@@ -18,9 +19,9 @@ describe("npm run plan -- --stack dr", () => {
     });
 
     test.each([
-        ["off", { instances: 0, protect: [], deletionProtection: [], restoreJobs: 0 }],
-        ["standby", { instances: 1, protect: [false], deletionProtection: [false], restoreJobs: 1 }],
-        ["active", { instances: 1, protect: [true], deletionProtection: [true], restoreJobs: 1 }],
+        ["off", { instances: 0, protect: [], deletionProtection: [], restoreJobs: 0, appSecretWrites: 0 }],
+        ["standby", { instances: 1, protect: [false], deletionProtection: [false], restoreJobs: 1, appSecretWrites: 0 }],
+        ["active", { instances: 1, protect: [true], deletionProtection: [true], restoreJobs: 1, appSecretWrites: 1 }],
     ])("failover mode %s passes with zero mandatory violations", async (mode, expected) => {
         const config = variantConfig("dr", (c) => {
             c["bloom-dr:failover"].mode = mode;
@@ -35,10 +36,23 @@ describe("npm run plan -- --stack dr", () => {
             protect: instances.map((i) => i.protect === true),
             deletionProtection: instances.map((i) => i.inputs.deletionProtection === true),
             restoreJobs: typesOf(plan, "aws:lambda/function:Function").length,
+            appSecretWrites: typesOf(plan, SECRET_VERSION).length,
         }).toEqual(expected);
         for (const instance of instances) {
             expect(instance.inputs).toMatchObject({ publiclyAccessible: false, storageEncrypted: true, backupRetentionPeriod: 7, skipFinalSnapshot: false });
         }
+    });
+
+    test("an active failover drill keeps the instance protected and never writes the app secret", async () => {
+        const config = variantConfig("dr", (c) => {
+            c["bloom-dr:failover"].mode = "active";
+            c["bloom-dr:drill"] = { scenario: "failover" };
+        });
+        const { code, plan } = await runPlanJson(["--stack", "dr", "--config", config]);
+        expect([code, plan.violations]).toEqual([0, []]);
+        expect(typesOf(plan, SECRET_VERSION)).toEqual([]);
+        expect(typesOf(plan, RDS).map((i) => [i.protect, i.inputs.deletionProtection])).toEqual([[true, true]]);
+        expect(plan.outputs.appSecretSwitched).toBe(false);
     });
 
     test("an insecure variant fails with the expected rules", async () => {

@@ -57,19 +57,21 @@ export class LocalPlatform implements RecoveryPlatform {
       const archiveDir = serverDir(root.dir, "wal-archive");
       const primary = await LocalCluster.prepare({ name: "primary", baseDir: root.dir, binaries });
       platform = new LocalPlatform(root, primary, binaries, archiveDir, path.join(root.dir, "base-backup"));
-      await initdbSmallSegments(primary);
-      primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
+      const opened = platform;
+      // the standby is independent of the primary: both come up at the same time
+      await settleAll([
+        (async () => {
+          await initdbSmallSegments(primary);
+          primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
+          options.signal?.throwIfAborted();
+          await primary.start();
+          await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
+          options.signal?.throwIfAborted();
+          if (needs.branches) opened.baseBackupAt = await takeBaseBackup(primary, opened.baseBackupDir);
+        })(),
+        needs.standby ? opened.startStandby(options.signal) : Promise.resolve(),
+      ]);
       options.signal?.throwIfAborted();
-      await primary.start();
-      await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
-      if (needs.branches) {
-        options.signal?.throwIfAborted();
-        platform.baseBackupAt = await takeBaseBackup(primary, platform.baseBackupDir);
-      }
-      if (needs.standby) {
-        options.signal?.throwIfAborted();
-        await platform.startStandby();
-      }
       return platform;
     } catch (err) {
       if (platform) await platform.dispose();
@@ -126,7 +128,8 @@ export class LocalPlatform implements RecoveryPlatform {
     this.root.dispose();
   }
 
-  private async startStandby(): Promise<void> {
+  private async startStandby(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     this.standby = await LocalCluster.create({ name: "standby", baseDir: this.root.dir, binaries: this.binaries });
     await withClient(this.standby.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
   }
@@ -149,6 +152,13 @@ async function initdbSmallSegments(cluster: LocalCluster): Promise<void> {
   } finally {
     rmSync(pwfile, { force: true });
   }
+}
+
+/** Waits for every task to settle (nothing may still be starting when we clean up), then throws the first failure. */
+async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 export function openLocalPlatform(needs: PlatformNeeds, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {

@@ -11,7 +11,13 @@ import { backupSchema, stackConfigSchema, StackConfig } from "./configSchema";
 export * from "./configSchema";
 export { StackConfigError } from "./configErrors";
 
-export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackName: string): StackConfig {
+/** Settings from other namespaces that some rules compare against. */
+export interface StackContext {
+  /** The stack's `aws:region`, when set. */
+  readonly awsRegion?: string;
+}
+
+export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackName: string, context: StackContext = {}): StackConfig {
   const result = stackConfigSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new StackConfigError(formatIssue(result.error.issues[0]));
   const config = result.data;
@@ -20,7 +26,7 @@ export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackN
     roleKeyProblem(config, stackName) ??
     alertsProblem(config.alerts) ??
     (config.role === "prod"
-      ? backupProblem(config.backup) ?? pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now)
+      ? backupProblem(config.backup, context.awsRegion) ?? pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now)
       : failoverProblem(config.failover!));
   if (problem !== undefined) throw new StackConfigError(problem);
 
@@ -69,5 +75,6 @@ export function readRawStackConfig(allConfig: Record<string, string>): Record<st
 
 /** Reads and validates this stack's config; call once per program run. */
 export function loadStackConfig(now: Date = new Date()): StackConfig {
-  return parseStackConfig(readRawStackConfig(pulumi.runtime.allConfig()), now, pulumi.getStack());
+  const allConfig = pulumi.runtime.allConfig();
+  return parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), { awsRegion: allConfig["aws:region"] });
 }

@@ -31,11 +31,14 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
   return undefined;
 }
 
-export function backupProblem(backup: BackupConfig | undefined): string | undefined {
+export function backupProblem(backup: BackupConfig | undefined, awsRegion?: string): string | undefined {
   const retentionDays = backup?.retentionDays ?? BACKUP_DEFAULTS.retentionDays;
   const objectLockDays = backup?.objectLockDays ?? BACKUP_DEFAULTS.objectLockDays;
   if (objectLockDays > retentionDays) {
     return `${k("backup.objectLockDays")} must be at most backup.retentionDays (${retentionDays}) so locked backups can expire (got ${objectLockDays})`;
+  }
+  if (backup?.replicaRegion !== undefined && backup.replicaRegion === awsRegion) {
+    return `${k("backup.replicaRegion")} must differ from the stack's aws:region (${awsRegion}): a replica in the same region survives no regional outage (got ${shown(backup.replicaRegion)})`;
   }
   return undefined;
 }

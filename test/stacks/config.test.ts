@@ -154,6 +154,15 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
   });
 });
 
+test("a replica vault in the stack's own region is refused", () => {
+  const config = prodBase();
+  config.backup = { replicaRegion: "us-east-2" };
+  expect(() => parseStackConfig(config, NOW, "prod", { awsRegion: "us-east-2" })).toThrow(
+    'bloom-dr:backup.replicaRegion must differ from the stack\'s aws:region (us-east-2): a replica in the same region survives no regional outage (got "us-east-2")',
+  );
+  expect((parseStackConfig(config, NOW, "prod", { awsRegion: "us-west-2" }) as ProdStackConfig).backup.replicaRegion).toBe("us-east-2");
+});
+
 describe("reading raw config", () => {
   test.each([
     ["prod", "prod"],

@@ -196,6 +196,11 @@ test("a drill tags AWS resources and leaves the app secret's inputs unchanged", 
   for (const topic of mocks.ofType("aws:sns/topic:Topic")) expect(topic.inputs.tags["bloom-dr:drill"]).toBe("pitr");
 });
 
+test("loadStackConfig compares the replica region with aws:region", () => {
+  mocks.setConfig(withChanges(PROD, { "bloom-dr:backup": { ...(PROD["bloom-dr:backup"] as object), replicaRegion: PROD["aws:region"] } }));
+  expect(() => loadStackConfig(NOW)).toThrow(/^bloom-dr:backup.replicaRegion must differ from the stack's aws:region \(us-east-2\)/);
+});
+
 test("a bad shipped-config change stops the program with the config error", () => {
   mocks.setConfig(withChanges(PROD, { "bloom-dr:backup": { objectLockDays: 40 } }));
   expect(() => loadStackConfig(NOW)).toThrow("bloom-dr:backup.objectLockDays must be at most backup.retentionDays (35) so locked backups can expire (got 40)");

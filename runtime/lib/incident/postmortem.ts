@@ -33,10 +33,19 @@ export function formatSpan(ms: number): string {
 }
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+const hhmmss = (d: Date) => d.toISOString().slice(11, 19);
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Times as HH:MM when everything happens on one UTC day, else with the date. */
+/** Span under which times carry seconds: a drill's steps all fall within a minute or two. */
+const SECONDS_BELOW_MS = 10 * 60_000;
+
+/**
+ * Times as HH:MM when everything happens on one UTC day (HH:MM:SS when it all fits in a few
+ * minutes, as drills do), else with the date.
+ */
 function timeFormatter(dates: Date[]): (d: Date) => string {
+  const times = dates.map((d) => d.getTime());
+  if (Math.max(...times) - Math.min(...times) < SECONDS_BELOW_MS) return hhmmss;
   const oneDay = new Set(dates.map(day)).size <= 1;
   return oneDay ? hhmm : (d) => `${day(d)} ${hhmm(d)}`;
 }

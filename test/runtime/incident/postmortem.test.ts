@@ -108,10 +108,11 @@ describe("drill reports", () => {
     expect(input.title).toBe("Recovery drill on local: pitr, failover (1/2 passed)");
     expect(input.severity).toBe(1);
     const md = renderPostmortem(input);
-    expect(md).toContain("**Duration:** 40s (10:00–10:00 UTC)");
-    expect(md).toContain("- 10:00 - pitr: create 50 reservations (300ms)");
-    expect(md).toContain("- 10:00 - failover: restore into standby (1.5s) FAILED: pg_restore exited with code 1");
-    expect(md).toContain("- 10:00 - failover: FAILED (never recovered)");
+    expect(md).toContain("**Duration:** 40s (10:00:00–10:00:40 UTC)");
+    expect(md).toContain("- 10:00:01 - pitr: create 50 reservations (300ms)");
+    expect(md).toContain("- 10:00:20 - failover: restore into standby (1.5s) FAILED: pg_restore exited with code 1");
+    expect(md).toContain("- 10:00:21 - failover: FAILED (never recovered)");
+    expect(md).toContain("- 10:05:00 - Post-mortem completed");
     expect(md).toContain("| pitr | PASSED | 4.2s | < 30m | 0ms |");
     expect(md).toContain("| failover | FAILED | - | < 4h | - |");
     expect(md).toContain("- Data loss: Yes/No");

@@ -126,6 +126,16 @@ test("amcheck finds an index whose entries no longer match the heap", async () =
   expect(await query(url, "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'")).toEqual([]);
 });
 
+test("a role that may not create amcheck gets the other checks and a note saying why amcheck was skipped", async () => {
+  const url = await copyOfBloom("unprivileged");
+  await query(url, "CREATE ROLE app LOGIN PASSWORD 'app-pw'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO app");
+  const appUrl = url.replace(/\/\/postgres:[^@]*@/, "//app:app-pw@");
+  const result = await verifyDatabase({ dbUrl: appUrl });
+  expect(result.ok).toBe(true);
+  expect(result.checked).toMatchObject({ foreignKeys: 7, amcheck: false, indexes: 0 });
+  expect(result.notes).toEqual([expect.stringMatching(/^amcheck skipped: could not create the extension temporarily \(permission denied to create extension "amcheck"\); a superuser can run CREATE EXTENSION amcheck$/)]);
+});
+
 test("compares exact row counts with a backup manifest", async () => {
   const url = await copyOfBloom("counts");
   await query(url, `DELETE FROM payments WHERE id <= 7; CREATE TABLE "Odd Table" (id int); INSERT INTO "Odd Table" VALUES (1), (2)`);

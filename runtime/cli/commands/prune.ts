@@ -1,3 +1,4 @@
+import { isBackupId } from "../../lib/backup/manifest";
 import { pruneBackups } from "../../lib/prune";
 import { CliCommand, positiveIntegerOption, requiredOption, stringOption, UsageError } from "../command";
 import { isS3Spec, STORE_OPTION, storeFromOptions } from "./storeOption";
@@ -13,7 +14,8 @@ export const pruneCommand: CliCommand = {
   },
   details: `
 A backup is removed only when it is neither among the newest N nor younger than D days; the
-newest complete backup is never removed. Files of incomplete attempts are left alone.
+backup latest.json names is never removed. Leftovers of interrupted backups (a dump without a
+manifest, a temporary file) are removed once they are more than an hour old.
 s3:// stores are refused: the vault expires backups through its lifecycle rules and Object Lock.
 
 Examples:
@@ -29,7 +31,7 @@ Exit status: 0 pruned (also when nothing was old enough); 1 a removal failed; 2 
     const keep = positiveIntegerOption(ctx, "keep", 1);
     const keepDays = keepDaysOption(stringOption(ctx, "keep-days"));
     const store = storeFromOptions(ctx, { existing: true });
-    const outcome = await pruneBackups(store, { keep, keepDays });
+    const outcome = splitLeftovers(await pruneBackups(store, { keep, keepDays }));
     ctx.io.result({ ok: true, command: "prune", store: store.describe(), keep, keepDays: keepDays ?? null, ...outcome }, pruneSummary(outcome, store.describe()));
     return 0;
   },
@@ -42,10 +44,25 @@ export function keepDaysOption(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-export function pruneSummary(outcome: { removed: string[]; kept: string[] }, store: string): string {
-  const n = (count: number) => `${count} backup${count === 1 ? "" : "s"}`;
-  const lines = [`${store}: removed ${n(outcome.removed.length)}, kept ${n(outcome.kept.length)}`];
+export interface PruneOutcome {
+  /** Backup ids removed (manifest and dump). */
+  removed: string[];
+  /** Keys of interrupted backups' leftovers removed. */
+  leftovers: string[];
+  kept: string[];
+}
+
+/** The engine reports removed backups and leftover keys in one list; ids and keys never look alike. */
+export function splitLeftovers(outcome: { removed: string[]; kept: string[] }): PruneOutcome {
+  return { removed: outcome.removed.filter(isBackupId), leftovers: outcome.removed.filter((k) => !isBackupId(k)), kept: outcome.kept };
+}
+
+export function pruneSummary(outcome: PruneOutcome, store: string): string {
+  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
+  const leftovers = outcome.leftovers.length > 0 ? ` and ${n(outcome.leftovers.length, "leftover file")}` : "";
+  const lines = [`${store}: removed ${n(outcome.removed.length, "backup")}${leftovers}, kept ${n(outcome.kept.length, "backup")}`];
   for (const id of outcome.removed) lines.push(`  removed  ${id}`);
+  for (const key of outcome.leftovers) lines.push(`  removed  ${key} (leftover of an interrupted backup)`);
   for (const id of outcome.kept) lines.push(`  kept     ${id}`);
   return lines.join("\n");
 }

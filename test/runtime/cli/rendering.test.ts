@@ -1,7 +1,7 @@
 import { BackupManifest } from "../../../runtime/lib/backup/manifest";
 import { backupJson, backupSummary, formatRate, totalRows } from "../../../runtime/cli/commands/backup";
 import { backupsJson, catalogTable } from "../../../runtime/cli/commands/backups";
-import { keepDaysOption, pruneSummary } from "../../../runtime/cli/commands/prune";
+import { keepDaysOption, pruneSummary, splitLeftovers } from "../../../runtime/cli/commands/prune";
 import { restoreJson, restoreSummary } from "../../../runtime/cli/commands/restore";
 import { UsageError } from "../../../runtime/cli/command";
 
@@ -172,9 +172,19 @@ describe("prune", () => {
     expect(() => keepDaysOption(raw)).toThrow(UsageError);
   });
 
+  const a = "20261120T190500000Z-0a1b2c";
+  const b = "20261126T190501000Z-81c2d3";
+  const c = "20261127T190512000Z-3f9a4b";
+
   test("summary lists removed then kept", () => {
-    expect(pruneSummary({ removed: ["a"], kept: ["c", "b"] }, "file:///b")).toBe(
-      ["file:///b: removed 1 backup, kept 2 backups", "  removed  a", "  kept     c", "  kept     b"].join("\n"),
+    expect(pruneSummary({ removed: [a], leftovers: [], kept: [c, b] }, "file:///b")).toBe(
+      ["file:///b: removed 1 backup, kept 2 backups", `  removed  ${a}`, `  kept     ${c}`, `  kept     ${b}`].join("\n"),
     );
+  });
+
+  test("leftovers are counted and listed apart", () => {
+    const outcome = splitLeftovers({ removed: [a, `${b}.dump`, `.${c}.dump.0123456789ab.partial`], kept: [c] });
+    expect(outcome).toEqual({ removed: [a], leftovers: [`${b}.dump`, `.${c}.dump.0123456789ab.partial`], kept: [c] });
+    expect(pruneSummary(outcome, "file:///b").split("\n")[0]).toBe("file:///b: removed 1 backup and 2 leftover files, kept 1 backup");
   });
 });

@@ -61,17 +61,4 @@ describe("Drill 3 interrupted at each step leaves no cluster, process or directo
     expect(result.details.failure).toBe(`injected failure before ${step}`);
     expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
   });
-
-  test("Ctrl-C while restoring into the standby", async () => {
-    const controller = new AbortController();
-    const result = await runLocalDrill("failover", parent, {
-      signal: controller.signal,
-      onStep: (_d, s, state) => {
-        if (s === "restore the newest backup into the standby" && state === "start") controller.abort(new Error("interrupted by SIGINT"));
-      },
-    });
-    expect(result.passed).toBe(false);
-    expect(result.details.failure).toMatch(/interrupted/);
-    expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
-  });
 });

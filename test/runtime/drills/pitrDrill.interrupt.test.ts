@@ -20,18 +20,4 @@ describe("Drill 1 interrupted at each step leaves no cluster, process or directo
     expect(result.details.failure).toBe(`injected failure before ${step}`);
     expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
   });
-
-  // the steps with long operations, which receive the signal themselves
-  test.each([...interruptibleSteps("pitr").slice(0, 2), "branch at T (point-in-time recovery)", "recover the missing rows from the branch", "validate: 50 back, nothing else changed"])("Ctrl-C while running: %s", async (step) => {
-    const controller = new AbortController();
-    const result = await runLocalDrill("pitr", parent, {
-      signal: controller.signal,
-      onStep: (_d, s, state) => {
-        if (s === step && state === "start") controller.abort(new Error("interrupted by SIGINT"));
-      },
-    });
-    expect(result.passed).toBe(false);
-    expect(result.details.failure).toBe("interrupted by SIGINT");
-    expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
-  });
 });

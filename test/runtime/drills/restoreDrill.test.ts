@@ -39,17 +39,4 @@ describe("Drill 2 interrupted at each step leaves no cluster, process or directo
     expect(result.details.failure).toBe(`injected failure before ${step}`);
     expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
   });
-
-  test.each(["back up to a temporary store", "restore the backup into a fresh target"])("Ctrl-C while running: %s", async (step) => {
-    const controller = new AbortController();
-    const result = await runLocalDrill("restore", parent, {
-      signal: controller.signal,
-      onStep: (_d, s, state) => {
-        if (s === step && state === "start") controller.abort(new Error("interrupted by SIGINT"));
-      },
-    });
-    expect(result.passed).toBe(false);
-    expect(result.details.failure).toMatch(/interrupted/);
-    expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
-  });
 });

@@ -4,6 +4,7 @@ import { readdir, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { registerTeardown } from "../../runtime/lib/local/cleanupRegistry";
 import { s3ClientConfig } from "../../runtime/lib/store/s3Store";
 
 // s3rver ships no type declarations
@@ -43,6 +44,8 @@ export interface TestS3Server {
  */
 export async function startS3Server(bucket = "bloom-vault"): Promise<TestS3Server> {
   const directory = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-s3-"));
+  // removed even if the test process is interrupted before stop()
+  const unregister = registerTeardown(() => rmSync(directory, { recursive: true, force: true }));
   const s3rver = new S3rver({ silent: true, directory, configureBuckets: [{ name: bucket }], vhostBuckets: false });
   await s3rver.configureBuckets();
   const s3rverHandler = s3rver.callback();
@@ -106,6 +109,7 @@ export async function startS3Server(bucket = "bloom-vault"): Promise<TestS3Serve
       await new Promise<void>((resolve) => server.close(() => resolve()));
       s3rver.logger?.close?.();
       rmSync(directory, { recursive: true, force: true });
+      unregister();
     },
   };
 }

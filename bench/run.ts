@@ -54,6 +54,9 @@ async function main(): Promise<void> {
     let dumpFile = "";
     let dumpBytes = 0;
     let restorePhases: unknown;
+    // the engine's own timings, without the CLI's start-up (tsx compile, module loading)
+    const engineMs = { backup: [] as number[], restore: [] as number[] };
+    const startup: Timing[] = [];
     let target = 0;
     const freshDatabase = async () => {
       const name = `bloom_target_${++target}`;
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     };
 
     for (let i = 1; i <= repeat; i++) {
+      startup.push(await run({ command: process.execPath, args: [path.join(__dirname, "..", "bin", "bloom-dr.js"), "--help"] }));
       log(`round ${i}/${repeat}: read limit (pg_dump -Fc -Z0 > /dev/null)`);
       samples.readLimit.push(await run({ command: pg.path("pg_dump"), args: ["-Fc", "-Z0"], env: libpqEnvironment(src), stdoutFile: "/dev/null" }));
 
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
       const b = await runCli(["backup", "--db", src, "--store", store, "--label", `bench round ${i}`]);
       samples.backup.push(b);
       rss.backup.push(b.peakRssMiB);
+      engineMs.backup.push(Number(b.result.durationMs));
       dumpFile = path.join(store, `${b.result.id}.dump`);
       dumpBytes = statSync(dumpFile).size;
 
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
       samples.restore.push(r);
       rss.restore.push(r.peakRssMiB);
       restorePhases = { phases: r.result.phases, totalMs: r.result.totalMs };
+      engineMs.restore.push(Number(r.result.totalMs));
       await db.drop();
 
       log(`round ${i}/${repeat}: playbook restore (gunzip | psql)`);
@@ -123,6 +129,8 @@ async function main(): Promise<void> {
       samples,
       peakRssMiB: { backup: rss.backup, restore: rss.restore },
       ourRestorePhases: restorePhases,
+      engineMs,
+      cliStartupMs: best(startup).ms,
       targets: checks,
       machine,
       serverSettings: SERVER_SETTINGS,
@@ -139,6 +147,8 @@ async function main(): Promise<void> {
         timesTable(times, labels),
         "",
         targetsTable(checks),
+        "",
+        `bloom-dr start-up (node bin/bloom-dr.js --help): ${(report.cliStartupMs / 1000).toFixed(2)}s; engine time without start-up: backup ${(Math.min(...engineMs.backup) / 1000).toFixed(2)}s, restore ${(Math.min(...engineMs.restore) / 1000).toFixed(2)}s; peak RSS backup ${Math.max(...rss.backup).toFixed(0)} MiB, restore ${Math.max(...rss.restore).toFixed(0)} MiB`,
         "",
         `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}; load average at end ${machine.loadAtEnd.map((l) => l.toFixed(2)).join(" ")}`,
         `written: ${path.relative(process.cwd(), outFile)}`,

@@ -24,6 +24,8 @@ export interface BundleResult {
   /** Absolute path of each built entry file. */
   files: Record<HandlerEntry, string>;
   bytes: number;
+  /** Source files bundled, relative to the repository root (node_modules included). */
+  inputs: string[];
 }
 
 export function bundleOptions(outdir: string): BuildOptions {
@@ -51,7 +53,8 @@ export async function bundleHandlers(outdir: string = DEFAULT_OUTDIR): Promise<B
   rmSync(outdir, { recursive: true, force: true });
   const result = await build(bundleOptions(outdir));
   const files = Object.fromEntries(HANDLER_ENTRIES.map((e) => [e, path.join(outdir, "runtime", "handlers", `${e}.js`)])) as Record<HandlerEntry, string>;
-  return { outdir, files, bytes: outputBytes(result.metafile!) };
+  const inputs = Object.keys(result.metafile!.inputs).map((file) => path.relative(ROOT, path.resolve(ROOT, file)));
+  return { outdir, files, bytes: outputBytes(result.metafile!), inputs };
 }
 
 function outputBytes(metafile: Metafile): number {

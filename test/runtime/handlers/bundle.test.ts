@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { IMAGE_INPUTS } from "../../../components/imageTag";
 import { FARGATE_BACKUP_COMMAND, HANDLER_COMMANDS } from "../../../components/jobEnvironment";
 import { bundleHandlers, BundleResult, OPTIONAL_EXTERNALS } from "../../../runtime/build/bundle";
 import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
@@ -89,6 +90,19 @@ test("the bundle holds one self-contained file per entry point, where the image'
   const builtins: string[] = require("node:module").builtinModules;
   const external = [...requires].filter((r) => !builtins.includes(r.replace(/^node:/, "")) && !(OPTIONAL_EXTERNALS as readonly string[]).includes(r));
   expect(external).toEqual([]);
+});
+
+test("every bundled source file is one the Dockerfile copies and the image tag hashes", () => {
+  const sources = bundle.inputs.filter((file) => !file.startsWith("node_modules/"));
+  expect(sources).toContain("runtime/handlers/dump.ts");
+  const outside = sources.filter((file) => !IMAGE_INPUTS.some((input) => file === input || file.startsWith(`${input}/`)));
+  expect(outside).toEqual([]);
+  const dockerfile = readFileSync(DOCKERFILE, "utf8");
+  const copied = dockerfile
+    .split("\n")
+    .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+    .flatMap((line) => line.split(/\s+/).slice(1, -1).map((token) => token.replace(/\/$/, "")));
+  expect([...copied].sort()).toEqual([...IMAGE_INPUTS].sort());
 });
 
 test("the bundled dump core, loaded in-process, runs a backup with injected dependencies", async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { CommandIO, UsageError } from "../../../runtime/cli/command";
 import { drillCommand, parseDrillSelection, parsePlatform, parseScale } from "../../../runtime/cli/commands/drill";
+import { parseDrillReport } from "../../../runtime/lib/incident/fromSources";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { leftovers, makeParent, NOTHING_LEFT, removeParent } from "./harness";
 
@@ -76,6 +77,8 @@ describe("bloom-dr drill (command)", () => {
     expect(report).toEqual(out.data!.report);
     expect(report).toMatchObject({ platform: "local", scale: 0.01, drills: [{ name: "pitr", passed: true, expectedRtoMs: 1_800_000 }] });
     expect(Object.keys(report.drills[0]).sort()).toEqual(["details", "expectedRtoMs", "name", "passed", "rpoMs", "rtoMs", "steps"]);
+    // the contract with `bloom-dr postmortem`, which turns this file into a post-incident report
+    expect(() => parseDrillReport(readFileSync(files.json, "utf8"), files.json)).not.toThrow();
     const left = leftovers(parent, teardowns);
     expect({ ...left, files: left.files.filter((f) => f !== "reports") }).toEqual(NOTHING_LEFT);
   });

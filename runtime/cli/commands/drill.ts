@@ -34,7 +34,9 @@ export function parseScale(raw: string | undefined): number {
 /** The Pulumi driver lives outside runtime/ (no @pulumi imports here); loaded only for the cloud. */
 const loadPulumiStack: StackDriverLoader = async (stackName, workDir) => {
   const modulePath = path.join(__dirname, "..", "..", "..", "automation", "pulumiStackDriver");
-  const { selectPulumiStack } = (await import(modulePath)) as { selectPulumiStack: StackDriverLoader };
+  // require, not import(): under tsx a dynamic import() needs the ".ts" extension, require resolves it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { selectPulumiStack } = require(modulePath) as { selectPulumiStack: StackDriverLoader };
   return selectPulumiStack(stackName, workDir);
 };
 

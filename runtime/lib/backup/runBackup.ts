@@ -73,6 +73,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     const hashing = new HashingStream({ onProgress: options.onProgress, beforeEnd: () => dump.succeeded() });
     const onAbort = () => void dump.stop();
     signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
 
     // The store consumes the hashed stream while this session counts rows in the same snapshot.
     const feeding = pipeline(dump.stdout, hashing).catch(() => undefined);

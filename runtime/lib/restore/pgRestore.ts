@@ -35,6 +35,7 @@ export function pgRestoreArgs(options: PgRestoreArgsOptions): string[] {
 /** Runs pg_restore to completion; rejects with its one-line reason (SIGTERM on abort). */
 export function runPgRestore(programPath: string, args: string[], env: NodeJS.ProcessEnv, secrets: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error("pg_restore was not started: interrupted"));
     const child = spawn(programPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
     const stderr = new StderrTail();
     child.stderr!.on("data", (c: Buffer) => stderr.push(c));

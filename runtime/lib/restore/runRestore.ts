@@ -102,6 +102,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
       });
     });
     await dump.remove();
+    throwIfAborted(options.signal, fail);
 
     const { tables, schema } = await phase("validate", async () => {
       const counts = await countRows(client!, Object.keys(manifest.tables).map(quoteTableName)).catch((err: Error) => {
@@ -121,6 +122,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
     client = undefined;
 
     const then = options.then;
+    throwIfAborted(options.signal, fail);
     if (then) {
       await phase("then", () =>
         runThenCommand(then, options.targetUrl, env, secrets, options.signal).catch((err: Error) => {

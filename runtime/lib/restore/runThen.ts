@@ -9,6 +9,7 @@ import { redactSecrets } from "../postgres/connectionUrl";
  */
 export function runThenCommand(command: string, targetUrl: string, env: NodeJS.ProcessEnv, secrets: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error(redactSecrets(`the --then command (${command}) was not started: interrupted`, secrets)));
     const child = spawn(command, { shell: true, detached: true, env: { ...env, DATABASE_URL: targetUrl }, stdio: ["ignore", 2, 2] });
     const onAbort = () => {
       try {

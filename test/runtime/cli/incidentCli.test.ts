@@ -1,0 +1,68 @@
+/** `bloom-dr incident …` and `bloom-dr postmortem` end to end, with timelines in a temporary directory. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { lines, startCli } from "./runCli";
+
+let home: string;
+beforeEach(() => {
+  home = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-incident-cli-"));
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+const run = (...args: string[]) => startCli(args, { ...process.env, BLOOM_DR_HOME: home }).done;
+
+test("start, note, resolve, status and the post-mortem", async () => {
+  const started = await run("incident", "start", "--sev", "2", "--title", "Reservations of clinic 12 deleted", "--json");
+  expect(started.code).toBe(0);
+  const incident = JSON.parse(started.stdout).incident;
+  expect(incident).toMatchObject({ severity: 2, severityLabel: "SEV-2", open: true, escalation: { firstResponder: "On-call DevOps", escalateTo: "DevOps Lead", contact: "devops-lead@bloom.com", after: "1 hour", overdue: false } });
+  expect(readFileSync(path.join(home, "incidents", `${incident.id}.jsonl`), "utf8").split("\n")).toHaveLength(2);
+
+  const noted = await run("incident", "note", "Neon", "branch", "created", "at", "09:55");
+  expect(noted.code).toBe(0);
+  expect(noted.stdout).toMatch(new RegExp(`^noted in ${incident.id} \\(SEV-2\\); escalate to DevOps Lead \\(devops-lead@bloom.com\\) at \\d\\d:\\d\\d UTC if not resolved \\(after 1 hour\\)\\n$`));
+
+  const status = await run("incident", "status");
+  expect(lines(status.stdout)[2]).toMatch(new RegExp(`^${incident.id}\\s+SEV-2\\s+OPEN\\s+Reservations of clinic 12 deleted\\s+escalate to DevOps Lead`));
+
+  const resolved = await run("incident", "resolve", "pitr recover --apply: 50 reservations back");
+  expect(resolved.code).toBe(0);
+  expect(lines(resolved.stdout)[1]).toBe(`post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`);
+
+  const out = path.join(home, "pm", "postmortem.md");
+  const written = await run("postmortem", "--out", out);
+  expect(written.code).toBe(0);
+  const md = readFileSync(out, "utf8");
+  expect(md).toContain("# Incident Post-Mortem: Reservations of clinic 12 deleted\n");
+  expect(md).toContain("**Severity:** SEV-2 (Funcionalidad crítica degradada; response time < 1 hora)");
+  expect(md).toMatch(/- \d\d:\d\d - Neon branch created at 09:55\n/);
+  expect(md).toMatch(/- \d\d:\d\d - Service restored: pitr recover --apply: 50 reservations back\n/);
+  expect(md).toContain("- Resolved within the 1 hour escalation threshold");
+});
+
+test("a drill report becomes a post-mortem on stdout", async () => {
+  const report = path.join(home, "drill.json");
+  writeFileSync(report, JSON.stringify({
+    startedAt: "2026-11-27T10:00:00.000Z", finishedAt: "2026-11-27T10:00:30.000Z", platform: "local", scale: 0.01,
+    drills: [{ name: "restore", passed: true, rtoMs: 9000, rpoMs: 1000, expectedRtoMs: 3_600_000, steps: [{ name: "take a backup", startedAt: "2026-11-27T10:00:01.000Z", durationMs: 2000 }], details: {} }],
+  }));
+  const pm = await run("postmortem", "--from-drill", report);
+  expect(pm.code).toBe(0);
+  expect(pm.stdout).toContain("# Incident Post-Mortem: Recovery drill on local: restore (1/1 passed)");
+  expect(pm.stdout).toContain("| restore | PASSED | 9.0s | < 1h | 1.0s |");
+});
+
+test.each<[string, string[], number, RegExp]>([
+  ["a bad severity", ["incident", "start", "--sev", "7", "--title", "x"], 1, /^bloom-dr incident start: severity "7" is not one of 1, 2, 3, 4/],
+  ["a note with nothing open", ["incident", "note", "hello"], 1, /^bloom-dr incident note: no open incident in .*: start one with "bloom-dr incident start --sev N --title T"$/],
+  ["a note without text", ["incident", "note"], 2, /^bloom-dr incident note: missing TEXT/],
+  ["an unknown incident", ["postmortem", "--incident", "nope"], 1, /^bloom-dr postmortem: no incident "nope" in /],
+  ["a missing drill report", ["postmortem", "--from-drill", "/nonexistent/drill.json"], 1, /^bloom-dr postmortem: cannot read \/nonexistent\/drill.json: no such file$/],
+  ["both sources", ["postmortem", "--from-drill", "a.json", "--incident", "x"], 2, /^bloom-dr postmortem: give either --incident or --from-drill, not both$/],
+])("%s: the exit code and one line", async (_name, args, code, message) => {
+  const r = await run(...args);
+  expect(r.code).toBe(code);
+  expect(lines(r.stderr)).toHaveLength(1);
+  expect(lines(r.stderr)[0]).toMatch(message);
+});

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileStore } from "./fileStore";
-import { S3Store } from "./s3Store";
+import type { S3Store } from "./s3Store";
 import { BackupStore } from "./types";
 
 export interface OpenStoreOptions {
@@ -46,7 +46,10 @@ export function parseStoreSpec(spec: string): StoreSpec {
 export function openStore(spec: string, options: OpenStoreOptions = {}): BackupStore {
   const parsed = parseStoreSpec(spec);
   if (parsed.kind === "file") return new FileStore(parsed.dir);
-  return new S3Store({ bucket: parsed.bucket, prefix: parsed.prefix, kmsKeyId: options.kmsKeyId, env: options.env });
+  // Loaded on demand: the AWS SDK costs ~350 ms of start-up that local stores should not pay.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { S3Store: S3StoreClass } = require("./s3Store") as { S3Store: typeof S3Store };
+  return new S3StoreClass({ bucket: parsed.bucket, prefix: parsed.prefix, kmsKeyId: options.kmsKeyId, env: options.env });
 }
 
 /** Whether a store keeps its own retention (S3: lifecycle rules and Object Lock), so prune must not. */

@@ -137,3 +137,12 @@ test("a failing then command fails the restore with its exit code, after a valid
   const [row] = await query<{ n: string }>(targetUrl, "SELECT count(*) AS n FROM payments");
   expect(row.n).toBe("1800");
 });
+
+test("latest.json only moves forward: a backup that finishes after a newer one leaves it on the newer", async () => {
+  const store = openStore(path.join(dir, "forward"));
+  const newer = await runBackup({ dbUrl: sourceUrl, store, now: () => new Date(Date.now() + 60_000) });
+  const older = await runBackup({ dbUrl: sourceUrl, store });
+  expect(older.id < newer.id).toBe(true);
+  expect((await resolveBackup(store, "latest")).id).toBe(newer.id);
+  expect((await listBackups(store)).map((m) => m.id)).toEqual([newer.id, older.id]);
+});

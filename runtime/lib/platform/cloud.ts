@@ -1,6 +1,6 @@
 import { optionalOutput, parseMasterSecret, rdsUrl, requireOutput } from "./cloudOutputs";
 import { assertBranchTime } from "./historyWindow";
-import { createNeonBranch, deleteNeonBranch, historyRetentionSeconds, NeonBranch, NeonClient } from "./neonBranches";
+import { createNeonBranch, deleteNeonBranch, deleteNeonEndpoint, historyRetentionSeconds, NeonBranch, NeonClient } from "./neonBranches";
 import { quoteIdent, withClient } from "./sql";
 import { StackDriver } from "./stackDriver";
 import { DisposableDatabase, PlatformNeeds, RecoveryPlatform } from "./types";
@@ -117,7 +117,7 @@ export class CloudPlatform implements RecoveryPlatform {
 
   /** The working branch's compute is deleted: the "primary" is gone, production is untouched. */
   async losePrimary(): Promise<void> {
-    await this.options.neon.deleteProjectEndpoint(this.projectId, this.working.endpointId);
+    await deleteNeonEndpoint(this.options.neon, this.projectId, this.working.endpointId);
   }
 
   async dispose(): Promise<void> {

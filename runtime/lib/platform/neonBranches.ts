@@ -70,6 +70,11 @@ export async function deleteNeonBranch(client: NeonClient, projectId: string, br
   await neonCall("deleteProjectBranch", branchId, () => client.deleteProjectBranch({ projectId, branchId }));
 }
 
+/** Deletes a compute endpoint (the drill's "loss of the primary"; the branch's data stays). */
+export async function deleteNeonEndpoint(client: NeonClient, projectId: string, endpointId: string): Promise<void> {
+  await neonCall("deleteProjectEndpoint", endpointId, () => client.deleteProjectEndpoint(projectId, endpointId));
+}
+
 /** Neon's history retention for the project, in seconds (the PITR window). */
 export async function historyRetentionSeconds(client: NeonClient, projectId: string): Promise<number> {
   const { data } = await neonCall("getProject", projectId, () => client.getProject(projectId));

@@ -119,6 +119,10 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     };
     await publish(store, manifest, signal, fail);
     return { id, manifest, durationMs: performance.now() - startMs };
+  } catch (err) {
+    // server-side refusals (e.g. no snapshot export on a standby) get the same one-line shape
+    const message = (err as Error).message.split("\n")[0];
+    throw message.startsWith("backup of ") ? err : fail(message);
   } finally {
     await client.end().catch(() => undefined);
   }

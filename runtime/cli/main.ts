@@ -87,7 +87,8 @@ export async function main(argv: readonly string[], commands: readonly CliComman
   try {
     const options: ParseArgsConfig["options"] = { json: { type: "boolean" } };
     for (const [name, spec] of Object.entries(command.options)) {
-      options[name] = { type: spec.type, multiple: spec.multiple, short: spec.short };
+      // parseArgs validates `short` and `multiple` whenever the keys exist, even when undefined
+      options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) };
     }
     let parsed;
     try {

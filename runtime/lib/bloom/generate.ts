@@ -51,7 +51,7 @@ export async function generateBloomDatabase(url: string, scale: number): Promise
     await client.query(
       `INSERT INTO clients (id, clinic_id, full_name, email, phone, tags, notes, created_at, updated_at)
        SELECT i, 1 + i % $2, 'Client ' || substr(md5(i::text), 1, 12),
-              'client' || i || '@mail.example', '+52' || lpad((i * 7919 % 10000000000)::text, 10, '0'),
+              'client' || i || '@mail.example', '+52' || lpad((i::bigint * 7919 % 10000000000)::text, 10, '0'),
               CASE i % 3 WHEN 0 THEN '{vip}'::text[] WHEN 1 THEN '{}'::text[] ELSE '{new,promo}'::text[] END,
               CASE WHEN i % 5 = 0 THEN jsonb_build_object('allergies', 'none', 'visits', i % 17) END,
               timestamptz '2024-03-01 00:00+00' + i * interval '1 minute',

@@ -94,7 +94,9 @@ export async function main(argv: readonly string[], commands: readonly CliComman
     try {
       parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
     } catch (err) {
-      throw new UsageError(`${(err as Error).message.split("\n")[0]}: see "${PROGRAM} ${command.name} --help"`);
+      // keep node's first sentence ("Unknown option '--x'"), drop its advice about positionals
+      const reason = (err as Error).message.split("\n")[0].split(". To specify")[0];
+      throw new UsageError(`${reason}: see "${PROGRAM} ${command.name} --help"`);
     }
     const values = { ...(parsed.values as Record<string, string | boolean | string[] | undefined>) };
     for (const [name, spec] of Object.entries(command.options)) {

@@ -16,12 +16,12 @@ export function parseConnectionUrl(url: string, what = "database URL"): Connecti
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`${what} is not a valid URL (${redactUrl(url)}): use postgresql://user:password@host:5432/dbname`);
+    throw new Error(`${what} is not a valid URL (${redactUrl(url)}): expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD`);
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new Error(`${what} must start with postgresql:// (got ${parsed.protocol}//)`);
   }
-  if (!parsed.hostname) throw new Error(`${what} has no host: use postgresql://user:password@host:5432/dbname`);
+  if (!parsed.hostname) throw new Error(`${what} has no host: expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD`);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ""),

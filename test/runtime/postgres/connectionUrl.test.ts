@@ -18,7 +18,7 @@ describe("parseConnectionUrl", () => {
   });
 
   test.each([
-    ["not a url", "database URL is not a valid URL (not a url): use postgresql://user:password@host:5432/dbname"],
+    ["not a url", "database URL is not a valid URL (not a url): expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD"],
     ["mysql://u:p@h/db", "database URL must start with postgresql:// (got mysql://)"],
   ])("rejects %s", (url, message) => {
     expect(() => parseConnectionUrl(url)).toThrow(message);

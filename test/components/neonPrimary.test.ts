@@ -90,6 +90,13 @@ test("children are parented to the component", async () => {
   }
 });
 
+test("the project and the production branch are Pulumi-protected; the rest can be replaced", async () => {
+  await build();
+  const protectedNames = mocks.customResources().filter((r) => r.options.protect).map((r) => r.name).sort();
+  expect(protectedNames).toEqual(["primary-branch", "primary-project"]);
+  for (const resource of mocks.customResources()) expect(resource.options.parent).toBe(mocks.urnOf("primary"));
+});
+
 test("naming the primary branch like the default branch is refused", () => {
   expect(() => new NeonPrimary("bad", { ...args, primaryBranchName: "main" })).toThrow(
     'NeonPrimary bad: primaryBranchName "main" is the project\'s default branch; choose another name',

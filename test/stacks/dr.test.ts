@@ -152,11 +152,15 @@ describe("failover modes on the shipped dr config", () => {
     expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
   });
 
-  test("standby and active keep the same instance URN, so failing over or back replaces nothing", async () => {
+  test("standby and active keep the same instance URN, so failing over or back replaces nothing; active protects it", async () => {
     await build(withMode("standby"));
-    const standbyUrn = mocks.urnOf(mocks.one("aws:rds/instance:Instance").name);
+    const standby = mocks.one("aws:rds/instance:Instance");
+    const standbyUrn = mocks.urnOf(standby.name);
+    expect(standby.options.protect).toBe(false);
     mocks.reset();
     await build(withMode("active"));
-    expect(mocks.urnOf(mocks.one("aws:rds/instance:Instance").name)).toBe(standbyUrn);
+    const active = mocks.one("aws:rds/instance:Instance");
+    expect(mocks.urnOf(active.name)).toBe(standbyUrn);
+    expect(active.options.protect).toBe(true);
   });
 });

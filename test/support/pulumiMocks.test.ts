@@ -44,6 +44,21 @@ test("a bucket's id is its name and components are recorded with custom false", 
   expect(mocks.urnOf("p-bucket")).toContain("bloom-dr:test:Parent$aws:s3/bucket:Bucket::p-bucket");
 });
 
+test("records the resource options the SDK sent (protect, ignoreChanges, parent)", async () => {
+  class Holder extends pulumi.ComponentResource {
+    constructor(name: string) {
+      super("bloom-dr:test:Holder", name, {}, {});
+      new aws.s3.Bucket(`${name}-kept`, {}, { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"] });
+      new aws.s3.Bucket(`${name}-plain`, {}, { parent: this });
+      this.registerOutputs({});
+    }
+  }
+  const holder = new Holder("h");
+  await mocks.settle(holder.urn);
+  expect(mocks.named("h-kept").options).toEqual({ protect: true, retainOnDelete: true, deleteBeforeReplace: false, ignoreChanges: ["tags"], parent: mocks.urnOf("h") });
+  expect(mocks.named("h-plain").options).toMatchObject({ protect: false, retainOnDelete: false, ignoreChanges: [] });
+});
+
 test("answers the standard AWS invokes and throws on unmocked ones", async () => {
   const identity = await aws.getCallerIdentity({});
   expect(identity.accountId).toBe(MOCK_ACCOUNT_ID);

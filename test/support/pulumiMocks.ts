@@ -40,6 +40,30 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly id: string | undefined;
   readonly state: Record<string, any>;
+  /** Resource options as the SDK sent them to the engine (mocks do not see them otherwise). */
+  readonly options: RecordedOptions;
+}
+
+export interface RecordedOptions {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** URN of the parent resource ("" for the stack itself). */
+  readonly parent: string;
+}
+
+const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], parent: "" };
+
+/** The registerResource request fields we read (generated protobuf getters). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getParent(): string;
 }
 
 export interface RecordedInvoke {
@@ -168,7 +192,8 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
       }
       state = { ...state, ...(options.state?.({ type: args.type, name: args.name, inputs }) ?? {}) };
       const id = args.custom === false ? undefined : base.id;
-      resources.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom !== false, id, state });
+      const resourceOptions = sentOptions.get(`${args.type}::${args.name}`) ?? NO_OPTIONS;
+      resources.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom !== false, id, state, options: resourceOptions });
       return { id, state };
     },
     call(args) {
@@ -182,6 +207,21 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
   };
 
   await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
+
+  // Mocks never see resource options; the request the SDK sends to the (mock) monitor has them.
+  const sentOptions = new Map<string, RecordedOptions>();
+  const mockMonitor = pulumi.runtime.getMonitor() as unknown as { registerResource(request: RegisterRequest, callback: unknown): unknown };
+  const registerResource = mockMonitor.registerResource.bind(mockMonitor);
+  mockMonitor.registerResource = (request, callback) => {
+    sentOptions.set(`${request.getType()}::${request.getName()}`, {
+      protect: request.getProtect() === true,
+      retainOnDelete: request.getRetainondelete() === true,
+      deleteBeforeReplace: request.getDeletebeforereplace() === true,
+      ignoreChanges: request.getIgnorechangesList(),
+      parent: request.getParent(),
+    });
+    return registerResource(request, callback);
+  };
 
   const setConfig = (config: Record<string, unknown>, secretKeys: readonly string[] = []) => {
     pulumi.runtime.setAllConfig(encodeConfig(project, config), secretKeys.map((key) => qualify(project, key)));

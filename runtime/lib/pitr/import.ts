@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import type { QueryResult } from "pg";
 import { redactSecrets } from "../postgres/connectionUrl";
 import { closeOnAbort, interruptedError, openClient } from "./connect";
 import { EXPORT_MARKER } from "./export";
-import { ClassifiedStatement, classifyStatements, splitStatements } from "./sqlScript";
+import { ClassifiedStatement, classifyStatement, readStatements } from "./sqlScript";
 
 export interface ImportOptions {
   file: string;
@@ -35,59 +35,52 @@ export interface ImportResult {
 const STATEMENTS_PER_ROUND_TRIP = 500;
 
 /**
- * Runs a pitr export file against the target in one transaction. The file is parsed and every
- * statement checked before anything runs; a dry run executes the INSERTs and rolls back, so its
- * counts are the real ones (constraints and foreign keys included) without changing anything.
- * setval lines only run with apply: sequence changes survive a rollback.
+ * Runs a pitr export file against the target in one transaction. The file is streamed twice
+ * (never held whole in memory): the first pass checks every statement before anything runs, the
+ * second runs the INSERTs. A dry run rolls back, so its counts are the real ones (constraints and
+ * foreign keys included) without changing anything. setval lines only run with apply: sequence
+ * changes survive a rollback.
  */
 export async function importRows(options: ImportOptions): Promise<ImportResult> {
-  let text: string;
-  try {
-    text = readFileSync(options.file, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read ${options.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give the file pitr export wrote`);
-  }
-  if (!text.startsWith(EXPORT_MARKER)) throw new Error(`${options.file} is not a bloom-dr pitr export (its first line must start with "${EXPORT_MARKER}"); nothing was changed`);
-  let statements: ClassifiedStatement[];
-  try {
-    statements = classifyStatements(splitStatements(text));
-  } catch (err) {
-    throw new Error(`${options.file}: ${(err as Error).message}; nothing was changed`);
-  }
+  const plan = await checkFile(options.file);
   const client = await openClient(options.targetUrl, "target");
-  const tables = new Map<string, TableImport>();
+  const tables = new Map(plan.tables.map((t) => [t, { table: t, rows: 0, inserted: 0, skipped: 0 }]));
   const advanced: string[] = [];
   let sequencesRun = 0;
   const stopListening = closeOnAbort(options.signal, () => [client]);
   try {
     await client.query("BEGIN");
-    const inserts = statements.filter((s) => s.kind === "insert") as Extract<ClassifiedStatement, { kind: "insert" }>[];
-    for (const s of statements.filter((s) => s.kind === "setting")) await client.query(s.statement.sql);
-    for (const s of inserts) {
-      const t = tables.get(s.table) ?? { table: s.table, rows: 0, inserted: 0, skipped: 0 };
-      t.rows++;
-      tables.set(s.table, t);
-    }
-    for (let i = 0; i < inserts.length; i += STATEMENTS_PER_ROUND_TRIP) {
-      const group = inserts.slice(i, i + STATEMENTS_PER_ROUND_TRIP);
+    for (const sql of plan.settings) await client.query(sql);
+    let group: Extract<ClassifiedStatement, { kind: "insert" }>[] = [];
+    const flush = async () => {
+      if (group.length === 0) return;
       let results: QueryResult[];
       try {
         const r = (await client.query(group.map((s) => s.statement.sql).join(";\n"))) as QueryResult | QueryResult[];
         results = Array.isArray(r) ? r : [r];
       } catch (err) {
-        const last = group[group.length - 1].statement.line;
-        throw new Error(`lines ${group[0].statement.line}-${last}: ${(err as Error).message}`);
+        throw new Error(`lines ${group[0].statement.line}-${group[group.length - 1].statement.line}: ${(err as Error).message}`);
       }
       results.forEach((r, k) => {
         const t = tables.get(group[k].table)!;
         const n = r.rowCount ?? 0;
+        t.rows++;
         t.inserted += n;
         t.skipped += 1 - n;
       });
+      group = [];
+    };
+    // Second pass: the file was checked whole; statements are classified again as they stream.
+    for await (const statement of readStatements(options.file)) {
+      const s = classifyStatement(statement);
+      if (s.kind !== "insert") continue;
+      group.push(s);
+      if (group.length >= STATEMENTS_PER_ROUND_TRIP) await flush();
     }
+    await flush();
     if (options.apply) {
-      for (const s of statements.filter((s) => s.kind === "sequence")) {
-        const { rows } = await client.query(s.statement.sql);
+      for (const sql of plan.sequences) {
+        const { rows } = await client.query(sql);
         sequencesRun++;
         for (const r of rows) advanced.push(`${r.sequence} → ${r.set_to}`);
       }
@@ -105,4 +98,41 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
     stopListening();
     await client.end().catch(() => undefined);
   }
+}
+
+/** What a first pass over the file learns: it is an export, every statement is allowed. */
+interface FilePlan {
+  settings: string[];
+  sequences: string[];
+  /** Tables in the order their INSERTs appear. */
+  tables: string[];
+}
+
+async function checkFile(file: string): Promise<FilePlan> {
+  let head: string;
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const buffer = Buffer.alloc(EXPORT_MARKER.length);
+      readSync(fd, buffer, 0, buffer.length, 0);
+      head = buffer.toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give the file pitr export wrote`);
+  }
+  if (head !== EXPORT_MARKER) throw new Error(`${file} is not a bloom-dr pitr export (its first line must start with "${EXPORT_MARKER}"); nothing was changed`);
+  const plan: FilePlan = { settings: [], sequences: [], tables: [] };
+  try {
+    for await (const statement of readStatements(file)) {
+      const s = classifyStatement(statement);
+      if (s.kind === "setting") plan.settings.push(s.statement.sql);
+      else if (s.kind === "sequence") plan.sequences.push(s.statement.sql);
+      else if (s.kind === "insert" && !plan.tables.includes(s.table)) plan.tables.push(s.table);
+    }
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}; nothing was changed`);
+  }
+  return plan;
 }

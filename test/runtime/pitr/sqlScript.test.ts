@@ -52,3 +52,51 @@ describe("classifyStatements", () => {
     expect(() => classifyStatements([{ sql, line: 7 }])).toThrow(message);
   });
 });
+
+describe("readStatements", () => {
+  const { mkdtempSync, rmSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  const path = require("node:path") as typeof import("node:path");
+  const { readStatements } = require("../../../runtime/lib/pitr/sqlScript") as typeof import("../../../runtime/lib/pitr/sqlScript");
+  const text = [
+    "-- header; with a semicolon",
+    "BEGIN;",
+    "/* block; /* nested */ */ SET LOCAL TimeZone = 'UTC';",
+    `INSERT INTO "public"."a;b" ("x") VALUES ('it''s; -- not a comment', E'back\\\\slash\\'; quote', 'ñ 🌸', $q$dollar; 'x'$q$, -1) ON CONFLICT ("x") DO NOTHING;`,
+    "INSERT INTO t VALUES ('multi",
+    "line;');",
+    "COMMIT;",
+    "",
+  ].join("\n");
+
+  test("gives the same statements whatever the chunk boundaries", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-sqlscript-"));
+    try {
+      const file = path.join(dir, "x.sql");
+      writeFileSync(file, text);
+      const expected = splitStatements(text);
+      expect(expected).toHaveLength(5);
+      for (const chunk of [1, 2, 3, 5, 7, 13, 64, 1 << 20]) {
+        const got = [];
+        for await (const s of readStatements(file, chunk)) got.push(s);
+        expect(got).toEqual(expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an unterminated literal at the end of the file is still an error", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-sqlscript-"));
+    try {
+      const file = path.join(dir, "x.sql");
+      writeFileSync(file, "BEGIN;\nINSERT INTO t VALUES ('open;\n");
+      const read = async () => {
+        for await (const s of readStatements(file, 4)) void s;
+      };
+      await expect(read()).rejects.toThrow("unterminated string literal starting on line 2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -36,8 +36,8 @@ test("start, note, resolve, status and the post-mortem", async () => {
   const md = readFileSync(out, "utf8");
   expect(md).toContain("# Incident Post-Mortem: Reservations of clinic 12 deleted\n");
   expect(md).toContain("**Severity:** SEV-2 (Funcionalidad crítica degradada; response time < 1 hora)");
-  expect(md).toMatch(/- \d\d:\d\d - Neon branch created at 09:55\n/);
-  expect(md).toMatch(/- \d\d:\d\d - Service restored: pitr recover --apply: 50 reservations back\n/);
+  expect(md).toMatch(/- \d\d:\d\d:\d\d - Neon branch created at 09:55\n/); // seconds: it all fits in 10 minutes
+  expect(md).toMatch(/- \d\d:\d\d:\d\d - Service restored: pitr recover --apply: 50 reservations back\n/);
   expect(md).toContain("- Resolved within the 1 hour escalation threshold");
 });
 

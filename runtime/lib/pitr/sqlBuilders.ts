@@ -43,10 +43,10 @@ export function declareMissingKeysSql(cursor: string, stage: string, table: Tabl
   return `DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR SELECT ${key.map((c) => `s.${quoteIdent(c.name)}`).join(", ")} FROM pg_temp.${quoteIdent(stage)} AS s WHERE NOT EXISTS (SELECT 1 FROM ${quoteTable(table)} AS t WHERE ${keyMatch("t", "s", key)})`;
 }
 
-/** A cursor over every primary key of a table, in key order. */
+/** A cursor over every primary key of a table (unordered: the anti-join does not need order). */
 export function declareAllKeysSql(cursor: string, table: TableName, key: readonly TypedColumn[]): string {
   const cols = key.map((c) => `t.${quoteIdent(c.name)}`).join(", ");
-  return `DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR SELECT ${cols} FROM ${quoteTable(table)} AS t ORDER BY ${cols}`;
+  return `DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR SELECT ${cols} FROM ${quoteTable(table)} AS t`;
 }
 
 /** The full rows for a batch of keys (text[] parameters, one per key column). */

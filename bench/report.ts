@@ -48,3 +48,23 @@ export function targetsTable(list: Target[]): string {
   const show = (t: Target, v: number) => (t.unit === "×" ? `${v.toFixed(2)}×` : `${v.toFixed(0)} MiB`);
   return formatTable([["TARGET", "MEASURED", "LIMIT", ""], ...list.map((t) => [t.name, show(t, t.value), `≤ ${show(t, t.limit)}`, t.met ? "met" : "MISSED"])]);
 }
+
+/**
+ * Each round's ratios: a round runs a method and its limit back to back, so they share the same
+ * background load; on a shared machine these are steadier than ratios of separate bests.
+ */
+export function roundRatios(samples: Record<keyof BenchTimes, { ms: number }[]>): Record<string, number[]> {
+  const per = (a: keyof BenchTimes, b: keyof BenchTimes) => samples[a].map((s, i) => s.ms / samples[b][i].ms);
+  return {
+    backupVsReadLimit: per("backup", "readLimit"),
+    backupVsPlaybook: per("backup", "playbookBackup"),
+    restoreVsWriteLimit: per("restore", "writeLimit"),
+    restoreVsPlaybook: per("restore", "playbookRestore"),
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -15,7 +15,7 @@ import { findPostgresBinaries } from "../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../runtime/lib/postgres/connectionUrl";
 import { generate, parseScale } from "./generate";
 import { best, run, runCli, runPipeline, Timing } from "./measure";
-import { BenchTimes, targets, targetsTable, timesTable } from "./report";
+import { BenchTimes, median, roundRatios, targets, targetsTable, timesTable } from "./report";
 
 // Server settings for every method alike: WAL and index builds sized so checkpoints do not dominate.
 const SERVER_SETTINGS = { max_wal_size: "'4GB'", checkpoint_timeout: "'30min'", maintenance_work_mem: "'256MB'", shared_buffers: "'256MB'" };
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const rss = { backup: [] as number[], restore: [] as number[] };
     let dumpFile = "";
     let dumpBytes = 0;
-    let restorePhases: unknown;
+    const restorePhases: unknown[] = [];
     // the engine's own timings, without the CLI's start-up (tsx compile, module loading)
     const engineMs = { backup: [] as number[], restore: [] as number[] };
     const startup: Timing[] = [];
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       const r = await runCli(["restore", "--store", store, "--backup", "latest", "--target", db.url, "--jobs", String(jobs)]);
       samples.restore.push(r);
       rss.restore.push(r.peakRssMiB);
-      restorePhases = { phases: r.result.phases, totalMs: r.result.totalMs };
+      restorePhases.push({ phases: r.result.phases, totalMs: r.result.totalMs });
       engineMs.restore.push(Number(r.result.totalMs));
       await db.drop();
 
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     const times = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, best(v).ms])) as unknown as BenchTimes;
     const peakRssMiB = Math.max(...rss.backup, ...rss.restore);
     const checks = targets(times, peakRssMiB);
+    const ratios = roundRatios(samples);
     const labels: Record<keyof BenchTimes, string> = {
       backup: "our backup (bloom-dr backup → file store)",
       readLimit: "read limit (pg_dump -Fc -Z0 > /dev/null)",
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
       engineMs,
       cliStartupMs: best(startup).ms,
       targets: checks,
+      roundRatios: ratios,
       machine,
       serverSettings: SERVER_SETTINGS,
       command: `npm run bench -- --scale ${scale}${repeat !== 1 ? ` --repeat ${repeat}` : ""}`,
@@ -148,6 +150,9 @@ async function main(): Promise<void> {
         "",
         targetsTable(checks),
         "",
+        `per-round ratios (median): ${Object.entries(ratios)
+          .map(([k, v]) => `${k} ${median(v).toFixed(2)}× [${v.map((x) => x.toFixed(2)).join(", ")}]`)
+          .join("; ")}`,
         `bloom-dr start-up (node bin/bloom-dr.js --help): ${(report.cliStartupMs / 1000).toFixed(2)}s; engine time without start-up: backup ${(Math.min(...engineMs.backup) / 1000).toFixed(2)}s, restore ${(Math.min(...engineMs.restore) / 1000).toFixed(2)}s; peak RSS backup ${Math.max(...rss.backup).toFixed(0)} MiB, restore ${Math.max(...rss.restore).toFixed(0)} MiB`,
         "",
         `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}; load average at end ${machine.loadAtEnd.map((l) => l.toFixed(2)).join(" ")}`,

@@ -50,6 +50,7 @@ export function orphanFixSql(fk: ForeignKeyInfo): string {
   const lines = [
     `-- ${fk.constraint}: rows of ${displayTable(fk.child)} whose key has no row in ${displayTable(fk.parent)}.`,
     `-- Take a backup first (bloom-dr backup) and run inside a transaction; check the count it reports.`,
+    `-- Rows that other tables reference make the DELETE fail on their foreign keys: handle those first.`,
     `DELETE FROM ${target}`,
     ` WHERE ${where};`,
   ];

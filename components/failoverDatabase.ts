@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupImage } from "./backupImage";
 import { createFailoverNetwork } from "./failoverNetwork";
-import { failoverDatabaseUrl } from "./failoverUrl";
+import { failoverDatabaseUrl, regionOfArn } from "./failoverUrl";
 import { drillTagValue, finalSnapshotIdentifier } from "./names";
 import { RESTORE_JOB_DEFAULTS, createRestoreJob } from "./restoreJob";
 import { stalenessPeriodSeconds } from "./schedules";
@@ -166,6 +166,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
             const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: masterSecretArn }, { parent: this });
             new aws.secretsmanager.SecretVersion(`${name}-app-database-url`, {
                 secretId: args.appDatabaseUrlSecretArn,
+                region: pulumi.output(args.appDatabaseUrlSecretArn).apply(regionOfArn),
                 secretString: pulumi.secret(
                     pulumi.all([masterSecret.secretString, instance.address, instance.port]).apply(([masterSecretJson, host, port]) =>
                         failoverDatabaseUrl({ masterSecretJson, host, port, database: databaseName })),

@@ -29,3 +29,16 @@ export function failoverDatabaseUrl(args: FailoverUrlArgs): string {
     const credentials = `${encodeURIComponent(username)}:${encodeURIComponent(password)}`;
     return `postgresql://${credentials}@${args.host}:${args.port}/${encodeURIComponent(args.database)}?sslmode=${FAILOVER_SSLMODE}`;
 }
+
+/**
+ * The region an ARN lives in ("arn:aws:secretsmanager:us-east-2:…" → "us-east-2"). The app's
+ * secret lives in the prod region while the dr stack runs in another one, and Secrets Manager
+ * only answers for a secret at its own regional endpoint.
+ */
+export function regionOfArn(arn: string): string {
+    const parts = arn.split(":");
+    if (parts.length < 6 || parts[0] !== "arn" || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(parts[3])) {
+        throw new Error(`"${arn}" is not a regional ARN (arn:aws:<service>:<region>:<account>:…): check the prod stack's appDatabaseUrlSecretArn output`);
+    }
+    return parts[3];
+}

@@ -255,6 +255,8 @@ describe("active", () => {
         const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
         expect(version.name).toBe("failover-app-database-url");
         expect(version.inputs.secretId).toBe(PROD.appDatabaseUrlSecretArn);
+        // written at the prod region's endpoint, where the app's secret lives
+        expect(version.inputs.region).toBe("us-east-1");
         expect(version.inputs.secretString).toBe(
             `postgresql://bloom_admin:${encodeURIComponent(MASTER_PASSWORD)}@${instance.state.address}:5432/app?sslmode=require`,
         );

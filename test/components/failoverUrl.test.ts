@@ -1,4 +1,4 @@
-import { failoverDatabaseUrl } from "../../components/failoverUrl";
+import { failoverDatabaseUrl, regionOfArn } from "../../components/failoverUrl";
 
 const TARGET = { host: "db.abc.us-west-2.rds.amazonaws.com", port: 5432, database: "app" };
 
@@ -21,4 +21,18 @@ test.each([
     ["null", "lacks username or password"],
 ])("rejects %s without echoing it", (masterSecretJson, message) => {
     expect(() => failoverDatabaseUrl({ ...TARGET, masterSecretJson })).toThrow(message);
+});
+
+describe("regionOfArn", () => {
+    test.each([
+        ["arn:aws:secretsmanager:us-east-2:123456789012:secret:bloom-app-db-url-AbC123", "us-east-2"],
+        ["arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:x", "us-gov-west-1"],
+        ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:a:b", "eu-central-1"],
+    ])("%s", (arn, region) => {
+        expect(regionOfArn(arn)).toBe(region);
+    });
+
+    test.each(["bloom-app-db-url", "arn:aws:iam::123456789012:role/x", ""])("refuses %j", (arn) => {
+        expect(() => regionOfArn(arn)).toThrow(`"${arn}" is not a regional ARN`);
+    });
 });

@@ -88,6 +88,27 @@ test("finds orphans in single-column and multi-column keys, with MATCH SIMPLE an
   expect(after.findings).toEqual([]);
 });
 
+test("names that need quoting work end to end, fixes included", async () => {
+  const url = await copyOfBloom("oddnames");
+  await query(
+    url,
+    `CREATE SCHEMA "Sales Data";
+     CREATE TABLE "Sales Data"."Order" ("Id" int, "select" int, PRIMARY KEY ("Id", "select"));
+     CREATE TABLE "Sales Data"."line ""items""" (id int PRIMARY KEY, "Order Id" int, "select" int,
+       CONSTRAINT "line->order" FOREIGN KEY ("Order Id", "select") REFERENCES "Sales Data"."Order");
+     INSERT INTO "Sales Data"."Order" VALUES (1, 1);
+     SET session_replication_role = replica;
+     INSERT INTO "Sales Data"."line ""items""" VALUES (1, 1, 1), (2, 1, 2), (3, NULL, 2)`,
+  );
+  const result = await verifyDatabase({ dbUrl: url, amcheck: false });
+  expect(result.findings.map((f) => [f.object, f.detail])).toEqual([
+    ['Sales Data.line "items".line->order', '1 row(s) of Sales Data.line "items" (Order Id, select) reference no row of Sales Data.Order (Id, select); e.g. (1, 2)'],
+  ]);
+  await query(url, result.findings[0].fixSql!);
+  expect((await verifyDatabase({ dbUrl: url, amcheck: false })).ok).toBe(true);
+  expect(await query(url, `SELECT id FROM "Sales Data"."line ""items""" ORDER BY id`)).toEqual([{ id: 1 }, { id: 3 }]);
+});
+
 test("lists NOT VALID constraints with the VALIDATE statement", async () => {
   const url = await copyOfBloom("notvalid");
   await query(url, "ALTER TABLE payments ADD CONSTRAINT amount_below_million CHECK (amount < 1000000) NOT VALID");

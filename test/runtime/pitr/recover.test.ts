@@ -126,6 +126,26 @@ describe("an accidental deletion of 50 reservations with their clients and payme
   });
 });
 
+test("names that need quoting, a composite key and a self-reference", async () => {
+  const schema = `CREATE SCHEMA "Sales Data";
+     CREATE TABLE "Sales Data"."Order" ("Id" int, "select" int, note text, PRIMARY KEY ("Id", "select"));
+     CREATE TABLE "Sales Data"."line ""items""" (id int PRIMARY KEY, "Order Id" int, "select" int, parent int REFERENCES "Sales Data"."line ""items""",
+       FOREIGN KEY ("Order Id", "select") REFERENCES "Sales Data"."Order");
+     INSERT INTO "Sales Data"."Order" SELECT i, i % 3, 'n' || i FROM generate_series(1, 20) i;
+     INSERT INTO "Sales Data"."line ""items""" SELECT i, i, i % 3, NULLIF(i - 1, 0) FROM generate_series(1, 20) i;`;
+  const b = await copy("bloom", "odd_branch");
+  const t = await copy("bloom", "odd_target");
+  await query(b, schema);
+  await query(t, schema);
+  await query(t, `DELETE FROM "Sales Data"."line ""items""" WHERE id >= 5; DELETE FROM "Sales Data"."Order" WHERE "Id" >= 10`);
+  const result = await recoverRows({ fromUrl: b, targetUrl: t, tables: ['"Sales Data"."line ""items"""', '"Sales Data"."Order"'], apply: true });
+  expect(result.tables).toEqual([
+    { table: "Sales Data.Order", missing: 11, existing: 9, inserted: 11 },
+    { table: 'Sales Data.line "items"', missing: 16, existing: 4, inserted: 16 },
+  ]);
+  expect(await tableDigests(t)).toEqual(await tableDigests(b));
+});
+
 describe("refusals change nothing and name the table", () => {
   let branch: string;
   let target: string;

@@ -1,0 +1,58 @@
+/** The CLI against an s3:// store: s3rver on loopback, reached through the standard AWS endpoint settings. */
+import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
+import { LocalCluster } from "../../../runtime/lib/local/cluster";
+import { createDatabase, startTestCluster, tableDigests } from "../../support/postgres";
+import { startS3Server, TestS3Server } from "../../support/s3Server";
+import { CliRun, startCli } from "./runCli";
+
+let cluster: LocalCluster;
+let s3: TestS3Server;
+let src: string;
+
+function cli(...args: string[]): Promise<CliRun> {
+  return startCli(args, { ...process.env, ...s3.env }).done;
+}
+
+beforeAll(async () => {
+  [cluster, s3] = await Promise.all([startTestCluster("cli-s3"), startS3Server()]);
+  src = await createDatabase(cluster, "bloom_src");
+  await generateBloomDatabase(src, 0.01);
+});
+
+afterAll(async () => {
+  await Promise.all([cluster?.destroy(), s3?.stop()]);
+});
+
+test("backup → backups → restore through s3://bucket/prefix", async () => {
+  const store = `s3://${s3.bucket}/cli/production`;
+  const backup = await cli("backup", "--db", src, "--store", store, "--label", "to s3", "--json");
+  expect(backup.stderr).not.toMatch(/^bloom-dr/m);
+  expect(backup.code).toBe(0);
+  const { id, bytes } = JSON.parse(backup.stdout);
+  expect(await s3.listKeys("cli/production/")).toEqual([`cli/production/${id}.dump`, `cli/production/${id}.json`, "cli/production/latest.json"].sort());
+  expect(await s3.listMultipartUploads()).toEqual([]);
+
+  const list = JSON.parse((await cli("backups", "--store", store, "--json")).stdout);
+  expect(list).toMatchObject({ ok: true, store, latest: id, backups: [{ id, label: "to s3", bytes, latest: true }] });
+
+  const target = await createDatabase(cluster, "from_s3");
+  const restore = await cli("restore", "--store", store, "--backup", id, "--target", target);
+  expect(restore.code).toBe(0);
+  expect(restore.stdout).toMatch(/^total \(RTO\) +\S+/m);
+  expect(await tableDigests(target)).toEqual(await tableDigests(src));
+});
+
+test("the store failing mid-upload: exit 1 with one line, nothing left in the bucket, no open multipart upload", async () => {
+  const store = `s3://${s3.bucket}/cli/faulty`;
+  s3.failWhen((r) => r.method === "PUT" && r.key.startsWith("cli/faulty/") && r.key.endsWith(".dump"));
+  try {
+    const run = await cli("backup", "--db", src, "--store", store);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^bloom-dr backup: .+$/m);
+    expect(run.stderr).not.toContain(cluster.password);
+  } finally {
+    s3.failWhen(undefined);
+  }
+  expect(await s3.listKeys("cli/faulty/")).toEqual([]);
+  expect(await s3.listMultipartUploads()).toEqual([]);
+});

@@ -13,6 +13,11 @@ export type DrillScenario = "pitr" | "restore" | "failover";
 export const FAILOVER_MODES: readonly FailoverMode[] = ["off", "standby", "active"];
 /** Tag key on every resource created while a drill is configured. */
 export const DRILL_TAG = "bloom-dr:drill";
+/**
+ * On the instance: which mode it serves in. The policy pack (rds-deletion-protection-when-active)
+ * reads it to tell an active instance from a standby one, drills included.
+ */
+export const FAILOVER_MODE_TAG = "bloom-dr:failover-mode";
 
 export interface FailoverDatabaseArgs {
     /** Plain string: decides which children exist. */
@@ -133,7 +138,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
             deletionProtection: active,
             // Failover must not wait for the next maintenance window.
             applyImmediately: true,
-            tags,
+            tags: pulumi.output(tags).apply((base): Record<string, string> => ({ ...base, [FAILOVER_MODE_TAG]: args.mode })),
         }, { parent: this, protect: active });
         const masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
             const arn = secrets?.[0]?.secretArn;

@@ -296,8 +296,14 @@ describe("active", () => {
         const taggable = mocks.customResources().filter((resource) => !untaggable.has(resource.type));
         expect(taggable).toHaveLength(20); // active: no restore staleness alarm
         for (const resource of taggable) {
-            expect([resource.name, resource.inputs.tags]).toEqual([resource.name, { team: "platform", "bloom-dr:drill": scenario }]);
+            const modeTag = resource.type === "aws:rds/instance:Instance" ? { "bloom-dr:failover-mode": "active" } : {};
+            expect([resource.name, resource.inputs.tags]).toEqual([resource.name, { team: "platform", "bloom-dr:drill": scenario, ...modeTag }]);
         }
+    });
+
+    test.each(["standby", "active"] as const)("the %s instance carries its mode as a tag for the policy pack", async (mode) => {
+        await build({ mode });
+        expect(mocks.one("aws:rds/instance:Instance").inputs.tags).toEqual({ "bloom-dr:failover-mode": mode });
     });
 });
 

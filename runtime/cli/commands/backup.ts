@@ -2,7 +2,7 @@ import { runBackup, BackupResult } from "../../lib/backup/runBackup";
 import { parseConnectionUrl, redactUrl } from "../../lib/postgres/connectionUrl";
 import { CliCommand, requiredOption, stringOption, UsageError } from "../command";
 import { formatBytes, formatDuration } from "../io";
-import { STORE_OPTION, storeFromOptions } from "./storeOption";
+import { isS3Spec, STORE_OPTION, storeFromOptions } from "./storeOption";
 
 /** Progress is redrawn at most this often: a terminal cannot show faster updates usefully. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -35,6 +35,9 @@ Exit status: 0 backup complete and catalogued; 1 failed (reason on stderr); 2 us
       throw new UsageError((err as Error).message);
     }
     const kmsKeyId = stringOption(ctx, "kms-key-id");
+    if (kmsKeyId !== undefined && !isS3Spec(requiredOption(ctx, "store", STORE_OPTION.description))) {
+      throw new UsageError(`--kms-key-id applies to s3:// stores only (SSE-KMS); a local directory is protected by its file permissions (0700/0600)`);
+    }
     const store = storeFromOptions(ctx, { kmsKeyId });
     const startedAt = Date.now();
     let lastDrawn = 0;

@@ -93,6 +93,7 @@ describe("usage errors exit 2 with one line", () => {
     [["backup", "--db", "mysql://u:pw@h/db", "--store", "/tmp/x"], "backup", /--db must start with postgresql:\/\//],
     [["backup", "--db", "postgresql://u:pw@h/db", "--store", "ftp://x/y"], "backup", /--store ftp:\/\/x\/y: .*unsupported scheme/],
     [["backup", "--db", "postgresql://u:pw@h/db", "--store", "/tmp/x", "--bogus"], "backup", /Unknown option '--bogus'/],
+    [["backup", "--db", "postgresql://u:pw@h/db", "--store", "/tmp/x", "--kms-key-id", "alias/k"], "backup", /--kms-key-id applies to s3:\/\/ stores only/],
     [["backups", "--store", "/nonexistent/bloom-dr-store"], "backups", /directory \/nonexistent\/bloom-dr-store does not exist/],
     [["restore", "--store", "/tmp", "--backup", "latest", "--target", "postgresql://u:pw@h/db", "--jobs", "0"], "restore", /--jobs must be a whole number ≥ 1 \(got "0"\)/],
     [["restore", "--store", "/tmp", "--backup", "latest", "--target", "not a url"], "restore", /--target is not a valid URL/],

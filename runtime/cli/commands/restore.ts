@@ -19,9 +19,9 @@ export const restoreCommand: CliCommand = {
   options: {
     store: STORE_OPTION,
     backup: { type: "string", value: "ID|latest", required: true, description: "backup id (see \"bloom-dr backups\") or latest" },
-    target: { type: "string", value: "URL", required: true, description: "database to restore into; must be empty unless --clean" },
+    target: { type: "string", value: "URL", required: true, description: "existing database to restore into; must hold no user objects unless --clean" },
     jobs: { type: "string", value: "N", description: `parallel pg_restore jobs (default: the machine's cores, ${os.availableParallelism()} here)` },
-    clean: { type: "boolean", description: "drop the objects the dump holds before restoring into a non-empty target" },
+    clean: { type: "boolean", description: "empty a non-empty target first: every user schema is dropped (CASCADE) and public recreated" },
     then: { type: "string", value: "CMD", description: "shell command run after a validated restore with DATABASE_URL set to the target, e.g. \"npx prisma migrate deploy\"" },
   },
   details: `

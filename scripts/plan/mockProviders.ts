@@ -2,12 +2,31 @@
  * What the offline plan answers in place of the cloud providers: plausible computed outputs
  * for each resource (ids, ARNs, names, endpoints), the provider functions (invokes) the program
  * calls, and the prod stack's outputs for the dr stack's StackReference. Every answer is
- * deterministic so two plans of the same config print the same thing.
+ * deterministic so two plans of the same config print the same thing. The unit-test harness
+ * (test/support/pulumiMocks.ts) answers resources and invokes from here too, with its own
+ * MockNaming, so a type the plan learns to answer is answered in tests as well.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
 export const PLAN_ACCOUNT_ID = "123456789012";
 export const PLAN_REGION = "us-east-1";
+
+/** The values a provider would make up, which the plan and the tests spell differently. */
+export interface MockNaming {
+    /** The physical name of a resource whose inputs do not name it. */
+    physicalName(logicalName: string): string;
+    /** The password generated for a Neon role or project owner. */
+    password(logicalName: string): string;
+    /** The password of an ECR authorization token. */
+    readonly registryPassword: string;
+}
+
+/** Names the plan prints: visibly offline. */
+export const PLAN_NAMING: MockNaming = {
+    physicalName: (logicalName) => `${logicalName}-offline`,
+    password: () => "offline-plan-password",
+    registryPassword: "offline-plan-ecr-password",
+};
 
 export interface ProdOutputOptions {
     /** The prod stack's aws:region. */
@@ -54,8 +73,8 @@ export interface MockAnswer {
 }
 
 /** Computed outputs by type; everything else echoes its inputs plus an id, arn and name. */
-export function mockResourceState(type: string, name: string, inputs: Record<string, any>, region = PLAN_REGION): MockAnswer {
-    const physical = `${name}-offline`;
+export function mockResourceState(type: string, name: string, inputs: Record<string, any>, region = PLAN_REGION, naming: MockNaming = PLAN_NAMING): MockAnswer {
+    const physical = naming.physicalName(name);
     const named = typeof inputs.name === "string" ? inputs.name : physical;
     switch (type) {
         case "aws:s3/bucket:Bucket":
@@ -110,9 +129,9 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
                     databaseHostPooler: `ep-${name}-pooler.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
                     databaseName: "neondb",
                     databaseUser: "neondb_owner",
-                    databasePassword: "offline-plan-password",
-                    connectionUri: `postgresql://neondb_owner:offline-plan-password@ep-${name}.aws.neon.tech/neondb`,
-                    connectionUriPooler: `postgresql://neondb_owner:offline-plan-password@ep-${name}-pooler.aws.neon.tech/neondb`,
+                    databasePassword: naming.password(name),
+                    connectionUri: `postgresql://neondb_owner:${naming.password(name)}@ep-${name}.aws.neon.tech/neondb`,
+                    connectionUriPooler: `postgresql://neondb_owner:${naming.password(name)}@ep-${name}-pooler.aws.neon.tech/neondb`,
                 },
             };
         case "neon:index/branch:Branch":
@@ -120,15 +139,15 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
         case "neon:index/endpoint:Endpoint":
             return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
         case "neon:index/role:Role":
-            return { id: `${name}-role`, state: { password: "offline-plan-password" } };
+            return { id: `${name}-role`, state: { password: naming.password(name) } };
         default:
             return { id: physical, state: { arn: arn(type, named, region), name: named } };
     }
 }
 
-type InvokeAnswer = (inputs: Record<string, any>) => Record<string, any>;
+export type InvokeAnswer = (inputs: Record<string, any>) => Record<string, any>;
 
-export function mockInvokes(region = PLAN_REGION): Record<string, InvokeAnswer> {
+export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMING): Record<string, InvokeAnswer> {
     return {
         "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: PLAN_ACCOUNT_ID, arn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINE", id: PLAN_ACCOUNT_ID }),
         "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` }),
@@ -143,7 +162,7 @@ export function mockInvokes(region = PLAN_REGION): Record<string, InvokeAnswer> 
             authorizationToken: "QVdTOm9mZmxpbmU=",
             expiresAt: "2099-01-01T00:00:00Z",
             id: region,
-            password: "offline-plan-ecr-password",
+            password: naming.registryPassword,
             proxyEndpoint: `https://${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
             userName: "AWS",
         }),

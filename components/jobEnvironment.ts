@@ -17,6 +17,7 @@ export const JOB_ENV = {
     targetPort: ENV.targetPort,
     targetDatabase: ENV.targetDatabase,
     smokeQuery: ENV.smokeQuery,
+    failoverMode: ENV.failoverMode,
 } as const;
 
 /** Lambda handler strings (image CMD override), relative to LAMBDA_TASK_ROOT (runtime/Dockerfile). */
@@ -55,6 +56,8 @@ export interface RestoreJobEnvironmentArgs extends DumpJobEnvironmentArgs {
     readonly targetPort: number;
     readonly targetDatabase: string;
     readonly smokeQuery?: string;
+    /** The handler refuses to restore unless this is "standby". */
+    readonly failoverMode: "standby" | "active";
 }
 
 export function restoreJobEnvironment(args: Omit<RestoreJobEnvironmentArgs, "sourceSecretArn">): Record<string, string> {
@@ -67,6 +70,7 @@ export function restoreJobEnvironment(args: Omit<RestoreJobEnvironmentArgs, "sou
         [JOB_ENV.targetPort]: String(args.targetPort),
         [JOB_ENV.targetDatabase]: args.targetDatabase,
         ...(args.smokeQuery === undefined ? {} : { [JOB_ENV.smokeQuery]: args.smokeQuery }),
+        [JOB_ENV.failoverMode]: args.failoverMode,
     });
 }
 

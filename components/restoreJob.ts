@@ -78,6 +78,8 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
                 .apply(([bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort]) =>
                     restoreJobEnvironment({
                         bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort, targetDatabase: args.database, smokeQuery: args.smokeQuery,
+                        // only while failover is active is the job disabled, and then the target is live
+                        failoverMode: args.enabled ? "standby" : "active",
                     })),
         },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },

@@ -25,6 +25,12 @@ export const ENV = {
   targetSslRootCert: "RESTORE_TARGET_SSLROOTCERT",
   /** Optional SQL run on the restored standby; it must succeed and return at least one row. */
   smokeQuery: "RESTORE_SMOKE_QUERY",
+  /**
+   * "standby" or "active": the mode the target instance serves in. The restore test restores with
+   * --clean, so it refuses to run unless this says standby (a manual invoke while failover is
+   * active would wipe the database the app is using).
+   */
+  failoverMode: "FAILOVER_MODE",
   /** pg_restore -j for the restore test; default the cores the function has. */
   restoreJobs: "RESTORE_JOBS",
 } as const;
@@ -60,6 +66,12 @@ export function dumpSettingsFromEnv(env: NodeJS.ProcessEnv): DumpSettings {
 }
 
 export function restoreTestSettingsFromEnv(env: NodeJS.ProcessEnv): RestoreTestSettings {
+  const mode = optional(env, ENV.failoverMode);
+  if (mode !== "standby") {
+    throw new Error(
+      `environment variable ${ENV.failoverMode} is ${mode === undefined ? "not set" : `"${mode}"`}: the restore test wipes its target (--clean) and runs only against a standby (${ENV.failoverMode}=standby)`,
+    );
+  }
   const sslmode = optional(env, ENV.targetSslMode) ?? "verify-full";
   const verifies = sslmode === "verify-full" || sslmode === "verify-ca";
   const jobs = optional(env, ENV.restoreJobs);

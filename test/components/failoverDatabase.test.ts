@@ -205,6 +205,7 @@ describe("standby", () => {
             RESTORE_TARGET_PORT: "5432",
             RESTORE_TARGET_DATABASE: "app",
             RESTORE_SMOKE_QUERY: "select count(*) from orders",
+            FAILOVER_MODE: "standby",
         });
         const policy = JSON.parse(mocks.named("failover-restore-policy").inputs.policy);
         const actions = policy.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
@@ -252,6 +253,8 @@ describe("active", () => {
         expect(instance.inputs.deletionProtection).toBe(true);
         expect(options.get("failover-db")?.protect).toBe(true);
         expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.state).toBe("DISABLED");
+        // a manual invoke of the disabled job must not wipe the now-live instance
+        expect(mocks.one("aws:lambda/function:Function", "failover-restore-function").inputs.environment.variables.FAILOVER_MODE).toBe("active");
         const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
         expect(version.name).toBe("failover-app-database-url");
         expect(version.inputs.secretId).toBe(PROD.appDatabaseUrlSecretArn);

@@ -13,10 +13,10 @@ test("dump job environment holds exactly the secret ARN, bucket, prefix and key"
 });
 
 test.each([
-    [undefined, 7],
-    ["select count(*) from orders", 8],
+    [undefined, 8],
+    ["select count(*) from orders", 9],
 ])("restore environment with smoke query %s has %i variables", (smokeQuery, count) => {
-    const environment = restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:s", targetHost: "db.local", targetPort: 5432, targetDatabase: "restore_test", smokeQuery });
+    const environment = restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:s", targetHost: "db.local", targetPort: 5432, targetDatabase: "restore_test", smokeQuery, failoverMode: "standby" });
     expect(Object.keys(environment)).toHaveLength(count);
     expect(environment[JOB_ENV.targetPort]).toBe("5432");
     expect(environment[JOB_ENV.smokeQuery]).toBe(smokeQuery);
@@ -51,7 +51,15 @@ test("the handlers parse what the components set", () => {
     const dump = dumpSettingsFromEnv(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:src" }));
     expect(dump).toMatchObject({ bucket: "vault", prefix: "production/", sourceUrlSecretArn: "arn:src", kmsKeyId: BASE.kmsKeyArn });
     const restore = restoreTestSettingsFromEnv(
-        restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:master", targetHost: "db.internal", targetPort: 5433, targetDatabase: "app", smokeQuery: "select 1" }),
+        restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:master", targetHost: "db.internal", targetPort: 5433, targetDatabase: "app", smokeQuery: "select 1", failoverMode: "standby" }),
     );
     expect(restore).toMatchObject({ targetSecretArn: "arn:master", target: { host: "db.internal", port: 5433, database: "app" }, smokeQuery: "select 1" });
+});
+
+test("a restore job aimed at an active (live) instance is refused by the handler it configures", () => {
+    const environment = restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:master", targetHost: "db.internal", targetPort: 5432, targetDatabase: "app", failoverMode: "active" });
+    expect(environment[JOB_ENV.failoverMode]).toBe("active");
+    expect(() => restoreTestSettingsFromEnv(environment)).toThrow(
+        'environment variable FAILOVER_MODE is "active": the restore test wipes its target (--clean) and runs only against a standby (FAILOVER_MODE=standby)',
+    );
 });

@@ -66,6 +66,7 @@ beforeAll(async () => {
     SOURCE_URL_SECRET_ARN: sm.put("bloom-dr/source-url", src),
     RESTORE_TARGET_SECRET_ARN: sm.put("rds!db-standby", JSON.stringify({ username: cluster.superuser, password: cluster.password })),
     RESTORE_TARGET_HOST: "127.0.0.1",
+    FAILOVER_MODE: "standby",
     RESTORE_TARGET_PORT: String(cluster.port),
     RESTORE_TARGET_DATABASE: "standby",
     RESTORE_TARGET_SSLMODE: "disable",

@@ -48,7 +48,7 @@ describe("dumpSettingsFromEnv", () => {
 });
 
 describe("restoreTestSettingsFromEnv", () => {
-  const base = { BACKUP_BUCKET: "vault", BACKUP_PREFIX: "production/", RESTORE_TARGET_SECRET_ARN: ARN, RESTORE_TARGET_HOST: "standby.rds.example" };
+  const base = { BACKUP_BUCKET: "vault", BACKUP_PREFIX: "production/", RESTORE_TARGET_SECRET_ARN: ARN, RESTORE_TARGET_HOST: "standby.rds.example", FAILOVER_MODE: "standby" };
 
   test("defaults: port 5432, database app, verify-full against the bundled RDS CA, no smoke query", () => {
     expect(restoreTestSettingsFromEnv(base)).toEqual({
@@ -83,6 +83,8 @@ describe("restoreTestSettingsFromEnv", () => {
     [{ RESTORE_TARGET_PORT: "0" }, /RESTORE_TARGET_PORT is "0": it must be a whole number from 1 to 65535/],
     [{ RESTORE_TARGET_PORT: "5432x" }, /RESTORE_TARGET_PORT is "5432x"/],
     [{ RESTORE_JOBS: "0" }, /RESTORE_JOBS is "0": it must be a whole number from 1 to 64/],
+    [{ FAILOVER_MODE: undefined }, /FAILOVER_MODE is not set: the restore test wipes its target \(--clean\) and runs only against a standby/],
+    [{ FAILOVER_MODE: "active" }, /FAILOVER_MODE is "active": the restore test wipes its target/],
   ])("%p is refused", (extra, message) => {
     expect(() => restoreTestSettingsFromEnv({ ...base, ...extra })).toThrow(message);
   });

@@ -43,6 +43,7 @@ function restoreEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     BACKUP_PREFIX: PREFIX,
     RESTORE_TARGET_SECRET_ARN: standbyArn,
     RESTORE_TARGET_HOST: "127.0.0.1",
+    FAILOVER_MODE: "standby",
     RESTORE_TARGET_PORT: String(cluster.port),
     RESTORE_TARGET_DATABASE: "standby",
     RESTORE_TARGET_SSLMODE: "disable",

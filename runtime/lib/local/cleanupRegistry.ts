@@ -49,8 +49,3 @@ export function registerTeardown(teardown: Teardown): () => void {
 export function pendingTeardowns(): number {
   return pending.size;
 }
-
-/** Runs every pending teardown now. */
-export function runAllTeardowns(): void {
-  runAll();
-}

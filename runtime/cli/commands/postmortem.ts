@@ -22,7 +22,7 @@ and whether the threshold was passed). Left for the team: root cause, impact, le
 
 Examples:
   bloom-dr postmortem --out postmortems/2026-11-27-reservations.md
-  bloom-dr postmortem --from-drill reports/drill-20261127T100000Z.json --out reports/drill-postmortem.md
+  bloom-dr postmortem --from-drill reports/drill-2026-11-27T19-52-34-261Z.json --out reports/drill-postmortem.md
 
 Exit status: 0 written; 1 no such incident or unreadable report; 2 usage error.`,
   async run(ctx) {

@@ -2,6 +2,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { postmortemCommand } from "../../../runtime/cli/commands/postmortem";
+import { reportStamp } from "../../../runtime/lib/drills/report";
 import { lines, startCli } from "./runCli";
 
 let home: string;
@@ -65,4 +67,14 @@ test.each<[string, string[], number, RegExp]>([
   expect(r.code).toBe(code);
   expect(lines(r.stderr)).toHaveLength(1);
   expect(lines(r.stderr)[0]).toMatch(message);
+});
+
+test("the postmortem help's --from-drill example is named like the reports drill writes", () => {
+  const example = /--from-drill (\S+)/.exec(postmortemCommand.details ?? "")?.[1];
+  const stamp = /^reports\/drill-(.+)\.json$/.exec(example ?? "")?.[1] ?? "";
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d)-(\d\d)-(\d\d)-(\d{3})Z$/.exec(stamp);
+  expect(m).not.toBeNull();
+  const iso = `${m![1]}T${m![2]}:${m![3]}:${m![4]}.${m![5]}Z`;
+  expect(new Date(iso).toISOString()).toBe(iso);
+  expect(reportStamp(iso)).toBe(stamp);
 });

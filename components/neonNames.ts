@@ -2,6 +2,9 @@
  * Pure helpers for the Neon components: connection strings, pooled hosts and timestamp math.
  */
 
+/** The name Neon gives a project's default branch; the project creates it, so it is reserved. */
+export const NEON_DEFAULT_BRANCH = "main";
+
 /** Neon's pooler is the same endpoint host with "-pooler" after the endpoint id. */
 export function pooledHost(host: string): string {
   const dot = host.indexOf(".");

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as neon from "@pulumi/neon";
-import { connectionUri, historyRetentionSeconds, pooledHost, yesNo } from "./neonNames";
+import { connectionUri, historyRetentionSeconds, NEON_DEFAULT_BRANCH, pooledHost, yesNo } from "./neonNames";
 
 /** Neon's name for a project's default branch; the project creates it. */
-export const NEON_DEFAULT_BRANCH = "main";
 
 export interface NeonPrimaryArgs {
   readonly projectName: string;

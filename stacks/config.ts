@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, StackConfigError, formatIssue } from "./configErrors";
-import { alertsProblem, backupProblem, failoverProblem, pitrBranchProblem, roleKeyProblem } from "./configRules";
+import { alertsProblem, backupProblem, failoverProblem, neonProblem, pitrBranchProblem, roleKeyProblem } from "./configRules";
 import { backupSchema, stackConfigSchema, StackConfig } from "./configSchema";
 
 export * from "./configSchema";
@@ -26,7 +26,7 @@ export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackN
     roleKeyProblem(config, stackName) ??
     alertsProblem(config.alerts) ??
     (config.role === "prod"
-      ? backupProblem(config.backup, context.awsRegion) ?? pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now)
+      ? neonProblem(config.neon!) ?? backupProblem(config.backup, context.awsRegion) ?? pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now)
       : failoverProblem(config.failover!));
   if (problem !== undefined) throw new StackConfigError(problem);
 

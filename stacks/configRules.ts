@@ -5,11 +5,10 @@
  * as a one-line message, or undefined.
  */
 import { SEVERITIES } from "../components/alertEndpoints";
+import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
 import { BACKUP_DEFAULTS, AlertsConfig, BackupConfig, FailoverConfig, NeonConfig, ParsedStackConfig, PitrBranchConfig } from "./configSchema";
 
-/** The name Neon gives the project's default branch; created by the project, so reserved. */
-export const NEON_DEFAULT_BRANCH_NAME = "main";
 
 const k = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
 
@@ -43,8 +42,16 @@ export function backupProblem(backup: BackupConfig | undefined, awsRegion?: stri
   return undefined;
 }
 
+/** The primary branch is created from the default branch, so it cannot take its name. */
+export function neonProblem(neon: NeonConfig): string | undefined {
+  if (neon.primaryBranchName === NEON_DEFAULT_BRANCH) {
+    return `${k("neon.primaryBranchName")} must not be ${shown(NEON_DEFAULT_BRANCH)}, the project's default branch it is created from (got ${shown(neon.primaryBranchName)}); use e.g. "production"`;
+  }
+  return undefined;
+}
+
 export function pitrBranchProblem(branches: readonly PitrBranchConfig[], neon: NeonConfig, now: Date): string | undefined {
-  const reserved = new Set([neon.primaryBranchName, NEON_DEFAULT_BRANCH_NAME]);
+  const reserved = new Set([neon.primaryBranchName, NEON_DEFAULT_BRANCH]);
   const seen = new Map<string, number>();
   const windowStart = new Date(now.getTime() - neon.historyRetentionHours * 3_600_000);
   for (const [index, branch] of branches.entries()) {

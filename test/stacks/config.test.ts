@@ -31,6 +31,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
   ["history window as text", prodBase, (c) => (c.neon.historyRetentionHours = "168"), 'bloom-dr:neon.historyRetentionHours must be a number (got "168")'],
   ["history window beyond Neon's 30 days", prodBase, (c) => (c.neon.historyRetentionHours = 721), "bloom-dr:neon.historyRetentionHours must be at most 720 (got 721)"],
   ["fractional history window", prodBase, (c) => (c.neon.historyRetentionHours = 1.5), "bloom-dr:neon.historyRetentionHours must be a whole number (got 1.5)"],
+  ["primary branch named like the default branch", prodBase, (c) => (c.neon.primaryBranchName = "main"), 'bloom-dr:neon.primaryBranchName must not be "main", the project\'s default branch it is created from (got "main"); use e.g. "production"'],
   ["bad region", prodBase, (c) => (c.neon.regionId = "us-east-2"), 'bloom-dr:neon.regionId must be a Neon region id such as aws-us-east-2 or azure-eastus2 (got "us-east-2")'],
   ["role name with a capital", prodBase, (c) => (c.neon.roleName = "Bloom"), 'bloom-dr:neon.roleName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "Bloom")'],
   ["PITR timestamp in the future", prodBase, (c) => (c.pitrBranches[0].at = "2026-03-10T12:00:01Z"), 'bloom-dr:pitrBranches[0].at must be in the past (got "2026-03-10T12:00:01Z", now 2026-03-10T12:00:00.000Z)'],

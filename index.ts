@@ -1,6 +1,6 @@
 /**
  * bloom-dr: the recovery posture of a Neon-hosted database. Picks the stack builder by
- * `bloom-dr:role` and exports its outputs (documented in docs/infrastructure.md).
+ * `bloom-dr:role` and exports its outputs (documented in the README: Stack outputs).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./stacks/config";

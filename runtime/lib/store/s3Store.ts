@@ -189,5 +189,7 @@ export function describeS3Error(err: unknown): string {
   const e = err as { name?: string; message?: string; Code?: string };
   const text = (e?.message ?? String(err)).split("\n")[0];
   const code = e?.Code ?? e?.name;
-  return code && code !== "Error" && !text.startsWith(code) ? `${code}: ${text}` : text;
+  const line = code && code !== "Error" && !text.startsWith(code) ? `${code}: ${text}` : text;
+  // the SDK's own message names no remedy; its provider chain reads these variables
+  return /Could not load credentials/i.test(text) ? `${line}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, and AWS_REGION` : line;
 }

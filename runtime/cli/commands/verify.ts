@@ -34,12 +34,15 @@ Exit status: 0 no findings; 1 findings (or the checks could not run); 2 usage er
     const dbUrl = urlOption(ctx, "db");
     const backup = stringOption(ctx, "backup");
     let manifest: BackupManifest | undefined;
+    let store: string | undefined;
     if (backup !== undefined && stringOption(ctx, "store") === undefined) throw new UsageError("--backup needs --store: name the store that holds the backup");
     if (stringOption(ctx, "store") !== undefined) {
-      manifest = await resolveBackup(storeFromOptions(ctx, { existing: true }), backup ?? "latest");
+      const opened = storeFromOptions(ctx, { existing: true });
+      store = opened.describe();
+      manifest = await resolveBackup(opened, backup ?? "latest");
     }
     ctx.io.progress("verify: checking foreign keys, constraints, indexes…");
-    const result = await verifyDatabase({ dbUrl, manifest, amcheck: ctx.values["skip-amcheck"] !== true });
+    const result = await verifyDatabase({ dbUrl, manifest, store, amcheck: ctx.values["skip-amcheck"] !== true });
     const db = redactUrl(dbUrl);
     ctx.io.result({ ok: result.ok, command: "verify", db, backup: manifest?.id ?? null, checked: result.checked, findings: result.findings, notes: result.notes }, verifyReport(result, db, manifest?.id));
     return result.ok ? 0 : 1;

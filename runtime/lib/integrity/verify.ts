@@ -27,11 +27,19 @@ export interface VerifyOptions {
   dbUrl: string;
   /** When given, exact row counts are compared with the ones recorded in this backup. */
   manifest?: BackupManifest;
+  /** The store that holds `manifest` (its describe(), which carries no secret), for the restore command in row-count fixes. */
+  store?: string;
   /** Run amcheck when possible (default true). */
   amcheck?: boolean;
 }
 
 const CONSTRAINT_KINDS: Record<string, string> = { f: "foreign key", c: "check", n: "not-null", p: "primary key", u: "unique", x: "exclusion" };
+
+/** The restore command a person can paste: names the store so it runs as is (URL is theirs to fill in). */
+export function restoreCommandFor(store: string | undefined, backupId: string): string {
+  const storeArg = store === undefined ? "STORE" : /^[\w@%+=:,./-]+$/.test(store) ? store : `'${store.replace(/'/g, `'\\''`)}'`;
+  return `bloom-dr restore --store ${storeArg} --backup ${backupId} --target URL`;
+}
 
 /**
  * Integrity checks of a database; read-only: the fixes are returned, never run. Foreign keys,
@@ -88,7 +96,7 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
             check: "row-count",
             object: key,
             detail: `${key} has ${actual} rows; backup ${options.manifest.id} recorded ${expected} (${actual > expected ? "+" : ""}${actual - expected})`,
-            fixSql: `-- compare with the backup: SELECT count(*) FROM ${quoteTable(table)};\n-- restore it into a scratch database to diff: bloom-dr restore --backup ${options.manifest.id} --target URL`,
+            fixSql: `-- compare with the backup: SELECT count(*) FROM ${quoteTable(table)};\n-- restore it into a scratch database to diff: ${restoreCommandFor(options.store, options.manifest.id)}`,
           });
         }
       }

@@ -70,6 +70,14 @@ test("row counts against a backup in a store", async () => {
   const data = JSON.parse(run.stdout);
   expect(data.backup).toBe(JSON.parse(backup.stdout).id);
   expect(data.findings.map((f: { check: string; object: string }) => [f.check, f.object])).toEqual([["row-count", "public.payments"]]);
+  // the fix names the store, so the restore command it prints runs as pasted
+  const restoreLine = (data.findings[0].fixSql as string).split("\n").find((l) => l.includes("bloom-dr restore"))!;
+  const pasted = restoreLine.replace(/^.*bloom-dr restore /, "").split(" ");
+  expect(pasted).toEqual(["--store", `file://${store}`, "--backup", data.backup, "--target", "URL"]);
+  await query(cluster.url(), "CREATE DATABASE scratch");
+  const restored = await cli("restore", ...pasted.map((arg) => (arg === "URL" ? cluster.url("scratch") : arg)));
+  expect(restored.stderr).toBe("");
+  expect(restored.code).toBe(0);
 });
 
 test.each<[string, string[], number, RegExp]>([

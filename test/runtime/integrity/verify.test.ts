@@ -1,7 +1,7 @@
 import type { BackupManifest } from "../../../runtime/lib/backup/manifest";
 import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
-import { verifyDatabase } from "../../../runtime/lib/integrity/verify";
+import { restoreCommandFor, verifyDatabase } from "../../../runtime/lib/integrity/verify";
 import { createDatabase, query, startTestCluster } from "../../support/postgres";
 
 let cluster: LocalCluster;
@@ -172,7 +172,8 @@ test("compares exact row counts with a backup manifest", async () => {
       'public."Odd Table"': 3, // manifests name tables as format('%I.%I') does
     },
   } as unknown as BackupManifest;
-  const result = await verifyDatabase({ dbUrl: url, manifest, amcheck: false });
+  const result = await verifyDatabase({ dbUrl: url, manifest, store: "s3://bloom-vault/production", amcheck: false });
+  expect(result.findings[0].fixSql).toContain("bloom-dr restore --store s3://bloom-vault/production --backup 20261127T000000Z-test --target URL");
   expect(result.findings.map((f) => [f.check, f.object, f.detail])).toEqual([
     ["row-count", "public.payments", `public.payments has ${counts.payments - 7} rows; backup 20261127T000000Z-test recorded ${counts.payments} (-7)`],
     ["row-count", "public.invoices", "table public.invoices is in backup 20261127T000000Z-test (12 rows) but not in the database"],
@@ -186,4 +187,13 @@ test("an unreachable database is a one-line error without the password", async (
   const url = `postgresql://postgres:s3cret-pw@127.0.0.1:1/nowhere`;
   await expect(verifyDatabase({ dbUrl: url })).rejects.toThrow(/^cannot connect to the database to verify: .*check --db/);
   await expect(verifyDatabase({ dbUrl: url })).rejects.not.toThrow(/s3cret-pw/);
+});
+
+test.each([
+  [undefined, "bloom-dr restore --store STORE --backup B --target URL"],
+  ["s3://bloom-vault/production", "bloom-dr restore --store s3://bloom-vault/production --backup B --target URL"],
+  ["file:///var/backups/bloom%20dr", "bloom-dr restore --store file:///var/backups/bloom%20dr --backup B --target URL"],
+  ["/tmp/it's here", "bloom-dr restore --store '/tmp/it'\\''s here' --backup B --target URL"],
+])("the restore hint for store %p names it, quoted for a shell when needed", (store, expected) => {
+  expect(restoreCommandFor(store, "B")).toBe(expected);
 });

@@ -67,8 +67,10 @@ Exit status 0 only when every drill passed (its checks and the playbook's expect
     const scale = parseScale(stringOption(ctx, "scale"));
     const reportsDir = path.resolve(stringOption(ctx, "reports") ?? "reports");
     const smokeQuery = stringOption(ctx, "smoke-query") ?? DEFAULT_SMOKE_QUERY;
+    const stack = stringOption(ctx, "stack");
+    if (platform === "cloud" && !stack) throw new UsageError("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
     const openPlatform = await platformFactory(platform, {}, platform === "cloud" ? {
-      stack: stringOption(ctx, "stack") ?? "",
+      stack: stack ?? "",
       primaryStack: stringOption(ctx, "primary-stack"),
       workDir: path.resolve(stringOption(ctx, "pulumi-dir") ?? "."),
       destroyDrStack: ctx.values["destroy-stack"] === true,

@@ -1,4 +1,4 @@
-import { contactFor, escalationState, SEVERITIES } from "../../lib/incident/severity";
+import { contactFor, escalationState, parseSeverity, SEVERITIES, Severity } from "../../lib/incident/severity";
 import { formatSpan } from "../../lib/incident/postmortem";
 import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timeline";
 import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
@@ -17,6 +17,15 @@ function userError<T>(work: () => T): T {
     return work();
   } catch (err) {
     throw new UsageError((err as Error).message, 1);
+  }
+}
+
+/** A bad --sev is the user's typo: exit 2 with the allowed values, before anything is written. */
+function severityOption(raw: string): Severity {
+  try {
+    return parseSeverity(raw);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }
 
@@ -66,10 +75,14 @@ Examples:
   bloom-dr incident resolve "pitr recover --apply: 50 reservations back"
   bloom-dr postmortem --out postmortems/2026-11-27.md
 
-Exit status: 0 started; 1 bad severity or title; 2 usage error.`,
+Exit status: 0 started; 1 the timeline could not be written; 2 usage error (a missing option, a
+severity other than 1-4, an empty title).`,
   async run(ctx) {
     const store = storeFor(ctx);
-    const incident = userError(() => store.start(requiredOption(ctx, "sev", "1-4"), requiredOption(ctx, "title", "what is happening")));
+    const severity = severityOption(requiredOption(ctx, "sev", "1-4"));
+    const title = requiredOption(ctx, "title", "what is happening");
+    if (!title.trim()) throw new UsageError('incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"');
+    const incident = userError(() => store.start(severity, title));
     const now = new Date();
     const sev = SEVERITIES[incident.severity];
     ctx.io.result({ ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now) }, [
@@ -86,11 +99,12 @@ export const incidentNoteCommand: CliCommand = {
   summary: "add a timestamped note to the open incident's timeline (optionally changing its severity)",
   positionals: [{ name: "TEXT", description: "what happened or was decided (several words are joined)" }],
   options: { incident: INCIDENT_OPTION, sev: { type: "string", value: "N", description: "also change the severity to N" }, dir: DIR_OPTION },
-  details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error.`,
+  details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error (also a --sev other than 1-4; nothing is noted then).`,
   async run(ctx) {
     const store = storeFor(ctx);
     const id = stringOption(ctx, "incident");
-    const sev = stringOption(ctx, "sev");
+    const rawSev = stringOption(ctx, "sev");
+    const sev = rawSev === undefined ? undefined : severityOption(rawSev);
     let incident = userError(() => store.note(ctx.positionals.join(" "), id));
     if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
     const now = new Date();

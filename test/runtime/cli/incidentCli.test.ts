@@ -56,7 +56,10 @@ test("a drill report becomes a post-mortem on stdout", async () => {
 });
 
 test.each<[string, string[], number, RegExp]>([
-  ["a bad severity", ["incident", "start", "--sev", "7", "--title", "x"], 1, /^bloom-dr incident start: severity "7" is not one of 1, 2, 3, 4/],
+  ["a bad severity", ["incident", "start", "--sev", "7", "--title", "x"], 2, /^bloom-dr incident start: severity "7" is not one of 1, 2, 3, 4/],
+  ["severity 5", ["incident", "start", "--sev", "5", "--title", "x"], 2, /^bloom-dr incident start: severity "5" is not one of 1, 2, 3, 4/],
+  ["a blank title", ["incident", "start", "--sev", "2", "--title", "  "], 2, /^bloom-dr incident start: incident title is empty/],
+  ["a bad severity in a note", ["incident", "note", "x", "--sev", "9"], 2, /^bloom-dr incident note: severity "9" is not one of 1, 2, 3, 4/],
   ["a note with nothing open", ["incident", "note", "hello"], 1, /^bloom-dr incident note: no open incident in .*: start one with "bloom-dr incident start --sev N --title T"$/],
   ["a note without text", ["incident", "note"], 2, /^bloom-dr incident note: missing TEXT/],
   ["an unknown incident", ["postmortem", "--incident", "nope"], 1, /^bloom-dr postmortem: no incident "nope" in /],

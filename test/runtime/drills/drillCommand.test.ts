@@ -4,6 +4,7 @@ import { CommandIO, UsageError } from "../../../runtime/cli/command";
 import { drillCommand, parseDrillSelection, parsePlatform, parseScale } from "../../../runtime/cli/commands/drill";
 import { parseDrillReport } from "../../../runtime/lib/incident/fromSources";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
+import { lines, startCli } from "../cli/runCli";
 import { leftovers, makeParent, NOTHING_LEFT, removeParent } from "./harness";
 
 test.each([
@@ -94,10 +95,17 @@ describe("bloom-dr drill (command)", () => {
     expect(out.data!.ok).toBe(false);
   });
 
-  test("--platform cloud without --stack is refused before anything runs", async () => {
+  test("--platform cloud without --stack is a usage error, refused before anything runs", async () => {
     const { io } = captureIO();
-    await expect(drillCommand.run({ values: { platform: "cloud" }, positionals: ["pitr"], io, signal: new AbortController().signal })).rejects.toThrow(
-      "--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)",
-    );
+    const run = drillCommand.run({ values: { platform: "cloud" }, positionals: ["pitr"], io, signal: new AbortController().signal });
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
+  });
+
+  test("bloom-dr drill --platform cloud without --stack: exit 2 and one line", async () => {
+    const run = await startCli(["drill", "pitr", "--platform", "cloud"]).done;
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(lines(run.stderr)).toEqual(["bloom-dr drill: --platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)"]);
   });
 });

@@ -1,15 +1,23 @@
 import { BackupManifest, isBackupId, LATEST_KEY, manifestKeyFor, parseLatestPointer, parseManifest } from "./backup/manifest";
 import { BackupStore } from "./store/types";
 
+/** A manifest the catalog could not use, and why. */
+export interface SkippedManifest {
+  key: string;
+  reason: string;
+}
+
 /**
  * Complete backups, newest first: a manifest that parses and whose dump is in the store with the
- * size the manifest records. Anything else (a dump without manifest from an interrupted backup,
- * a manifest that does not parse) is not a backup one could restore, so it is not listed.
+ * size the manifest records. A dump without manifest (an interrupted backup) is not a backup one
+ * could restore, so it is not listed. A manifest that does not parse is not listed either, but is
+ * returned in `skipped` so that a damaged catalog is not mistaken for a short one.
  */
-export async function listBackups(store: BackupStore): Promise<BackupManifest[]> {
+export async function catalogBackups(store: BackupStore): Promise<{ backups: BackupManifest[]; skipped: SkippedManifest[] }> {
   const objects = await store.list();
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
-  const out: BackupManifest[] = [];
+  const backups: BackupManifest[] = [];
+  const skipped: SkippedManifest[] = [];
   for (const { key } of objects) {
     const id = key.replace(/\.json$/, "");
     if (key === LATEST_KEY || !key.endsWith(".json") || !isBackupId(id)) continue;
@@ -18,12 +26,19 @@ export async function listBackups(store: BackupStore): Promise<BackupManifest[]>
     let manifest: BackupManifest;
     try {
       manifest = parseManifest(text, `${store.describe()}/${key}`);
-    } catch {
+    } catch (err) {
+      skipped.push({ key, reason: (err as Error).message });
       continue;
     }
-    if (manifest.id === id && sizes.get(manifest.dump.key) === manifest.dump.bytes) out.push(manifest);
+    if (manifest.id === id && sizes.get(manifest.dump.key) === manifest.dump.bytes) backups.push(manifest);
   }
-  return out.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  backups.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return { backups, skipped };
+}
+
+/** Complete backups, newest first (see catalogBackups; malformed manifests are left out). */
+export async function listBackups(store: BackupStore): Promise<BackupManifest[]> {
+  return (await catalogBackups(store)).backups;
 }
 
 /** The manifest of "latest" or of a given id; throws a one-line reason when missing or malformed. */

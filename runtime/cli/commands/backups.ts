@@ -1,5 +1,5 @@
 import { BackupManifest } from "../../lib/backup/manifest";
-import { listBackups, resolveBackup } from "../../lib/catalog";
+import { catalogBackups, resolveBackup, SkippedManifest } from "../../lib/catalog";
 import { CliCommand } from "../command";
 import { formatBytes, formatTable } from "../io";
 import { totalRows } from "./backup";
@@ -12,7 +12,9 @@ export const backupsCommand: CliCommand = {
   options: { store: STORE_OPTION },
   details: `
 Only complete backups are listed: a manifest whose dump exists. "*" marks the one latest.json
-names, which "restore --backup latest" uses.
+names, which "restore --backup latest" uses. A manifest that does not parse is not listed: a
+"warning: KEY is malformed, not listed" line on stderr names it (with --json, also the "skipped"
+field, with the reason).
 
 Examples:
   bloom-dr backups --store ./backups
@@ -21,7 +23,8 @@ Examples:
 Exit status: 0 listed (also when the store holds none); 1 the store could not be read; 2 usage error.`,
   async run(ctx) {
     const store = storeFromOptions(ctx, { existing: true });
-    const backups = await listBackups(store);
+    const { backups, skipped } = await catalogBackups(store);
+    for (const s of skipped) ctx.io.info(`warning: ${s.key} is malformed, not listed`);
     let latestId: string | undefined;
     if (backups.length > 0) {
       try {
@@ -31,7 +34,7 @@ Exit status: 0 listed (also when the store holds none); 1 the store could not be
         ctx.io.info(`warning: latest.json cannot be used (${(err as Error).message}); "restore --backup latest" will fail until the next backup`);
       }
     }
-    ctx.io.result(backupsJson(backups, latestId, store.describe()), catalogTable(backups, latestId, store.describe()));
+    ctx.io.result(backupsJson(backups, latestId, store.describe(), skipped), catalogTable(backups, latestId, store.describe()));
     return 0;
   },
 };
@@ -60,8 +63,8 @@ export function catalogEntry(m: BackupManifest, latestId: string | undefined): C
   };
 }
 
-export function backupsJson(backups: BackupManifest[], latestId: string | undefined, store: string): Record<string, unknown> {
-  return { ok: true, command: "backups", store, latest: latestId ?? null, backups: backups.map((m) => catalogEntry(m, latestId)) };
+export function backupsJson(backups: BackupManifest[], latestId: string | undefined, store: string, skipped: SkippedManifest[] = []): Record<string, unknown> {
+  return { ok: true, command: "backups", store, latest: latestId ?? null, backups: backups.map((m) => catalogEntry(m, latestId)), skipped };
 }
 
 /** The human catalog: an aligned table, or a one-line note for an empty store. */

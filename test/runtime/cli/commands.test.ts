@@ -207,6 +207,7 @@ describe("backups", () => {
     const out = parseJson(await cli("backups", "--store", store, "--json"));
     expect(out.ok).toBe(true);
     expect(out.latest).toBe(secondId);
+    expect(out.skipped).toEqual([]);
     expect(out.backups.map((b: { id: string }) => b.id)).toEqual([secondId, firstId]);
     expect(out.backups[0]).toMatchObject({ id: secondId, label: null, latest: true, tables: 5, rows: expect.any(Number), bytes: expect.any(Number), finishedAt: expect.any(String) });
     expect(out.backups[1]).toMatchObject({ id: firstId, label: "first", latest: false });
@@ -220,6 +221,23 @@ describe("backups", () => {
     expect(rows[2]).toMatch(new RegExp(`^\\* +${secondId} `));
     expect(rows[3]).toMatch(new RegExp(`^ +${firstId} +first `));
     expect(rows.at(-1)).toBe(`2 backups in file://${store}; * = latest`);
+  });
+
+  test("a malformed manifest is not listed, and named: a stderr warning, and skipped in --json", async () => {
+    const damaged = path.join(work, "malformed-catalog");
+    (await import("node:fs")).cpSync(store, damaged, { recursive: true });
+    const key = "20261101T000000000Z-abcdef.json";
+    writeFileSync(path.join(damaged, key), '{"id": "20261101T000000000Z-abcdef", "truncated');
+    const human = await cli("backups", "--store", damaged);
+    expect(human.code).toBe(0);
+    expect(lines(human.stderr)).toContain(`warning: ${key} is malformed, not listed`);
+    expect(lines(human.stdout).at(-1)).toBe(`2 backups in file://${damaged}; * = latest`);
+    const json = await cli("backups", "--store", damaged, "--json");
+    expect(json.code).toBe(0);
+    const out = parseJson(json);
+    expect(out.backups.map((b: { id: string }) => b.id)).toEqual([secondId, firstId]);
+    expect(out.skipped).toEqual([{ key, reason: expect.stringMatching(/not valid JSON/) }]);
+    expect(lines(json.stderr)).toContain(`warning: ${key} is malformed, not listed`);
   });
 
   test("an empty store says so and exits 0", async () => {

@@ -109,7 +109,13 @@ describe("catalog", () => {
         { id: newest.id, label: "nightly", finishedAt: newest.finishedAt, snapshotAt: newest.snapshotAt, bytes: 1536, tables: 2, rows: 2400, latest: false },
         { id: older.id, label: null, finishedAt: older.finishedAt, snapshotAt: older.snapshotAt, bytes: 1536, tables: 1, rows: 1, latest: false },
       ],
+      skipped: [],
     });
+  });
+
+  test("json names the malformed manifests it skipped", () => {
+    const skipped = [{ key: "20261101T000000000Z-abcdef.json", reason: "manifest … is not valid JSON" }];
+    expect(backupsJson([newest], newest.id, "s3://v/p", skipped)).toMatchObject({ latest: newest.id, skipped });
   });
 });
 

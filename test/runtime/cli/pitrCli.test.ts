@@ -1,5 +1,5 @@
 /** `bloom-dr pitr recover|export|import` end to end against real databases. */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
@@ -92,6 +92,17 @@ test.each<[string, string[], number, RegExp]>([
   expect(lines(run.stderr)).toHaveLength(1);
   expect(lines(run.stderr)[0]).toMatch(message);
   expect(await tableDigests(target)).toEqual(before);
+});
+
+test("export to a directory that does not exist: exit 1, one line, no stack trace, nothing left behind", async () => {
+  const parent = path.join(work, "no-such-dir");
+  const out = path.join(parent, "x.sql");
+  const before = readdirSync(work);
+  const run = await cli("pitr", "export", "--from", branch, "--tables", "clients", "--out", out);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe("");
+  expect(run.stderr).toBe(`bloom-dr pitr export: cannot write ${out}: no such directory: create it or choose another --out\n`);
+  expect(readdirSync(work)).toEqual(before);
 });
 
 test("import refuses a file that is not an export", async () => {

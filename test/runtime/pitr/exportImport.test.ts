@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
@@ -7,7 +7,7 @@ import { findPostgresBinaries } from "../../../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../../../runtime/lib/postgres/connectionUrl";
 import { runProgram } from "../../../runtime/lib/postgres/processes";
 import { quoteLiteral } from "../../../runtime/lib/integrity/identifiers";
-import { exportRows } from "../../../runtime/lib/pitr/export";
+import { exportRows, outputErrorMessage } from "../../../runtime/lib/pitr/export";
 import { importRows } from "../../../runtime/lib/pitr/import";
 import { query, startTestCluster, tableDigests } from "../../support/postgres";
 
@@ -150,6 +150,30 @@ test("export refuses unknown tables and writes no file", async () => {
   const out = path.join(dir, "refused.sql");
   await expect(exportRows({ fromUrl: branch, tables: ["clients", "nope"], out })).rejects.toThrow("unknown table public.nope: not found in the source; no file was written");
   expect(existsSync(out)).toBe(false);
+});
+
+test("an output directory that does not exist is one error naming --out, before connecting", async () => {
+  const out = path.join(dir, "missing", "x.sql");
+  // an unreachable source: the --out error must come first, without a connection attempt
+  await expect(exportRows({ fromUrl: "postgresql://u:pw@127.0.0.1:1/none", tables: ["clients"], out })).rejects.toThrow(
+    `cannot write ${out}: no such directory: create it or choose another --out`,
+  );
+});
+
+test("a source that cannot be reached leaves no partial file behind", async () => {
+  const outDir = path.join(dir, "unreachable");
+  mkdirSync(outDir);
+  await expect(exportRows({ fromUrl: "postgresql://u:pw@127.0.0.1:1/none", tables: ["clients"], out: path.join(outDir, "x.sql") })).rejects.toThrow(/^cannot connect to the source/);
+  expect(readdirSync(outDir)).toEqual([]);
+});
+
+test.each([
+  ["ENOENT", "cannot write /m/d/x.sql: no such directory: create it or choose another --out"],
+  ["ENOTDIR", "cannot write /m/d/x.sql: /m/d is not a directory: choose another --out"],
+  ["EACCES", "cannot write /m/d/x.sql: permission denied in /m/d: choose a directory you can write to"],
+  ["EIO", "cannot write /m/d/x.sql: EIO: i/o error; choose another --out"],
+])("output error %s", (code, expected) => {
+  expect(outputErrorMessage("/m/d/x.sql", code, `${code}: i/o error`)).toBe(expected);
 });
 
 test("the JS quoteLiteral used for names in setval lines matches the server's quote_literal", async () => {

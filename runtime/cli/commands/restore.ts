@@ -80,10 +80,11 @@ export function restoreJson(result: RestoreResult, store: string, target: string
     phases: result.phases,
     totalMs: result.totalMs,
     tables: result.tables,
+    schema: result.schema ?? null,
   };
 }
 
-/** The phase table (the measured RTO) and the validation verdict. */
+/** The phase table (the measured RTO), the validation verdict and the schema fingerprint comparison. */
 export function restoreSummary(result: RestoreResult, target: string): string {
   const p = result.phases;
   const rows = [
@@ -100,5 +101,6 @@ export function restoreSummary(result: RestoreResult, target: string): string {
     `restored ${result.manifest.id} (snapshot ${result.manifest.snapshotAt}) into ${target}`,
     formatTable(rows),
     `${tables.length} table${tables.length === 1 ? "" : "s"}, ${rowsRestored.toLocaleString("en-US")} rows: every row count matches the manifest`,
+    ...(result.schema ? [`schema fingerprint: ${result.schema.matches ? "matches the backup" : "differs (not enforced)"}`] : []),
   ].join("\n");
 }

@@ -260,6 +260,7 @@ describe("restore", () => {
     expect(out.totalMs).toBeGreaterThanOrEqual(out.phases.restoreMs);
     expect(Object.keys(out.tables).sort()).toEqual(BLOOM_TABLES);
     for (const t of Object.values(out.tables) as { expected: number; actual: number }[]) expect(t.actual).toBe(t.expected);
+    expect(out.schema).toEqual({ expected: expect.stringMatching(/^[0-9a-f]{64}$/), actual: out.schema.expected, matches: true });
     expect(await tableDigests(target)).toEqual(await tableDigests(src));
     expect(run.stdout).not.toContain(cluster.password);
   });
@@ -286,6 +287,7 @@ describe("restore", () => {
     expect(run.stdout).toMatch(new RegExp(`^restored ${firstId} \\(snapshot .+\\) into postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/restored_clean$`, "m"));
     for (const phase of ["download \\+ verify", "restore", "validate", "then", "total \\(RTO\\)"]) expect(run.stdout).toMatch(new RegExp(`^${phase} +\\d`, "m"));
     expect(run.stdout).toMatch(/^5 tables, [\d,]+ rows: every row count matches the manifest$/m);
+    expect(lines(run.stdout).at(-1)).toBe("schema fingerprint: matches the backup");
     expect(existsSync(marker) && (await import("node:fs")).readFileSync(marker, "utf8")).toBe("/restored_clean");
     expect(await tableDigests(target)).toEqual(await tableDigests(src));
   });

@@ -142,6 +142,15 @@ describe("restore output", () => {
     );
   });
 
+  test.each([
+    [true, "schema fingerprint: matches the backup"],
+    [false, "schema fingerprint: differs (not enforced)"],
+  ])("the schema fingerprint comparison (matches %p) is the last summary line and in the json", (matches, line) => {
+    const schema = { expected: "a".repeat(64), actual: matches ? "a".repeat(64) : "b".repeat(64), matches };
+    expect(restoreSummary({ ...base, schema }, "t").split("\n").at(-1)).toBe(line);
+    expect(restoreJson({ ...base, schema }, "file:///b", "t", 2, false).schema).toEqual(schema);
+  });
+
   test("the then row appears only with --then", () => {
     const text = restoreSummary({ ...base, phases: { ...base.phases, thenMs: 3200 }, totalMs: 11500 }, "t");
     expect(text).toMatch(/^then +3\.2s$/m);
@@ -161,6 +170,7 @@ describe("restore output", () => {
       phases: base.phases,
       totalMs: 8300,
       tables: base.tables,
+      schema: null,
     });
   });
 });

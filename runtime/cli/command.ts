@@ -39,7 +39,8 @@ export interface CliCommand {
   /** Extra help text: examples, exit codes, notes. */
   details?: string;
   options: Record<string, OptionSpec>;
-  positionals?: { name: string; description: string; optional?: boolean }[];
+  /** Extra words are a usage error, unless the last positional takes the `rest` of them. */
+  positionals?: { name: string; description: string; optional?: boolean; rest?: boolean }[];
   /** Returns the exit code: 0 only when the operation and its own checks fully succeeded. */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -6,14 +6,41 @@ import { streamIO } from "./io";
 
 const PROGRAM = "bloom-dr";
 
-/** Finds the command named by the first one or two words of argv (longest match wins). */
+/** Finds the command named by the first one or two words of argv (longest match wins); flags are never words. */
 export function findCommand(argv: readonly string[], commands: readonly CliCommand[] = COMMANDS): { command: CliCommand; rest: string[] } | undefined {
-  const twoWords = argv.slice(0, 2).join(" ");
-  const byTwo = commands.find((c) => c.name === twoWords);
-  if (byTwo) return { command: byTwo, rest: argv.slice(2) };
+  if (argv.length === 0 || argv[0].startsWith("-")) return undefined;
+  if (argv.length > 1 && !argv[1].startsWith("-")) {
+    const byTwo = commands.find((c) => c.name === `${argv[0]} ${argv[1]}`);
+    if (byTwo) return { command: byTwo, rest: argv.slice(2) };
+  }
   const byOne = commands.find((c) => c.name === argv[0]);
   if (byOne) return { command: byOne, rest: argv.slice(1) };
   return undefined;
+}
+
+/** The two-word commands whose first word is `group` ("pitr" → pitr recover, pitr export, …). */
+export function groupCommands(group: string, commands: readonly CliCommand[] = COMMANDS): CliCommand[] {
+  return commands.filter((c) => c.name.startsWith(`${group} `));
+}
+
+/**
+ * `--keep-days -1` → `--keep-days=-1` for the command's string options: parseArgs would call the
+ * value ambiguous (it looks like an option), and the command's own check says what is allowed.
+ */
+export function normalizeNegativeValues(args: readonly string[], options: CliCommand["options"]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") return [...out, ...args.slice(i)];
+    const next = args[i + 1];
+    if (arg.startsWith("--") && options[arg.slice(2)]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 export function usageLine(command: CliCommand): string {
@@ -44,6 +71,14 @@ export function commandHelp(command: CliCommand): string {
   return lines.join("\n");
 }
 
+export function groupHelp(group: string, members: readonly CliCommand[]): string {
+  return [
+    `${PROGRAM} ${group}: ${members.length} subcommands; "${PROGRAM} ${group} <subcommand> --help" for one's options`,
+    "",
+    ...members.flatMap((c) => [`  ${usageLine(c)}`, `      ${c.summary}`]),
+  ].join("\n");
+}
+
 export function programHelp(commands: readonly CliCommand[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   return [
@@ -66,10 +101,7 @@ export async function main(argv: readonly string[], commands: readonly CliComman
     return argv.length === 0 ? 2 : 0;
   }
   const found = findCommand(argv, commands);
-  if (!found) {
-    process.stderr.write(`${PROGRAM}: unknown command "${argv.slice(0, 2).join(" ")}": run "${PROGRAM} --help" for the list\n`);
-    return 2;
-  }
+  if (!found) return notACommand(argv, commands);
   const { command, rest } = found;
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(`${commandHelp(command)}\n`);
@@ -92,7 +124,7 @@ export async function main(argv: readonly string[], commands: readonly CliComman
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: normalizeNegativeValues(rest, command.options), options, allowPositionals: true, strict: true });
     } catch (err) {
       // keep node's first sentence ("Unknown option '--x'"), drop its advice about positionals
       const reason = (err as Error).message.split("\n")[0].split(". To specify")[0];
@@ -105,9 +137,13 @@ export async function main(argv: readonly string[], commands: readonly CliComman
         throw new UsageError(`--${name} is required: ${spec.description} (usage: ${usageLine(command)})`);
       }
     }
-    const required = (command.positionals ?? []).filter((p) => !p.optional).length;
+    const declared = command.positionals ?? [];
+    const required = declared.filter((p) => !p.optional).length;
     if (parsed.positionals.length < required) {
-      throw new UsageError(`missing ${command.positionals![parsed.positionals.length].name}: usage: ${usageLine(command)}`);
+      throw new UsageError(`missing ${declared[parsed.positionals.length].name}: usage: ${usageLine(command)}`);
+    }
+    if (parsed.positionals.length > declared.length && !declared[declared.length - 1]?.rest) {
+      throw new UsageError(`unexpected argument "${parsed.positionals[declared.length]}": usage: ${usageLine(command)}`);
     }
     return await command.run({ values, positionals: parsed.positionals, io, signal: controller.signal });
   } catch (err) {
@@ -121,4 +157,28 @@ export async function main(argv: readonly string[], commands: readonly CliComman
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }
+}
+
+/** argv names no command: a group's help or its missing subcommand, else an unknown command (exit 2). */
+function notACommand(argv: readonly string[], commands: readonly CliCommand[]): number {
+  const [first, second] = argv;
+  const members = groupCommands(first, commands);
+  const json = argv.includes("--json");
+  // a group's errors are its own ("bloom-dr pitr: …"), an unknown word's are the program's
+  const fail = (message: string): number => {
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, command: first, error: message })}\n`);
+    process.stderr.write(`${members.length > 0 ? `${PROGRAM} ${first}` : PROGRAM}: ${message}\n`);
+    return 2;
+  };
+  if (members.length === 0) {
+    return first.startsWith("-")
+      ? fail(`"${first}" is not a command (options go after the command): run "${PROGRAM} --help" for the list`)
+      : fail(`unknown command "${first}": run "${PROGRAM} --help" for the list`);
+  }
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${groupHelp(first, members)}\n`);
+    return 0;
+  }
+  const choices = `one of ${members.map((c) => c.name.slice(first.length + 1)).join(", ")}`;
+  return second === undefined || second.startsWith("-") ? fail(`missing subcommand: ${choices}`) : fail(`unknown subcommand "${second}": ${choices}`);
 }

@@ -97,7 +97,7 @@ severity other than 1-4, an empty title).`,
 export const incidentNoteCommand: CliCommand = {
   name: "incident note",
   summary: "add a timestamped note to the open incident's timeline (optionally changing its severity)",
-  positionals: [{ name: "TEXT", description: "what happened or was decided (several words are joined)" }],
+  positionals: [{ name: "TEXT", description: "what happened or was decided (several words are joined)", rest: true }],
   options: { incident: INCIDENT_OPTION, sev: { type: "string", value: "N", description: "also change the severity to N" }, dir: DIR_OPTION },
   details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error (also a --sev other than 1-4; nothing is noted then).`,
   async run(ctx) {
@@ -116,7 +116,7 @@ export const incidentNoteCommand: CliCommand = {
 export const incidentResolveCommand: CliCommand = {
   name: "incident resolve",
   summary: "close the open incident (service restored); the timeline is ready for the post-mortem",
-  positionals: [{ name: "TEXT", description: "how it was resolved", optional: true }],
+  positionals: [{ name: "TEXT", description: "how it was resolved (several words are joined)", optional: true, rest: true }],
   options: { incident: INCIDENT_OPTION, dir: DIR_OPTION },
   details: `Exit status: 0 resolved; 1 no open incident (or several: use --incident); 2 usage error.`,
   async run(ctx) {

@@ -1,4 +1,5 @@
-import { contactFor, escalationState, parseSeverity, SEVERITIES, Severity } from "../../lib/incident/severity";
+import { contactFor, Contacts, contactsFile, loadContacts } from "../../lib/incident/contacts";
+import { escalationState, parseSeverity, SEVERITIES, Severity } from "../../lib/incident/severity";
 import { formatSpan } from "../../lib/incident/postmortem";
 import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timeline";
 import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
@@ -9,6 +10,18 @@ const INCIDENT_OPTION = { type: "string", value: "ID", description: "which incid
 
 function storeFor(ctx: CommandContext): IncidentStore {
   return new IncidentStore(incidentDir(stringOption(ctx, "dir")));
+}
+
+/**
+ * contacts.json beside the store's directory; a broken one is the user's to fix (exit 1). Read
+ * after the timeline is written: a typo in the contacts must not keep an incident unrecorded.
+ */
+function contactsFor(store: IncidentStore, recorded?: string): Contacts {
+  try {
+    return loadContacts(contactsFile(store.dir));
+  } catch (err) {
+    throw new UsageError(recorded ? `${recorded}, but ${(err as Error).message}` : (err as Error).message, 1);
+  }
 }
 
 /** Runs a store operation; its errors are the user's to fix (wrong id, nothing open): exit 1 with the reason. */
@@ -30,7 +43,7 @@ function severityOption(raw: string): Severity {
 }
 
 /** Elapsed time, escalation due time and who to call, for humans and for --json. */
-export function incidentSummary(incident: Incident, now: Date): Record<string, unknown> {
+export function incidentSummary(incident: Incident, now: Date, contacts: Contacts): Record<string, unknown> {
   const end = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
   const elapsedMs = end.getTime() - Date.parse(incident.startedAt);
   const sev = SEVERITIES[incident.severity];
@@ -43,7 +56,7 @@ export function incidentSummary(incident: Incident, now: Date): Record<string, u
     escalation: {
       firstResponder: sev.firstResponder,
       escalateTo: sev.escalateTo,
-      contact: contactFor(sev.escalateTo) ?? null,
+      contact: contactFor(sev.escalateTo, contacts) ?? null,
       after: sev.escalateAfter,
       dueAt: new Date(Date.parse(incident.startedAt) + sev.escalateAfterMs).toISOString(),
       overdue: escalation.overdue,
@@ -51,8 +64,8 @@ export function incidentSummary(incident: Incident, now: Date): Record<string, u
   };
 }
 
-function escalationLine(incident: Incident, now: Date): string {
-  const s = incidentSummary(incident, now) as { elapsedMs: number; escalation: { escalateTo: string; contact: string | null; after: string; dueAt: string; overdue: boolean } };
+function escalationLine(incident: Incident, now: Date, contacts: Contacts): string {
+  const s = incidentSummary(incident, now, contacts) as { elapsedMs: number; escalation: { escalateTo: string; contact: string | null; after: string; dueAt: string; overdue: boolean } };
   const who = `${s.escalation.escalateTo}${s.escalation.contact ? ` (${s.escalation.contact})` : ""}`;
   if (incident.resolvedAt) return `resolved after ${formatSpan(s.elapsedMs)}`;
   return s.escalation.overdue
@@ -75,19 +88,26 @@ Examples:
   bloom-dr incident resolve "pitr recover --apply: 50 reservations back"
   bloom-dr postmortem --out postmortems/2026-11-27.md
 
-Exit status: 0 started; 1 the timeline could not be written; 2 usage error (a missing option, a
-severity other than 1-4, an empty title).`,
+Who to call comes from contacts.json beside the incidents directory ($BLOOM_DR_HOME/contacts.json,
+e.g. {"On-call DevOps": "+52 55 1234 5678 (PagerDuty)"}); without it the playbook's placeholders are
+shown, marked "(placeholder from the playbook: set contacts.json)". See docs/operations.md.
+
+Exit status: 0 started; 1 the timeline could not be written, or contacts.json is broken (the
+incident is recorded all the same); 2 usage error (a missing option, a severity other than 1-4,
+an empty title).`,
   async run(ctx) {
     const store = storeFor(ctx);
     const severity = severityOption(requiredOption(ctx, "sev", "1-4"));
     const title = requiredOption(ctx, "title", "what is happening");
     if (!title.trim()) throw new UsageError('incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"');
     const incident = userError(() => store.start(severity, title));
+    const contacts = contactsFor(store, `incident ${incident.id} started`);
+    const firstContact = contactFor(SEVERITIES[incident.severity].firstResponder, contacts);
     const now = new Date();
     const sev = SEVERITIES[incident.severity];
-    ctx.io.result({ ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now) }, [
+    ctx.io.result({ ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now, contacts) }, [
       `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
-      `first responder: ${sev.firstResponder}; ${escalationLine(incident, now)}`,
+      `first responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}; ${escalationLine(incident, now, contacts)}`,
       `timeline: ${store.dir}/${incident.id}.jsonl`,
     ].join("\n"));
     return 0;
@@ -107,8 +127,9 @@ export const incidentNoteCommand: CliCommand = {
     const sev = rawSev === undefined ? undefined : severityOption(rawSev);
     let incident = userError(() => store.note(ctx.positionals.join(" "), id));
     if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
+    const contacts = contactsFor(store, `noted in ${incident.id}`);
     const now = new Date();
-    ctx.io.result({ ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now) }, `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now)}`);
+    ctx.io.result({ ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now, contacts) }, `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`);
     return 0;
   },
 };
@@ -122,7 +143,8 @@ export const incidentResolveCommand: CliCommand = {
   async run(ctx) {
     const store = storeFor(ctx);
     const incident = userError(() => store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident")));
-    const summary = incidentSummary(incident, new Date());
+    const contacts = contactsFor(store, `incident ${incident.id} resolved`);
+    const summary = incidentSummary(incident, new Date(), contacts);
     ctx.io.result({ ok: true, command: "incident resolve", dir: store.dir, incident: summary }, [
       `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
       `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
@@ -135,15 +157,16 @@ export const incidentStatusCommand: CliCommand = {
   name: "incident status",
   summary: "list incidents: open ones with elapsed time and who to escalate to, then recent resolved ones",
   options: { incident: { type: "string", value: "ID", description: "show one incident's whole timeline" }, dir: DIR_OPTION },
-  details: `Exit status: 0 listed (also when there are none); 1 unknown --incident or unreadable timeline; 2 usage error.`,
+  details: `Who to call comes from contacts.json beside the incidents directory ($BLOOM_DR_HOME/contacts.json); without it the playbook's placeholders are shown, marked. See docs/operations.md.\n\nExit status: 0 listed (also when there are none); 1 unknown --incident, unreadable timeline or broken contacts.json; 2 usage error.`,
   async run(ctx) {
     const store = storeFor(ctx);
+    const contacts = contactsFor(store);
     const now = new Date();
     const id = stringOption(ctx, "incident");
     if (id) {
       const incident = userError(() => store.get(id));
-      ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: [incidentSummary(incident, now)] }, [
-        `${incident.id}: ${incident.title} (${SEVERITIES[incident.severity].label}) — ${escalationLine(incident, now)}`,
+      ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: [incidentSummary(incident, now, contacts)] }, [
+        `${incident.id}: ${incident.title} (${SEVERITIES[incident.severity].label}) — ${escalationLine(incident, now, contacts)}`,
         ...incident.events.map((e) => `  ${e.at}  ${e.type}${"text" in e && e.text ? `: ${e.text}` : ""}${"severity" in e ? ` ${SEVERITIES[e.severity].label}` : ""}`),
       ].join("\n"));
       return 0;
@@ -152,8 +175,8 @@ export const incidentStatusCommand: CliCommand = {
     const shown = [...incidents.filter((i) => !i.resolvedAt), ...incidents.filter((i) => i.resolvedAt).slice(0, 5)];
     const human = shown.length === 0
       ? `no incidents in ${store.dir}`
-      : formatTable([["incident", "severity", "state", "title", "escalation"], ...shown.map((i) => [i.id, SEVERITIES[i.severity].label, i.resolvedAt ? "resolved" : "OPEN", i.title, escalationLine(i, now)])]);
-    ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: shown.map((i) => incidentSummary(i, now)) }, human);
+      : formatTable([["incident", "severity", "state", "title", "escalation"], ...shown.map((i) => [i.id, SEVERITIES[i.severity].label, i.resolvedAt ? "resolved" : "OPEN", i.title, escalationLine(i, now, contacts)])]);
+    ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: shown.map((i) => incidentSummary(i, now, contacts)) }, human);
     return 0;
   },
 };

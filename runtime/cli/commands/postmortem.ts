@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseDrillReport, postmortemFromDrill, postmortemFromIncident } from "../../lib/incident/fromSources";
+import { contactsFile, loadContacts } from "../../lib/incident/contacts";
 import { renderPostmortem } from "../../lib/incident/postmortem";
 import { incidentDir, IncidentStore } from "../../lib/incident/timeline";
 import { CliCommand, stringOption, UsageError } from "../command";
@@ -18,7 +19,9 @@ export const postmortemCommand: CliCommand = {
   details: `
 Filled in: title, date, severity (with the playbook's description and response time), duration,
 the timeline (UTC), the escalation matrix row (first responder, who to escalate to after how long,
-and whether the threshold was passed). Left for the team: root cause, impact, lessons, owners.
+and whether the threshold was passed), with contacts from contacts.json beside the incidents
+directory (else the playbook's placeholders, marked). Left for the team: root cause, impact,
+lessons, owners.
 
 Examples:
   bloom-dr postmortem --out postmortems/2026-11-27-reservations.md
@@ -44,7 +47,13 @@ Exit status: 0 written; 1 no such incident or unreadable report; 2 usage error.`
       const e = err as NodeJS.ErrnoException;
       throw new UsageError(e.code === "ENOENT" ? `cannot read ${drill}: no such file` : e.message, 1);
     }
-    const markdown = renderPostmortem(input);
+    let contacts;
+    try {
+      contacts = loadContacts(contactsFile(incidentDir(stringOption(ctx, "dir"))));
+    } catch (err) {
+      throw new UsageError((err as Error).message, 1);
+    }
+    const markdown = renderPostmortem({ ...input, contacts });
     const out = stringOption(ctx, "out");
     if (out) {
       mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

@@ -3,7 +3,8 @@
  * from a timeline: pure rendering, so every case is a table test. What a machine cannot know (root
  * cause, impact, lessons) stays as the template's prompts for the team to complete.
  */
-import { contactFor, escalationState, SEVERITIES, Severity } from "./severity";
+import { contactFor, Contacts, withPlaybookFallback } from "./contacts";
+import { escalationState, SEVERITIES, Severity } from "./severity";
 
 export interface PostmortemInput {
   title: string;
@@ -20,6 +21,8 @@ export interface PostmortemInput {
   sections?: { heading: string; lines: string[] }[];
   rootCause?: string;
   dataLoss?: "Yes" | "No";
+  /** Who to call (loadContacts); default the playbook's, marked as placeholders. */
+  contacts?: Contacts;
 }
 
 /** 5_400_000 → "1h 30m"; under a minute in seconds. */
@@ -57,7 +60,9 @@ export function renderPostmortem(input: PostmortemInput): string {
   const events = [...input.timeline].sort((a, b) => a.at.getTime() - b.at.getTime());
   const time = timeFormatter([input.startedAt, end, input.generatedAt, ...events.map((e) => e.at)]);
   const escalation = escalationState(input.severity, durationMs);
-  const escalateContact = contactFor(sev.escalateTo);
+  const contacts = input.contacts ?? withPlaybookFallback({});
+  const escalateContact = contactFor(sev.escalateTo, contacts);
+  const firstContact = contactFor(sev.firstResponder, contacts);
   const escalateAt = new Date(input.startedAt.getTime() + sev.escalateAfterMs);
   const lines = [
     `# Incident Post-Mortem: ${input.title}`,
@@ -73,7 +78,7 @@ export function renderPostmortem(input: PostmortemInput): string {
     `- ${time(input.generatedAt)} - Post-mortem completed`,
     "",
     "## Escalation",
-    `- First responder: ${sev.firstResponder}${contactFor(sev.firstResponder) ? ` (${contactFor(sev.firstResponder)})` : ""}`,
+    `- First responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}`,
     `- Escalate after ${sev.escalateAfter} to ${sev.escalateTo}${escalateContact ? ` (${escalateContact})` : ""}; severity table: ${sev.escalation}`,
     escalation.overdue
       ? `- This incident lasted ${formatSpan(durationMs)}, past the ${sev.escalateAfter} threshold: ${sev.escalateTo} should have been engaged by ${time(escalateAt)} UTC.`

@@ -1,6 +1,7 @@
 /**
  * The playbook's severity table and escalation matrix as data ("Severity Levels" and "Escalation
  * Matrix" in recovery-playbook.md): one place to update when the on-call structure changes.
+ * Who to call lives in contacts.ts (the team's contacts.json).
  */
 
 export type Severity = 1 | 2 | 3 | 4;
@@ -30,24 +31,11 @@ export const SEVERITIES: Record<Severity, SeverityLevel> = {
   4: { level: 4, label: "SEV-4", description: "Issue menor, no urgente", responseTime: "< 24 horas", responseTimeMs: 24 * HOUR, escalation: "Normal ticket", firstResponder: "Any Developer", escalateAfter: "24 hours", escalateAfterMs: 24 * HOUR, escalateTo: "Tech Lead" },
 };
 
-/** The playbook's contact list; placeholders stay placeholders until the team fills them in. */
-export const CONTACTS: Record<string, string> = {
-  "On-call DevOps": "+52-XXX-XXX-XXXX (PagerDuty)",
-  "DevOps Lead": "devops-lead@bloom.com",
-  CTO: "cto@bloom.com",
-  "Neon Support": "support@neon.tech (Pro plan)",
-};
-
 /** "2", "SEV-2", "sev2" → 2; anything else is a one-line error listing what is allowed. */
 export function parseSeverity(input: string): Severity {
   const m = /^\s*(?:sev-?)?([1-4])\s*$/i.exec(input);
   if (!m) throw new Error(`severity "${input}" is not one of 1, 2, 3, 4 (SEV-1 = system down … SEV-4 = minor): see the playbook's Severity Levels`);
   return Number(m[1]) as Severity;
-}
-
-/** How to reach whoever an escalation goes to, when the contact list knows them. */
-export function contactFor(role: string): string | undefined {
-  return CONTACTS[role] ?? (role === "CTO + CEO" ? CONTACTS.CTO : undefined);
 }
 
 export interface EscalationState {

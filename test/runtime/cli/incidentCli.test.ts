@@ -12,18 +12,20 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
+const PLACEHOLDER = "(placeholder from the playbook: set contacts.json)";
 const run = (...args: string[]) => startCli(args, { ...process.env, BLOOM_DR_HOME: home }).done;
 
 test("start, note, resolve, status and the post-mortem", async () => {
   const started = await run("incident", "start", "--sev", "2", "--title", "Reservations of clinic 12 deleted", "--json");
   expect(started.code).toBe(0);
   const incident = JSON.parse(started.stdout).incident;
-  expect(incident).toMatchObject({ severity: 2, severityLabel: "SEV-2", open: true, escalation: { firstResponder: "On-call DevOps", escalateTo: "DevOps Lead", contact: "devops-lead@bloom.com", after: "1 hour", overdue: false } });
+  expect(incident).toMatchObject({ severity: 2, severityLabel: "SEV-2", open: true, escalation: { firstResponder: "On-call DevOps", escalateTo: "DevOps Lead", contact: `devops-lead@bloom.com ${PLACEHOLDER}`, after: "1 hour", overdue: false } });
+  expect(lines(started.stderr)).toEqual([]);
   expect(readFileSync(path.join(home, "incidents", `${incident.id}.jsonl`), "utf8").split("\n")).toHaveLength(2);
 
   const noted = await run("incident", "note", "Neon", "branch", "created", "at", "09:55");
   expect(noted.code).toBe(0);
-  expect(noted.stdout).toMatch(new RegExp(`^noted in ${incident.id} \\(SEV-2\\); escalate to DevOps Lead \\(devops-lead@bloom.com\\) at \\d\\d:\\d\\d UTC if not resolved \\(after 1 hour\\)\\n$`));
+  expect(noted.stdout).toMatch(new RegExp(`^noted in ${incident.id} \\(SEV-2\\); escalate to DevOps Lead \\(devops-lead@bloom.com \\(placeholder from the playbook: set contacts.json\\)\\) at \\d\\d:\\d\\d UTC if not resolved \\(after 1 hour\\)\\n$`));
 
   const status = await run("incident", "status");
   expect(lines(status.stdout)[2]).toMatch(new RegExp(`^${incident.id}\\s+SEV-2\\s+OPEN\\s+Reservations of clinic 12 deleted\\s+escalate to DevOps Lead`));
@@ -41,6 +43,40 @@ test("start, note, resolve, status and the post-mortem", async () => {
   expect(md).toMatch(/- \d\d:\d\d:\d\d - Neon branch created at 09:55\n/); // seconds: it all fits in 10 minutes
   expect(md).toMatch(/- \d\d:\d\d:\d\d - Service restored: pitr recover --apply: 50 reservations back\n/);
   expect(md).toContain("- Resolved within the 1 hour escalation threshold");
+});
+
+test("contacts.json in BLOOM_DR_HOME: status and the post-mortem give the team's contacts, not the playbook's placeholders", async () => {
+  writeFileSync(path.join(home, "contacts.json"), JSON.stringify({ "On-call DevOps": "+52 55 1234 5678 (PagerDuty)", "DevOps Lead": "ana@bloom.mx" }));
+  const started = await run("incident", "start", "--sev", "2", "--title", "Reservations missing");
+  expect(started.code).toBe(0);
+  expect(lines(started.stdout)[1]).toMatch(/^first responder: On-call DevOps \(\+52 55 1234 5678 \(PagerDuty\)\); escalate to DevOps Lead \(ana@bloom\.mx\) at \d\d:\d\d UTC/);
+  const status = await run("incident", "status", "--json");
+  expect(JSON.parse(status.stdout).incidents[0].escalation.contact).toBe("ana@bloom.mx");
+  const pm = await run("postmortem");
+  expect(pm.stdout).toContain("- First responder: On-call DevOps (+52 55 1234 5678 (PagerDuty))");
+  expect(pm.stdout).not.toContain("XXX");
+});
+
+test("no contacts.json: the playbook's contacts are shown marked as placeholders", async () => {
+  expect((await run("incident", "start", "--sev", "1", "--title", "Primary down")).code).toBe(0);
+  const status = await run("incident", "status");
+  expect(status.stdout).toContain(`escalate to CTO + CEO (cto@bloom.com ${PLACEHOLDER})`);
+  const pm = await run("postmortem");
+  expect(pm.stdout).toContain(`- First responder: On-call DevOps (+52-XXX-XXX-XXXX (PagerDuty) ${PLACEHOLDER})`);
+});
+
+test("a broken contacts.json: one line naming it; incident start records the incident all the same", async () => {
+  const file = path.join(home, "contacts.json");
+  writeFileSync(file, JSON.stringify({ "Devops Lead": "ana@bloom.mx" }));
+  const started = await run("incident", "start", "--sev", "2", "--title", "Reservations missing");
+  expect(started.code).toBe(1);
+  expect(lines(started.stderr)).toHaveLength(1);
+  expect(lines(started.stderr)[0]).toMatch(new RegExp(`^bloom-dr incident start: incident \\S+-reservations-missing started, but ${file}: unknown role "Devops Lead": use `));
+  const status = await run("incident", "status");
+  expect(status.code).toBe(1);
+  expect(lines(status.stderr)).toEqual([expect.stringMatching(new RegExp(`^bloom-dr incident status: ${file}: unknown role "Devops Lead"`))]);
+  writeFileSync(file, JSON.stringify({ "DevOps Lead": "ana@bloom.mx" }));
+  expect(JSON.parse((await run("incident", "status", "--json")).stdout).incidents).toHaveLength(1);
 });
 
 test("a drill report becomes a post-mortem on stdout", async () => {

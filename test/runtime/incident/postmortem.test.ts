@@ -50,9 +50,9 @@ describe("renderPostmortem", () => {
       "- 11:00 - Post-mortem completed",
       "",
       "## Escalation",
-      "- First responder: On-call DevOps (+52-XXX-XXX-XXXX (PagerDuty))",
+      "- First responder: On-call DevOps (+52-XXX-XXX-XXXX (PagerDuty) (placeholder from the playbook: set contacts.json))",
     ]);
-    expect(md).toContain("- Escalate after 1 hour to DevOps Lead (devops-lead@bloom.com); severity table: DevOps Lead");
+    expect(md).toContain("- Escalate after 1 hour to DevOps Lead (devops-lead@bloom.com (placeholder from the playbook: set contacts.json)); severity table: DevOps Lead");
     expect(md).toContain("- Resolved within the 1 hour escalation threshold (18m to spare).");
     for (const heading of ["## Root Cause", "## Impact", "## What Went Well", "## What Went Wrong", "## Action Items"]) expect(md).toContain(`\n${heading}\n`);
     expect(md).toContain("[Descripción técnica de qué falló]");
@@ -65,6 +65,7 @@ describe("renderPostmortem", () => {
     ["an open incident runs until the document is generated", { endedAt: undefined }, ["**Duration:** 1h so far (not resolved) (10:00–ongoing UTC)"]],
     ["a SEV-4 escalates to the Tech Lead after 24 hours", { severity: 4 }, ["- First responder: Any Developer", "- Escalate after 24 hours to Tech Lead; severity table: Normal ticket"]],
     ["events on several days carry the date", { endedAt: at("2026-11-28T09:00:00Z"), generatedAt: at("2026-11-28T10:00:00Z") }, ["- 2026-11-27 10:05 - Team notified", "- 2026-11-28 10:00 - Post-mortem completed", "**Duration:** 23h (2026-11-27 10:00–2026-11-28 09:00 UTC)"]],
+    ["the team's contacts replace the playbook's placeholders", { contacts: { "On-call DevOps": "+52 55 1234 5678", "DevOps Lead": "ana@bloom.mx" } }, ["- First responder: On-call DevOps (+52 55 1234 5678)", "- Escalate after 1 hour to DevOps Lead (ana@bloom.mx); severity table: DevOps Lead"]],
     ["extra sections and known facts", { sections: [{ heading: "Drill Results", lines: ["| a |"] }], rootCause: "Drill.", dataLoss: "No" }, ["## Drill Results\n| a |", "## Root Cause\nDrill.", "- Data loss: No"]],
   ])("%s", (_name, change, expected) => {
     const md = renderPostmortem({ ...base, ...change });

@@ -6,6 +6,7 @@ import { formatDuration, formatTable } from "../io";
 import { STORE_OPTION, storeFromOptions } from "./storeOption";
 
 const PHASE_LABELS: Record<RestorePhase, string> = {
+  connect: "reading the manifest, connecting to the target and checking it",
   download: "downloading the dump and checking its sha256 and size",
   restore: "pg_restore into the target",
   validate: "checking every table's row count against the manifest",
@@ -21,13 +22,19 @@ export const restoreCommand: CliCommand = {
     backup: { type: "string", value: "ID|latest", required: true, description: "backup id (see \"bloom-dr backups\") or latest" },
     target: { type: "string", value: "URL", required: true, description: "existing database to restore into; must hold no user objects unless --clean" },
     jobs: { type: "string", value: "N", description: `parallel pg_restore jobs (default: the machine's cores, ${os.availableParallelism()} here)` },
-    clean: { type: "boolean", description: "empty a non-empty target first: every user schema is dropped (CASCADE) and public recreated" },
+    clean: { type: "boolean", description: "empties the target first: drops every user schema (CASCADE), including objects the backup does not contain, then recreates public" },
     then: { type: "string", value: "CMD", description: "shell command run after a validated restore with DATABASE_URL set to the target, e.g. \"npx prisma migrate deploy\"" },
   },
   details: `
-Phases: download (into a temporary file, sha256 and size checked against the manifest: a corrupt
+Phases: connect + check target (read the manifest, connect, refuse a non-empty target without
+--clean), download (into a temporary file, sha256 and size checked against the manifest: a corrupt
 or incomplete dump is refused before the target is touched), restore (pg_restore -j N --no-owner
 --no-acl), validate (exact row count of every table against the manifest), then (--then CMD).
+Together they are the total (the measured RTO).
+
+--clean empties the target first: drops every user schema (CASCADE), including objects the backup
+does not contain, then recreates public. Before it drops anything, a line on stderr names the
+target database and the schemas (not with --json).
 
 Examples:
   bloom-dr restore --store ./backups --backup latest --target postgresql://postgres@localhost/bloom_restore
@@ -49,6 +56,7 @@ failure); 2 usage error.`,
     const then = stringOption(ctx, "then");
     if (then !== undefined && then.trim() === "") throw new UsageError('--then is empty: give a command, e.g. --then "npx prisma migrate deploy"');
     const store = storeFromOptions(ctx, { existing: true });
+    const target = redactUrl(targetUrl);
     const result = await runRestore({
       store,
       backup,
@@ -60,8 +68,8 @@ failure); 2 usage error.`,
       onPhase: (phase, state) => {
         if (state === "start") ctx.io.progress(`restore: ${PHASE_LABELS[phase]}…`);
       },
+      onClean: ctx.io.json ? undefined : (schemas) => ctx.io.info(cleanNotice(target, schemas)),
     });
-    const target = redactUrl(targetUrl);
     ctx.io.result(restoreJson(result, store.describe(), target, jobs, clean), restoreSummary(result, target));
     return 0;
   },
@@ -84,11 +92,19 @@ export function restoreJson(result: RestoreResult, store: string, target: string
   };
 }
 
+/** What --clean is about to drop, said before it does. */
+export function cleanNotice(target: string, schemas: string[]): string {
+  const list = schemas.length > 0 ? `schema${schemas.length === 1 ? "" : "s"} ${schemas.join(", ")}` : "no schemas";
+  const contents = schemas.length === 1 ? "everything in it" : "everything in them";
+  return `restore --clean: emptying ${target}: dropping ${list} with ${contents} (CASCADE), including objects the backup does not contain, then recreating public`;
+}
+
 /** The phase table (the measured RTO), the validation verdict and the schema fingerprint comparison. */
 export function restoreSummary(result: RestoreResult, target: string): string {
   const p = result.phases;
   const rows = [
     ["PHASE", "TIME"],
+    ["connect + check target", formatDuration(p.connectMs)],
     ["download + verify", formatDuration(p.downloadMs)],
     ["restore", formatDuration(p.restoreMs)],
     ["validate", formatDuration(p.validateMs)],

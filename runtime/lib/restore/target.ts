@@ -40,9 +40,10 @@ export async function userObjects(client: Client): Promise<string[]> {
  * schemas that belong to extensions, then recreates `public` as PostgreSQL 15+ creates it.
  * Dropping schemas rather than `pg_restore --clean` is deliberate: --clean only drops what the
  * dump holds and fails (half-way, without --single-transaction) on any object that depends on
- * it but is not in the dump, such as a view added after the backup.
+ * it but is not in the dump, such as a view added after the backup. beforeDrop gets the schemas
+ * before anything is dropped (the CLI names them to the operator).
  */
-export async function emptyTarget(client: Client, serverMajor: number): Promise<string[]> {
+export async function emptyTarget(client: Client, serverMajor: number, beforeDrop?: (schemas: string[]) => void): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT n.nspname AS name FROM pg_catalog.pg_namespace n
       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -52,6 +53,7 @@ export async function emptyTarget(client: Client, serverMajor: number): Promise<
       ORDER BY 1`,
   );
   const schemas = rows.map((r) => r.name);
+  beforeDrop?.(schemas);
   await client.query("BEGIN");
   try {
     for (const schema of schemas) await client.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);

@@ -256,8 +256,9 @@ describe("restore", () => {
     expect(run.code).toBe(0);
     const out = parseJson(run);
     expect(out).toMatchObject({ ok: true, command: "restore", backup: secondId, jobs: 2, clean: false, target: expect.stringContaining(":***@") });
-    for (const phase of ["downloadMs", "restoreMs", "validateMs"]) expect(out.phases[phase]).toBeGreaterThanOrEqual(0);
-    expect(out.totalMs).toBeGreaterThanOrEqual(out.phases.restoreMs);
+    for (const phase of ["connectMs", "downloadMs", "restoreMs", "validateMs"]) expect(out.phases[phase]).toBeGreaterThanOrEqual(0);
+    // the phases, connecting and checking the target included, add up to the reported total
+    expect(Object.values(out.phases as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(out.totalMs, 6);
     expect(Object.keys(out.tables).sort()).toEqual(BLOOM_TABLES);
     for (const t of Object.values(out.tables) as { expected: number; actual: number }[]) expect(t.actual).toBe(t.expected);
     expect(out.schema).toEqual({ expected: expect.stringMatching(/^[0-9a-f]{64}$/), actual: out.schema.expected, matches: true });
@@ -278,17 +279,31 @@ describe("restore", () => {
   test("--clean restores over an existing copy, runs --then with DATABASE_URL, prints the phase table", async () => {
     const target = await createDatabase(cluster, "restored_clean");
     expect((await cli("restore", "--store", store, "--backup", firstId, "--target", target)).code).toBe(0);
-    await query(target, "DELETE FROM payments WHERE id % 2 = 0");
+    await query(target, "DELETE FROM payments WHERE id % 2 = 0; CREATE SCHEMA scratch; CREATE TABLE scratch.notes (id int)");
     const marker = path.join(work, "then-ran");
     const script = path.join(work, "then.js");
     writeFileSync(script, `require("fs").writeFileSync(${JSON.stringify(marker)}, new URL(process.env.DATABASE_URL).pathname)`);
     const run = await cli("restore", "--store", store, "--backup", firstId, "--target", target, "--clean", "--then", `node ${script}`);
     expect(run.code).toBe(0);
+    // said before anything is dropped: the target (no password) and every schema, the stray one included
+    expect(lines(run.stderr)).toContain(
+      `restore --clean: emptying postgresql://postgres:***@127.0.0.1:${cluster.port}/restored_clean: dropping schemas public, scratch with everything in them (CASCADE), including objects the backup does not contain, then recreating public`,
+    );
     expect(run.stdout).toMatch(new RegExp(`^restored ${firstId} \\(snapshot .+\\) into postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/restored_clean$`, "m"));
-    for (const phase of ["download \\+ verify", "restore", "validate", "then", "total \\(RTO\\)"]) expect(run.stdout).toMatch(new RegExp(`^${phase} +\\d`, "m"));
+    for (const phase of ["connect \\+ check target", "download \\+ verify", "restore", "validate", "then", "total \\(RTO\\)"]) expect(run.stdout).toMatch(new RegExp(`^${phase} +\\d`, "m"));
     expect(run.stdout).toMatch(/^5 tables, [\d,]+ rows: every row count matches the manifest$/m);
     expect(lines(run.stdout).at(-1)).toBe("schema fingerprint: matches the backup");
     expect(existsSync(marker) && (await import("node:fs")).readFileSync(marker, "utf8")).toBe("/restored_clean");
+    expect(await tableDigests(target)).toEqual(await tableDigests(src));
+  });
+
+  test("--clean --json: the notice is not printed, stdout is the one JSON object", async () => {
+    const target = await createDatabase(cluster, "restored_clean_json");
+    await query(target, "CREATE TABLE stray (id int)");
+    const run = await cli("restore", "--store", store, "--backup", firstId, "--target", target, "--clean", "--json");
+    expect(run.code).toBe(0);
+    expect(parseJson(run)).toMatchObject({ ok: true, clean: true });
+    expect(run.stderr).not.toContain("restore --clean:");
     expect(await tableDigests(target)).toEqual(await tableDigests(src));
   });
 

@@ -2,7 +2,7 @@ import { BackupManifest } from "../../../runtime/lib/backup/manifest";
 import { backupJson, backupSummary, formatRate, totalRows } from "../../../runtime/cli/commands/backup";
 import { backupsJson, catalogTable } from "../../../runtime/cli/commands/backups";
 import { keepDaysOption, pruneSummary, splitLeftovers } from "../../../runtime/cli/commands/prune";
-import { restoreJson, restoreSummary } from "../../../runtime/cli/commands/restore";
+import { cleanNotice, restoreJson, restoreSummary } from "../../../runtime/cli/commands/restore";
 import { UsageError } from "../../../runtime/cli/command";
 
 function manifest(id: string, overrides: Partial<BackupManifest> = {}): BackupManifest {
@@ -122,8 +122,8 @@ describe("catalog", () => {
 describe("restore output", () => {
   const base = {
     manifest: manifest("20261127T190512Z-3f9a"),
-    phases: { downloadMs: 1100, restoreMs: 6800, validateMs: 400 },
-    totalMs: 8300,
+    phases: { connectMs: 300, downloadMs: 1100, restoreMs: 6800, validateMs: 400 },
+    totalMs: 8600,
     tables: { "public.clients": { expected: 600, actual: 600 }, "public.payments": { expected: 1800, actual: 1800 } },
   };
 
@@ -131,12 +131,13 @@ describe("restore output", () => {
     expect(restoreSummary(base, "postgresql://u:***@h/db")).toBe(
       [
         "restored 20261127T190512Z-3f9a (snapshot 2026-11-27T19:05:12.345Z) into postgresql://u:***@h/db",
-        "PHASE              TIME",
-        "-----------------  -----",
-        "download + verify  1.1s",
-        "restore            6.8s",
-        "validate           400ms",
-        "total (RTO)        8.3s",
+        "PHASE                   TIME",
+        "----------------------  -----",
+        "connect + check target  300ms",
+        "download + verify       1.1s",
+        "restore                 6.8s",
+        "validate                400ms",
+        "total (RTO)             8.6s",
         "2 tables, 2,400 rows: every row count matches the manifest",
       ].join("\n"),
     );
@@ -149,6 +150,13 @@ describe("restore output", () => {
     const schema = { expected: "a".repeat(64), actual: matches ? "a".repeat(64) : "b".repeat(64), matches };
     expect(restoreSummary({ ...base, schema }, "t").split("\n").at(-1)).toBe(line);
     expect(restoreJson({ ...base, schema }, "file:///b", "t", 2, false).schema).toEqual(schema);
+  });
+
+  test.each([
+    [["public"], "restore --clean: emptying postgresql://u:***@h/db: dropping schema public with everything in it (CASCADE), including objects the backup does not contain, then recreating public"],
+    [["audit", "public"], "restore --clean: emptying postgresql://u:***@h/db: dropping schemas audit, public with everything in them (CASCADE), including objects the backup does not contain, then recreating public"],
+  ])("the --clean notice names the target and the schemas %p", (schemas, notice) => {
+    expect(cleanNotice("postgresql://u:***@h/db", schemas)).toBe(notice);
   });
 
   test("the then row appears only with --then", () => {
@@ -168,7 +176,7 @@ describe("restore output", () => {
       jobs: 2,
       clean: true,
       phases: base.phases,
-      totalMs: 8300,
+      totalMs: 8600,
       tables: base.tables,
       schema: null,
     });

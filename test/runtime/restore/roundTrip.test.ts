@@ -54,7 +54,9 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
     const targetUrl = await createDatabase(cluster, `target_${kind}`);
     const phases: string[] = [];
     const result = await runRestore({ store, backup: "latest", targetUrl, jobs: 2, tempDir, onPhase: (p, s) => phases.push(`${p}:${s}`) });
-    expect(phases).toEqual(["download:start", "download:done", "restore:start", "restore:done", "validate:start", "validate:done"]);
+    expect(phases).toEqual(["connect:start", "connect:done", "download:start", "download:done", "restore:start", "restore:done", "validate:start", "validate:done"]);
+    const { connectMs, downloadMs, restoreMs, validateMs } = result.phases;
+    expect(connectMs + downloadMs + restoreMs + validateMs).toBeCloseTo(result.totalMs, 6);
     expect(result.manifest.id).toBe(backup.id);
     expect(result.tables["public.payments"]).toEqual({ expected: 1800, actual: 1800 });
     expect(Object.keys(result.tables)).toHaveLength(6);

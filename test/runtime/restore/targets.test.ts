@@ -57,8 +57,11 @@ test.each<[string, string, string[]]>([
 
 test("clean drops the target's extension along with public and the dump recreates what it needs", async () => {
   const url = await createDatabase(cluster, "with_extension");
-  await query(url, "CREATE EXTENSION pg_trgm; CREATE TABLE public.old (x int)");
-  await runRestore({ store, backup: "latest", targetUrl: url, clean: true, tempDir });
+  await query(url, "CREATE EXTENSION pg_trgm; CREATE TABLE public.old (x int); CREATE SCHEMA stray; CREATE VIEW stray.v AS SELECT 1 AS one");
+  const announced: string[][] = [];
+  await runRestore({ store, backup: "latest", targetUrl: url, clean: true, tempDir, onClean: (schemas) => announced.push(schemas) });
+  expect(announced).toEqual([["public", "stray"]]); // once, naming every schema it then dropped
+  expect(await query(url, "SELECT 1 FROM pg_namespace WHERE nspname = 'stray'")).toEqual([]);
   expect(await tableDigests(url)).toEqual(await tableDigests(sourceUrl));
   const extensions = await query<{ extname: string }>(url, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1");
   expect(extensions.map((e) => e.extname)).toEqual(["citext"]);

@@ -30,7 +30,7 @@ export interface RestoreTestOutcome {
   backupId: string;
   snapshotAt: string;
   target: { host: string; port: number; database: string };
-  phases: { downloadMs: number; restoreMs: number; validateMs: number };
+  phases: { connectMs: number; downloadMs: number; restoreMs: number; validateMs: number };
   totalMs: number;
   tables: number;
   rows: number;
@@ -54,7 +54,12 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
       backupId: result.manifest.id,
       snapshotAt: result.manifest.snapshotAt,
       target: { host: settings.target.host, port: settings.target.port, database: settings.target.database },
-      phases: { downloadMs: result.phases.downloadMs, restoreMs: result.phases.restoreMs, validateMs: result.phases.validateMs },
+      phases: {
+        connectMs: result.phases.connectMs,
+        downloadMs: result.phases.downloadMs,
+        restoreMs: result.phases.restoreMs,
+        validateMs: result.phases.validateMs,
+      },
       totalMs: result.totalMs,
       tables: tables.length,
       rows: tables.reduce((sum, t) => sum + t.actual, 0),

@@ -143,6 +143,8 @@ describe("runRestoreTest", () => {
     const outcome = await runRestoreTest(dependencies(restoreEnv({ RESTORE_SMOKE_QUERY: "SELECT id FROM clients ORDER BY id LIMIT 3" }), lines));
     expect(outcome).toMatchObject({ ok: true, target: { host: "127.0.0.1", port: cluster.port, database: "standby" }, tables: 5, smokeQueryRows: 3 });
     expect(await tableDigests(standby)).toEqual(await tableDigests(src));
+    const { connectMs, downloadMs, restoreMs, validateMs } = outcome.phases;
+    expect(connectMs + downloadMs + restoreMs + validateMs).toBeCloseTo(outcome.totalMs, 0);
     const [metrics] = emf(lines);
     expect(metrics).toMatchObject({ Prefix: PREFIX, RestoreSucceeded: 1, RestoreFailed: 0, RestoreDurationMs: outcome.totalMs, RestoreValidatedTables: 5, backupId: outcome.backupId });
     expect(metrics.RestoredBackupAgeSeconds).toBeGreaterThanOrEqual(0);

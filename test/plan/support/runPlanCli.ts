@@ -3,7 +3,7 @@
  * program run per process), exactly as `npm run plan` does.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -40,17 +40,32 @@ export async function runPlanJson(args: readonly string[]): Promise<CliResult & 
     return { ...result, plan: JSON.parse(result.stdout) as JsonPlan };
 }
 
+// One directory per test file for the configs it writes, removed when the file's tests end.
+let tempDir: string | undefined;
+let written = 0;
+/** A fresh subdirectory per file, so two variants never overwrite each other and keep their names. */
+function tempFile(name: string): string {
+    tempDir ??= mkdtempSync(path.join(tmpdir(), "bloom-plan-"));
+    const dir = path.join(tempDir, String(++written));
+    mkdirSync(dir);
+    return path.join(dir, name);
+}
+afterAll(() => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    tempDir = undefined;
+});
+
 /** The shipped stack config, changed by `edit`, written to a temporary file; returns its path. */
 export function variantConfig(stack: "prod" | "dr", edit: (config: Record<string, any>) => void): string {
     const document = yaml.load(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
     edit(document.config);
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "bloom-plan-")), `Pulumi.${stack}.yaml`);
+    const file = tempFile(`Pulumi.${stack}.yaml`);
     writeFileSync(file, yaml.dump(document));
     return file;
 }
 
 export function writeTemp(name: string, content: string): string {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "bloom-plan-")), name);
+    const file = tempFile(name);
     writeFileSync(file, content);
     return file;
 }

@@ -14,11 +14,9 @@ import {
     scheduleHasDeadLetterQueue,
     scheduleHasRetryPolicy,
 } from "../../policies/rules";
-import type { BloomResourceRule } from "../../policies/lib/rule";
+import { describeResourceRules, RuleTable } from "./support/ruleTables";
 import { compliantStack, leastPrivilegePolicy, only } from "./support/compliantStack";
-import { DELETE, NOT_APPLICABLE, record, resourceViolations, withChange } from "./support/harness";
-
-type FailingCase = [label: string, path: string, value: unknown, expected: string];
+import { DELETE, record, resourceViolations, withChange } from "./support/harness";
 
 const RDS = "aws:rds/instance:Instance";
 const LAMBDA = "aws:lambda/function:Function";
@@ -26,7 +24,7 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 const withStatement = (statement: object) => JSON.stringify({ Version: "2012-10-17", Statement: [...leastPrivilegePolicy.Statement, statement] });
 
-const tables: Array<{ rule: BloomResourceRule; type: string; failing: FailingCase[] }> = [
+const tables: RuleTable[] = [
     {
         rule: rdsNotPubliclyAccessible,
         type: RDS,
@@ -142,26 +140,7 @@ const tables: Array<{ rule: BloomResourceRule; type: string; failing: FailingCas
     },
 ];
 
-describe.each(tables)("$rule.name", ({ rule, type, failing }) => {
-    const compliant = only(compliantStack(), type);
-
-    test("the compliant fixture passes", async () => {
-        expect(await resourceViolations(rule, compliant)).toEqual([]);
-    });
-
-    test("other resource types are not applicable", async () => {
-        expect(await resourceViolations(rule, record("aws:sqs/queue:Queue", "dlq", {}))).toBe(NOT_APPLICABLE);
-    });
-
-    test.each(failing)("fails when %s", async (_label, path, value, expected) => {
-        const changed = path.startsWith("opts.")
-            ? { ...compliant, opts: withChange(compliant.opts ?? {}, path.slice(5), value) }
-            : { ...compliant, props: withChange(compliant.props, path, value) };
-        const violations = await resourceViolations(rule, changed);
-        expect(violations).toHaveLength(1);
-        expect((violations as string[])[0]).toContain(expected);
-    });
-});
+describeResourceRules(tables);
 
 describe("rule details", () => {
     const rds = only(compliantStack(), RDS);

@@ -8,17 +8,9 @@ import {
     vaultLifecycleRetentionMinimum,
     vaultObjectLockDefaultRetention,
 } from "../../policies/rules";
-import type { BloomResourceRule } from "../../policies/lib/rule";
+import { describeResourceRules, RuleTable } from "./support/ruleTables";
 import { compliantStack, only, tlsOnlyPolicy } from "./support/compliantStack";
-import { DELETE, NOT_APPLICABLE, record, resourceViolations, withChange } from "./support/harness";
-
-type FailingCase = [label: string, path: string, value: unknown, expected: string];
-
-interface RuleTable {
-    rule: BloomResourceRule;
-    type: string;
-    failing: FailingCase[];
-}
+import { DELETE, resourceViolations, withChange } from "./support/harness";
 
 const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 const insecureOnlyStatement = tlsOnlyPolicy.Statement[0];
@@ -98,23 +90,7 @@ const tables: RuleTable[] = [
     },
 ];
 
-describe.each(tables)("$rule.name", ({ rule, type, failing }) => {
-    const compliant = only(compliantStack(), type);
-
-    test("the compliant fixture passes", async () => {
-        expect(await resourceViolations(rule, compliant)).toEqual([]);
-    });
-
-    test("other resource types are not applicable", async () => {
-        expect(await resourceViolations(rule, record("aws:sqs/queue:Queue", "dlq", {}))).toBe(NOT_APPLICABLE);
-    });
-
-    test.each(failing)("fails when %s", async (_label, path, value, expected) => {
-        const violations = await resourceViolations(rule, { ...compliant, props: withChange(compliant.props, path, value) });
-        expect(violations).toHaveLength(1);
-        expect((violations as string[])[0]).toContain(expected);
-    });
-});
+describeResourceRules(tables);
 
 describe("configurable minimums", () => {
     test.each([

@@ -21,6 +21,8 @@ export interface BackupOptions {
   now?: () => Date;
   /** Environment for finding pg_dump (BLOOM_DR_PG_BIN) and for the child; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** How pg_dump is looked up (given the server's major as minMajor); default findPostgresBinaries. */
+  findBinaries?: typeof findPostgresBinaries;
 }
 
 export interface BackupResult {
@@ -50,6 +52,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const { store, signal } = options;
   const now = options.now ?? (() => new Date());
   const env = options.env ?? process.env;
+  const findBinaries = options.findBinaries ?? findPostgresBinaries;
   const parts = checkSourceUrl(options.dbUrl);
   const secrets = [parts.password];
   const where = describeDatabase(options.dbUrl);
@@ -61,7 +64,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const client = await connectDatabase(options.dbUrl, "source database");
   try {
     const server = await serverVersion(client);
-    const pgDumpPath = findPostgresBinaries(["pg_dump"], { minMajor: server.major, env }).path("pg_dump");
+    const pgDumpPath = findBinaries(["pg_dump"], { minMajor: server.major, env }).path("pg_dump");
     const pgDumpVersion = await toolVersion(pgDumpPath);
     const compression = compressionFor(Number.parseInt(pgDumpVersion, 10));
     throwIfAborted(signal, fail);

@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import { runBackup } from "../../../runtime/lib/backup/runBackup";
+import { findPostgresBinaries } from "../../../runtime/lib/postgres/binaries";
 import { LATEST_KEY } from "../../../runtime/lib/backup/manifest";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { openStore } from "../../../runtime/lib/store/openStore";
@@ -163,6 +164,32 @@ test.each([
   await expectFailureLeavesNothing("file", () => runBackup({ dbUrl: sourceUrl, store: failing }), /EIO \(injected\)$/);
 });
 
+test("a pg_dump older than the server is refused with the client to install, before anything is written", async () => {
+  const [{ server_version_num }] = await query<{ server_version_num: string }>(sourceUrl, "SHOW server_version_num");
+  const serverMajor = Math.floor(Number(server_version_num) / 10000);
+  expect(serverMajor).toBeGreaterThan(9);
+  const oldBin = path.join(fakeBin, "old");
+  const dumped = path.join(dir, "old-pg_dump-ran");
+  mkdirSync(oldBin, { recursive: true });
+  writeFileSync(
+    path.join(oldBin, "pg_dump"),
+    `#!/bin/bash\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 9.6.24"; exit 0; fi\ntouch "${dumped}"\nexit 1\n`,
+  );
+  chmodSync(path.join(oldBin, "pg_dump"), 0o755);
+  // the real lookup with runBackup's own minMajor, seeing only the old client (no Debian tree, no pg_config)
+  const onlyOldClient: typeof findPostgresBinaries = (programs, options) =>
+    findPostgresBinaries(programs, { ...options, env: { BLOOM_DR_PG_BIN: oldBin, PATH: oldBin }, debianRoot: path.join(dir, "no-debian-root") });
+  await expectFailureLeavesNothing(
+    "file",
+    () => runBackup({ dbUrl: sourceUrl, store: stores.file(), findBinaries: onlyOldClient }),
+    new RegExp(`^backup of 127\\.0\\.0\\.1:\\d+/source failed: ${escapeRegExp(
+      `pg_dump 9 (in ${oldBin}) is older than the server (PostgreSQL ${serverMajor}): ` +
+        `install the PostgreSQL ${serverMajor} client tools (Debian: apt-get install postgresql-client-${serverMajor}) or set BLOOM_DR_PG_BIN`,
+    )}$`),
+  );
+  expect(existsSync(dumped)).toBe(false);
+});
+
 test("a Neon pooled URL is refused with the direct host to use", async () => {
   await expect(
     runBackup({ dbUrl: "postgresql://app:s3cret-pw@ep-cool-sun-123456-pooler.us-east-2.aws.neon.tech/bloom?sslmode=require", store: stores.file() }),
@@ -179,6 +206,10 @@ test("bad credentials: a clear one-line error without the password", async () =>
   );
   expect((error as Error).message).not.toContain("Wrong-Pass-123");
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 /** A plain object with the store's methods bound, so a test can override one of them. */
 function bind(store: BackupStore): BackupStore {

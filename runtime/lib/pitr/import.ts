@@ -3,6 +3,8 @@ import type { QueryResult } from "pg";
 import { redactSecrets } from "../postgres/connectionUrl";
 import { closeOnAbort, interruptedError, openClient } from "./connect";
 import { EXPORT_MARKER } from "./export";
+import { checkTarget, FileTable, FileTargets } from "./importTarget";
+import { RefusedError } from "./plan";
 import { ClassifiedStatement, classifyStatement, readStatements } from "./sqlScript";
 
 export interface ImportOptions {
@@ -39,7 +41,8 @@ const STATEMENTS_PER_ROUND_TRIP = 500;
  * (never held whole in memory): the first pass checks every statement before anything runs, the
  * second runs the INSERTs. A dry run rolls back, so its counts are the real ones (constraints and
  * foreign keys included) without changing anything. setval lines only run with apply: sequence
- * changes survive a rollback.
+ * changes survive a rollback. Before any of it the target must have every table of the file, with
+ * a primary key and the file's columns (importTarget): raw PostgreSQL errors would not say why.
  */
 export async function importRows(options: ImportOptions): Promise<ImportResult> {
   const plan = await checkFile(options.file);
@@ -49,6 +52,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
   let sequencesRun = 0;
   const stopListening = closeOnAbort(options.signal, () => [client]);
   try {
+    await checkTarget(client, plan.targets);
     await client.query("BEGIN");
     for (const sql of plan.settings) await client.query(sql);
     let group: Extract<ClassifiedStatement, { kind: "insert" }>[] = [];
@@ -91,6 +95,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
     return { applied: options.apply, tables: [...tables.values()], sequences: { run: sequencesRun, advanced } };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
+    if (err instanceof RefusedError) throw err;
     const interrupted = interruptedError(options.signal, `importing ${options.file}`);
     if (interrupted) throw interrupted;
     throw new Error(redactSecrets(`importing ${options.file} failed and was rolled back, nothing was changed: ${(err as Error).message}`, [options.targetUrl]));
@@ -106,6 +111,8 @@ interface FilePlan {
   sequences: string[];
   /** Tables in the order their INSERTs appear. */
   tables: string[];
+  /** What the INSERTs need of the target, checked before anything runs. */
+  targets: FileTable[];
 }
 
 async function checkFile(file: string): Promise<FilePlan> {
@@ -123,14 +130,19 @@ async function checkFile(file: string): Promise<FilePlan> {
     throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give the file pitr export wrote`);
   }
   if (head !== EXPORT_MARKER) throw new Error(`${file} is not a bloom-dr pitr export (its first line must start with "${EXPORT_MARKER}"); nothing was changed`);
-  const plan: FilePlan = { settings: [], sequences: [], tables: [] };
+  const plan: FilePlan = { settings: [], sequences: [], tables: [], targets: [] };
+  const targets = new FileTargets();
   try {
     for await (const statement of readStatements(file)) {
       const s = classifyStatement(statement);
       if (s.kind === "setting") plan.settings.push(s.statement.sql);
       else if (s.kind === "sequence") plan.sequences.push(s.statement.sql);
-      else if (s.kind === "insert" && !plan.tables.includes(s.table)) plan.tables.push(s.table);
+      else if (s.kind === "insert") {
+        if (!plan.tables.includes(s.table)) plan.tables.push(s.table);
+        targets.add(s.statement.sql);
+      }
     }
+    plan.targets = targets.tables();
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message}; nothing was changed`);
   }

@@ -77,8 +77,9 @@ describe("pruneBackups on a directory", () => {
     const ids = [30, 20, 10, 2, 1].map((d) => writeBackup(d)); // latest.json ends on the 1-day-old one
     const orphan = path.join(dir, `${daysAgo(5, "cccccc")}.dump`);
     writeFileSync(orphan, "partial");
-    utimesSync(orphan, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
-    const result = await pruneBackups(openStore(dir), { keep: 2 });
+    const twoHoursBefore = new Date(NOW.getTime() - 2 * 3600_000);
+    utimesSync(orphan, twoHoursBefore, twoHoursBefore);
+    const result = await pruneBackups(openStore(dir), { keep: 2, now: NOW });
     expect(result.kept).toEqual([ids[4], ids[3]]);
     expect(result.removed).toEqual([ids[2], ids[1], ids[0], `${daysAgo(5, "cccccc")}.dump`]);
     expect(readdirSync(dir).sort()).toEqual([`${ids[4]}.dump`, `${ids[4]}.json`, `${ids[3]}.dump`, `${ids[3]}.json`, LATEST_KEY].sort());
@@ -87,7 +88,7 @@ describe("pruneBackups on a directory", () => {
 
   test("keep-days keeps young backups beyond N", async () => {
     const ids = [40, 3, 2, 1].map((d) => writeBackup(d));
-    const result = await pruneBackups(openStore(dir), { keep: 1, keepDays: 7 });
+    const result = await pruneBackups(openStore(dir), { keep: 1, keepDays: 7, now: NOW });
     expect(result.removed).toEqual([ids[0]]);
     expect(result.kept).toEqual([ids[3], ids[2], ids[1]]);
   });

@@ -34,7 +34,7 @@ export function bundleOptions(outdir: string): BuildOptions {
     outdir,
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: "node24",
     format: "cjs",
     // Optional modules loaded inside try/catch and never needed here: pg's native libpq binding,
     // and the CRT signer the S3 client wants only for multi-region access points (SigV4a).

@@ -35,7 +35,7 @@ describe(".github/workflows/dr-preview.yml", () => {
         expect(order.every((i) => i >= 0)).toBe(true);
         expect([...order].sort((a, b) => a - b)).toEqual(order);
         expect(JSON.stringify(workflow.jobs.offline)).not.toContain("secrets.");
-        expect(steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version"]).toBe(20);
+        expect(steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version-file"]).toBe(".nvmrc");
     });
 
     test("the preview job runs only with credentials, for prod and dr, with diff, the policy pack and a PR comment", () => {

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "./support/runPlanCli";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): any };
 
 interface Step {

@@ -12,12 +12,10 @@ import { allRules } from "../../policies/rules";
 import { compliantStack } from "./support/compliantStack";
 import type { ResourceRecord } from "../../policies/lib/validationArgs";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
 const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const ROOT = path.resolve(__dirname, "../..");
 const LEVELS: Record<number, string> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };

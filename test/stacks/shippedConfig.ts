@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 // js-yaml is a dependency of @pulumi/pulumi; its types are not installed.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");

@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { parseStackConfig, readRawStackConfig } from "../../stacks/config";
 import { REPO_ROOT, shippedConfig } from "./shippedConfig";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
 
 const asConfigStrings = (config: Record<string, unknown>) =>

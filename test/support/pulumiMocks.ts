@@ -151,7 +151,6 @@ export function isSecretOutput(input: pulumi.Input<unknown>): Promise<boolean> {
 
 /** Drains Pulumi's outstanding RPCs (registerResource/invoke) so that every resource is recorded. */
 async function waitForRegistrations(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
   for (let round = 0; round < 3; round++) {
     if (settings.waitForRPCs) await settings.waitForRPCs();

@@ -8,7 +8,6 @@ import { registerTeardown } from "../../runtime/lib/local/cleanupRegistry";
 import { s3ClientConfig } from "../../runtime/lib/store/s3Store";
 
 // s3rver ships no type declarations
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver");
 
 /** What a fault hook sees of a request. */

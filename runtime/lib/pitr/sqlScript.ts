@@ -72,7 +72,10 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
       let depth = 0;
       let k = i;
       while (k < n) {
-        if (text[k] === "/" && text[k + 1] === "*") (depth++, (k += 2));
+        if (text[k] === "/" && text[k + 1] === "*") {
+          depth++;
+          k += 2;
+        }
         else if (text[k] === "*" && text[k + 1] === "/") {
           depth--;
           k += 2;

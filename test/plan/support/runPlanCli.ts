@@ -9,7 +9,6 @@ import * as path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): any; dump(value: unknown): string };
 
 export interface CliResult {

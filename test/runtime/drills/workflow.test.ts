@@ -4,13 +4,13 @@ import path from "node:path";
 const workflow = readFileSync(path.join(__dirname, "../../../.github/workflows/drills.yml"), "utf8");
 
 test("the drills run on every pull request and quarterly on the 15th of Jan/Apr/Jul/Oct", () => {
-  expect(workflow).toMatch(/^on:\n  pull_request:\n  schedule:\n(?:    #.*\n)*    - cron: "0 6 15 1,4,7,10 \*"$/m);
+  expect(workflow).toMatch(/^on:\n {2}pull_request:\n {2}schedule:\n(?: {4}#.*\n)* {4}- cron: "0 6 15 1,4,7,10 \*"$/m);
 });
 
 test("the local job installs PostgreSQL with apt, runs the drills locally and uploads reports/ even on failure", () => {
   expect(workflow).toContain("apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib");
   expect(workflow).toContain('node bin/bloom-dr.js drill "$DRILL" --platform local --reports reports');
-  expect(workflow.match(/- name: Upload the drill reports\n        if: always\(\)\n        uses: actions\/upload-artifact@v6\n        with:\n          name: [^\n]+\n          path: reports\//g)).toHaveLength(2);
+  expect(workflow.match(/- name: Upload the drill reports\n {8}if: always\(\)\n {8}uses: actions\/upload-artifact@v6\n {8}with:\n {10}name: [^\n]+\n {10}path: reports\//g)).toHaveLength(2);
 });
 
 test("the cloud job runs only when every credential it needs is configured", () => {

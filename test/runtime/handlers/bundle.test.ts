@@ -107,7 +107,6 @@ test("every bundled source file is one the Dockerfile copies and the image tag h
 });
 
 test("the bundled dump core, loaded in-process, runs a backup with injected dependencies", async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dump = require(bundle.files.dump);
   expect(typeof dump.handler).toBe("function");
   const lines: string[] = [];

@@ -91,7 +91,6 @@ describe("restoreTestSettingsFromEnv", () => {
 });
 
 describe("secretsManagerConfig", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { secretsManagerConfig } = require("../../../runtime/handlers/dependencies") as typeof import("../../../runtime/handlers/dependencies");
   test.each([
     [{}, {}],

@@ -10,7 +10,15 @@ const PULUMI_PROGRAM = ["index.ts", "stacks/**/*.ts", "components/**/*.ts", "pol
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "policies/node_modules/", "runtime/dist/", "dist/", "bench/out/", "reports/", "coverage/"],
+    ignores: [
+      "node_modules/",
+      "policies/node_modules/",
+      "runtime/dist/",
+      "dist/",
+      "bench/out/",
+      "reports/",
+      "coverage/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -32,7 +40,10 @@ export default tseslint.config(
     rules: {
       // Test doubles and Pulumi mocks pass loosely typed provider state around on purpose.
       "@typescript-eslint/no-explicit-any": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       // `try { ... } catch { /* best effort */ }` is documented where it is used.
       "no-empty": ["error", { allowEmptyCatch: true }],
       eqeqeq: ["error", "always", { null: "ignore" }],

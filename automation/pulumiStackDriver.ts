@@ -60,13 +60,26 @@ export class PulumiStackDriver implements StackDriver {
  * Selects an existing stack of the Pulumi project in `workDir` (Pulumi.yaml). With
  * `create`, a missing stack is created (a dedicated drill stack; configure it before `up`).
  */
-export async function selectPulumiStack(stackName: string, workDir: string, options: { create?: boolean } = {}): Promise<PulumiStackDriver> {
+export async function selectPulumiStack(
+  stackName: string,
+  workDir: string,
+  options: { create?: boolean } = {},
+): Promise<PulumiStackDriver> {
   const args = { stackName, workDir };
   try {
-    const stack = options.create ? await LocalWorkspace.createOrSelectStack(args) : await LocalWorkspace.selectStack(args);
+    const stack = options.create
+      ? await LocalWorkspace.createOrSelectStack(args)
+      : await LocalWorkspace.selectStack(args);
     return new PulumiStackDriver(stack);
   } catch (err) {
-    const reason = String((err as Error).message).split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "unknown error";
-    throw new Error(`cannot select Pulumi stack ${stackName} in ${workDir}: ${reason}: check \`pulumi login\`, the stack name and that the Pulumi CLI is installed`);
+    const reason =
+      String((err as Error).message)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? "unknown error";
+    throw new Error(
+      `cannot select Pulumi stack ${stackName} in ${workDir}: ${reason}: check \`pulumi login\`, the stack name and that the Pulumi CLI is installed`,
+    );
   }
 }

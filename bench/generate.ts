@@ -25,7 +25,10 @@ export async function databaseSizeBytes(url: string): Promise<number> {
 }
 
 /** Generates at `scale` into `url`; returns the row counts, the time taken and the database size. */
-export async function generate(url: string, scale: number): Promise<{ rows: Record<string, number>; ms: number; bytes: number }> {
+export async function generate(
+  url: string,
+  scale: number,
+): Promise<{ rows: Record<string, number>; ms: number; bytes: number }> {
   const started = Date.now();
   const rows = await generateBloomDatabase(url, scale);
   return { rows, ms: Date.now() - started, bytes: await databaseSizeBytes(url) };
@@ -33,12 +36,15 @@ export async function generate(url: string, scale: number): Promise<{ rows: Reco
 
 export function parseScale(raw: string | undefined): number {
   const scale = Number(raw ?? "1");
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`--scale must be a positive number, 1 ≈ 100 MB (got "${raw}")`);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new Error(`--scale must be a positive number, 1 ≈ 100 MB (got "${raw}")`);
   return scale;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scale: { type: "string" }, url: { type: "string" }, keep: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { scale: { type: "string" }, url: { type: "string" }, keep: { type: "boolean" } },
+  });
   const scale = parseScale(values.scale);
   let cluster: LocalCluster | undefined;
   let url = values.url;
@@ -49,7 +55,9 @@ async function main(): Promise<void> {
   try {
     const g = await generate(url, scale);
     const total = Object.values(g.rows).reduce((a, b) => a + b, 0);
-    process.stdout.write(`scale ${scale}: ${total.toLocaleString("en-US")} rows, ${formatBytes(g.bytes)} on disk, generated in ${formatDuration(g.ms)} into ${redactUrl(url)}\n`);
+    process.stdout.write(
+      `scale ${scale}: ${total.toLocaleString("en-US")} rows, ${formatBytes(g.bytes)} on disk, generated in ${formatDuration(g.ms)} into ${redactUrl(url)}\n`,
+    );
     if (cluster && values.keep) {
       process.stdout.write(`kept running: ${url}\npress Ctrl-C to stop and remove it\n`);
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));

@@ -50,13 +50,21 @@ export function runPipeline(script: string, dbUrl: string): Promise<Timing> {
  * Runs the bloom-dr CLI as the user does (node bin/bloom-dr.js, --json) with the RSS probe
  * preloaded; returns the wall time, the parsed JSON result and the process's peak RSS in MiB.
  */
-export async function runCli(args: string[]): Promise<Timing & { result: Record<string, unknown>; peakRssMiB: number }> {
+export async function runCli(
+  args: string[],
+): Promise<Timing & { result: Record<string, unknown>; peakRssMiB: number }> {
   const root = path.resolve(__dirname, "..");
   const rssFile = path.join(os.tmpdir(), `bloom-dr-bench-rss-${process.pid}-${Date.now()}`);
   try {
     const t = await run({
       command: process.execPath,
-      args: ["--require", path.join(root, "bench", "rssProbe.cjs"), path.join(root, "bin", "bloom-dr.js"), ...args, "--json"],
+      args: [
+        "--require",
+        path.join(root, "bench", "rssProbe.cjs"),
+        path.join(root, "bin", "bloom-dr.js"),
+        ...args,
+        "--json",
+      ],
       env: { ...process.env, BENCH_RSS_FILE: rssFile },
     });
     const peakRssMiB = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) / 1024 : NaN;

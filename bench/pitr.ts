@@ -51,18 +51,28 @@ async function main(): Promise<void> {
     await execute(cluster.url(), "CREATE DATABASE bloom");
     const target = cluster.url("bloom");
     const generated = await generate(target, scale);
-    process.stderr.write(`generated scale ${scale}: ${formatBytes(generated.bytes)} in ${formatDuration(generated.ms)}\n`);
+    process.stderr.write(
+      `generated scale ${scale}: ${formatBytes(generated.bytes)} in ${formatDuration(generated.ms)}\n`,
+    );
     await execute(cluster.url(), "CREATE DATABASE branch TEMPLATE bloom");
     const branch = cluster.url("branch");
 
     await execute(target, DELETE_EVERY_20TH_RESERVATION);
-    const dryRun = await timed("pitr recover (dry run)", steps, () => recoverRows({ fromUrl: branch, targetUrl: target, tables: TABLES, apply: false }));
-    const applied = await timed("pitr recover --apply", steps, () => recoverRows({ fromUrl: branch, targetUrl: target, tables: TABLES, apply: true }));
+    const dryRun = await timed("pitr recover (dry run)", steps, () =>
+      recoverRows({ fromUrl: branch, targetUrl: target, tables: TABLES, apply: false }),
+    );
+    const applied = await timed("pitr recover --apply", steps, () =>
+      recoverRows({ fromUrl: branch, targetUrl: target, tables: TABLES, apply: true }),
+    );
 
     await execute(target, DELETE_EVERY_20TH_RESERVATION);
     const file = path.join(work, "rows.sql");
-    const exported = await timed("pitr export", steps, () => exportRows({ fromUrl: branch, tables: TABLES, out: file }));
-    const imported = await timed("pitr import --apply", steps, () => importRows({ file, targetUrl: target, apply: true }));
+    const exported = await timed("pitr export", steps, () =>
+      exportRows({ fromUrl: branch, tables: TABLES, out: file }),
+    );
+    const imported = await timed("pitr import --apply", steps, () =>
+      importRows({ file, targetUrl: target, apply: true }),
+    );
 
     const report = {
       scale,
@@ -78,7 +88,9 @@ async function main(): Promise<void> {
     const outFile = path.join(outDir, `pitr-scale-${scale}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(report)}\n`);
-    process.stderr.write(`missing rows recovered: ${applied.tables.reduce((n, t) => n + t.inserted, 0)}; export file ${formatBytes(exported.bytes)}; report ${outFile}\n`);
+    process.stderr.write(
+      `missing rows recovered: ${applied.tables.reduce((n, t) => n + t.inserted, 0)}; export file ${formatBytes(exported.bytes)}; report ${outFile}\n`,
+    );
   } finally {
     await cluster.destroy();
     rmSync(work, { recursive: true, force: true });

@@ -28,13 +28,25 @@ export const TARGETS = {
 } as const;
 
 export function targets(times: BenchTimes, peakRssMiB: number): Target[] {
-  const ratio = (name: string, a: number, b: number, limit: number): Target => ({ name, value: a / b, limit, unit: "×", met: a / b <= limit });
+  const ratio = (name: string, a: number, b: number, limit: number): Target => ({
+    name,
+    value: a / b,
+    limit,
+    unit: "×",
+    met: a / b <= limit,
+  });
   return [
     ratio("backup / read limit", times.backup, times.readLimit, TARGETS.backupVsReadLimit),
     ratio("backup / playbook backup", times.backup, times.playbookBackup, TARGETS.backupVsPlaybook),
     ratio("restore / pg_restore limit", times.restore, times.writeLimit, TARGETS.restoreVsWriteLimit),
     ratio("restore / playbook restore", times.restore, times.playbookRestore, TARGETS.restoreVsPlaybook),
-    { name: "peak RSS of bloom-dr", value: peakRssMiB, limit: TARGETS.peakRssMiB, unit: "MiB", met: peakRssMiB <= TARGETS.peakRssMiB },
+    {
+      name: "peak RSS of bloom-dr",
+      value: peakRssMiB,
+      limit: TARGETS.peakRssMiB,
+      unit: "MiB",
+      met: peakRssMiB <= TARGETS.peakRssMiB,
+    },
   ];
 }
 
@@ -46,7 +58,10 @@ export function timesTable(times: BenchTimes, labels: Record<keyof BenchTimes, s
 
 export function targetsTable(list: Target[]): string {
   const show = (t: Target, v: number) => (t.unit === "×" ? `${v.toFixed(2)}×` : `${v.toFixed(0)} MiB`);
-  return formatTable([["TARGET", "MEASURED", "LIMIT", ""], ...list.map((t) => [t.name, show(t, t.value), `≤ ${show(t, t.limit)}`, t.met ? "met" : "MISSED"])]);
+  return formatTable([
+    ["TARGET", "MEASURED", "LIMIT", ""],
+    ...list.map((t) => [t.name, show(t, t.value), `≤ ${show(t, t.limit)}`, t.met ? "met" : "MISSED"]),
+  ]);
 }
 
 /**

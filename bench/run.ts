@@ -18,7 +18,12 @@ import { best, run, runCli, runPipeline, Timing } from "./measure";
 import { BenchTimes, median, roundRatios, targets, targetsTable, timesTable } from "./report";
 
 // Server settings for every method alike: WAL and index builds sized so checkpoints do not dominate.
-const SERVER_SETTINGS = { max_wal_size: "'4GB'", checkpoint_timeout: "'30min'", maintenance_work_mem: "'256MB'", shared_buffers: "'256MB'" };
+const SERVER_SETTINGS = {
+  max_wal_size: "'4GB'",
+  checkpoint_timeout: "'30min'",
+  maintenance_work_mem: "'256MB'",
+  shared_buffers: "'256MB'",
+};
 
 async function sql(url: string, text: string): Promise<void> {
   const client = new Client({ connectionString: url });
@@ -31,7 +36,14 @@ async function sql(url: string, text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scale: { type: "string" }, repeat: { type: "string" }, jobs: { type: "string" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      scale: { type: "string" },
+      repeat: { type: "string" },
+      jobs: { type: "string" },
+      out: { type: "string" },
+    },
+  });
   const scale = parseScale(values.scale);
   const repeat = Number(values.repeat ?? "1");
   const jobs = Number(values.jobs ?? String(os.availableParallelism()));
@@ -49,7 +61,14 @@ async function main(): Promise<void> {
     log(`generated ${formatBytes(generated.bytes)} in ${(generated.ms / 1000).toFixed(1)}s`);
     const store = path.join(work, "store");
     const playbookFile = path.join(work, "latest.sql.gz");
-    const samples: Record<keyof BenchTimes, Timing[]> = { backup: [], readLimit: [], playbookBackup: [], restore: [], writeLimit: [], playbookRestore: [] };
+    const samples: Record<keyof BenchTimes, Timing[]> = {
+      backup: [],
+      readLimit: [],
+      playbookBackup: [],
+      restore: [],
+      writeLimit: [],
+      playbookRestore: [],
+    };
     const rss = { backup: [] as number[], restore: [] as number[] };
     let dumpFile = "";
     let dumpBytes = 0;
@@ -65,9 +84,18 @@ async function main(): Promise<void> {
     };
 
     for (let i = 1; i <= repeat; i++) {
-      startup.push(await run({ command: process.execPath, args: [path.join(__dirname, "..", "bin", "bloom-dr.js"), "--help"] }));
+      startup.push(
+        await run({ command: process.execPath, args: [path.join(__dirname, "..", "bin", "bloom-dr.js"), "--help"] }),
+      );
       log(`round ${i}/${repeat}: read limit (pg_dump -Fc -Z0 > /dev/null)`);
-      samples.readLimit.push(await run({ command: pg.path("pg_dump"), args: ["-Fc", "-Z0"], env: libpqEnvironment(src), stdoutFile: "/dev/null" }));
+      samples.readLimit.push(
+        await run({
+          command: pg.path("pg_dump"),
+          args: ["-Fc", "-Z0"],
+          env: libpqEnvironment(src),
+          stdoutFile: "/dev/null",
+        }),
+      );
 
       log(`round ${i}/${repeat}: our backup`);
       const b = await runCli(["backup", "--db", src, "--store", store, "--label", `bench round ${i}`]);
@@ -82,12 +110,28 @@ async function main(): Promise<void> {
 
       log(`round ${i}/${repeat}: write limit (pg_restore -j ${jobs} from the local dump file)`);
       let db = await freshDatabase();
-      samples.writeLimit.push(await run({ command: pg.path("pg_restore"), args: ["-j", String(jobs), "--no-owner", "--no-acl", "-d", db.name, dumpFile], env: libpqEnvironment(db.url) }));
+      samples.writeLimit.push(
+        await run({
+          command: pg.path("pg_restore"),
+          args: ["-j", String(jobs), "--no-owner", "--no-acl", "-d", db.name, dumpFile],
+          env: libpqEnvironment(db.url),
+        }),
+      );
       await db.drop();
 
       log(`round ${i}/${repeat}: our restore (-j ${jobs})`);
       db = await freshDatabase();
-      const r = await runCli(["restore", "--store", store, "--backup", "latest", "--target", db.url, "--jobs", String(jobs)]);
+      const r = await runCli([
+        "restore",
+        "--store",
+        store,
+        "--backup",
+        "latest",
+        "--target",
+        db.url,
+        "--jobs",
+        String(jobs),
+      ]);
       samples.restore.push(r);
       rss.restore.push(r.peakRssMiB);
       restorePhases.push({ phases: r.result.phases, totalMs: r.result.totalMs });
@@ -96,7 +140,12 @@ async function main(): Promise<void> {
 
       log(`round ${i}/${repeat}: playbook restore (gunzip | psql)`);
       db = await freshDatabase();
-      samples.playbookRestore.push(await runPipeline(`gunzip -c '${playbookFile}' | ${pg.path("psql")} -X -q -v ON_ERROR_STOP=1 > /dev/null`, db.url));
+      samples.playbookRestore.push(
+        await runPipeline(
+          `gunzip -c '${playbookFile}' | ${pg.path("psql")} -X -q -v ON_ERROR_STOP=1 > /dev/null`,
+          db.url,
+        ),
+      );
       await db.drop();
     }
 

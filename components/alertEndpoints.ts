@@ -18,7 +18,8 @@ export function alertProtocol(endpoint: string): AlertProtocol | undefined {
   try {
     const url = new URL(endpoint);
     // Credentials in a webhook URL would end up in plain stack state.
-    if (url.protocol !== "https:" || url.hostname === "" || url.username !== "" || url.password !== "") return undefined;
+    if (url.protocol !== "https:" || url.hostname === "" || url.username !== "" || url.password !== "")
+      return undefined;
     return "https";
   } catch {
     return undefined;
@@ -51,7 +52,10 @@ export function planSubscriptions(endpoints: Readonly<Record<Severity, readonly 
   return SEVERITIES.flatMap((severity) =>
     (endpoints[severity] ?? []).map((endpoint) => {
       const protocol = alertProtocol(endpoint);
-      if (protocol === undefined) throw new Error(`alerts.${severity}: "${endpoint}" is neither an email address nor an https:// URL; fix bloom-dr:alerts`);
+      if (protocol === undefined)
+        throw new Error(
+          `alerts.${severity}: "${endpoint}" is neither an email address nor an https:// URL; fix bloom-dr:alerts`,
+        );
       return { severity, endpoint, protocol, key: endpointKey(endpoint) };
     }),
   );

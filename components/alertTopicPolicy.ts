@@ -17,7 +17,8 @@ const OWNER_ACTIONS = [
 ];
 
 export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDocument {
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`alert topic policy needs a 12-digit AWS account id (got "${accountId}")`);
+  if (!/^\d{12}$/.test(accountId))
+    throw new Error(`alert topic policy needs a 12-digit AWS account id (got "${accountId}")`);
   return policyDocument(
     {
       Sid: "OwnerAccountManagesTopic",

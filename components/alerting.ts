@@ -41,7 +41,12 @@ export class Alerting extends pulumi.ComponentResource {
       );
       new aws.sns.TopicPolicy(
         `${name}-${severity}-policy`,
-        { arn: topic.arn, policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))) },
+        {
+          arn: topic.arn,
+          policy: pulumi
+            .all([topic.arn, accountId])
+            .apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))),
+        },
         { parent: this },
       );
       topics[severity] = topic;

@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface AppDatabaseSecretArgs {
-    /** The app's DATABASE_URL while the primary is healthy (the Neon pooled URI). A secret input. */
-    readonly initialDatabaseUrl: pulumi.Input<string>;
-    /** Customer KMS key for the secret; default the account's aws/secretsmanager key. */
-    readonly kmsKeyArn?: pulumi.Input<string>;
-    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The app's DATABASE_URL while the primary is healthy (the Neon pooled URI). A secret input. */
+  readonly initialDatabaseUrl: pulumi.Input<string>;
+  /** Customer KMS key for the secret; default the account's aws/secretsmanager key. */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -16,23 +16,31 @@ export interface AppDatabaseSecretArgs {
  * the DR version is AWSCURRENT, and a `pulumi refresh` of prod must not move it back.
  */
 export class AppDatabaseSecret extends pulumi.ComponentResource {
-    declare public readonly secretArn: pulumi.Output<string>;
+  declare public readonly secretArn: pulumi.Output<string>;
 
-    constructor(name: string, args: AppDatabaseSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("bloom-dr:app:AppDatabaseSecret", name, {}, opts);
-        const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-            description: "bloom-dr: the application's DATABASE_URL (Neon primary, or the RDS failover when active)",
-            kmsKeyId: args.kmsKeyArn,
-            // The maximum: a deleted app secret takes the app down, so keep it restorable for 30 days.
-            recoveryWindowInDays: 30,
-            tags: args.tags,
-        }, { parent: this });
-        new aws.secretsmanager.SecretVersion(`${name}-primary-url`, {
-            secretId: secret.id,
-            secretString: pulumi.secret(args.initialDatabaseUrl),
-        }, { parent: this, ignoreChanges: ["versionStages"] });
+  constructor(name: string, args: AppDatabaseSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bloom-dr:app:AppDatabaseSecret", name, {}, opts);
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-secret`,
+      {
+        description: "bloom-dr: the application's DATABASE_URL (Neon primary, or the RDS failover when active)",
+        kmsKeyId: args.kmsKeyArn,
+        // The maximum: a deleted app secret takes the app down, so keep it restorable for 30 days.
+        recoveryWindowInDays: 30,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-primary-url`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.secret(args.initialDatabaseUrl),
+      },
+      { parent: this, ignoreChanges: ["versionStages"] },
+    );
 
-        this.secretArn = secret.arn;
-        this.registerOutputs({ secretArn: this.secretArn });
-    }
+    this.secretArn = secret.arn;
+    this.registerOutputs({ secretArn: this.secretArn });
+  }
 }

@@ -10,13 +10,13 @@ export const REPOSITORY_ROOT = path.join(__dirname, "..");
 export const BACKUP_DOCKERFILE = "runtime/Dockerfile";
 
 export interface BackupImageArgs {
-    /** Build context; default the repository root. */
-    readonly contextPath?: string;
-    /** Default runtime/Dockerfile under the context. */
-    readonly dockerfilePath?: string;
-    /** Default "src-<hash of runtime/ and the lock files>". */
-    readonly tag?: string;
-    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Build context; default the repository root. */
+  readonly contextPath?: string;
+  /** Default runtime/Dockerfile under the context. */
+  readonly dockerfilePath?: string;
+  /** Default "src-<hash of runtime/ and the lock files>". */
+  readonly tag?: string;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -25,42 +25,56 @@ export interface BackupImageArgs {
  * what was built.
  */
 export class BackupImage extends pulumi.ComponentResource {
-    declare public readonly repositoryUrl: pulumi.Output<string>;
-    declare public readonly repositoryArn: pulumi.Output<string>;
-    declare public readonly imageUri: pulumi.Output<string>;
+  declare public readonly repositoryUrl: pulumi.Output<string>;
+  declare public readonly repositoryArn: pulumi.Output<string>;
+  declare public readonly imageUri: pulumi.Output<string>;
 
-    constructor(name: string, args: BackupImageArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("bloom-dr:backup:BackupImage", name, {}, opts);
-        const contextPath = args.contextPath ?? REPOSITORY_ROOT;
-        const tag = args.tag ?? sourceImageTag(contextPath);
+  constructor(name: string, args: BackupImageArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("bloom-dr:backup:BackupImage", name, {}, opts);
+    const contextPath = args.contextPath ?? REPOSITORY_ROOT;
+    const tag = args.tag ?? sourceImageTag(contextPath);
 
-        const repository = new aws.ecr.Repository(`${name}-repository`, {
-            imageTagMutability: "IMMUTABLE",
-            imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "KMS" }],
-            // Keep the images that running jobs point at when the stack is torn down by mistake.
-            forceDelete: false,
-            tags: args.tags,
-        }, { parent: this });
+    const repository = new aws.ecr.Repository(
+      `${name}-repository`,
+      {
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: "KMS" }],
+        // Keep the images that running jobs point at when the stack is torn down by mistake.
+        forceDelete: false,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
 
-        const credentials = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
-        const image = new dockerBuild.Image(`${name}-image`, {
-            context: { location: contextPath },
-            dockerfile: { location: path.join(contextPath, args.dockerfilePath ?? BACKUP_DOCKERFILE) },
-            // Lambda and Fargate both run x86_64 here; a Mac would otherwise build arm64.
-            platforms: [dockerBuild.Platform.Linux_amd64],
-            push: true,
-            tags: [pulumi.interpolate`${repository.repositoryUrl}:${tag}`],
-            registries: [{
-                address: repository.repositoryUrl,
-                username: credentials.userName,
-                password: pulumi.secret(credentials.password),
-            }],
-        }, { parent: this });
+    const credentials = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+    const image = new dockerBuild.Image(
+      `${name}-image`,
+      {
+        context: { location: contextPath },
+        dockerfile: { location: path.join(contextPath, args.dockerfilePath ?? BACKUP_DOCKERFILE) },
+        // Lambda and Fargate both run x86_64 here; a Mac would otherwise build arm64.
+        platforms: [dockerBuild.Platform.Linux_amd64],
+        push: true,
+        tags: [pulumi.interpolate`${repository.repositoryUrl}:${tag}`],
+        registries: [
+          {
+            address: repository.repositoryUrl,
+            username: credentials.userName,
+            password: pulumi.secret(credentials.password),
+          },
+        ],
+      },
+      { parent: this },
+    );
 
-        this.repositoryUrl = repository.repositoryUrl;
-        this.repositoryArn = repository.arn;
-        this.imageUri = pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`;
-        this.registerOutputs({ repositoryUrl: this.repositoryUrl, repositoryArn: this.repositoryArn, imageUri: this.imageUri });
-    }
+    this.repositoryUrl = repository.repositoryUrl;
+    this.repositoryArn = repository.arn;
+    this.imageUri = pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`;
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      repositoryArn: this.repositoryArn,
+      imageUri: this.imageUri,
+    });
+  }
 }

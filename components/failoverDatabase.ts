@@ -20,45 +20,49 @@ export const DRILL_TAG = "bloom-dr:drill";
 export const FAILOVER_MODE_TAG = "bloom-dr:failover-mode";
 
 export interface FailoverDatabaseArgs {
-    /** Plain string: decides which children exist. */
-    readonly mode: FailoverMode;
-    /** e.g. "db.t4g.medium". */
-    readonly instanceClass: string;
-    readonly allocatedStorageGb: number;
-    /** e.g. "16.4"; should be ≥ the primary's major so pg_restore reads the dumps. */
-    readonly engineVersion: string;
-    readonly backupRetentionDays: number;
-    /** Scheduler expression for the restore test, UTC. */
-    readonly restoreSchedule: string;
-    /** CIDRs of the app that may reach port 5432. Default none. */
-    readonly appCidrs?: string[];
-    /** Existing VPC; with subnetIds. Default: a small private VPC is created. */
-    readonly vpcId?: pulumi.Input<string>;
-    /** At least two private subnets in two AZs of vpcId. */
-    readonly subnetIds?: pulumi.Input<string>[];
-    /** Query the restore test runs against the restored database, e.g. a row count. */
-    readonly smokeQuery?: string;
-    /** During a drill the app's DATABASE_URL secret is never touched and resources are tagged. */
-    readonly drill?: { readonly scenario: DrillScenario };
-    // From the prod stack reference:
-    readonly vaultBucketName: pulumi.Input<string>;
-    readonly vaultBucketArn: pulumi.Input<string>;
-    readonly vaultKeyArn: pulumi.Input<string>;
-    readonly backupPrefix: pulumi.Input<string>;
-    /** The app's DATABASE_URL secret; written only when mode is "active" and no drill. */
-    readonly appDatabaseUrlSecretArn: pulumi.Input<string>;
-    /** Topic the restore-test alarms notify (SEV-2). */
-    readonly alarmTopicArn: pulumi.Input<string>;
-    /** Reuse an image already in this region; default: build runtime/Dockerfile into a DR repo. */
-    readonly imageUri?: pulumi.Input<string>;
-    /** Default "app". */
-    readonly databaseName?: string;
-    /** Default "bloom_admin". */
-    readonly masterUsername?: string;
-    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Plain string: decides which children exist. */
+  readonly mode: FailoverMode;
+  /** e.g. "db.t4g.medium". */
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  /** e.g. "16.4"; should be ≥ the primary's major so pg_restore reads the dumps. */
+  readonly engineVersion: string;
+  readonly backupRetentionDays: number;
+  /** Scheduler expression for the restore test, UTC. */
+  readonly restoreSchedule: string;
+  /** CIDRs of the app that may reach port 5432. Default none. */
+  readonly appCidrs?: string[];
+  /** Existing VPC; with subnetIds. Default: a small private VPC is created. */
+  readonly vpcId?: pulumi.Input<string>;
+  /** At least two private subnets in two AZs of vpcId. */
+  readonly subnetIds?: pulumi.Input<string>[];
+  /** Query the restore test runs against the restored database, e.g. a row count. */
+  readonly smokeQuery?: string;
+  /** During a drill the app's DATABASE_URL secret is never touched and resources are tagged. */
+  readonly drill?: { readonly scenario: DrillScenario };
+  // From the prod stack reference:
+  readonly vaultBucketName: pulumi.Input<string>;
+  readonly vaultBucketArn: pulumi.Input<string>;
+  readonly vaultKeyArn: pulumi.Input<string>;
+  readonly backupPrefix: pulumi.Input<string>;
+  /** The app's DATABASE_URL secret; written only when mode is "active" and no drill. */
+  readonly appDatabaseUrlSecretArn: pulumi.Input<string>;
+  /** Topic the restore-test alarms notify (SEV-2). */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Reuse an image already in this region; default: build runtime/Dockerfile into a DR repo. */
+  readonly imageUri?: pulumi.Input<string>;
+  /** Default "app". */
+  readonly databaseName?: string;
+  /** Default "bloom_admin". */
+  readonly masterUsername?: string;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-export const FAILOVER_DEFAULTS = { databaseName: "app", masterUsername: "bloom_admin", performanceInsightsRetentionDays: 7 } as const;
+export const FAILOVER_DEFAULTS = {
+  databaseName: "app",
+  masterUsername: "bloom_admin",
+  performanceInsightsRetentionDays: 7,
+} as const;
 
 /**
  * The DR database. "off": nothing. "standby": a private, encrypted RDS PostgreSQL instance kept
@@ -68,138 +72,179 @@ export const FAILOVER_DEFAULTS = { databaseName: "app", masterUsername: "bloom_a
  * them updates it in place.
  */
 export class FailoverDatabase extends pulumi.ComponentResource {
-    /** All undefined when mode is "off". */
-    declare public readonly instanceIdentifier: pulumi.Output<string | undefined>;
-    declare public readonly address: pulumi.Output<string | undefined>;
-    declare public readonly port: pulumi.Output<number | undefined>;
-    declare public readonly masterSecretArn: pulumi.Output<string | undefined>;
-    declare public readonly securityGroupId: pulumi.Output<string | undefined>;
-    declare public readonly restoreFunctionName: pulumi.Output<string | undefined>;
-    /** True when this update points the app's DATABASE_URL at the instance. */
-    declare public readonly appSecretSwitched: pulumi.Output<boolean>;
+  /** All undefined when mode is "off". */
+  declare public readonly instanceIdentifier: pulumi.Output<string | undefined>;
+  declare public readonly address: pulumi.Output<string | undefined>;
+  declare public readonly port: pulumi.Output<number | undefined>;
+  declare public readonly masterSecretArn: pulumi.Output<string | undefined>;
+  declare public readonly securityGroupId: pulumi.Output<string | undefined>;
+  declare public readonly restoreFunctionName: pulumi.Output<string | undefined>;
+  /** True when this update points the app's DATABASE_URL at the instance. */
+  declare public readonly appSecretSwitched: pulumi.Output<boolean>;
 
-    constructor(name: string, args: FailoverDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("bloom-dr:dr:FailoverDatabase", name, {}, opts);
-        if (!FAILOVER_MODES.includes(args.mode)) {
-            throw new Error(`FailoverDatabase ${name}: mode must be one of ${FAILOVER_MODES.join(", ")} (got "${args.mode}")`);
-        }
-        const switchesApp = args.mode === "active" && args.drill === undefined;
-        if (args.mode === "off") {
-            this.instanceIdentifier = this.address = this.masterSecretArn = this.securityGroupId = this.restoreFunctionName = pulumi.output(undefined);
-            this.port = pulumi.output(undefined);
-            this.appSecretSwitched = pulumi.output(false);
-            this.registerOutputs({});
-            return;
-        }
-        stalenessPeriodSeconds(args.restoreSchedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes); // fail before creating anything
-        const active = args.mode === "active";
-        const databaseName = args.databaseName ?? FAILOVER_DEFAULTS.databaseName;
-        const drill = args.drill;
-        const tags: pulumi.Input<Record<string, pulumi.Input<string>>> = drill
-            ? pulumi.output(args.tags ?? {}).apply((base): Record<string, string> => ({ ...base, [DRILL_TAG]: drillTagValue(drill.scenario) }))
-            : (args.tags ?? {});
-
-        const network = createFailoverNetwork(name, { vpcId: args.vpcId, subnetIds: args.subnetIds, appCidrs: args.appCidrs ?? [], tags }, this);
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `bloom-dr failover database ${name}: storage, master secret, Performance Insights`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            tags,
-        }, { parent: this });
-        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, {
-            description: "bloom-dr failover database: private subnets",
-            subnetIds: network.subnetIds,
-            tags,
-        }, { parent: this });
-
-        const instance = new aws.rds.Instance(`${name}-db`, {
-            engine: "postgres",
-            engineVersion: args.engineVersion,
-            instanceClass: args.instanceClass,
-            allocatedStorage: args.allocatedStorageGb,
-            storageType: "gp3",
-            storageEncrypted: true,
-            kmsKeyId: key.arn,
-            dbName: databaseName,
-            username: args.masterUsername ?? FAILOVER_DEFAULTS.masterUsername,
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: key.arn,
-            dbSubnetGroupName: subnetGroup.name,
-            vpcSecurityGroupIds: [network.databaseSecurityGroup.id],
-            publiclyAccessible: false,
-            backupRetentionPeriod: args.backupRetentionDays,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: finalSnapshotIdentifier(pulumi.getProject(), pulumi.getStack(), name),
-            copyTagsToSnapshot: true,
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: key.arn,
-            performanceInsightsRetentionPeriod: FAILOVER_DEFAULTS.performanceInsightsRetentionDays,
-            autoMinorVersionUpgrade: true,
-            deletionProtection: active,
-            // Failover must not wait for the next maintenance window.
-            applyImmediately: true,
-            tags: pulumi.output(tags).apply((base): Record<string, string> => ({ ...base, [FAILOVER_MODE_TAG]: args.mode })),
-        }, { parent: this, protect: active });
-        const masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
-            const arn = secrets?.[0]?.secretArn;
-            if (!arn) throw new Error(`FailoverDatabase ${name}: RDS reported no managed master secret; manageMasterUserPassword must stay true`);
-            return arn;
-        });
-
-        const imageUri = args.imageUri ?? new BackupImage(`${name}-image`, { tags }, { parent: this }).imageUri;
-        const restore = createRestoreJob(`${name}-restore`, {
-            imageUri,
-            vaultBucketName: args.vaultBucketName,
-            vaultBucketArn: args.vaultBucketArn,
-            vaultKeyArn: args.vaultKeyArn,
-            backupPrefix: args.backupPrefix,
-            masterSecretArn,
-            masterSecretKeyArn: key.arn,
-            host: instance.address,
-            port: instance.port,
-            database: databaseName,
-            smokeQuery: args.smokeQuery,
-            subnetIds: network.subnetIds,
-            securityGroupId: network.restoreJobSecurityGroup.id,
-            schedule: args.restoreSchedule,
-            enabled: !active,
-            alarmTopicArn: args.alarmTopicArn,
-            tags,
-        }, this);
-
-        if (switchesApp) {
-            const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: masterSecretArn }, { parent: this });
-            new aws.secretsmanager.SecretVersion(`${name}-app-database-url`, {
-                secretId: args.appDatabaseUrlSecretArn,
-                region: pulumi.output(args.appDatabaseUrlSecretArn).apply(regionOfArn),
-                secretString: pulumi.secret(
-                    pulumi.all([masterSecret.secretString, instance.address, instance.port]).apply(([masterSecretJson, host, port]) =>
-                        failoverDatabaseUrl({ masterSecretJson, host, port, database: databaseName })),
-                ),
-            }, {
-                parent: this,
-                // Leaving "active" must not pull the URL the app is using right now; failing back
-                // is its own deliberate step (docs/aws-components.md).
-                retainOnDelete: true,
-                dependsOn: [instance],
-            });
-        }
-
-        this.instanceIdentifier = instance.identifier;
-        this.address = instance.address;
-        this.port = instance.port;
-        this.masterSecretArn = masterSecretArn;
-        this.securityGroupId = network.databaseSecurityGroup.id;
-        this.restoreFunctionName = restore.function.name;
-        this.appSecretSwitched = pulumi.output(switchesApp);
-        this.registerOutputs({
-            instanceIdentifier: this.instanceIdentifier,
-            address: this.address,
-            port: this.port,
-            masterSecretArn: this.masterSecretArn,
-            securityGroupId: this.securityGroupId,
-            restoreFunctionName: this.restoreFunctionName,
-            appSecretSwitched: this.appSecretSwitched,
-        });
+  constructor(name: string, args: FailoverDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bloom-dr:dr:FailoverDatabase", name, {}, opts);
+    if (!FAILOVER_MODES.includes(args.mode)) {
+      throw new Error(
+        `FailoverDatabase ${name}: mode must be one of ${FAILOVER_MODES.join(", ")} (got "${args.mode}")`,
+      );
     }
+    const switchesApp = args.mode === "active" && args.drill === undefined;
+    if (args.mode === "off") {
+      this.instanceIdentifier =
+        this.address =
+        this.masterSecretArn =
+        this.securityGroupId =
+        this.restoreFunctionName =
+          pulumi.output(undefined);
+      this.port = pulumi.output(undefined);
+      this.appSecretSwitched = pulumi.output(false);
+      this.registerOutputs({});
+      return;
+    }
+    stalenessPeriodSeconds(args.restoreSchedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes); // fail before creating anything
+    const active = args.mode === "active";
+    const databaseName = args.databaseName ?? FAILOVER_DEFAULTS.databaseName;
+    const drill = args.drill;
+    const tags: pulumi.Input<Record<string, pulumi.Input<string>>> = drill
+      ? pulumi
+          .output(args.tags ?? {})
+          .apply((base): Record<string, string> => ({ ...base, [DRILL_TAG]: drillTagValue(drill.scenario) }))
+      : (args.tags ?? {});
+
+    const network = createFailoverNetwork(
+      name,
+      { vpcId: args.vpcId, subnetIds: args.subnetIds, appCidrs: args.appCidrs ?? [], tags },
+      this,
+    );
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `bloom-dr failover database ${name}: storage, master secret, Performance Insights`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      },
+      { parent: this },
+    );
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      {
+        description: "bloom-dr failover database: private subnets",
+        subnetIds: network.subnetIds,
+        tags,
+      },
+      { parent: this },
+    );
+
+    const instance = new aws.rds.Instance(
+      `${name}-db`,
+      {
+        engine: "postgres",
+        engineVersion: args.engineVersion,
+        instanceClass: args.instanceClass,
+        allocatedStorage: args.allocatedStorageGb,
+        storageType: "gp3",
+        storageEncrypted: true,
+        kmsKeyId: key.arn,
+        dbName: databaseName,
+        username: args.masterUsername ?? FAILOVER_DEFAULTS.masterUsername,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: key.arn,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: [network.databaseSecurityGroup.id],
+        publiclyAccessible: false,
+        backupRetentionPeriod: args.backupRetentionDays,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: finalSnapshotIdentifier(pulumi.getProject(), pulumi.getStack(), name),
+        copyTagsToSnapshot: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: key.arn,
+        performanceInsightsRetentionPeriod: FAILOVER_DEFAULTS.performanceInsightsRetentionDays,
+        autoMinorVersionUpgrade: true,
+        deletionProtection: active,
+        // Failover must not wait for the next maintenance window.
+        applyImmediately: true,
+        tags: pulumi
+          .output(tags)
+          .apply((base): Record<string, string> => ({ ...base, [FAILOVER_MODE_TAG]: args.mode })),
+      },
+      { parent: this, protect: active },
+    );
+    const masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
+      const arn = secrets?.[0]?.secretArn;
+      if (!arn)
+        throw new Error(
+          `FailoverDatabase ${name}: RDS reported no managed master secret; manageMasterUserPassword must stay true`,
+        );
+      return arn;
+    });
+
+    const imageUri = args.imageUri ?? new BackupImage(`${name}-image`, { tags }, { parent: this }).imageUri;
+    const restore = createRestoreJob(
+      `${name}-restore`,
+      {
+        imageUri,
+        vaultBucketName: args.vaultBucketName,
+        vaultBucketArn: args.vaultBucketArn,
+        vaultKeyArn: args.vaultKeyArn,
+        backupPrefix: args.backupPrefix,
+        masterSecretArn,
+        masterSecretKeyArn: key.arn,
+        host: instance.address,
+        port: instance.port,
+        database: databaseName,
+        smokeQuery: args.smokeQuery,
+        subnetIds: network.subnetIds,
+        securityGroupId: network.restoreJobSecurityGroup.id,
+        schedule: args.restoreSchedule,
+        enabled: !active,
+        alarmTopicArn: args.alarmTopicArn,
+        tags,
+      },
+      this,
+    );
+
+    if (switchesApp) {
+      const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: masterSecretArn }, { parent: this });
+      new aws.secretsmanager.SecretVersion(
+        `${name}-app-database-url`,
+        {
+          secretId: args.appDatabaseUrlSecretArn,
+          region: pulumi.output(args.appDatabaseUrlSecretArn).apply(regionOfArn),
+          secretString: pulumi.secret(
+            pulumi
+              .all([masterSecret.secretString, instance.address, instance.port])
+              .apply(([masterSecretJson, host, port]) =>
+                failoverDatabaseUrl({ masterSecretJson, host, port, database: databaseName }),
+              ),
+          ),
+        },
+        {
+          parent: this,
+          // Leaving "active" must not pull the URL the app is using right now; failing back
+          // is its own deliberate step (docs/aws-components.md).
+          retainOnDelete: true,
+          dependsOn: [instance],
+        },
+      );
+    }
+
+    this.instanceIdentifier = instance.identifier;
+    this.address = instance.address;
+    this.port = instance.port;
+    this.masterSecretArn = masterSecretArn;
+    this.securityGroupId = network.databaseSecurityGroup.id;
+    this.restoreFunctionName = restore.function.name;
+    this.appSecretSwitched = pulumi.output(switchesApp);
+    this.registerOutputs({
+      instanceIdentifier: this.instanceIdentifier,
+      address: this.address,
+      port: this.port,
+      masterSecretArn: this.masterSecretArn,
+      securityGroupId: this.securityGroupId,
+      restoreFunctionName: this.restoreFunctionName,
+      appSecretSwitched: this.appSecretSwitched,
+    });
+  }
 }

@@ -8,22 +8,22 @@ import { ENV } from "../runtime/handlers/environment";
 
 /** The handlers' names (runtime/handlers/environment.ts owns them; imported so they cannot drift). */
 export const JOB_ENV = {
-    sourceSecretArn: ENV.sourceUrlSecretArn,
-    bucket: ENV.backupBucket,
-    prefix: ENV.backupPrefix,
-    kmsKeyArn: ENV.backupKmsKeyId,
-    targetSecretArn: ENV.targetSecretArn,
-    targetHost: ENV.targetHost,
-    targetPort: ENV.targetPort,
-    targetDatabase: ENV.targetDatabase,
-    smokeQuery: ENV.smokeQuery,
-    failoverMode: ENV.failoverMode,
+  sourceSecretArn: ENV.sourceUrlSecretArn,
+  bucket: ENV.backupBucket,
+  prefix: ENV.backupPrefix,
+  kmsKeyArn: ENV.backupKmsKeyId,
+  targetSecretArn: ENV.targetSecretArn,
+  targetHost: ENV.targetHost,
+  targetPort: ENV.targetPort,
+  targetDatabase: ENV.targetDatabase,
+  smokeQuery: ENV.smokeQuery,
+  failoverMode: ENV.failoverMode,
 } as const;
 
 /** Lambda handler strings (image CMD override), relative to LAMBDA_TASK_ROOT (runtime/Dockerfile). */
 export const HANDLER_COMMANDS = {
-    backup: "runtime/handlers/dump.handler",
-    restoreTest: "runtime/handlers/restoreTest.handler",
+  backup: "runtime/handlers/dump.handler",
+  restoreTest: "runtime/handlers/restoreTest.handler",
 } as const;
 
 /**
@@ -35,43 +35,45 @@ export const FARGATE_BACKUP_COMMAND = ["node", "runtime/handlers/dumpTask.js"] a
 export const IMAGE_TASK_ROOT = "/var/task";
 
 export interface DumpJobEnvironmentArgs {
-    readonly sourceSecretArn: string;
-    readonly bucket: string;
-    readonly prefix: string;
-    readonly kmsKeyArn: string;
+  readonly sourceSecretArn: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly kmsKeyArn: string;
 }
 
 export function dumpJobEnvironment(args: DumpJobEnvironmentArgs): Record<string, string> {
-    return assertNoCredentials({
-        [JOB_ENV.sourceSecretArn]: args.sourceSecretArn,
-        [JOB_ENV.bucket]: args.bucket,
-        [JOB_ENV.prefix]: args.prefix,
-        [JOB_ENV.kmsKeyArn]: args.kmsKeyArn,
-    });
+  return assertNoCredentials({
+    [JOB_ENV.sourceSecretArn]: args.sourceSecretArn,
+    [JOB_ENV.bucket]: args.bucket,
+    [JOB_ENV.prefix]: args.prefix,
+    [JOB_ENV.kmsKeyArn]: args.kmsKeyArn,
+  });
 }
 
 export interface RestoreJobEnvironmentArgs extends DumpJobEnvironmentArgs {
-    readonly targetSecretArn: string;
-    readonly targetHost: string;
-    readonly targetPort: number;
-    readonly targetDatabase: string;
-    readonly smokeQuery?: string;
-    /** The handler refuses to restore unless this is "standby". */
-    readonly failoverMode: "standby" | "active";
+  readonly targetSecretArn: string;
+  readonly targetHost: string;
+  readonly targetPort: number;
+  readonly targetDatabase: string;
+  readonly smokeQuery?: string;
+  /** The handler refuses to restore unless this is "standby". */
+  readonly failoverMode: "standby" | "active";
 }
 
-export function restoreJobEnvironment(args: Omit<RestoreJobEnvironmentArgs, "sourceSecretArn">): Record<string, string> {
-    return assertNoCredentials({
-        [JOB_ENV.bucket]: args.bucket,
-        [JOB_ENV.prefix]: args.prefix,
-        [JOB_ENV.kmsKeyArn]: args.kmsKeyArn,
-        [JOB_ENV.targetSecretArn]: args.targetSecretArn,
-        [JOB_ENV.targetHost]: args.targetHost,
-        [JOB_ENV.targetPort]: String(args.targetPort),
-        [JOB_ENV.targetDatabase]: args.targetDatabase,
-        ...(args.smokeQuery === undefined ? {} : { [JOB_ENV.smokeQuery]: args.smokeQuery }),
-        [JOB_ENV.failoverMode]: args.failoverMode,
-    });
+export function restoreJobEnvironment(
+  args: Omit<RestoreJobEnvironmentArgs, "sourceSecretArn">,
+): Record<string, string> {
+  return assertNoCredentials({
+    [JOB_ENV.bucket]: args.bucket,
+    [JOB_ENV.prefix]: args.prefix,
+    [JOB_ENV.kmsKeyArn]: args.kmsKeyArn,
+    [JOB_ENV.targetSecretArn]: args.targetSecretArn,
+    [JOB_ENV.targetHost]: args.targetHost,
+    [JOB_ENV.targetPort]: String(args.targetPort),
+    [JOB_ENV.targetDatabase]: args.targetDatabase,
+    ...(args.smokeQuery === undefined ? {} : { [JOB_ENV.smokeQuery]: args.smokeQuery }),
+    [JOB_ENV.failoverMode]: args.failoverMode,
+  });
 }
 
 /** user:password@ in any URL, or a libpq password=... keyword. */
@@ -79,10 +81,10 @@ const CREDENTIAL_PATTERNS = [/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, /\bpa
 
 /** Throws (naming the variable, never the value) when a value carries a credential. */
 export function assertNoCredentials(environment: Record<string, string>): Record<string, string> {
-    for (const [name, value] of Object.entries(environment)) {
-        if (CREDENTIAL_PATTERNS.some((pattern) => pattern.test(value))) {
-            throw new Error(`environment variable ${name} holds a credential; pass a Secrets Manager ARN instead`);
-        }
+  for (const [name, value] of Object.entries(environment)) {
+    if (CREDENTIAL_PATTERNS.some((pattern) => pattern.test(value))) {
+      throw new Error(`environment variable ${name} holds a credential; pass a Secrets Manager ARN instead`);
     }
-    return environment;
+  }
+  return environment;
 }

@@ -6,20 +6,20 @@
 import { createHash } from "node:crypto";
 
 export const NAME_LIMITS = {
-    /** RDS DB instance identifier. */
-    rdsIdentifier: 63,
-    /** RDS snapshot identifier. */
-    rdsSnapshotIdentifier: 255,
-    /** Lambda function, IAM role, Scheduler schedule. */
-    lambdaFunction: 64,
-    /** Tag values. */
-    tagValue: 256,
+  /** RDS DB instance identifier. */
+  rdsIdentifier: 63,
+  /** RDS snapshot identifier. */
+  rdsSnapshotIdentifier: 255,
+  /** Lambda function, IAM role, Scheduler schedule. */
+  lambdaFunction: 64,
+  /** Tag values. */
+  tagValue: 256,
 } as const;
 
 const HASH_LENGTH = 6;
 
 function shortHash(text: string): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, HASH_LENGTH);
+  return createHash("sha256").update(text).digest("hex").slice(0, HASH_LENGTH);
 }
 
 /**
@@ -27,26 +27,26 @@ function shortHash(text: string): string {
  * fits `maxLength`. The result starts with a letter and never ends with a hyphen.
  */
 export function boundedName(parts: readonly string[], maxLength: number): string {
-    if (maxLength < HASH_LENGTH + 3) throw new Error(`boundedName: maxLength ${maxLength} leaves no room for a name`);
-    const full = parts
-        .join("-")
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, "-")
-        .replace(/-{2,}/g, "-")
-        .replace(/^[^a-z]+/, "")
-        .replace(/-+$/, "");
-    if (full.length === 0) throw new Error(`boundedName: [${parts.join(", ")}] has no letter to start a name with`);
-    if (full.length <= maxLength) return full;
-    const head = full.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, "");
-    return `${head}-${shortHash(full)}`;
+  if (maxLength < HASH_LENGTH + 3) throw new Error(`boundedName: maxLength ${maxLength} leaves no room for a name`);
+  const full = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .replace(/-+$/, "");
+  if (full.length === 0) throw new Error(`boundedName: [${parts.join(", ")}] has no letter to start a name with`);
+  if (full.length <= maxLength) return full;
+  const head = full.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, "");
+  return `${head}-${shortHash(full)}`;
 }
 
 /** Identifier of the final snapshot RDS takes when the failover instance is deleted. */
 export function finalSnapshotIdentifier(project: string, stack: string, component: string): string {
-    return boundedName([project, stack, component, "final"], NAME_LIMITS.rdsSnapshotIdentifier);
+  return boundedName([project, stack, component, "final"], NAME_LIMITS.rdsSnapshotIdentifier);
 }
 
 /** Tag value for drill resources; tag values allow 256 characters. */
 export function drillTagValue(scenario: string): string {
-    return scenario.slice(0, NAME_LIMITS.tagValue);
+  return scenario.slice(0, NAME_LIMITS.tagValue);
 }

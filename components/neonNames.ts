@@ -31,14 +31,16 @@ export function connectionUri(parts: ConnectionParts): string {
 
 /** Neon's history_retention_seconds from the config's hours. */
 export function historyRetentionSeconds(hours: number): number {
-  if (!Number.isInteger(hours) || hours < 1) throw new Error(`history retention must be a whole number of hours ≥ 1 (got ${hours})`);
+  if (!Number.isInteger(hours) || hours < 1)
+    throw new Error(`history retention must be a whole number of hours ≥ 1 (got ${hours})`);
   return hours * 3600;
 }
 
 /** Neon's parent_timestamp: whole epoch seconds of an ISO-8601 UTC timestamp. */
 export function epochSeconds(iso: string): number {
   const millis = Date.parse(iso);
-  if (Number.isNaN(millis)) throw new Error(`PITR timestamp "${iso}" is not a date; use ISO-8601 UTC like 2026-03-01T14:05:00Z`);
+  if (Number.isNaN(millis))
+    throw new Error(`PITR timestamp "${iso}" is not a date; use ISO-8601 UTC like 2026-03-01T14:05:00Z`);
   return Math.floor(millis / 1000);
 }
 

@@ -52,7 +52,9 @@ export class NeonPrimary extends pulumi.ComponentResource {
     const primaryBranchName = args.primaryBranchName ?? "production";
     const protectPrimaryBranch = args.protectPrimaryBranch ?? true;
     if (primaryBranchName === NEON_DEFAULT_BRANCH) {
-      throw new Error(`NeonPrimary ${name}: primaryBranchName "${NEON_DEFAULT_BRANCH}" is the project's default branch; choose another name`);
+      throw new Error(
+        `NeonPrimary ${name}: primaryBranchName "${NEON_DEFAULT_BRANCH}" is the project's default branch; choose another name`,
+      );
     }
 
     const project = new neon.Project(
@@ -71,13 +73,26 @@ export class NeonPrimary extends pulumi.ComponentResource {
 
     const branch = new neon.Branch(
       `${name}-branch`,
-      { projectId: project.id, parentId: project.defaultBranchId, name: primaryBranchName, protected: yesNo(protectPrimaryBranch) },
+      {
+        projectId: project.id,
+        parentId: project.defaultBranchId,
+        name: primaryBranchName,
+        protected: yesNo(protectPrimaryBranch),
+      },
       { parent: this, protect: true },
     );
 
-    const endpoint = new neon.Endpoint(`${name}-endpoint`, { projectId: project.id, branchId: branch.id, type: "read_write" }, { parent: this });
+    const endpoint = new neon.Endpoint(
+      `${name}-endpoint`,
+      { projectId: project.id, branchId: branch.id, type: "read_write" },
+      { parent: this },
+    );
 
-    const role = new neon.Role(`${name}-role`, { projectId: project.id, branchId: branch.id, name: roleName }, { parent: this });
+    const role = new neon.Role(
+      `${name}-role`,
+      { projectId: project.id, branchId: branch.id, name: roleName },
+      { parent: this },
+    );
 
     const database = new neon.Database(
       `${name}-database`,
@@ -94,7 +109,11 @@ export class NeonPrimary extends pulumi.ComponentResource {
     this.roleName = role.name;
     this.rolePassword = pulumi.secret(role.password);
     const uri = (host: pulumi.Output<string>) =>
-      pulumi.secret(pulumi.all([role.name, role.password, host, database.name]).apply(([user, password, h, db]) => connectionUri({ user, password, host: h, database: db })));
+      pulumi.secret(
+        pulumi
+          .all([role.name, role.password, host, database.name])
+          .apply(([user, password, h, db]) => connectionUri({ user, password, host: h, database: db })),
+      );
     this.directUri = uri(this.host);
     this.pooledUri = uri(this.pooledHost);
 

@@ -40,7 +40,11 @@ export class PitrBranch extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const endpoint = new neon.Endpoint(`${name}-endpoint`, { projectId: args.projectId, branchId: branch.id, type: "read_write" }, { parent: this });
+    const endpoint = new neon.Endpoint(
+      `${name}-endpoint`,
+      { projectId: args.projectId, branchId: branch.id, type: "read_write" },
+      { parent: this },
+    );
 
     this.branchId = branch.id;
     this.host = endpoint.host;

@@ -2,21 +2,21 @@
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
 export interface PolicyStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal?: "*" | { readonly AWS?: string | string[]; readonly Service?: string | string[] };
-    readonly Action: string | string[];
-    readonly Resource?: string | string[];
-    readonly Condition?: ConditionBlock;
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: "*" | { readonly AWS?: string | string[]; readonly Service?: string | string[] };
+  readonly Action: string | string[];
+  readonly Resource?: string | string[];
+  readonly Condition?: ConditionBlock;
 }
 
 export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: PolicyStatement[];
+  readonly Version: "2012-10-17";
+  readonly Statement: PolicyStatement[];
 }
 
 export function policyDocument(...statements: PolicyStatement[]): PolicyDocument {
-    return { Version: "2012-10-17", Statement: statements };
+  return { Version: "2012-10-17", Statement: statements };
 }
 
 /**
@@ -24,8 +24,10 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
  * matches "production-old/...".
  */
 export function normalizePrefix(prefix: string): string {
-    if (!/^[A-Za-z0-9!_.*'()/-]+\/$/.test(prefix) || prefix.startsWith("/") || prefix.includes("//")) {
-        throw new Error(`backup prefix must be a relative S3 key prefix ending in "/", e.g. "production/" (got "${prefix}")`);
-    }
-    return prefix;
+  if (!/^[A-Za-z0-9!_.*'()/-]+\/$/.test(prefix) || prefix.startsWith("/") || prefix.includes("//")) {
+    throw new Error(
+      `backup prefix must be a relative S3 key prefix ending in "/", e.g. "production/" (got "${prefix}")`,
+    );
+  }
+  return prefix;
 }

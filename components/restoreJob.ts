@@ -13,94 +13,148 @@ import { createScheduledTrigger } from "./scheduledTrigger";
 import { stalenessPeriodSeconds } from "./schedules";
 
 export const RESTORE_JOB_DEFAULTS = {
-    timeoutSeconds: 900,
-    memorySizeMb: 3008,
-    ephemeralStorageMb: 10240,
-    logRetentionDays: 90,
-    /** A restore test may take the whole Lambda timeout; an hour covers it with room to spare. */
-    stalenessGraceMinutes: 60,
+  timeoutSeconds: 900,
+  memorySizeMb: 3008,
+  ephemeralStorageMb: 10240,
+  logRetentionDays: 90,
+  /** A restore test may take the whole Lambda timeout; an hour covers it with room to spare. */
+  stalenessGraceMinutes: 60,
 } as const;
 
 export interface RestoreJobArgs {
-    readonly imageUri: pulumi.Input<string>;
-    readonly vaultBucketName: pulumi.Input<string>;
-    readonly vaultBucketArn: pulumi.Input<string>;
-    readonly vaultKeyArn: pulumi.Input<string>;
-    readonly backupPrefix: pulumi.Input<string>;
-    readonly masterSecretArn: pulumi.Input<string>;
-    readonly masterSecretKeyArn: pulumi.Input<string>;
-    readonly host: pulumi.Input<string>;
-    readonly port: pulumi.Input<number>;
-    readonly database: string;
-    readonly smokeQuery?: string;
-    readonly subnetIds: pulumi.Input<string>[];
-    readonly securityGroupId: pulumi.Input<string>;
-    readonly schedule: string;
-    /** False while failover is active: restoring into the live database would destroy it. */
-    readonly enabled: boolean;
-    readonly alarmTopicArn: pulumi.Input<string>;
-    readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly imageUri: pulumi.Input<string>;
+  readonly vaultBucketName: pulumi.Input<string>;
+  readonly vaultBucketArn: pulumi.Input<string>;
+  readonly vaultKeyArn: pulumi.Input<string>;
+  readonly backupPrefix: pulumi.Input<string>;
+  readonly masterSecretArn: pulumi.Input<string>;
+  readonly masterSecretKeyArn: pulumi.Input<string>;
+  readonly host: pulumi.Input<string>;
+  readonly port: pulumi.Input<number>;
+  readonly database: string;
+  readonly smokeQuery?: string;
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly schedule: string;
+  /** False while failover is active: restoring into the live database would destroy it. */
+  readonly enabled: boolean;
+  readonly alarmTopicArn: pulumi.Input<string>;
+  readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export interface RestoreJob {
-    readonly function: aws.lambda.Function;
-    readonly schedule: aws.scheduler.Schedule;
-    readonly errorAlarm: aws.cloudwatch.MetricAlarm;
+  readonly function: aws.lambda.Function;
+  readonly schedule: aws.scheduler.Schedule;
+  readonly errorAlarm: aws.cloudwatch.MetricAlarm;
 }
 
 export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pulumi.Resource): RestoreJob {
-    const opts = { parent };
-    const tags = args.tags;
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: RESTORE_JOB_DEFAULTS.logRetentionDays, tags }, opts);
-    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags }, opts);
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, {
-        role: role.id,
-        policy: pulumi
-            .all([args.vaultBucketArn, args.backupPrefix, args.vaultKeyArn, args.masterSecretArn, args.masterSecretKeyArn, logGroup.arn])
-            .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn]) =>
-                JSON.stringify(restoreJobPolicy({ bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn }))),
-    }, opts);
-    const fn = new aws.lambda.Function(`${name}-function`, {
-        description: "bloom-dr scheduled restore test (newest backup into the standby)",
-        packageType: "Image",
-        imageUri: args.imageUri,
-        imageConfig: { commands: [HANDLER_COMMANDS.restoreTest] },
-        architectures: ["x86_64"],
-        role: role.arn,
-        timeout: RESTORE_JOB_DEFAULTS.timeoutSeconds,
-        memorySize: RESTORE_JOB_DEFAULTS.memorySizeMb,
-        ephemeralStorage: { size: RESTORE_JOB_DEFAULTS.ephemeralStorageMb },
-        reservedConcurrentExecutions: 1,
-        vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
-        environment: {
-            variables: pulumi
-                .all([args.vaultBucketName, args.backupPrefix, args.vaultKeyArn, args.masterSecretArn, args.host, args.port])
-                .apply(([bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort]) =>
-                    restoreJobEnvironment({
-                        bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort, targetDatabase: args.database, smokeQuery: args.smokeQuery,
-                        // only while failover is active is the job disabled, and then the target is live
-                        failoverMode: args.enabled ? "standby" : "active",
-                    })),
-        },
-        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-        tags,
-    }, { parent, dependsOn: [rolePolicy] });
-    const trigger = createScheduledTrigger(name, {
-        scheduleExpression: args.schedule,
-        description: "bloom-dr: restore the newest backup into the standby and validate it",
-        target: { kind: "lambda", functionArn: fn.arn },
-        enabled: args.enabled,
-        tags,
-    }, parent);
-    const context = { topicArn: args.alarmTopicArn, parent, tags };
-    const errorAlarm = lambdaErrorAlarm(`${name}-errors`, fn.name, "bloom-dr restore test failed: the newest backup may not be restorable (SEV-2)", context);
-    if (args.enabled) {
-        // A restore test that silently stops running is a backup nobody has proven restorable.
-        // Not while active: the schedule is off on purpose then.
-        const period = stalenessPeriodSeconds(args.schedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes);
-        stalenessAlarm(`${name}-staleness`, RESTORE_SUCCEEDED_METRIC, args.backupPrefix, period,
-            `bloom-dr: no successful restore test within ${period} s (schedule ${args.schedule}) (SEV-2)`, context);
-    }
-    deadLetterAlarm(`${name}-dlq-messages`, trigger.deadLetterQueue.name, "bloom-dr: a scheduled restore test could not be started (SEV-2)", context);
-    return { function: fn, schedule: trigger.schedule, errorAlarm };
+  const opts = { parent };
+  const tags = args.tags;
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { retentionInDays: RESTORE_JOB_DEFAULTS.logRetentionDays, tags },
+    opts,
+  );
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags },
+    opts,
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-policy`,
+    {
+      role: role.id,
+      policy: pulumi
+        .all([
+          args.vaultBucketArn,
+          args.backupPrefix,
+          args.vaultKeyArn,
+          args.masterSecretArn,
+          args.masterSecretKeyArn,
+          logGroup.arn,
+        ])
+        .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn]) =>
+          JSON.stringify(
+            restoreJobPolicy({ bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn }),
+          ),
+        ),
+    },
+    opts,
+  );
+  const fn = new aws.lambda.Function(
+    `${name}-function`,
+    {
+      description: "bloom-dr scheduled restore test (newest backup into the standby)",
+      packageType: "Image",
+      imageUri: args.imageUri,
+      imageConfig: { commands: [HANDLER_COMMANDS.restoreTest] },
+      architectures: ["x86_64"],
+      role: role.arn,
+      timeout: RESTORE_JOB_DEFAULTS.timeoutSeconds,
+      memorySize: RESTORE_JOB_DEFAULTS.memorySizeMb,
+      ephemeralStorage: { size: RESTORE_JOB_DEFAULTS.ephemeralStorageMb },
+      reservedConcurrentExecutions: 1,
+      vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
+      environment: {
+        variables: pulumi
+          .all([args.vaultBucketName, args.backupPrefix, args.vaultKeyArn, args.masterSecretArn, args.host, args.port])
+          .apply(([bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort]) =>
+            restoreJobEnvironment({
+              bucket,
+              prefix,
+              kmsKeyArn,
+              targetSecretArn,
+              targetHost,
+              targetPort,
+              targetDatabase: args.database,
+              smokeQuery: args.smokeQuery,
+              // only while failover is active is the job disabled, and then the target is live
+              failoverMode: args.enabled ? "standby" : "active",
+            }),
+          ),
+      },
+      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      tags,
+    },
+    { parent, dependsOn: [rolePolicy] },
+  );
+  const trigger = createScheduledTrigger(
+    name,
+    {
+      scheduleExpression: args.schedule,
+      description: "bloom-dr: restore the newest backup into the standby and validate it",
+      target: { kind: "lambda", functionArn: fn.arn },
+      enabled: args.enabled,
+      tags,
+    },
+    parent,
+  );
+  const context = { topicArn: args.alarmTopicArn, parent, tags };
+  const errorAlarm = lambdaErrorAlarm(
+    `${name}-errors`,
+    fn.name,
+    "bloom-dr restore test failed: the newest backup may not be restorable (SEV-2)",
+    context,
+  );
+  if (args.enabled) {
+    // A restore test that silently stops running is a backup nobody has proven restorable.
+    // Not while active: the schedule is off on purpose then.
+    const period = stalenessPeriodSeconds(args.schedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes);
+    stalenessAlarm(
+      `${name}-staleness`,
+      RESTORE_SUCCEEDED_METRIC,
+      args.backupPrefix,
+      period,
+      `bloom-dr: no successful restore test within ${period} s (schedule ${args.schedule}) (SEV-2)`,
+      context,
+    );
+  }
+  deadLetterAlarm(
+    `${name}-dlq-messages`,
+    trigger.deadLetterQueue.name,
+    "bloom-dr: a scheduled restore test could not be started (SEV-2)",
+    context,
+  );
+  return { function: fn, schedule: trigger.schedule, errorAlarm };
 }

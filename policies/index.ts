@@ -7,6 +7,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { allRules } from "./rules";
 
 new PolicyPack("bloom-dr-recovery-guarantees", {
-    description: "The recovery guarantees of bloom-dr: an immutable, encrypted, private backup vault; a private, encrypted, snapshot-protected failover database; monitored backup jobs without leaked credentials; a PITR window and a SEV-1 page that reaches someone.",
-    policies: [...allRules],
+  description:
+    "The recovery guarantees of bloom-dr: an immutable, encrypted, private backup vault; a private, encrypted, snapshot-protected failover database; monitored backup jobs without leaked credentials; a PITR window and a SEV-1 page that reaches someone.",
+  policies: [...allRules],
 });

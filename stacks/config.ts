@@ -5,7 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, StackConfigError, formatIssue } from "./configErrors";
-import { alertsProblem, backupProblem, failoverProblem, neonProblem, pitrBranchProblem, roleKeyProblem } from "./configRules";
+import {
+  alertsProblem,
+  backupProblem,
+  failoverProblem,
+  neonProblem,
+  pitrBranchProblem,
+  roleKeyProblem,
+} from "./configRules";
 import { backupSchema, stackConfigSchema, StackConfig } from "./configSchema";
 
 export * from "./configSchema";
@@ -17,7 +24,12 @@ export interface StackContext {
   readonly awsRegion?: string;
 }
 
-export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackName: string, context: StackContext = {}): StackConfig {
+export function parseStackConfig(
+  raw: Record<string, unknown>,
+  now: Date,
+  stackName: string,
+  context: StackContext = {},
+): StackConfig {
   const result = stackConfigSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new StackConfigError(formatIssue(result.error.issues[0]));
   const config = result.data;
@@ -26,7 +38,9 @@ export function parseStackConfig(raw: Record<string, unknown>, now: Date, stackN
     roleKeyProblem(config, stackName) ??
     alertsProblem(config.alerts) ??
     (config.role === "prod"
-      ? neonProblem(config.neon!) ?? backupProblem(config.backup, context.awsRegion) ?? pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now)
+      ? (neonProblem(config.neon!) ??
+        backupProblem(config.backup, context.awsRegion) ??
+        pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now))
       : failoverProblem(config.failover!));
   if (problem !== undefined) throw new StackConfigError(problem);
 
@@ -76,5 +90,7 @@ export function readRawStackConfig(allConfig: Record<string, string>): Record<st
 /** Reads and validates this stack's config; call once per program run. */
 export function loadStackConfig(now: Date = new Date()): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
-  return parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), { awsRegion: allConfig["aws:region"] });
+  return parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), {
+    awsRegion: allConfig["aws:region"],
+  });
 }

@@ -49,7 +49,8 @@ export function formatIssue(issue: core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case "invalid_value":
-      if (input === undefined) return `${key} is required (one of ${issue.values.map((value) => String(value)).join(", ")})`;
+      if (input === undefined)
+        return `${key} is required (one of ${issue.values.map((value) => String(value)).join(", ")})`;
       return `${key} must be one of ${issue.values.map((value) => String(value)).join(", ")} (got ${shown(input)})`;
     case "invalid_union": {
       // Only literal unions are used (pgVersion): list the literals.

@@ -5,14 +5,16 @@
 
 /** Postgres identifiers we create (database and role names): unquoted-safe, ≤ 63 bytes. */
 export const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-export const POSTGRES_IDENTIFIER_RULE = "must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit)";
+export const POSTGRES_IDENTIFIER_RULE =
+  "must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit)";
 
 /**
  * Neon branch names used here double as Pulumi logical names, so they are kept DNS-like:
  * lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen.
  */
 export const NEON_BRANCH_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-export const NEON_BRANCH_NAME_RULE = "must be a Neon branch name (a-z, 0-9, -; 1-63 characters, starting with a letter, not ending with -)";
+export const NEON_BRANCH_NAME_RULE =
+  "must be a Neon branch name (a-z, 0-9, -; 1-63 characters, starting with a letter, not ending with -)";
 
 /** Neon region ids look like aws-us-east-2 or azure-eastus2. */
 export const NEON_REGION = /^(aws|azure)-[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -27,7 +29,8 @@ export const ISO_UTC_TIMESTAMP_RULE = "must be an ISO-8601 UTC timestamp like 20
 
 /** EventBridge Scheduler: cron with six fields, or rate(N unit). */
 export const SCHEDULE_EXPRESSION = /^(cron\((\S+\s){5}\S+\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/;
-export const SCHEDULE_EXPRESSION_RULE = 'must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)"';
+export const SCHEDULE_EXPRESSION_RULE =
+  'must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)"';
 
 /** S3 key prefix: relative, ends with "/". */
 export const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/;

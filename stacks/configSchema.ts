@@ -23,7 +23,9 @@ export const NEON_DEFAULTS = {
 export const neonSchema = z.strictObject({
   projectName: text(f.NEON_PROJECT_NAME, f.NEON_PROJECT_NAME_RULE),
   regionId: text(f.NEON_REGION, f.NEON_REGION_RULE).default(NEON_DEFAULTS.regionId),
-  pgVersion: z.union([z.literal(14), z.literal(15), z.literal(16), z.literal(17), z.literal(18)]).default(NEON_DEFAULTS.pgVersion),
+  pgVersion: z
+    .union([z.literal(14), z.literal(15), z.literal(16), z.literal(17), z.literal(18)])
+    .default(NEON_DEFAULTS.pgVersion),
   // Neon keeps at most 30 days of history (Scale plan); the PITR window is this many hours.
   historyRetentionHours: wholeNumber(1, 720).default(NEON_DEFAULTS.historyRetentionHours),
   databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(NEON_DEFAULTS.databaseName),
@@ -80,7 +82,9 @@ export const failoverSchema = z.strictObject({
   mode: z.enum(["off", "standby", "active"]).default(FAILOVER_DEFAULTS.mode),
   instanceClass: text(f.RDS_INSTANCE_CLASS, f.RDS_INSTANCE_CLASS_RULE).default(FAILOVER_DEFAULTS.instanceClass),
   allocatedStorageGb: wholeNumber(20, 65536).default(FAILOVER_DEFAULTS.allocatedStorageGb),
-  engineVersion: text(f.POSTGRES_ENGINE_VERSION, f.POSTGRES_ENGINE_VERSION_RULE).default(FAILOVER_DEFAULTS.engineVersion),
+  engineVersion: text(f.POSTGRES_ENGINE_VERSION, f.POSTGRES_ENGINE_VERSION_RULE).default(
+    FAILOVER_DEFAULTS.engineVersion,
+  ),
   // RDS allows 0-35; fewer than 7 days of automated backups is below the playbook's floor.
   backupRetentionDays: wholeNumber(7, 35).default(FAILOVER_DEFAULTS.backupRetentionDays),
   restoreSchedule: text(f.SCHEDULE_EXPRESSION, f.SCHEDULE_EXPRESSION_RULE).default(FAILOVER_DEFAULTS.restoreSchedule),

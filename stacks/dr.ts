@@ -24,7 +24,10 @@ export function buildDr(config: DrStackConfig, stackName: string) {
 
   const vaultOutputs = pulumi
     .all(VAULT_OUTPUT_NAMES.map((outputName) => prod.getOutput(outputName)))
-    .apply((values) => Object.fromEntries(VAULT_OUTPUT_NAMES.map((outputName, index) => [outputName, values[index]])) as VaultOutputs);
+    .apply(
+      (values) =>
+        Object.fromEntries(VAULT_OUTPUT_NAMES.map((outputName, index) => [outputName, values[index]])) as VaultOutputs,
+    );
   const vault = vaultOutputs.apply((outputs) => vaultSource(outputs, config.primaryStack));
 
   const alerting = new Alerting("alerts", { endpoints: config.alerts, tags });

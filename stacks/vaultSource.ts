@@ -21,10 +21,22 @@ export interface VaultSource {
 
 export function vaultSource(outputs: VaultOutputs, primaryStack: string): VaultSource {
   if (outputs.vaultReplicaBucketName && outputs.vaultReplicaBucketArn && outputs.vaultReplicaKeyArn) {
-    return { bucketName: outputs.vaultReplicaBucketName, bucketArn: outputs.vaultReplicaBucketArn, keyArn: outputs.vaultReplicaKeyArn, replica: true };
+    return {
+      bucketName: outputs.vaultReplicaBucketName,
+      bucketArn: outputs.vaultReplicaBucketArn,
+      keyArn: outputs.vaultReplicaKeyArn,
+      replica: true,
+    };
   }
   if (outputs.vaultBucketName && outputs.vaultBucketArn && outputs.vaultKeyArn) {
-    return { bucketName: outputs.vaultBucketName, bucketArn: outputs.vaultBucketArn, keyArn: outputs.vaultKeyArn, replica: false };
+    return {
+      bucketName: outputs.vaultBucketName,
+      bucketArn: outputs.vaultBucketArn,
+      keyArn: outputs.vaultKeyArn,
+      replica: false,
+    };
   }
-  throw new Error(`stack ${primaryStack} exports no vaultBucketName/vaultBucketArn/vaultKeyArn; run \`pulumi up -s ${primaryStack}\` first or fix bloom-dr:primaryStack`);
+  throw new Error(
+    `stack ${primaryStack} exports no vaultBucketName/vaultBucketArn/vaultKeyArn; run \`pulumi up -s ${primaryStack}\` first or fix bloom-dr:primaryStack`,
+  );
 }

@@ -1,39 +1,39 @@
 /** Pure helpers over IAM / bucket policy JSON documents (as strings or objects). */
 
 export interface IamStatement {
-    Sid?: string;
-    Effect?: string;
-    Action?: string | string[];
-    NotAction?: string | string[];
-    Resource?: string | string[];
-    Principal?: unknown;
-    Condition?: Record<string, Record<string, unknown>>;
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 export type ParsedDocument = { statements: IamStatement[] } | { error: string };
 
 /** Parses a policy document given as JSON text or an object; a single statement is normalised to a list. */
 export function parsePolicyDocument(document: unknown): ParsedDocument {
-    let value: unknown = document;
-    if (typeof document === "string") {
-        try {
-            value = JSON.parse(document);
-        } catch {
-            return { error: "the policy document is not valid JSON" };
-        }
+  let value: unknown = document;
+  if (typeof document === "string") {
+    try {
+      value = JSON.parse(document);
+    } catch {
+      return { error: "the policy document is not valid JSON" };
     }
-    if (value === null || typeof value !== "object") {
-        return { error: "the policy document is not a JSON object" };
-    }
-    const statement = (value as { Statement?: unknown }).Statement;
-    if (statement === undefined) return { statements: [] };
-    const list = Array.isArray(statement) ? statement : [statement];
-    return { statements: list.filter((s): s is IamStatement => s !== null && typeof s === "object") };
+  }
+  if (value === null || typeof value !== "object") {
+    return { error: "the policy document is not a JSON object" };
+  }
+  const statement = (value as { Statement?: unknown }).Statement;
+  if (statement === undefined) return { statements: [] };
+  const list = Array.isArray(statement) ? statement : [statement];
+  return { statements: list.filter((s): s is IamStatement => s !== null && typeof s === "object") };
 }
 
 export function asList(value: string | string[] | undefined): string[] {
-    if (value === undefined) return [];
-    return Array.isArray(value) ? value : [value];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 /**
@@ -42,27 +42,27 @@ export function asList(value: string | string[] | undefined): string[] {
  * not listed, so it counts as a wildcard too. Deny statements never widen access.
  */
 export function wildcardGrants(statement: IamStatement, services: readonly string[]): string[] {
-    if ((statement.Effect ?? "Allow") !== "Allow") return [];
-    const offending: string[] = [];
-    for (const action of asList(statement.Action)) {
-        if (action === "*") {
-            offending.push(action);
-            continue;
-        }
-        const [service, name = ""] = action.toLowerCase().split(":", 2);
-        if (services.includes(service) && name.includes("*")) offending.push(action);
+  if ((statement.Effect ?? "Allow") !== "Allow") return [];
+  const offending: string[] = [];
+  for (const action of asList(statement.Action)) {
+    if (action === "*") {
+      offending.push(action);
+      continue;
     }
-    for (const action of asList(statement.NotAction)) offending.push(`NotAction ${action}`);
-    return offending;
+    const [service, name = ""] = action.toLowerCase().split(":", 2);
+    if (services.includes(service) && name.includes("*")) offending.push(action);
+  }
+  for (const action of asList(statement.NotAction)) offending.push(`NotAction ${action}`);
+  return offending;
 }
 
 function principalIsEveryone(principal: unknown): boolean {
-    if (principal === "*") return true;
-    if (principal && typeof principal === "object") {
-        const aws = (principal as { AWS?: unknown }).AWS;
-        return aws === "*" || (Array.isArray(aws) && aws.includes("*"));
-    }
-    return false;
+  if (principal === "*") return true;
+  if (principal && typeof principal === "object") {
+    const aws = (principal as { AWS?: unknown }).AWS;
+    return aws === "*" || (Array.isArray(aws) && aws.includes("*"));
+  }
+  return false;
 }
 
 /**
@@ -70,14 +70,14 @@ function principalIsEveryone(principal: unknown): boolean {
  * made over TLS (`aws:SecureTransport` = false), on the bucket and on its objects.
  */
 export function deniesInsecureTransport(statement: IamStatement): boolean {
-    if (statement.Effect !== "Deny" || !principalIsEveryone(statement.Principal)) return false;
-    const actions = asList(statement.Action);
-    if (!actions.includes("s3:*") && !actions.includes("*")) return false;
-    const secureTransport = statement.Condition?.Bool?.["aws:SecureTransport"];
-    const values = Array.isArray(secureTransport) ? secureTransport : [secureTransport];
-    if (!values.some((v) => v === false || String(v).toLowerCase() === "false")) return false;
-    const resources = asList(statement.Resource);
-    const coversObjects = resources.some((r) => r === "*" || r.endsWith("/*"));
-    const coversBucket = resources.some((r) => r === "*" || !r.endsWith("/*"));
-    return coversObjects && coversBucket;
+  if (statement.Effect !== "Deny" || !principalIsEveryone(statement.Principal)) return false;
+  const actions = asList(statement.Action);
+  if (!actions.includes("s3:*") && !actions.includes("*")) return false;
+  const secureTransport = statement.Condition?.Bool?.["aws:SecureTransport"];
+  const values = Array.isArray(secureTransport) ? secureTransport : [secureTransport];
+  if (!values.some((v) => v === false || String(v).toLowerCase() === "false")) return false;
+  const resources = asList(statement.Resource);
+  const coversObjects = resources.some((r) => r === "*" || r.endsWith("/*"));
+  const coversBucket = resources.some((r) => r === "*" || !r.endsWith("/*"));
+  return coversObjects && coversBucket;
 }

@@ -1,22 +1,22 @@
 /** Pulumi type tokens the rules inspect (AWS provider v7, Neon provider 0.13). */
 export const S3_BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"] as const;
 export const S3_SSE_TYPES = [
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 ] as const;
 export const S3_VERSIONING_TYPES = [
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
 ] as const;
 export const S3_PUBLIC_ACCESS_BLOCK_TYPES = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"] as const;
 export const S3_BUCKET_POLICY_TYPES = ["aws:s3/bucketPolicy:BucketPolicy"] as const;
 export const S3_OBJECT_LOCK_TYPES = [
-    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
 ] as const;
 export const S3_LIFECYCLE_TYPES = [
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 ] as const;
 export const KMS_KEY_TYPES = ["aws:kms/key:Key"] as const;
 export const RDS_INSTANCE_TYPES = ["aws:rds/instance:Instance"] as const;
@@ -28,8 +28,8 @@ export const IAM_ROLE_POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy"] as const;
 export const IAM_POLICY_TYPES = ["aws:iam/policy:Policy"] as const;
 export const IAM_ROLE_TYPES = ["aws:iam/role:Role"] as const;
 export const IAM_ATTACHMENT_TYPES = [
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    "aws:iam/policyAttachment:PolicyAttachment",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/policyAttachment:PolicyAttachment",
 ] as const;
 export const SNS_TOPIC_TYPES = ["aws:sns/topic:Topic"] as const;
 export const SNS_SUBSCRIPTION_TYPES = ["aws:sns/topicSubscription:TopicSubscription"] as const;

@@ -3,15 +3,15 @@ import { S3_VERSIONING_TYPES } from "../lib/resourceTypes";
 
 /** Versioning keeps overwritten or deleted backups recoverable (and Object Lock requires it). */
 export const vaultBucketVersioningEnabled: BloomResourceRule = {
-    name: "vault-bucket-versioning-enabled",
-    description: "S3 bucket versioning must be Enabled (not Suspended or Disabled).",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps: "Set versioningConfiguration.status to \"Enabled\" on the bucket's BucketVersioning resource.",
-    validateResource: forTypes(S3_VERSIONING_TYPES, (props, _args, reportViolation) => {
-        const status = props.versioningConfiguration?.status;
-        if (status !== "Enabled") {
-            reportViolation(`versioningConfiguration.status is ${JSON.stringify(status)}; it must be "Enabled"`);
-        }
-    }),
+  name: "vault-bucket-versioning-enabled",
+  description: "S3 bucket versioning must be Enabled (not Suspended or Disabled).",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: 'Set versioningConfiguration.status to "Enabled" on the bucket\'s BucketVersioning resource.',
+  validateResource: forTypes(S3_VERSIONING_TYPES, (props, _args, reportViolation) => {
+    const status = props.versioningConfiguration?.status;
+    if (status !== "Enabled") {
+      reportViolation(`versioningConfiguration.status is ${JSON.stringify(status)}; it must be "Enabled"`);
+    }
+  }),
 };

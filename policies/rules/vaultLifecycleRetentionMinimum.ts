@@ -8,30 +8,34 @@ import { S3_LIFECYCLE_TYPES } from "../lib/resourceTypes";
  * components/retention.ts), not from keeping old versions.
  */
 export const vaultLifecycleRetentionMinimum: BloomResourceRule = {
-    name: "vault-lifecycle-retention-minimum",
-    description:
-        "Every enabled lifecycle rule that expires current object versions must keep them at least minRetentionDays; expiry by a fixed date is not allowed.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps:
-        "Raise bloom-dr:backup.retentionDays to at least minRetentionDays (or lower minRetentionDays in the policy pack config if the playbook's retention changed), then `pulumi up`.",
-    configSchema: {
-        properties: { minRetentionDays: { type: "integer", minimum: 1, default: 30 } },
-    },
-    validateResource: forTypes(S3_LIFECYCLE_TYPES, (props, args, reportViolation) => {
-        const { minRetentionDays } = readConfig(args, { minRetentionDays: 30 });
-        const rules: any[] = props.rules ?? [];
-        for (const rule of rules) {
-            if (rule?.status !== "Enabled") continue;
-            const label = `lifecycle rule ${JSON.stringify(rule.id ?? "(no id)")}`;
-            const expiration = rule.expiration;
-            if (!expiration) continue;
-            if (expiration.date !== undefined) {
-                reportViolation(`${label} expires objects on a fixed date (${expiration.date}); use days ≥ ${minRetentionDays}`);
-            }
-            if (expiration.days !== undefined && expiration.days < minRetentionDays) {
-                reportViolation(`${label} expires backups after ${expiration.days} days; the minimum is ${minRetentionDays} (policy config minRetentionDays)`);
-            }
-        }
-    }),
+  name: "vault-lifecycle-retention-minimum",
+  description:
+    "Every enabled lifecycle rule that expires current object versions must keep them at least minRetentionDays; expiry by a fixed date is not allowed.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    "Raise bloom-dr:backup.retentionDays to at least minRetentionDays (or lower minRetentionDays in the policy pack config if the playbook's retention changed), then `pulumi up`.",
+  configSchema: {
+    properties: { minRetentionDays: { type: "integer", minimum: 1, default: 30 } },
+  },
+  validateResource: forTypes(S3_LIFECYCLE_TYPES, (props, args, reportViolation) => {
+    const { minRetentionDays } = readConfig(args, { minRetentionDays: 30 });
+    const rules: any[] = props.rules ?? [];
+    for (const rule of rules) {
+      if (rule?.status !== "Enabled") continue;
+      const label = `lifecycle rule ${JSON.stringify(rule.id ?? "(no id)")}`;
+      const expiration = rule.expiration;
+      if (!expiration) continue;
+      if (expiration.date !== undefined) {
+        reportViolation(
+          `${label} expires objects on a fixed date (${expiration.date}); use days ≥ ${minRetentionDays}`,
+        );
+      }
+      if (expiration.days !== undefined && expiration.days < minRetentionDays) {
+        reportViolation(
+          `${label} expires backups after ${expiration.days} days; the minimum is ${minRetentionDays} (policy config minRetentionDays)`,
+        );
+      }
+    }
+  }),
 };

@@ -30,7 +30,9 @@ export interface BundleResult {
 
 export function bundleOptions(outdir: string): BuildOptions {
   return {
-    entryPoints: Object.fromEntries(HANDLER_ENTRIES.map((e) => [`runtime/handlers/${e}`, path.join(ROOT, "runtime", "handlers", `${e}.ts`)])),
+    entryPoints: Object.fromEntries(
+      HANDLER_ENTRIES.map((e) => [`runtime/handlers/${e}`, path.join(ROOT, "runtime", "handlers", `${e}.ts`)]),
+    ),
     outdir,
     bundle: true,
     platform: "node",
@@ -52,7 +54,9 @@ export function bundleOptions(outdir: string): BuildOptions {
 export async function bundleHandlers(outdir: string = DEFAULT_OUTDIR): Promise<BundleResult> {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build(bundleOptions(outdir));
-  const files = Object.fromEntries(HANDLER_ENTRIES.map((e) => [e, path.join(outdir, "runtime", "handlers", `${e}.js`)])) as Record<HandlerEntry, string>;
+  const files = Object.fromEntries(
+    HANDLER_ENTRIES.map((e) => [e, path.join(outdir, "runtime", "handlers", `${e}.js`)]),
+  ) as Record<HandlerEntry, string>;
   const inputs = Object.keys(result.metafile!.inputs).map((file) => path.relative(ROOT, path.resolve(ROOT, file)));
   return { outdir, files, bytes: outputBytes(result.metafile!), inputs };
 }
@@ -68,7 +72,9 @@ if (require.main === module) {
   const outdir = i > 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : DEFAULT_OUTDIR;
   bundleHandlers(outdir).then(
     (r) => {
-      process.stdout.write(`bundled ${HANDLER_ENTRIES.length} handlers into ${path.relative(process.cwd(), r.outdir) || "."} (${(r.bytes / 1024 / 1024).toFixed(1)} MiB of JavaScript)\n`);
+      process.stdout.write(
+        `bundled ${HANDLER_ENTRIES.length} handlers into ${path.relative(process.cwd(), r.outdir) || "."} (${(r.bytes / 1024 / 1024).toFixed(1)} MiB of JavaScript)\n`,
+      );
     },
     (err: Error) => {
       process.stderr.write(`bundle failed: ${err.message.split("\n")[0]}\n`);

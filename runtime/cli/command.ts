@@ -47,7 +47,10 @@ export interface CliCommand {
 
 /** A failure the user can fix: printed as one line without a stack trace, exit code 1 (or given). */
 export class UsageError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -66,6 +69,7 @@ export function requiredOption(ctx: CommandContext, name: string, hint: string):
 export function positiveIntegerOption(ctx: CommandContext, name: string, fallback: number): number {
   const raw = stringOption(ctx, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${name} must be a whole number ≥ 1 (got "${raw}")`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new UsageError(`--${name} must be a whole number ≥ 1 (got "${raw}")`);
   return Number(raw);
 }

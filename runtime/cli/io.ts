@@ -1,7 +1,11 @@
 import { CommandIO } from "./command";
 
 /** CommandIO over real streams: progress is redrawn in place on a terminal and dropped elsewhere. */
-export function streamIO(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): CommandIO & { finish(): void } {
+export function streamIO(
+  json: boolean,
+  stdout: NodeJS.WriteStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+): CommandIO & { finish(): void } {
   const interactive = Boolean(stderr.isTTY) && !json;
   let progressShown = false;
   const clearProgress = () => {
@@ -55,6 +59,10 @@ export function formatDuration(ms: number): string {
 /** Renders rows as an aligned text table (first row is the header). */
 export function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => (c ?? "").padEnd(widths[i])).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (c ?? "").padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }

@@ -7,7 +7,10 @@ import { streamIO } from "./io";
 const PROGRAM = "bloom-dr";
 
 /** Finds the command named by the first one or two words of argv (longest match wins); flags are never words. */
-export function findCommand(argv: readonly string[], commands: readonly CliCommand[] = COMMANDS): { command: CliCommand; rest: string[] } | undefined {
+export function findCommand(
+  argv: readonly string[],
+  commands: readonly CliCommand[] = COMMANDS,
+): { command: CliCommand; rest: string[] } | undefined {
   if (argv.length === 0 || argv[0].startsWith("-")) return undefined;
   if (argv.length > 1 && !argv[1].startsWith("-")) {
     const byTwo = commands.find((c) => c.name === `${argv[0]} ${argv[1]}`);
@@ -120,11 +123,20 @@ export async function main(argv: readonly string[], commands: readonly CliComman
     const options: ParseArgsConfig["options"] = { json: { type: "boolean" } };
     for (const [name, spec] of Object.entries(command.options)) {
       // parseArgs validates `short` and `multiple` whenever the keys exist, even when undefined
-      options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) };
+      options[name] = {
+        type: spec.type,
+        ...(spec.multiple ? { multiple: true } : {}),
+        ...(spec.short ? { short: spec.short } : {}),
+      };
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: normalizeNegativeValues(rest, command.options), options, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: normalizeNegativeValues(rest, command.options),
+        options,
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (err) {
       // keep node's first sentence ("Unknown option '--x'"), drop its advice about positionals
       const reason = (err as Error).message.split("\n")[0].split(". To specify")[0];
@@ -143,7 +155,9 @@ export async function main(argv: readonly string[], commands: readonly CliComman
       throw new UsageError(`missing ${declared[parsed.positionals.length].name}: usage: ${usageLine(command)}`);
     }
     if (parsed.positionals.length > declared.length && !declared[declared.length - 1]?.rest) {
-      throw new UsageError(`unexpected argument "${parsed.positionals[declared.length]}": usage: ${usageLine(command)}`);
+      throw new UsageError(
+        `unexpected argument "${parsed.positionals[declared.length]}": usage: ${usageLine(command)}`,
+      );
     }
     return await command.run({ values, positionals: parsed.positionals, io, signal: controller.signal });
   } catch (err) {
@@ -180,5 +194,7 @@ function notACommand(argv: readonly string[], commands: readonly CliCommand[]): 
     return 0;
   }
   const choices = `one of ${members.map((c) => c.name.slice(first.length + 1)).join(", ")}`;
-  return second === undefined || second.startsWith("-") ? fail(`missing subcommand: ${choices}`) : fail(`unknown subcommand "${second}": ${choices}`);
+  return second === undefined || second.startsWith("-")
+    ? fail(`missing subcommand: ${choices}`)
+    : fail(`unknown subcommand "${second}": ${choices}`);
 }

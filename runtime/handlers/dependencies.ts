@@ -42,7 +42,11 @@ export function secretsManagerConfig(env: NodeJS.ProcessEnv): SecretsManagerClie
   if (region) config.region = region;
   // with process.env the SDK's default chain reads the same variables (and the Lambda role)
   if (env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    config.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
+    config.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      sessionToken: env.AWS_SESSION_TOKEN,
+    };
   }
   return config;
 }
@@ -56,12 +60,20 @@ export interface LambdaContextLike {
  * An AbortSignal that fires `marginMs` before the invocation's deadline: when Lambda kills a
  * function at its timeout no cleanup runs, so a half-written multipart upload would stay behind.
  */
-export function deadlineSignal(context: LambdaContextLike | undefined, marginMs = 60_000): { signal: AbortSignal; dispose(): void } {
+export function deadlineSignal(
+  context: LambdaContextLike | undefined,
+  marginMs = 60_000,
+): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const remaining = context?.getRemainingTimeInMillis?.();
   if (remaining === undefined) return { signal: controller.signal, dispose: () => undefined };
   const timer = setTimeout(
-    () => controller.abort(new Error(`stopped ${Math.round(marginMs / 1000)}s before the Lambda timeout to clean up: raise the function timeout or use the fargate runner`)),
+    () =>
+      controller.abort(
+        new Error(
+          `stopped ${Math.round(marginMs / 1000)}s before the Lambda timeout to clean up: raise the function timeout or use the fargate runner`,
+        ),
+      ),
     Math.max(0, remaining - marginMs),
   );
   timer.unref();

@@ -43,7 +43,14 @@ export async function runDumpJob(deps: HandlerDependencies): Promise<DumpOutcome
   try {
     const dbUrl = sourceUrlFromSecret(await deps.readSecret(settings.sourceUrlSecretArn), settings.sourceUrlSecretArn);
     secrets.push(dbUrl, parseConnectionUrl(dbUrl).password);
-    const result = await runBackup({ dbUrl, store, label: "scheduled", signal: deps.signal, now: deps.now, env: deps.env });
+    const result = await runBackup({
+      dbUrl,
+      store,
+      label: "scheduled",
+      signal: deps.signal,
+      now: deps.now,
+      env: deps.env,
+    });
     const now = deps.now();
     const outcome: DumpOutcome = {
       ok: true,

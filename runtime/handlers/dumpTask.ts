@@ -7,7 +7,9 @@ import { redactSecrets } from "../lib/postgres/connectionUrl";
 import { defaultDependencies, HandlerDependencies } from "./dependencies";
 import { runDumpJob } from "./dump";
 
-export async function runDumpTask(makeDependencies: (signal: AbortSignal) => HandlerDependencies = (signal) => defaultDependencies(process.env, signal)): Promise<number> {
+export async function runDumpTask(
+  makeDependencies: (signal: AbortSignal) => HandlerDependencies = (signal) => defaultDependencies(process.env, signal),
+): Promise<number> {
   const controller = new AbortController();
   // ECS sends SIGTERM on StopTask and waits stopTimeout (30 s by default) before SIGKILL
   const onSigterm = () => controller.abort(new Error("interrupted by SIGTERM (the task was stopped)"));

@@ -99,11 +99,15 @@ export function vaultStoreSpec(bucket: string, prefix: string): string {
 function vaultSettings(env: NodeJS.ProcessEnv): VaultSettings {
   const bucket = required(env, ENV.backupBucket, "the backup vault's bucket name");
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new Error(`${ENV.backupBucket} "${bucket}" is not a valid S3 bucket name: set it to the vault bucket's name (no s3:// prefix)`);
+    throw new Error(
+      `${ENV.backupBucket} "${bucket}" is not a valid S3 bucket name: set it to the vault bucket's name (no s3:// prefix)`,
+    );
   }
   const prefix = optional(env, ENV.backupPrefix) ?? "";
   if (prefix.includes("..") || /[^A-Za-z0-9/._-]/.test(prefix)) {
-    throw new Error(`${ENV.backupPrefix} "${prefix}" must use letters, digits, "/", ".", "_" and "-" only, e.g. "production/"`);
+    throw new Error(
+      `${ENV.backupPrefix} "${prefix}" must use letters, digits, "/", ".", "_" and "-" only, e.g. "production/"`,
+    );
   }
   return { bucket, prefix, storeSpec: vaultStoreSpec(bucket, prefix) };
 }

@@ -46,7 +46,10 @@ export interface MetricEvent {
 /** One EMF log line (no trailing newline). Throws on a non-finite value: CloudWatch would drop the whole line. */
 export function emfLine(event: MetricEvent): string {
   for (const m of event.metrics) {
-    if (!Number.isFinite(m.value)) throw new Error(`metric ${m.name} has a non-finite value (${m.value}): refusing to emit a line CloudWatch would reject`);
+    if (!Number.isFinite(m.value))
+      throw new Error(
+        `metric ${m.name} has a non-finite value (${m.value}): refusing to emit a line CloudWatch would reject`,
+      );
   }
   const dimensionNames = Object.keys(event.dimensions);
   const root: Record<string, unknown> = {

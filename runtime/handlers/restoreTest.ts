@@ -43,9 +43,21 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
   const dimensions = { [BACKUP_METRIC_DIMENSION]: settings.prefix };
   const secrets: string[] = [];
   try {
-    const targetUrl = urlFromRdsMasterSecret(await deps.readSecret(settings.targetSecretArn), settings.targetSecretArn, settings.target);
+    const targetUrl = urlFromRdsMasterSecret(
+      await deps.readSecret(settings.targetSecretArn),
+      settings.targetSecretArn,
+      settings.target,
+    );
     secrets.push(targetUrl, parseConnectionUrl(targetUrl).password);
-    const result = await runRestore({ store, backup: "latest", targetUrl, clean: true, jobs: settings.jobs, signal: deps.signal, env: deps.env });
+    const result = await runRestore({
+      store,
+      backup: "latest",
+      targetUrl,
+      clean: true,
+      jobs: settings.jobs,
+      signal: deps.signal,
+      env: deps.env,
+    });
     const smokeQueryRows = settings.smokeQuery ? await runSmokeQuery(targetUrl, settings.smokeQuery) : undefined;
     const now = deps.now();
     const tables = Object.values(result.tables);
@@ -72,7 +84,11 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
           { name: RESTORE_FAILED_METRIC, value: 0, unit: "Count" },
           { name: RESTORE_DURATION_METRIC, value: result.totalMs, unit: "Milliseconds" },
           { name: RESTORE_VALIDATED_TABLES_METRIC, value: tables.length, unit: "Count" },
-          { name: RESTORED_BACKUP_AGE_METRIC, value: backupAgeSeconds(result.manifest.snapshotAt, now), unit: "Seconds" },
+          {
+            name: RESTORED_BACKUP_AGE_METRIC,
+            value: backupAgeSeconds(result.manifest.snapshotAt, now),
+            unit: "Seconds",
+          },
         ],
         dimensions,
         timestamp: now,
@@ -90,7 +106,9 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
     ];
     deps.writeLine(emfLine({ metrics, dimensions, timestamp: now }));
     deps.writeLine(logLine("restore-test.failed", { store: store.describe(), target: settings.target.host, reason }));
-    throw new Error(`restore test of ${store.describe()} into ${settings.target.host}/${settings.target.database} failed: ${reason}`);
+    throw new Error(
+      `restore test of ${store.describe()} into ${settings.target.host}/${settings.target.database} failed: ${reason}`,
+    );
   }
 }
 

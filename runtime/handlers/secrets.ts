@@ -19,7 +19,9 @@ export function secretsManagerReader(client: SecretsManagerClient = new SecretsM
       out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     } catch (err) {
       const e = err as { name?: string; message?: string };
-      throw new Error(`cannot read secret ${secretArn}: ${e.name ?? "Error"}: ${firstLine(e.message)}: check the ARN and that the role may call secretsmanager:GetSecretValue (and kms:Decrypt on its key)`);
+      throw new Error(
+        `cannot read secret ${secretArn}: ${e.name ?? "Error"}: ${firstLine(e.message)}: check the ARN and that the role may call secretsmanager:GetSecretValue (and kms:Decrypt on its key)`,
+      );
     }
     if (typeof out.SecretString !== "string" || out.SecretString === "") {
       throw new Error(`secret ${secretArn} has no SecretString (binary or empty): store the value as text`);
@@ -40,17 +42,24 @@ export function sourceUrlFromSecret(secretString: string, secretArn: string): st
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new Error(`secret ${secretArn} starts with "{" but is not valid JSON: store the URL itself or {"url": "postgresql://..."}`);
+      throw new Error(
+        `secret ${secretArn} starts with "{" but is not valid JSON: store the URL itself or {"url": "postgresql://..."}`,
+      );
     }
     const candidate = parsed.url ?? parsed.DATABASE_URL;
-    if (typeof candidate !== "string") throw new Error(`secret ${secretArn} is JSON without a "url" field: store the URL itself or {"url": "postgresql://..."}`);
+    if (typeof candidate !== "string")
+      throw new Error(
+        `secret ${secretArn} is JSON without a "url" field: store the URL itself or {"url": "postgresql://..."}`,
+      );
     url = candidate;
   }
   try {
     parseConnectionUrl(url, `the URL in secret ${secretArn}`);
   } catch (err) {
     // parseConnectionUrl already redacts, but a malformed value may not look like a URL at all
-    throw new Error(`secret ${secretArn} does not hold a PostgreSQL URL: store postgresql://user:password@host:5432/dbname (${(err as Error).message.includes("must start") ? "wrong scheme" : "unparseable"})`);
+    throw new Error(
+      `secret ${secretArn} does not hold a PostgreSQL URL: store postgresql://user:password@host:5432/dbname (${(err as Error).message.includes("must start") ? "wrong scheme" : "unparseable"})`,
+    );
   }
   return url;
 }
@@ -74,7 +83,9 @@ export function urlFromRdsMasterSecret(secretString: string, secretArn: string, 
   try {
     parsed = JSON.parse(secretString);
   } catch {
-    throw new Error(`secret ${secretArn} is not the JSON of an RDS master user secret ({"username", "password"}): pass the instance's MasterUserSecret ARN`);
+    throw new Error(
+      `secret ${secretArn} is not the JSON of an RDS master user secret ({"username", "password"}): pass the instance's MasterUserSecret ARN`,
+    );
   }
   const { username, password } = parsed;
   if (typeof username !== "string" || !username || typeof password !== "string" || !password) {

@@ -1,4 +1,11 @@
-import { BackupManifest, isBackupId, LATEST_KEY, manifestKeyFor, parseLatestPointer, parseManifest } from "./backup/manifest";
+import {
+  BackupManifest,
+  isBackupId,
+  LATEST_KEY,
+  manifestKeyFor,
+  parseLatestPointer,
+  parseManifest,
+} from "./backup/manifest";
 import { BackupStore } from "./store/types";
 
 /** A manifest the catalog could not use, and why. */
@@ -13,7 +20,9 @@ export interface SkippedManifest {
  * could restore, so it is not listed. A manifest that does not parse is not listed either, but is
  * returned in `skipped` so that a damaged catalog is not mistaken for a short one.
  */
-export async function catalogBackups(store: BackupStore): Promise<{ backups: BackupManifest[]; skipped: SkippedManifest[] }> {
+export async function catalogBackups(
+  store: BackupStore,
+): Promise<{ backups: BackupManifest[]; skipped: SkippedManifest[] }> {
   const objects = await store.list();
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
   const backups: BackupManifest[] = [];
@@ -47,17 +56,25 @@ export async function resolveBackup(store: BackupStore, backup: "latest" | strin
   let id = backup;
   if (backup === "latest") {
     const pointer = await store.getText(LATEST_KEY);
-    if (pointer === undefined) throw new Error(`no backups in ${where}: ${LATEST_KEY} not found; run bloom-dr backup first or check --store`);
+    if (pointer === undefined)
+      throw new Error(`no backups in ${where}: ${LATEST_KEY} not found; run bloom-dr backup first or check --store`);
     id = parseLatestPointer(pointer, `${where}/${LATEST_KEY}`).id;
   } else if (!isBackupId(backup)) {
-    throw new Error(`"${backup}" is not a backup id (e.g. 20261127T184800123Z-a1b2c3) or "latest": list them with bloom-dr backups --store ${where}`);
+    throw new Error(
+      `"${backup}" is not a backup id (e.g. 20261127T184800123Z-a1b2c3) or "latest": list them with bloom-dr backups --store ${where}`,
+    );
   }
   const key = manifestKeyFor(id);
   const text = await store.getText(key);
   if (text === undefined) {
-    throw new Error(`manifest ${key} not found in ${where}: backup ${id} is missing or incomplete; list complete backups with bloom-dr backups --store ${where}`);
+    throw new Error(
+      `manifest ${key} not found in ${where}: backup ${id} is missing or incomplete; list complete backups with bloom-dr backups --store ${where}`,
+    );
   }
   const manifest = parseManifest(text, `${where}/${key}`);
-  if (manifest.id !== id) throw new Error(`manifest ${where}/${key} describes backup ${manifest.id}, not ${id}: the store was tampered with; restore another backup`);
+  if (manifest.id !== id)
+    throw new Error(
+      `manifest ${where}/${key} describes backup ${manifest.id}, not ${id}: the store was tampered with; restore another backup`,
+    );
   return manifest;
 }

@@ -35,8 +35,10 @@ export function planPrune(
   latestId: string | undefined,
   options: PruneOptions,
 ): PrunePlan {
-  if (!Number.isInteger(options.keep) || options.keep < 1) throw new Error(`--keep must be a whole number ≥ 1 (got ${options.keep})`);
-  if (options.keepDays !== undefined && !(options.keepDays >= 0)) throw new Error(`--keep-days must be a number ≥ 0 (got ${options.keepDays})`);
+  if (!Number.isInteger(options.keep) || options.keep < 1)
+    throw new Error(`--keep must be a whole number ≥ 1 (got ${options.keep})`);
+  if (options.keepDays !== undefined && !(options.keepDays >= 0))
+    throw new Error(`--keep-days must be a number ≥ 0 (got ${options.keepDays})`);
   const now = (options.now ?? new Date()).getTime();
   const newestFirst = [...backups].sort((a, b) => (a.id < b.id ? 1 : -1));
   const keepCount = options.keep;
@@ -52,7 +54,8 @@ export function planPrune(
   const removeOrphans = objects
     .filter((o) => {
       const dumpId = o.key.endsWith(".dump") ? o.key.slice(0, -".dump".length) : undefined;
-      const orphanDump = dumpId !== undefined && backupIdTime(dumpId) !== undefined && !keys.has(manifestKeyFor(dumpId));
+      const orphanDump =
+        dumpId !== undefined && backupIdTime(dumpId) !== undefined && !keys.has(manifestKeyFor(dumpId));
       return (orphanDump || o.key.endsWith(".partial")) && old(o);
     })
     .map((o) => o.key);
@@ -65,7 +68,10 @@ export function planPrune(
  * Object Lock own retention there, and deletes would be blocked or leave delete markers anyway.
  * Returns removed backup ids and orphan keys, and kept ids.
  */
-export async function pruneBackups(store: BackupStore, options: PruneOptions): Promise<{ removed: string[]; kept: string[] }> {
+export async function pruneBackups(
+  store: BackupStore,
+  options: PruneOptions,
+): Promise<{ removed: string[]; kept: string[] }> {
   if (isS3Store(store)) {
     throw new Error(
       `prune does not touch ${store.describe()}: S3 backups expire through the vault's lifecycle rules and Object Lock retention (stack config backup.retentionDays / objectLockDays)`,

@@ -13,209 +13,285 @@ export const PLAN_REGION = "us-east-1";
 
 /** The values a provider would make up, which the plan and the tests spell differently. */
 export interface MockNaming {
-    /** The physical name of a resource whose inputs do not name it. */
-    physicalName(logicalName: string): string;
-    /** The password generated for a Neon role or project owner. */
-    password(logicalName: string): string;
-    /** The password of an ECR authorization token. */
-    readonly registryPassword: string;
+  /** The physical name of a resource whose inputs do not name it. */
+  physicalName(logicalName: string): string;
+  /** The password generated for a Neon role or project owner. */
+  password(logicalName: string): string;
+  /** The password of an ECR authorization token. */
+  readonly registryPassword: string;
 }
 
 /** Names the plan prints: visibly offline. */
 export const PLAN_NAMING: MockNaming = {
-    physicalName: (logicalName) => `${logicalName}-offline`,
-    password: () => "offline-plan-password",
-    registryPassword: "offline-plan-ecr-password",
+  physicalName: (logicalName) => `${logicalName}-offline`,
+  password: () => "offline-plan-password",
+  registryPassword: "offline-plan-ecr-password",
 };
 
 export interface ProdOutputOptions {
-    /** The prod stack's aws:region. */
-    region?: string;
-    /** bloom-dr:backup.replicaRegion of the prod stack: a replica vault is exported too. */
-    replicaRegion?: string;
-    /** bloom-dr:backup.prefix of the prod stack. */
-    backupPrefix?: string;
+  /** The prod stack's aws:region. */
+  region?: string;
+  /** bloom-dr:backup.replicaRegion of the prod stack: a replica vault is exported too. */
+  replicaRegion?: string;
+  /** bloom-dr:backup.prefix of the prod stack. */
+  backupPrefix?: string;
 }
 
 /** The outputs index.ts exports for the prod stack, as the dr stack reads them. */
 export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string, unknown> {
-    const region = options.region ?? PLAN_REGION;
-    const bucket = "bloom-dr-prod-vault-offline";
-    const replica = options.replicaRegion
-        ? {
-              vaultReplicaBucketName: `${bucket}-replica`,
-              vaultReplicaBucketArn: `arn:aws:s3:::${bucket}-replica`,
-              vaultReplicaKeyArn: `arn:aws:kms:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000003`,
-          }
-        : {};
-    return {
-        vaultBucketName: bucket,
-        vaultBucketArn: `arn:aws:s3:::${bucket}`,
-        vaultKeyArn: `arn:aws:kms:${region}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000001`,
-        ...replica,
-        backupPrefix: options.backupPrefix ?? "production/",
-        appDatabaseUrlSecretArn: `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
-        backupImageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
-    };
+  const region = options.region ?? PLAN_REGION;
+  const bucket = "bloom-dr-prod-vault-offline";
+  const replica = options.replicaRegion
+    ? {
+        vaultReplicaBucketName: `${bucket}-replica`,
+        vaultReplicaBucketArn: `arn:aws:s3:::${bucket}-replica`,
+        vaultReplicaKeyArn: `arn:aws:kms:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000003`,
+      }
+    : {};
+  return {
+    vaultBucketName: bucket,
+    vaultBucketArn: `arn:aws:s3:::${bucket}`,
+    vaultKeyArn: `arn:aws:kms:${region}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000001`,
+    ...replica,
+    backupPrefix: options.backupPrefix ?? "production/",
+    appDatabaseUrlSecretArn: `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
+    backupImageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
+  };
 }
 
 function service(type: string): string {
-    return type.split(":")[1]?.split("/")[0] ?? "unknown";
+  return type.split(":")[1]?.split("/")[0] ?? "unknown";
 }
 
 function arn(type: string, name: string, region: string): string {
-    return `arn:aws:${service(type)}:${region}:${PLAN_ACCOUNT_ID}:${name}`;
+  return `arn:aws:${service(type)}:${region}:${PLAN_ACCOUNT_ID}:${name}`;
 }
 
 export interface MockAnswer {
-    id: string | undefined;
-    state: Record<string, any>;
+  id: string | undefined;
+  state: Record<string, any>;
 }
 
 /** Computed outputs by type; everything else echoes its inputs plus an id, arn and name. */
-export function mockResourceState(type: string, name: string, inputs: Record<string, any>, region = PLAN_REGION, naming: MockNaming = PLAN_NAMING): MockAnswer {
-    const physical = naming.physicalName(name);
-    const named = typeof inputs.name === "string" ? inputs.name : physical;
-    switch (type) {
-        case "aws:s3/bucket:Bucket":
-        case "aws:s3/bucketV2:BucketV2": {
-            const bucket = inputs.bucket ?? physical;
-            return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
-        }
-        case "aws:kms/key:Key":
-            return { id: `${name}-key-id`, state: { arn: arn(type, `key/${name}-key-id`, region), keyId: `${name}-key-id` } };
-        case "aws:ecr/repository:Repository":
-            return { id: named, state: { name: named, arn: arn(type, `repository/${named}`, region), repositoryUrl: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${named}`, registryId: PLAN_ACCOUNT_ID } };
-        case "docker-build:index:Image": {
-            const digest = `sha256:${"1".repeat(64)}`;
-            const tag = Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string" ? inputs.tags[0] : `${name}:latest`;
-            return { id: digest, state: { digest, ref: `${tag.split(":")[0]}@${digest}` } };
-        }
-        case "aws:lambda/function:Function":
-            return { id: named, state: { name: named, arn: arn(type, `function:${named}`, region), invokeArn: `arn:aws:apigateway:${region}:lambda:path/functions/${named}/invocations`, version: "$LATEST" } };
-        case "aws:ecs/taskDefinition:TaskDefinition":
-            return { id: `${inputs.family ?? name}:1`, state: { arn: arn(type, `task-definition/${inputs.family ?? name}:1`, region), revision: 1, arnWithoutRevision: arn(type, `task-definition/${inputs.family ?? name}`, region) } };
-        case "aws:rds/instance:Instance": {
-            const identifier = inputs.identifier ?? physical;
-            const address = `${identifier}.offline.${region}.rds.amazonaws.com`;
-            return {
-                id: identifier,
-                state: {
-                    identifier,
-                    arn: arn(type, `db:${identifier}`, region),
-                    address,
-                    endpoint: `${address}:5432`,
-                    port: 5432,
-                    resourceId: `db-${name.toUpperCase()}`,
-                    masterUserSecrets: [{ secretArn: arn("aws:secretsmanager", `secret:rds!${identifier}`, region), kmsKeyId: "", secretStatus: "active" }],
-                },
-            };
-        }
-        case "aws:secretsmanager/secret:Secret":
-            return { id: arn(type, `secret:${named}`, region), state: { arn: arn(type, `secret:${named}`, region), name: named } };
-        case "aws:ec2/vpc:Vpc":
-            return { id: `vpc-${name}`, state: { arn: arn(type, `vpc/vpc-${name}`, region), defaultSecurityGroupId: `sg-${name}-default` } };
-        case "aws:ec2/subnet:Subnet":
-            return { id: `subnet-${name}`, state: { arn: arn(type, `subnet/subnet-${name}`, region) } };
-        case "aws:ec2/securityGroup:SecurityGroup":
-            return { id: `sg-${name}`, state: { arn: arn(type, `security-group/sg-${name}`, region) } };
-        case "neon:index/project:Project":
-            return {
-                id: `${name}-project-id`,
-                state: {
-                    defaultBranchId: `br-${name}-default`,
-                    defaultEndpointId: `ep-${name}-default`,
-                    databaseHost: `ep-${name}.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
-                    databaseHostPooler: `ep-${name}-pooler.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
-                    databaseName: "neondb",
-                    databaseUser: "neondb_owner",
-                    databasePassword: naming.password(name),
-                    connectionUri: `postgresql://neondb_owner:${naming.password(name)}@ep-${name}.aws.neon.tech/neondb`,
-                    connectionUriPooler: `postgresql://neondb_owner:${naming.password(name)}@ep-${name}-pooler.aws.neon.tech/neondb`,
-                },
-            };
-        case "neon:index/branch:Branch":
-            return { id: `br-${name}`, state: {} };
-        case "neon:index/endpoint:Endpoint":
-            return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
-        case "neon:index/role:Role":
-            return { id: `${name}-role`, state: { password: naming.password(name) } };
-        default:
-            return { id: physical, state: { arn: arn(type, named, region), name: named } };
+export function mockResourceState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  region = PLAN_REGION,
+  naming: MockNaming = PLAN_NAMING,
+): MockAnswer {
+  const physical = naming.physicalName(name);
+  const named = typeof inputs.name === "string" ? inputs.name : physical;
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2": {
+      const bucket = inputs.bucket ?? physical;
+      return {
+        id: bucket,
+        state: {
+          bucket,
+          arn: `arn:aws:s3:::${bucket}`,
+          bucketDomainName: `${bucket}.s3.amazonaws.com`,
+          bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+        },
+      };
     }
+    case "aws:kms/key:Key":
+      return { id: `${name}-key-id`, state: { arn: arn(type, `key/${name}-key-id`, region), keyId: `${name}-key-id` } };
+    case "aws:ecr/repository:Repository":
+      return {
+        id: named,
+        state: {
+          name: named,
+          arn: arn(type, `repository/${named}`, region),
+          repositoryUrl: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${named}`,
+          registryId: PLAN_ACCOUNT_ID,
+        },
+      };
+    case "docker-build:index:Image": {
+      const digest = `sha256:${"1".repeat(64)}`;
+      const tag = Array.isArray(inputs.tags) && typeof inputs.tags[0] === "string" ? inputs.tags[0] : `${name}:latest`;
+      return { id: digest, state: { digest, ref: `${tag.split(":")[0]}@${digest}` } };
+    }
+    case "aws:lambda/function:Function":
+      return {
+        id: named,
+        state: {
+          name: named,
+          arn: arn(type, `function:${named}`, region),
+          invokeArn: `arn:aws:apigateway:${region}:lambda:path/functions/${named}/invocations`,
+          version: "$LATEST",
+        },
+      };
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      return {
+        id: `${inputs.family ?? name}:1`,
+        state: {
+          arn: arn(type, `task-definition/${inputs.family ?? name}:1`, region),
+          revision: 1,
+          arnWithoutRevision: arn(type, `task-definition/${inputs.family ?? name}`, region),
+        },
+      };
+    case "aws:rds/instance:Instance": {
+      const identifier = inputs.identifier ?? physical;
+      const address = `${identifier}.offline.${region}.rds.amazonaws.com`;
+      return {
+        id: identifier,
+        state: {
+          identifier,
+          arn: arn(type, `db:${identifier}`, region),
+          address,
+          endpoint: `${address}:5432`,
+          port: 5432,
+          resourceId: `db-${name.toUpperCase()}`,
+          masterUserSecrets: [
+            {
+              secretArn: arn("aws:secretsmanager", `secret:rds!${identifier}`, region),
+              kmsKeyId: "",
+              secretStatus: "active",
+            },
+          ],
+        },
+      };
+    }
+    case "aws:secretsmanager/secret:Secret":
+      return {
+        id: arn(type, `secret:${named}`, region),
+        state: { arn: arn(type, `secret:${named}`, region), name: named },
+      };
+    case "aws:ec2/vpc:Vpc":
+      return {
+        id: `vpc-${name}`,
+        state: { arn: arn(type, `vpc/vpc-${name}`, region), defaultSecurityGroupId: `sg-${name}-default` },
+      };
+    case "aws:ec2/subnet:Subnet":
+      return { id: `subnet-${name}`, state: { arn: arn(type, `subnet/subnet-${name}`, region) } };
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return { id: `sg-${name}`, state: { arn: arn(type, `security-group/sg-${name}`, region) } };
+    case "neon:index/project:Project":
+      return {
+        id: `${name}-project-id`,
+        state: {
+          defaultBranchId: `br-${name}-default`,
+          defaultEndpointId: `ep-${name}-default`,
+          databaseHost: `ep-${name}.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
+          databaseHostPooler: `ep-${name}-pooler.${inputs.regionId ?? "aws-us-east-1"}.aws.neon.tech`,
+          databaseName: "neondb",
+          databaseUser: "neondb_owner",
+          databasePassword: naming.password(name),
+          connectionUri: `postgresql://neondb_owner:${naming.password(name)}@ep-${name}.aws.neon.tech/neondb`,
+          connectionUriPooler: `postgresql://neondb_owner:${naming.password(name)}@ep-${name}-pooler.aws.neon.tech/neondb`,
+        },
+      };
+    case "neon:index/branch:Branch":
+      return { id: `br-${name}`, state: {} };
+    case "neon:index/endpoint:Endpoint":
+      return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
+    case "neon:index/role:Role":
+      return { id: `${name}-role`, state: { password: naming.password(name) } };
+    default:
+      return { id: physical, state: { arn: arn(type, named, region), name: named } };
+  }
 }
 
 export type InvokeAnswer = (inputs: Record<string, any>) => Record<string, any>;
 
 export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMING): Record<string, InvokeAnswer> {
-    return {
-        "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: PLAN_ACCOUNT_ID, arn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINE", id: PLAN_ACCOUNT_ID }),
-        "aws:index/getRegion:getRegion": () => ({ name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` }),
-        "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
-        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-            id: region,
-            names: [`${region}a`, `${region}b`, `${region}c`],
-            zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
-            groupNames: [region],
-        }),
-        "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
-            authorizationToken: "QVdTOm9mZmxpbmU=",
-            expiresAt: "2099-01-01T00:00:00Z",
-            id: region,
-            password: naming.registryPassword,
-            proxyEndpoint: `https://${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
-            userName: "AWS",
-        }),
-        // RDS-managed master secrets hold {"username","password"}; the dr stack builds the app URL from it.
-        "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
-            id: `${inputs.secretId}|AWSCURRENT`,
-            arn: inputs.secretId,
-            secretId: inputs.secretId,
-            secretString: JSON.stringify({ username: "bloom_admin", password: "offline-plan-password" }),
-            versionId: "00000000-0000-4000-8000-000000000002",
-            versionStage: "AWSCURRENT",
-            versionStages: ["AWSCURRENT"],
-        }),
-        "aws:ec2/getVpc:getVpc": () => ({ id: "vpc-default", arn: `arn:aws:ec2:${region}:${PLAN_ACCOUNT_ID}:vpc/vpc-default`, cidrBlock: "172.31.0.0/16", default: true }),
-        "aws:ec2/getSubnets:getSubnets": () => ({ id: region, ids: ["subnet-default-a", "subnet-default-b"], filters: [] }),
-    };
+  return {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+      accountId: PLAN_ACCOUNT_ID,
+      arn: `arn:aws:iam::${PLAN_ACCOUNT_ID}:user/offline-plan`,
+      userId: "AIDAOFFLINE",
+      id: PLAN_ACCOUNT_ID,
+    }),
+    "aws:index/getRegion:getRegion": () => ({
+      name: region,
+      region,
+      id: region,
+      description: region,
+      endpoint: `ec2.${region}.amazonaws.com`,
+    }),
+    "aws:index/getPartition:getPartition": () => ({
+      partition: "aws",
+      dnsSuffix: "amazonaws.com",
+      id: "aws",
+      reverseDnsPrefix: "com.amazonaws",
+    }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+      id: region,
+      names: [`${region}a`, `${region}b`, `${region}c`],
+      zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+      groupNames: [region],
+    }),
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
+      authorizationToken: "QVdTOm9mZmxpbmU=",
+      expiresAt: "2099-01-01T00:00:00Z",
+      id: region,
+      password: naming.registryPassword,
+      proxyEndpoint: `https://${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
+      userName: "AWS",
+    }),
+    // RDS-managed master secrets hold {"username","password"}; the dr stack builds the app URL from it.
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+      id: `${inputs.secretId}|AWSCURRENT`,
+      arn: inputs.secretId,
+      secretId: inputs.secretId,
+      secretString: JSON.stringify({ username: "bloom_admin", password: "offline-plan-password" }),
+      versionId: "00000000-0000-4000-8000-000000000002",
+      versionStage: "AWSCURRENT",
+      versionStages: ["AWSCURRENT"],
+    }),
+    "aws:ec2/getVpc:getVpc": () => ({
+      id: "vpc-default",
+      arn: `arn:aws:ec2:${region}:${PLAN_ACCOUNT_ID}:vpc/vpc-default`,
+      cidrBlock: "172.31.0.0/16",
+      default: true,
+    }),
+    "aws:ec2/getSubnets:getSubnets": () => ({ id: region, ids: ["subnet-default-a", "subnet-default-b"], filters: [] }),
+  };
 }
 
 export interface PlanMocks extends pulumi.runtime.Mocks {
-    /**
-     * Errors the mocks raised. Pulumi drops the message of a failed invoke (the program then
-     * fails with an empty error), so the plan reports these instead.
-     */
-    readonly failures: Error[];
+  /**
+   * Errors the mocks raised. Pulumi drops the message of a failed invoke (the program then
+   * fails with an empty error), so the plan reports these instead.
+   */
+  readonly failures: Error[];
 }
 
 /** Mocks for `pulumi.runtime.setMocks`; unmocked invokes fail loudly, naming the token. */
-export function planMocks(options: { region?: string; stackReferences: Record<string, Record<string, unknown>> }): PlanMocks {
-    const region = options.region ?? PLAN_REGION;
-    const invokes = mockInvokes(region);
-    const failures: Error[] = [];
-    const fail = (message: string): never => {
-        const error = new Error(message);
-        failures.push(error);
-        throw error;
-    };
-    return {
-        failures,
-        newResource({ type, name, inputs, custom }) {
-            if (type === "pulumi:pulumi:StackReference") {
-                const referenced = String(inputs?.name ?? name);
-                // Any stack name works offline: the dr program only needs the prod outputs.
-                const outputs = options.stackReferences[referenced] ?? options.stackReferences["*"];
-                if (!outputs) fail(`plan: no offline outputs for StackReference "${referenced}"`);
-                return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
-            }
-            const answer = mockResourceState(type, name, inputs ?? {}, region);
-            return { id: custom === false ? undefined : answer.id, state: { ...(inputs ?? {}), ...answer.state } };
-        },
-        call({ token, inputs }) {
-            const answer = invokes[token];
-            if (!answer) return fail(`plan: the offline plan does not answer the invoke ${token}; add it to scripts/plan/mockProviders.ts`);
-            return answer(inputs ?? {});
-        },
-    };
+export function planMocks(options: {
+  region?: string;
+  stackReferences: Record<string, Record<string, unknown>>;
+}): PlanMocks {
+  const region = options.region ?? PLAN_REGION;
+  const invokes = mockInvokes(region);
+  const failures: Error[] = [];
+  const fail = (message: string): never => {
+    const error = new Error(message);
+    failures.push(error);
+    throw error;
+  };
+  return {
+    failures,
+    newResource({ type, name, inputs, custom }) {
+      if (type === "pulumi:pulumi:StackReference") {
+        const referenced = String(inputs?.name ?? name);
+        // Any stack name works offline: the dr program only needs the prod outputs.
+        const outputs = options.stackReferences[referenced] ?? options.stackReferences["*"];
+        if (!outputs) fail(`plan: no offline outputs for StackReference "${referenced}"`);
+        return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
+      }
+      const answer = mockResourceState(type, name, inputs ?? {}, region);
+      return { id: custom === false ? undefined : answer.id, state: { ...(inputs ?? {}), ...answer.state } };
+    },
+    call({ token, inputs }) {
+      const answer = invokes[token];
+      if (!answer)
+        return fail(
+          `plan: the offline plan does not answer the invoke ${token}; add it to scripts/plan/mockProviders.ts`,
+        );
+      return answer(inputs ?? {});
+    },
+  };
 }

@@ -17,39 +17,43 @@ import { projectConfigFromYaml, stackConfigFromYaml } from "./stackConfig";
 export const PROJECT = "bloom-dr";
 
 export interface PlanResult {
-    report: PlanReport;
-    exitCode: 0 | 1;
+  report: PlanReport;
+  exitCode: 0 | 1;
 }
 
 function readText(file: string, what: string): string {
-    try {
-        return readFileSync(file, "utf8");
-    } catch (error) {
-        throw new Error(`plan: cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the path`);
-    }
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(
+      `plan: cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check the path`,
+    );
+  }
 }
 
 function readPolicyConfig(file: string): PolicyPackConfig {
-    try {
-        return JSON.parse(readText(file, "policy config")) as PolicyPackConfig;
-    } catch (error) {
-        if ((error as Error).message.startsWith("plan:")) throw error;
-        throw new Error(`plan: policy config ${file} is not valid JSON; expected { "<rule>": { "enforcementLevel"?: ..., ... } }`);
-    }
+  try {
+    return JSON.parse(readText(file, "policy config")) as PolicyPackConfig;
+  } catch (error) {
+    if ((error as Error).message.startsWith("plan:")) throw error;
+    throw new Error(
+      `plan: policy config ${file} is not valid JSON; expected { "<rule>": { "enforcementLevel"?: ..., ... } }`,
+    );
+  }
 }
 
 /** The engine gives resource rules the inputs and stack rules the outputs, both decrypted. */
 export function policyRecords(resources: readonly PlannedResource[], view: "inputs" | "outputs"): ResourceRecord[] {
-    return resources.map((r) => ({
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: unwrapSecrets(r[view]),
-        ...(r.parentUrn ? { parentUrn: r.parentUrn } : {}),
-        dependencyUrns: r.dependencyUrns,
-        propertyDependencyUrns: r.propertyDependencyUrns,
-        opts: { protect: r.protect },
-    }));
+  return resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: unwrapSecrets(r[view]),
+    ...(r.parentUrn ? { parentUrn: r.parentUrn } : {}),
+    dependencyUrns: r.dependencyUrns,
+    propertyDependencyUrns: r.propertyDependencyUrns,
+    opts: { protect: r.protect },
+  }));
 }
 
 /**
@@ -57,46 +61,52 @@ export function policyRecords(resources: readonly PlannedResource[], view: "inpu
  * (region, replica region, backup prefix) so the dr program takes the same paths as for real.
  */
 function offlineProdOutputs(root: string): Record<string, unknown> {
-    let prod: Record<string, string> = {};
-    try {
-        prod = stackConfigFromYaml(readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"), PROJECT).values;
-    } catch {
-        // No prod config (or unreadable): the defaults describe a prod stack without a replica.
-    }
-    const backup = prod["bloom-dr:backup"] ? (JSON.parse(prod["bloom-dr:backup"]) as { replicaRegion?: string; prefix?: string }) : {};
-    return prodStackOutputs({ region: prod["aws:region"], replicaRegion: backup.replicaRegion, backupPrefix: backup.prefix });
+  let prod: Record<string, string> = {};
+  try {
+    prod = stackConfigFromYaml(readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"), PROJECT).values;
+  } catch {
+    // No prod config (or unreadable): the defaults describe a prod stack without a replica.
+  }
+  const backup = prod["bloom-dr:backup"]
+    ? (JSON.parse(prod["bloom-dr:backup"]) as { replicaRegion?: string; prefix?: string })
+    : {};
+  return prodStackOutputs({
+    region: prod["aws:region"],
+    replicaRegion: backup.replicaRegion,
+    backupPrefix: backup.prefix,
+  });
 }
 
 export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "../..")): Promise<PlanResult> {
-    const configFile = args.configFile ? path.resolve(args.configFile) : path.join(root, `Pulumi.${args.stack}.yaml`);
-    const project = projectConfigFromYaml(readText(path.join(root, "Pulumi.yaml"), "project file"), PROJECT);
-    const stackConfig = stackConfigFromYaml(readText(configFile, "stack config"), PROJECT, configFile);
-    const config = { values: { ...project.values, ...stackConfig.values }, secretKeys: stackConfig.secretKeys };
-    const region = config.values["aws:region"];
-    const policyConfig = args.policyConfigFile ? readPolicyConfig(args.policyConfigFile) : undefined;
+  const configFile = args.configFile ? path.resolve(args.configFile) : path.join(root, `Pulumi.${args.stack}.yaml`);
+  const project = projectConfigFromYaml(readText(path.join(root, "Pulumi.yaml"), "project file"), PROJECT);
+  const stackConfig = stackConfigFromYaml(readText(configFile, "stack config"), PROJECT, configFile);
+  const config = { values: { ...project.values, ...stackConfig.values }, secretKeys: stackConfig.secretKeys };
+  const region = config.values["aws:region"];
+  const policyConfig = args.policyConfigFile ? readPolicyConfig(args.policyConfigFile) : undefined;
 
-    const run = await runProgram({
-        project: PROJECT,
-        stack: args.stack,
-        config,
-        programPath: path.join(root, "index.ts"),
-        stackReferences: { "*": offlineProdOutputs(root) },
-        region,
-    });
-    const violations: Violation[] = await evaluateRules(allRules, policyRecords(run.resources, "inputs"), {
-        stackResources: policyRecords(run.resources, "outputs"),
-        config: policyConfig,
-        stackTags: project.stackTags,
-    });
-    return {
-        report: {
-            stack: args.stack,
-            configSource: path.relative(process.cwd(), configFile) || configFile,
-            resources: run.resources,
-            outputs: run.outputs,
-            violations,
-            ruleCount: allRules.length,
-        },
-        exitCode: hasMandatoryViolation(violations) ? 1 : 0,
-    };
+  const run = await runProgram({
+    project: PROJECT,
+    stack: args.stack,
+    config,
+    programPath: path.join(root, "index.ts"),
+    stackReferences: { "*": offlineProdOutputs(root) },
+    region,
+  });
+  const violations: Violation[] = await evaluateRules(allRules, policyRecords(run.resources, "inputs"), {
+    stackResources: policyRecords(run.resources, "outputs"),
+    config: policyConfig,
+    stackTags: project.stackTags,
+  });
+  return {
+    report: {
+      stack: args.stack,
+      configSource: path.relative(process.cwd(), configFile) || configFile,
+      resources: run.resources,
+      outputs: run.outputs,
+      violations,
+      ruleCount: allRules.length,
+    },
+    exitCode: hasMandatoryViolation(violations) ? 1 : 0,
+  };
 }

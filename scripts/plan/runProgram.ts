@@ -11,90 +11,98 @@ import { PlannedResource, recordRegistrations, SECRET_MASK } from "./recorder";
 import { StackConfig } from "./stackConfig";
 
 export interface ProgramRun {
-    resources: PlannedResource[];
-    /** The program's stack outputs, secret ones masked. */
-    outputs: Record<string, unknown>;
+  resources: PlannedResource[];
+  /** The program's stack outputs, secret ones masked. */
+  outputs: Record<string, unknown>;
 }
 
 export interface ProgramOptions {
-    project: string;
-    stack: string;
-    config: StackConfig;
-    /** Absolute path of the program's entry module. */
-    programPath: string;
-    stackReferences: Record<string, Record<string, unknown>>;
-    region?: string;
+  project: string;
+  stack: string;
+  config: StackConfig;
+  /** Absolute path of the program's entry module. */
+  programPath: string;
+  stackReferences: Record<string, Record<string, unknown>>;
+  region?: string;
 }
 
 /** Drains the runtime's outstanding RPCs; registrations made inside applies finish late. */
 async function settle(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    for (let round = 0; round < 3; round++) {
-        await settings.waitForRPCs();
-        await new Promise((resolve) => setImmediate(resolve));
-    }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  for (let round = 0; round < 3; round++) {
+    await settings.waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Under mocks a whole stack settles in seconds; an output still pending after this never will. */
 const OUTPUT_DEADLINE_MS = 120_000;
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`plan: the program's outputs did not resolve within ${ms / 1000} s; an output depends on something the mocks never answer`)), ms);
-        timer.unref();
-        promise.then(
-            (value) => {
-                clearTimeout(timer);
-                resolve(value);
-            },
-            (error: unknown) => {
-                clearTimeout(timer);
-                reject(error);
-            },
-        );
-    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `plan: the program's outputs did not resolve within ${ms / 1000} s; an output depends on something the mocks never answer`,
+          ),
+        ),
+      ms,
+    );
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Each exported value resolved; secret outputs become "[secret]" here already, as the CLI would show them. */
 async function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const entries = await Promise.all(
-        Object.entries(exported).map(async ([key, value]) => {
-            const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
-            const [resolved, secret] = await Promise.all([
-                new Promise<unknown>((resolve) => output.apply((v) => resolve(v))),
-                pulumi.isSecret(output),
-            ]);
-            return [key, secret ? SECRET_MASK : resolved] as const;
-        }),
-    );
-    return Object.fromEntries(entries);
+  const entries = await Promise.all(
+    Object.entries(exported).map(async ([key, value]) => {
+      const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
+      const [resolved, secret] = await Promise.all([
+        new Promise<unknown>((resolve) => output.apply((v) => resolve(v))),
+        pulumi.isSecret(output),
+      ]);
+      return [key, secret ? SECRET_MASK : resolved] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }
 
 export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
-    const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
-    await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
-    const resources = recordRegistrations();
-    pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
+  const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+  const resources = recordRegistrations();
+  pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
 
-    // An error thrown inside an apply surfaces as an unhandled rejection: collect it as the program's failure.
-    const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
-        const program = await import(path.resolve(options.programPath));
-        // `export = outputs` arrives as the module's default; named exports as its properties.
-        const exported: Record<string, unknown> =
-            program.default !== null && typeof program.default === "object" ? { ...program.default } : { ...program };
-        delete exported.default;
-        const outputs = await withDeadline(resolveOutputs(exported), OUTPUT_DEADLINE_MS);
-        await settle();
-        if (failures.length > 0) throw failures[0];
-        return { resources, outputs };
-    } catch (error) {
-        // A failed invoke reaches the program without its message: name what the mocks refused.
-        throw mocks.failures[0] ?? error;
-    } finally {
-        process.off("unhandledRejection", onRejection);
-    }
+  // An error thrown inside an apply surfaces as an unhandled rejection: collect it as the program's failure.
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    const program = await import(path.resolve(options.programPath));
+    // `export = outputs` arrives as the module's default; named exports as its properties.
+    const exported: Record<string, unknown> =
+      program.default !== null && typeof program.default === "object" ? { ...program.default } : { ...program };
+    delete exported.default;
+    const outputs = await withDeadline(resolveOutputs(exported), OUTPUT_DEADLINE_MS);
+    await settle();
+    if (failures.length > 0) throw failures[0];
+    return { resources, outputs };
+  } catch (error) {
+    // A failed invoke reaches the program without its message: name what the mocks refused.
+    throw mocks.failures[0] ?? error;
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
 }

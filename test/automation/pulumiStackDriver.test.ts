@@ -9,14 +9,20 @@ jest.mock("@pulumi/pulumi/automation", () => ({
 function fakeStack() {
   return {
     name: "acme/bloom-dr/dr",
-    outputs: jest.fn(async () => ({ failoverAddress: { value: "db.internal", secret: false }, failoverMasterSecretArn: { value: "arn:x", secret: true } })),
+    outputs: jest.fn(async () => ({
+      failoverAddress: { value: "db.internal", secret: false },
+      failoverMasterSecretArn: { value: "arn:x", secret: true },
+    })),
     getConfig: jest.fn(async (key: string) => {
       if (key === "bloom-dr:failover.mode") return { value: "off", secret: false };
       throw new Error(`code: 255\n stderr: error: configuration key '${key}' not found for stack 'dr'`);
     }),
     setConfig: jest.fn(async () => undefined),
     removeConfig: jest.fn(async () => undefined),
-    up: jest.fn(async () => ({ outputs: { failoverAddress: { value: "standby.internal", secret: false } }, summary: {} })),
+    up: jest.fn(async () => ({
+      outputs: { failoverAddress: { value: "standby.internal", secret: false } },
+      summary: {},
+    })),
     destroy: jest.fn(async () => ({ summary: {} })),
   };
 }
@@ -44,7 +50,9 @@ test("creates a dedicated drill stack when asked", async () => {
 });
 
 test("a stack that cannot be selected is one line naming it and what to check", async () => {
-  workspace.selectStack.mockRejectedValue(new Error("code: 255\n stdout: \n stderr: error: no stack named 'nope' found\n"));
+  workspace.selectStack.mockRejectedValue(
+    new Error("code: 255\n stdout: \n stderr: error: no stack named 'nope' found\n"),
+  );
   await expect(selectPulumiStack("nope", "/repo")).rejects.toThrow(
     "cannot select Pulumi stack nope in /repo: stderr: error: no stack named 'nope' found: check `pulumi login`, the stack name and that the Pulumi CLI is installed",
   );
@@ -56,7 +64,10 @@ describe("PulumiStackDriver", () => {
     const driver = new PulumiStackDriver(stack as unknown as Stack);
     expect(await driver.getConfig("failover.mode")).toBe("off");
     expect(await driver.getConfig("drill.scenario")).toBeUndefined();
-    expect(stack.getConfig.mock.calls).toEqual([["bloom-dr:failover.mode", true], ["bloom-dr:drill.scenario", true]]);
+    expect(stack.getConfig.mock.calls).toEqual([
+      ["bloom-dr:failover.mode", true],
+      ["bloom-dr:drill.scenario", true],
+    ]);
     await driver.setConfig({ "failover.mode": "standby", "drill.scenario": "failover" });
     expect(stack.setConfig.mock.calls).toEqual([
       ["bloom-dr:failover.mode", { value: "standby", secret: false }, true],
@@ -69,13 +80,18 @@ describe("PulumiStackDriver", () => {
   test("other getConfig failures are not mistaken for an unset key", async () => {
     const stack = fakeStack();
     stack.getConfig.mockRejectedValueOnce(new Error("error: could not decrypt configuration value"));
-    await expect(new PulumiStackDriver(stack as unknown as Stack).getConfig("failover.mode")).rejects.toThrow("could not decrypt");
+    await expect(new PulumiStackDriver(stack as unknown as Stack).getConfig("failover.mode")).rejects.toThrow(
+      "could not decrypt",
+    );
   });
 
   test("outputs, up (streaming its output) and destroy", async () => {
     const stack = fakeStack();
     const driver = new PulumiStackDriver(stack as unknown as Stack);
-    expect(await driver.outputs()).toEqual({ failoverAddress: { value: "db.internal", secret: false }, failoverMasterSecretArn: { value: "arn:x", secret: true } });
+    expect(await driver.outputs()).toEqual({
+      failoverAddress: { value: "db.internal", secret: false },
+      failoverMasterSecretArn: { value: "arn:x", secret: true },
+    });
     const onOutput = jest.fn();
     expect(await driver.up(onOutput)).toEqual({ failoverAddress: { value: "standby.internal", secret: false } });
     expect(stack.up).toHaveBeenCalledWith({ onOutput });

@@ -21,7 +21,13 @@ test.each([
 test("endpointKey is stable, 8 hex digits, case-insensitive and distinct per endpoint", () => {
   expect(endpointKey("oncall@bloom.example")).toMatch(/^[0-9a-f]{8}$/);
   expect(endpointKey("oncall@bloom.example")).toBe(endpointKey("OnCall@Bloom.example"));
-  const endpoints = ["a@b.example", "b@b.example", "https://x.example/1", "https://x.example/2", "oncall@bloom.example"];
+  const endpoints = [
+    "a@b.example",
+    "b@b.example",
+    "https://x.example/1",
+    "https://x.example/2",
+    "oncall@bloom.example",
+  ];
   expect(new Set(endpoints.map(endpointKey)).size).toBe(endpoints.length);
 });
 
@@ -34,10 +40,30 @@ describe("planSubscriptions", () => {
       sev4: ["https://hooks.slack.example/y"],
     });
     expect(plan).toEqual([
-      { severity: "sev1", endpoint: "oncall@bloom.example", protocol: "email", key: endpointKey("oncall@bloom.example") },
-      { severity: "sev1", endpoint: "https://events.pagerduty.example/x", protocol: "https", key: endpointKey("https://events.pagerduty.example/x") },
-      { severity: "sev2", endpoint: "oncall@bloom.example", protocol: "email", key: endpointKey("oncall@bloom.example") },
-      { severity: "sev4", endpoint: "https://hooks.slack.example/y", protocol: "https", key: endpointKey("https://hooks.slack.example/y") },
+      {
+        severity: "sev1",
+        endpoint: "oncall@bloom.example",
+        protocol: "email",
+        key: endpointKey("oncall@bloom.example"),
+      },
+      {
+        severity: "sev1",
+        endpoint: "https://events.pagerduty.example/x",
+        protocol: "https",
+        key: endpointKey("https://events.pagerduty.example/x"),
+      },
+      {
+        severity: "sev2",
+        endpoint: "oncall@bloom.example",
+        protocol: "email",
+        key: endpointKey("oncall@bloom.example"),
+      },
+      {
+        severity: "sev4",
+        endpoint: "https://hooks.slack.example/y",
+        protocol: "https",
+        key: endpointKey("https://hooks.slack.example/y"),
+      },
     ]);
   });
 

@@ -12,15 +12,26 @@ test("allows the owner account and its CloudWatch alarms, denies publishing with
   ]);
   for (const statement of policy.Statement) expect(statement.Resource).toBe(ARN);
   expect(policy.Statement[0].Condition).toEqual({ StringEquals: { "AWS:SourceOwner": "123456789012" } });
-  expect(policy.Statement[1]).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
-  expect(policy.Statement[2]).toMatchObject({ Principal: "*", Action: "sns:Publish", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  expect(policy.Statement[1]).toMatchObject({
+    Principal: { Service: "cloudwatch.amazonaws.com" },
+    Action: "sns:Publish",
+    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+  });
+  expect(policy.Statement[2]).toMatchObject({
+    Principal: "*",
+    Action: "sns:Publish",
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
 });
 
 test("no statement allows everyone without an account condition", () => {
   const policy = alertTopicPolicy(ARN, "123456789012");
-  for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) expect(statement.Condition).toBeDefined();
+  for (const statement of policy.Statement.filter((s) => s.Effect === "Allow"))
+    expect(statement.Condition).toBeDefined();
 });
 
 test.each(["", "12345", "abcdefghijkl"])("a bad account id %j is refused", (account) => {
-  expect(() => alertTopicPolicy(ARN, account)).toThrow(`alert topic policy needs a 12-digit AWS account id (got "${account}")`);
+  expect(() => alertTopicPolicy(ARN, account)).toThrow(
+    `alert topic policy needs a 12-digit AWS account id (got "${account}")`,
+  );
 });

@@ -20,13 +20,24 @@ const endpoints = {
 
 async function build(args: ConstructorParameters<typeof AlertingType>[1] = { endpoints }) {
   const alerting = new Alerting("alerts", args);
-  await mocks.settle(alerting.sev1TopicArn, alerting.sev2TopicArn, alerting.sev3TopicArn, alerting.sev4TopicArn, alerting.urn);
+  await mocks.settle(
+    alerting.sev1TopicArn,
+    alerting.sev2TopicArn,
+    alerting.sev3TopicArn,
+    alerting.sev4TopicArn,
+    alerting.urn,
+  );
   return alerting;
 }
 
 test("exactly four topics, four policies and one subscription per endpoint", async () => {
   await build();
-  expect(mocks.ofType("aws:sns/topic:Topic").map((r) => r.name)).toEqual(["alerts-sev1", "alerts-sev2", "alerts-sev3", "alerts-sev4"]);
+  expect(mocks.ofType("aws:sns/topic:Topic").map((r) => r.name)).toEqual([
+    "alerts-sev1",
+    "alerts-sev2",
+    "alerts-sev3",
+    "alerts-sev4",
+  ]);
   expect(mocks.ofType("aws:sns/topicPolicy:TopicPolicy")).toHaveLength(4);
   expect(mocks.ofType("aws:sns/topicSubscription:TopicSubscription")).toHaveLength(4);
   expect(mocks.customResources()).toHaveLength(12);
@@ -34,12 +45,34 @@ test("exactly four topics, four policies and one subscription per endpoint", asy
 
 test("subscriptions infer the protocol and target their severity's topic", async () => {
   await build();
-  const subscriptions = mocks.ofType("aws:sns/topicSubscription:TopicSubscription").map((r) => ({ name: r.name, ...r.inputs }));
+  const subscriptions = mocks
+    .ofType("aws:sns/topicSubscription:TopicSubscription")
+    .map((r) => ({ name: r.name, ...r.inputs }));
   expect(subscriptions).toEqual([
-    { name: `alerts-sev1-${endpointKey("oncall@bloom.example")}`, topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev1", protocol: "email", endpoint: "oncall@bloom.example" },
-    { name: `alerts-sev1-${endpointKey("https://events.pagerduty.example/sev1")}`, topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev1", protocol: "https", endpoint: "https://events.pagerduty.example/sev1" },
-    { name: `alerts-sev2-${endpointKey("oncall@bloom.example")}`, topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev2", protocol: "email", endpoint: "oncall@bloom.example" },
-    { name: `alerts-sev4-${endpointKey("https://hooks.slack.example/sev4")}`, topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev4", protocol: "https", endpoint: "https://hooks.slack.example/sev4" },
+    {
+      name: `alerts-sev1-${endpointKey("oncall@bloom.example")}`,
+      topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev1",
+      protocol: "email",
+      endpoint: "oncall@bloom.example",
+    },
+    {
+      name: `alerts-sev1-${endpointKey("https://events.pagerduty.example/sev1")}`,
+      topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev1",
+      protocol: "https",
+      endpoint: "https://events.pagerduty.example/sev1",
+    },
+    {
+      name: `alerts-sev2-${endpointKey("oncall@bloom.example")}`,
+      topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev2",
+      protocol: "email",
+      endpoint: "oncall@bloom.example",
+    },
+    {
+      name: `alerts-sev4-${endpointKey("https://hooks.slack.example/sev4")}`,
+      topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev4",
+      protocol: "https",
+      endpoint: "https://hooks.slack.example/sev4",
+    },
   ]);
 });
 
@@ -48,7 +81,9 @@ test("each topic's policy is the TLS-only policy for that topic and this account
   const policy = mocks.one("aws:sns/topicPolicy:TopicPolicy", "alerts-sev1-policy");
   expect(policy.inputs.arn).toBe("arn:aws:sns:us-east-1:123456789012:alerts-sev1");
   const document = JSON.parse(policy.inputs.policy);
-  expect(document.Statement.find((s: { Sid: string }) => s.Sid === "DenyPublishWithoutTls").Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
+  expect(document.Statement.find((s: { Sid: string }) => s.Sid === "DenyPublishWithoutTls").Condition).toEqual({
+    Bool: { "aws:SecureTransport": "false" },
+  });
   expect(document.Statement[0].Condition.StringEquals["AWS:SourceOwner"]).toBe("123456789012");
 });
 
@@ -70,10 +105,18 @@ test("outputs are the topic ARNs", async () => {
 
 test("reordering endpoints keeps every subscription's logical name", async () => {
   await build();
-  const before = mocks.ofType("aws:sns/topicSubscription:TopicSubscription").map((r) => r.name).sort();
+  const before = mocks
+    .ofType("aws:sns/topicSubscription:TopicSubscription")
+    .map((r) => r.name)
+    .sort();
   mocks.reset();
   await build({ endpoints: { ...endpoints, sev1: [...endpoints.sev1].reverse() } });
-  expect(mocks.ofType("aws:sns/topicSubscription:TopicSubscription").map((r) => r.name).sort()).toEqual(before);
+  expect(
+    mocks
+      .ofType("aws:sns/topicSubscription:TopicSubscription")
+      .map((r) => r.name)
+      .sort(),
+  ).toEqual(before);
 });
 
 test("no endpoints still yields the four topics and no subscription", async () => {

@@ -6,20 +6,19 @@ let AppDatabaseSecret: typeof AppDatabaseSecretModule.AppDatabaseSecret;
 const POOLED = "postgresql://app:pooled-pw@ep-x-pooler.aws.neon.tech/app?sslmode=require";
 
 beforeAll(async () => {
-    mocks = await setupPulumiMocks();
-    ({ AppDatabaseSecret } = await import("../../components/appDatabaseSecret"));
+  mocks = await setupPulumiMocks();
+  ({ AppDatabaseSecret } = await import("../../components/appDatabaseSecret"));
 });
 beforeEach(() => mocks.reset());
 
-test.each([
-    [undefined],
-    ["arn:aws:kms:us-east-1:123456789012:key/app"],
-])("a secret (kms key %s) and one secret version holding the pooled URI", async (kmsKeyArn) => {
+test.each([[undefined], ["arn:aws:kms:us-east-1:123456789012:key/app"]])(
+  "a secret (kms key %s) and one secret version holding the pooled URI",
+  async (kmsKeyArn) => {
     const secret = new AppDatabaseSecret("app-db", { initialDatabaseUrl: POOLED, kmsKeyArn });
     await mocks.settle(secret.secretArn);
     expect(mocks.customResources().map((resource) => resource.type)).toEqual([
-        "aws:secretsmanager/secret:Secret",
-        "aws:secretsmanager/secretVersion:SecretVersion",
+      "aws:secretsmanager/secret:Secret",
+      "aws:secretsmanager/secretVersion:SecretVersion",
     ]);
     const created = mocks.one("aws:secretsmanager/secret:Secret");
     expect(created.inputs).toMatchObject({ recoveryWindowInDays: 30 });
@@ -30,4 +29,5 @@ test.each([
     expect(await valueOf(secret.secretArn)).toBe(created.state.arn);
     expect(mocks.urnOf("app-db-primary-url")).toContain("bloom-dr:app:AppDatabaseSecret$");
     expect(JSON.stringify(created.inputs)).not.toContain("pooled-pw");
-});
+  },
+);

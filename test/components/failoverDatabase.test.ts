@@ -7,315 +7,404 @@ let FailoverDatabase: typeof FailoverModule.FailoverDatabase;
 
 const MASTER_PASSWORD = "rds/generated@pw:1";
 const PROD = {
-    vaultBucketName: "prod-vault",
-    vaultBucketArn: "arn:aws:s3:::prod-vault",
-    vaultKeyArn: "arn:aws:kms:us-east-1:123456789012:key/vault",
-    backupPrefix: "production/",
-    appDatabaseUrlSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db-url",
-    alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:sev2",
+  vaultBucketName: "prod-vault",
+  vaultBucketArn: "arn:aws:s3:::prod-vault",
+  vaultKeyArn: "arn:aws:kms:us-east-1:123456789012:key/vault",
+  backupPrefix: "production/",
+  appDatabaseUrlSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db-url",
+  alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:sev2",
 };
 const BASE: FailoverModule.FailoverDatabaseArgs = {
-    ...PROD,
-    mode: "standby",
-    instanceClass: "db.t4g.medium",
-    allocatedStorageGb: 50,
-    engineVersion: "16.4",
-    backupRetentionDays: 7,
-    restoreSchedule: "cron(0 5 * * ? *)",
-    appCidrs: ["10.0.0.0/16"],
+  ...PROD,
+  mode: "standby",
+  instanceClass: "db.t4g.medium",
+  allocatedStorageGb: 50,
+  engineVersion: "16.4",
+  backupRetentionDays: 7,
+  restoreSchedule: "cron(0 5 * * ? *)",
+  appCidrs: ["10.0.0.0/16"],
 };
 
 beforeAll(async () => {
-    mocks = await setupPulumiMocks({
-        stack: "dr",
-        state: ({ type, name }) => {
-            if (type === "docker-build:index:Image") return { digest: "sha256:dr" };
-            if (type === "aws:rds/instance:Instance") return { identifier: `${name}-identifier` };
-            return undefined;
-        },
-        invokes: {
-            "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ id: "us-east-1", names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az3"] }),
-            "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
-                id: inputs.secretId,
-                arn: inputs.secretId,
-                secretId: inputs.secretId,
-                secretString: JSON.stringify({ username: "bloom_admin", password: MASTER_PASSWORD }),
-                versionId: "v1",
-                versionStages: ["AWSCURRENT"],
-            }),
-        },
-    });
-    ({ FailoverDatabase } = await import("../../components/failoverDatabase"));
+  mocks = await setupPulumiMocks({
+    stack: "dr",
+    state: ({ type, name }) => {
+      if (type === "docker-build:index:Image") return { digest: "sha256:dr" };
+      if (type === "aws:rds/instance:Instance") return { identifier: `${name}-identifier` };
+      return undefined;
+    },
+    invokes: {
+      "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+        id: "us-east-1",
+        names: ["us-east-1a", "us-east-1b", "us-east-1c"],
+        zoneIds: ["use1-az1", "use1-az2", "use1-az3"],
+      }),
+      "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+        id: inputs.secretId,
+        arn: inputs.secretId,
+        secretId: inputs.secretId,
+        secretString: JSON.stringify({ username: "bloom_admin", password: MASTER_PASSWORD }),
+        versionId: "v1",
+        versionStages: ["AWSCURRENT"],
+      }),
+    },
+  });
+  ({ FailoverDatabase } = await import("../../components/failoverDatabase"));
 });
 beforeEach(() => mocks.reset());
 
 interface RecordedOptions {
-    readonly protect?: boolean;
-    readonly retainOnDelete?: boolean;
+  readonly protect?: boolean;
+  readonly retainOnDelete?: boolean;
 }
 
 async function build(extra: Partial<FailoverModule.FailoverDatabaseArgs> = {}) {
-    const options = new Map<string, RecordedOptions>();
-    const recorder: pulumi.ResourceTransformation = ({ name, opts }) => {
-        options.set(name, { protect: opts.protect, retainOnDelete: opts.retainOnDelete });
-        return undefined;
-    };
-    const db = new FailoverDatabase("failover", { ...BASE, ...extra }, { transformations: [recorder] });
-    await mocks.settle(db.address, db.masterSecretArn, db.restoreFunctionName, db.appSecretSwitched, db.securityGroupId);
-    return { db, options };
+  const options = new Map<string, RecordedOptions>();
+  const recorder: pulumi.ResourceTransformation = ({ name, opts }) => {
+    options.set(name, { protect: opts.protect, retainOnDelete: opts.retainOnDelete });
+    return undefined;
+  };
+  const db = new FailoverDatabase("failover", { ...BASE, ...extra }, { transformations: [recorder] });
+  await mocks.settle(db.address, db.masterSecretArn, db.restoreFunctionName, db.appSecretSwitched, db.securityGroupId);
+  return { db, options };
 }
 
 function counts(resources: RecordedResource[]): Record<string, number> {
-    const result: Record<string, number> = {};
-    for (const resource of resources) result[resource.type] = (result[resource.type] ?? 0) + 1;
-    return result;
+  const result: Record<string, number> = {};
+  for (const resource of resources) result[resource.type] = (result[resource.type] ?? 0) + 1;
+  return result;
 }
 
 const STANDBY_WITH_OWN_VPC = {
-    "aws:ec2/vpc:Vpc": 1,
-    "aws:ec2/subnet:Subnet": 2,
-    "aws:ec2/routeTable:RouteTable": 1,
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
-    "aws:ec2/securityGroup:SecurityGroup": 3,
-    "aws:ec2/vpcEndpoint:VpcEndpoint": 2,
-    "aws:kms/key:Key": 1,
-    "aws:rds/subnetGroup:SubnetGroup": 1,
-    "aws:rds/instance:Instance": 1,
-    "aws:ecr/repository:Repository": 1,
-    "docker-build:index:Image": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 1,
-    "aws:iam/role:Role": 2,
-    "aws:iam/rolePolicy:RolePolicy": 2,
-    "aws:lambda/function:Function": 1,
-    "aws:sqs/queue:Queue": 1,
-    "aws:scheduler/schedule:Schedule": 1,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
+  "aws:ec2/vpc:Vpc": 1,
+  "aws:ec2/subnet:Subnet": 2,
+  "aws:ec2/routeTable:RouteTable": 1,
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
+  "aws:ec2/securityGroup:SecurityGroup": 3,
+  "aws:ec2/vpcEndpoint:VpcEndpoint": 2,
+  "aws:kms/key:Key": 1,
+  "aws:rds/subnetGroup:SubnetGroup": 1,
+  "aws:rds/instance:Instance": 1,
+  "aws:ecr/repository:Repository": 1,
+  "docker-build:index:Image": 1,
+  "aws:cloudwatch/logGroup:LogGroup": 1,
+  "aws:iam/role:Role": 2,
+  "aws:iam/rolePolicy:RolePolicy": 2,
+  "aws:lambda/function:Function": 1,
+  "aws:sqs/queue:Queue": 1,
+  "aws:scheduler/schedule:Schedule": 1,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
 };
 
 test("off creates nothing but the component and reports no instance", async () => {
-    const { db } = await build({ mode: "off" });
-    expect(mocks.customResources()).toHaveLength(0);
-    expect(mocks.resources.map((resource) => resource.type)).toEqual(["bloom-dr:dr:FailoverDatabase"]);
-    expect(await valueOf(db.address)).toBeUndefined();
-    expect(await valueOf(db.appSecretSwitched)).toBe(false);
+  const { db } = await build({ mode: "off" });
+  expect(mocks.customResources()).toHaveLength(0);
+  expect(mocks.resources.map((resource) => resource.type)).toEqual(["bloom-dr:dr:FailoverDatabase"]);
+  expect(await valueOf(db.address)).toBeUndefined();
+  expect(await valueOf(db.appSecretSwitched)).toBe(false);
 });
 
 describe("standby", () => {
-    test("creates exactly the private VPC, the database and the restore job", async () => {
-        await build();
-        expect(counts(mocks.customResources())).toEqual(STANDBY_WITH_OWN_VPC);
-        // Mock URNs carry the immediate parent's type only: image resources sit under BackupImage.
-        expect(mocks.urnOf("failover-image")).toContain("bloom-dr:dr:FailoverDatabase$bloom-dr:backup:BackupImage::");
-        for (const resource of mocks.customResources()) {
-            expect(mocks.urnOf(resource.name)).toMatch(/bloom-dr:(dr:FailoverDatabase|backup:BackupImage)\$/);
-        }
-    });
+  test("creates exactly the private VPC, the database and the restore job", async () => {
+    await build();
+    expect(counts(mocks.customResources())).toEqual(STANDBY_WITH_OWN_VPC);
+    // Mock URNs carry the immediate parent's type only: image resources sit under BackupImage.
+    expect(mocks.urnOf("failover-image")).toContain("bloom-dr:dr:FailoverDatabase$bloom-dr:backup:BackupImage::");
+    for (const resource of mocks.customResources()) {
+      expect(mocks.urnOf(resource.name)).toMatch(/bloom-dr:(dr:FailoverDatabase|backup:BackupImage)\$/);
+    }
+  });
 
-    test("the VPC has two private subnets in two AZs and the S3 and Secrets Manager endpoints", async () => {
-        await build();
-        expect(mocks.named("failover-vpc").inputs).toMatchObject({ cidrBlock: "10.42.0.0/16", enableDnsSupport: true, enableDnsHostnames: true });
-        expect(mocks.ofType("aws:ec2/subnet:Subnet").map((subnet) => [subnet.inputs.availabilityZone, subnet.inputs.mapPublicIpOnLaunch])).toEqual([
-            ["us-east-1a", false],
-            ["us-east-1b", false],
-        ]);
-        expect(mocks.named("failover-s3-endpoint").inputs).toMatchObject({
-            serviceName: "com.amazonaws.us-east-1.s3",
-            vpcEndpointType: "Gateway",
-            routeTableIds: [mocks.named("failover-private-routes").id],
-        });
-        expect(mocks.named("failover-secretsmanager-endpoint").inputs).toMatchObject({
-            serviceName: "com.amazonaws.us-east-1.secretsmanager",
-            vpcEndpointType: "Interface",
-            privateDnsEnabled: true,
-            subnetIds: [mocks.named("failover-private-0").id, mocks.named("failover-private-1").id],
-            securityGroupIds: [mocks.named("failover-endpoint-sg").id],
-        });
-        expect(mocks.named("failover-endpoint-sg").inputs.ingress).toEqual([
-            { protocol: "tcp", fromPort: 443, toPort: 443, securityGroups: [mocks.named("failover-restore-sg").id], description: "restore job" },
-        ]);
+  test("the VPC has two private subnets in two AZs and the S3 and Secrets Manager endpoints", async () => {
+    await build();
+    expect(mocks.named("failover-vpc").inputs).toMatchObject({
+      cidrBlock: "10.42.0.0/16",
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
     });
+    expect(
+      mocks
+        .ofType("aws:ec2/subnet:Subnet")
+        .map((subnet) => [subnet.inputs.availabilityZone, subnet.inputs.mapPublicIpOnLaunch]),
+    ).toEqual([
+      ["us-east-1a", false],
+      ["us-east-1b", false],
+    ]);
+    expect(mocks.named("failover-s3-endpoint").inputs).toMatchObject({
+      serviceName: "com.amazonaws.us-east-1.s3",
+      vpcEndpointType: "Gateway",
+      routeTableIds: [mocks.named("failover-private-routes").id],
+    });
+    expect(mocks.named("failover-secretsmanager-endpoint").inputs).toMatchObject({
+      serviceName: "com.amazonaws.us-east-1.secretsmanager",
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      subnetIds: [mocks.named("failover-private-0").id, mocks.named("failover-private-1").id],
+      securityGroupIds: [mocks.named("failover-endpoint-sg").id],
+    });
+    expect(mocks.named("failover-endpoint-sg").inputs.ingress).toEqual([
+      {
+        protocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        securityGroups: [mocks.named("failover-restore-sg").id],
+        description: "restore job",
+      },
+    ]);
+  });
 
-    test("the database admits 5432 only from the restore job and the app CIDRs", async () => {
-        const { db } = await build({ appCidrs: ["10.0.0.0/16", "10.1.0.0/16"] });
-        const sg = mocks.named("failover-db-sg");
-        expect(sg.inputs.ingress).toEqual([
-            { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [mocks.named("failover-restore-sg").id], description: "restore job" },
-            { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/16", "10.1.0.0/16"], description: "application" },
-        ]);
-        expect(sg.inputs.egress).toEqual([]);
-        expect(await valueOf(db.securityGroupId)).toBe(sg.id);
-    });
+  test("the database admits 5432 only from the restore job and the app CIDRs", async () => {
+    const { db } = await build({ appCidrs: ["10.0.0.0/16", "10.1.0.0/16"] });
+    const sg = mocks.named("failover-db-sg");
+    expect(sg.inputs.ingress).toEqual([
+      {
+        protocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        securityGroups: [mocks.named("failover-restore-sg").id],
+        description: "restore job",
+      },
+      {
+        protocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        cidrBlocks: ["10.0.0.0/16", "10.1.0.0/16"],
+        description: "application",
+      },
+    ]);
+    expect(sg.inputs.egress).toEqual([]);
+    expect(await valueOf(db.securityGroupId)).toBe(sg.id);
+  });
 
-    test("without app CIDRs only the restore job is admitted", async () => {
-        await build({ appCidrs: [] });
-        expect(mocks.named("failover-db-sg").inputs.ingress).toHaveLength(1);
-    });
+  test("without app CIDRs only the restore job is admitted", async () => {
+    await build({ appCidrs: [] });
+    expect(mocks.named("failover-db-sg").inputs.ingress).toHaveLength(1);
+  });
 
-    test("the instance is private, KMS-encrypted, password-managed, snapshotted on delete, with Performance Insights", async () => {
-        const { db, options } = await build();
-        const keyArn = mocks.named("failover-key").state.arn;
-        expect(mocks.named("failover-key").inputs.enableKeyRotation).toBe(true);
-        expect(mocks.one("aws:rds/instance:Instance").inputs).toMatchObject({
-            engine: "postgres",
-            engineVersion: "16.4",
-            instanceClass: "db.t4g.medium",
-            allocatedStorage: 50,
-            storageEncrypted: true,
-            kmsKeyId: keyArn,
-            publiclyAccessible: false,
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: keyArn,
-            backupRetentionPeriod: 7,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: keyArn,
-            copyTagsToSnapshot: true,
-            deletionProtection: false,
-            dbName: "app",
-            dbSubnetGroupName: mocks.named("failover-subnets").state.name,
-            vpcSecurityGroupIds: [mocks.named("failover-db-sg").id],
-        });
-        expect(mocks.one("aws:rds/instance:Instance").inputs.password).toBeUndefined();
-        expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual([mocks.named("failover-private-0").id, mocks.named("failover-private-1").id]);
-        expect(options.get("failover-db")?.protect).toBeFalsy();
-        expect(await valueOf(db.masterSecretArn)).toBe(mocks.one("aws:rds/instance:Instance").state.masterUserSecrets[0].secretArn);
+  test("the instance is private, KMS-encrypted, password-managed, snapshotted on delete, with Performance Insights", async () => {
+    const { db, options } = await build();
+    const keyArn = mocks.named("failover-key").state.arn;
+    expect(mocks.named("failover-key").inputs.enableKeyRotation).toBe(true);
+    expect(mocks.one("aws:rds/instance:Instance").inputs).toMatchObject({
+      engine: "postgres",
+      engineVersion: "16.4",
+      instanceClass: "db.t4g.medium",
+      allocatedStorage: 50,
+      storageEncrypted: true,
+      kmsKeyId: keyArn,
+      publiclyAccessible: false,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: keyArn,
+      backupRetentionPeriod: 7,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: keyArn,
+      copyTagsToSnapshot: true,
+      deletionProtection: false,
+      dbName: "app",
+      dbSubnetGroupName: mocks.named("failover-subnets").state.name,
+      vpcSecurityGroupIds: [mocks.named("failover-db-sg").id],
     });
+    expect(mocks.one("aws:rds/instance:Instance").inputs.password).toBeUndefined();
+    expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual([
+      mocks.named("failover-private-0").id,
+      mocks.named("failover-private-1").id,
+    ]);
+    expect(options.get("failover-db")?.protect).toBeFalsy();
+    expect(await valueOf(db.masterSecretArn)).toBe(
+      mocks.one("aws:rds/instance:Instance").state.masterUserSecrets[0].secretArn,
+    );
+  });
 
-    test("the restore job runs the restoreTest handler in the VPC with read-only vault access", async () => {
-        const { db } = await build({ smokeQuery: "select count(*) from orders" });
-        const instance = mocks.one("aws:rds/instance:Instance");
-        const fn = mocks.one("aws:lambda/function:Function");
-        expect(fn.inputs).toMatchObject({
-            packageType: "Image",
-            imageUri: expect.stringMatching(/failover-image-repository@sha256:dr$/),
-            imageConfig: { commands: ["runtime/handlers/restoreTest.handler"] },
-            vpcConfig: {
-                subnetIds: [mocks.named("failover-private-0").id, mocks.named("failover-private-1").id],
-                securityGroupIds: [mocks.named("failover-restore-sg").id],
-            },
-            timeout: 900,
-        });
-        expect(fn.inputs.environment.variables).toEqual({
-            BACKUP_BUCKET: "prod-vault",
-            BACKUP_PREFIX: "production/",
-            BACKUP_KMS_KEY_ID: PROD.vaultKeyArn,
-            RESTORE_TARGET_SECRET_ARN: instance.state.masterUserSecrets[0].secretArn,
-            RESTORE_TARGET_HOST: instance.state.address,
-            RESTORE_TARGET_PORT: "5432",
-            RESTORE_TARGET_DATABASE: "app",
-            RESTORE_SMOKE_QUERY: "select count(*) from orders",
-            FAILOVER_MODE: "standby",
-        });
-        const policy = JSON.parse(mocks.named("failover-restore-policy").inputs.policy);
-        const actions = policy.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
-        expect(actions.filter((action: string) => action.startsWith("s3:")).sort()).toEqual(["s3:GetObject", "s3:ListBucket"]);
-        expect(policy.Statement.find((statement: { Sid: string }) => statement.Sid === "ReadBackupsUnderPrefix").Resource).toBe("arn:aws:s3:::prod-vault/production/*");
-        expect(policy.Statement.find((statement: { Sid: string }) => statement.Sid === "ReadMasterSecret").Resource).toBe(instance.state.masterUserSecrets[0].secretArn);
-        const schedule = mocks.one("aws:scheduler/schedule:Schedule").inputs;
-        expect(schedule).toMatchObject({ scheduleExpression: "cron(0 5 * * ? *)", state: "ENABLED", target: { arn: fn.state.arn } });
-        expect(mocks.named("failover-restore-errors").inputs).toMatchObject({ metricName: "Errors", threshold: 1, alarmActions: [PROD.alarmTopicArn] });
-        expect(mocks.named("failover-restore-staleness").inputs).toMatchObject({
-            namespace: "BloomDR",
-            metricName: "RestoreSucceeded",
-            dimensions: { Prefix: "production/" },
-            period: 86400 + 3600,
-            comparisonOperator: "LessThanThreshold",
-            treatMissingData: "breaching",
-            alarmActions: [PROD.alarmTopicArn],
-        });
-        expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
-        expect(await valueOf(db.appSecretSwitched)).toBe(false);
+  test("the restore job runs the restoreTest handler in the VPC with read-only vault access", async () => {
+    const { db } = await build({ smokeQuery: "select count(*) from orders" });
+    const instance = mocks.one("aws:rds/instance:Instance");
+    const fn = mocks.one("aws:lambda/function:Function");
+    expect(fn.inputs).toMatchObject({
+      packageType: "Image",
+      imageUri: expect.stringMatching(/failover-image-repository@sha256:dr$/),
+      imageConfig: { commands: ["runtime/handlers/restoreTest.handler"] },
+      vpcConfig: {
+        subnetIds: [mocks.named("failover-private-0").id, mocks.named("failover-private-1").id],
+        securityGroupIds: [mocks.named("failover-restore-sg").id],
+      },
+      timeout: 900,
     });
+    expect(fn.inputs.environment.variables).toEqual({
+      BACKUP_BUCKET: "prod-vault",
+      BACKUP_PREFIX: "production/",
+      BACKUP_KMS_KEY_ID: PROD.vaultKeyArn,
+      RESTORE_TARGET_SECRET_ARN: instance.state.masterUserSecrets[0].secretArn,
+      RESTORE_TARGET_HOST: instance.state.address,
+      RESTORE_TARGET_PORT: "5432",
+      RESTORE_TARGET_DATABASE: "app",
+      RESTORE_SMOKE_QUERY: "select count(*) from orders",
+      FAILOVER_MODE: "standby",
+    });
+    const policy = JSON.parse(mocks.named("failover-restore-policy").inputs.policy);
+    const actions = policy.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
+    expect(actions.filter((action: string) => action.startsWith("s3:")).sort()).toEqual([
+      "s3:GetObject",
+      "s3:ListBucket",
+    ]);
+    expect(
+      policy.Statement.find((statement: { Sid: string }) => statement.Sid === "ReadBackupsUnderPrefix").Resource,
+    ).toBe("arn:aws:s3:::prod-vault/production/*");
+    expect(policy.Statement.find((statement: { Sid: string }) => statement.Sid === "ReadMasterSecret").Resource).toBe(
+      instance.state.masterUserSecrets[0].secretArn,
+    );
+    const schedule = mocks.one("aws:scheduler/schedule:Schedule").inputs;
+    expect(schedule).toMatchObject({
+      scheduleExpression: "cron(0 5 * * ? *)",
+      state: "ENABLED",
+      target: { arn: fn.state.arn },
+    });
+    expect(mocks.named("failover-restore-errors").inputs).toMatchObject({
+      metricName: "Errors",
+      threshold: 1,
+      alarmActions: [PROD.alarmTopicArn],
+    });
+    expect(mocks.named("failover-restore-staleness").inputs).toMatchObject({
+      namespace: "BloomDR",
+      metricName: "RestoreSucceeded",
+      dimensions: { Prefix: "production/" },
+      period: 86400 + 3600,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+      alarmActions: [PROD.alarmTopicArn],
+    });
+    expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
+    expect(await valueOf(db.appSecretSwitched)).toBe(false);
+  });
 
-    test("given subnets are used and no VPC or endpoints are created", async () => {
-        await build({ vpcId: "vpc-dr", subnetIds: ["subnet-1", "subnet-2"] });
-        const expected: Record<string, number> = { ...STANDBY_WITH_OWN_VPC, "aws:ec2/securityGroup:SecurityGroup": 2 };
-        for (const type of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/vpcEndpoint:VpcEndpoint"]) {
-            delete expected[type];
-        }
-        expect(counts(mocks.customResources())).toEqual(expected);
-        expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(["subnet-1", "subnet-2"]);
-        expect(mocks.named("failover-db-sg").inputs.vpcId).toBe("vpc-dr");
-    });
+  test("given subnets are used and no VPC or endpoints are created", async () => {
+    await build({ vpcId: "vpc-dr", subnetIds: ["subnet-1", "subnet-2"] });
+    const expected: Record<string, number> = { ...STANDBY_WITH_OWN_VPC, "aws:ec2/securityGroup:SecurityGroup": 2 };
+    for (const type of [
+      "aws:ec2/vpc:Vpc",
+      "aws:ec2/subnet:Subnet",
+      "aws:ec2/routeTable:RouteTable",
+      "aws:ec2/routeTableAssociation:RouteTableAssociation",
+      "aws:ec2/vpcEndpoint:VpcEndpoint",
+    ]) {
+      delete expected[type];
+    }
+    expect(counts(mocks.customResources())).toEqual(expected);
+    expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(["subnet-1", "subnet-2"]);
+    expect(mocks.named("failover-db-sg").inputs.vpcId).toBe("vpc-dr");
+  });
 
-    test("an image from the prod stack is reused instead of building one", async () => {
-        await build({ imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/backup@sha256:prod" });
-        expect(mocks.ofType("docker-build:index:Image")).toHaveLength(0);
-        expect(mocks.one("aws:lambda/function:Function").inputs.imageUri).toBe("123456789012.dkr.ecr.us-east-1.amazonaws.com/backup@sha256:prod");
-    });
+  test("an image from the prod stack is reused instead of building one", async () => {
+    await build({ imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/backup@sha256:prod" });
+    expect(mocks.ofType("docker-build:index:Image")).toHaveLength(0);
+    expect(mocks.one("aws:lambda/function:Function").inputs.imageUri).toBe(
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/backup@sha256:prod",
+    );
+  });
 });
 
 describe("active", () => {
-    test("protects the instance, stops restoring into it and points the app secret at it", async () => {
-        const { db, options } = await build({ mode: "active" });
-        const instance = mocks.one("aws:rds/instance:Instance");
-        expect(instance.inputs.deletionProtection).toBe(true);
-        expect(options.get("failover-db")?.protect).toBe(true);
-        expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.state).toBe("DISABLED");
-        // a manual invoke of the disabled job must not wipe the now-live instance
-        expect(mocks.one("aws:lambda/function:Function", "failover-restore-function").inputs.environment.variables.FAILOVER_MODE).toBe("active");
-        const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
-        expect(version.name).toBe("failover-app-database-url");
-        expect(version.inputs.secretId).toBe(PROD.appDatabaseUrlSecretArn);
-        // written at the prod region's endpoint, where the app's secret lives
-        expect(version.inputs.region).toBe("us-east-1");
-        expect(version.inputs.secretString).toBe(
-            `postgresql://bloom_admin:${encodeURIComponent(MASTER_PASSWORD)}@${instance.state.address}:5432/app?sslmode=require`,
-        );
-        expect(version.secretInputs).toEqual(["secretString"]);
-        expect(options.get("failover-app-database-url")?.retainOnDelete).toBe(true);
-        expect(mocks.invokes.find((invoke) => invoke.token === "aws:secretsmanager/getSecretVersion:getSecretVersion")?.inputs.secretId).toBe(
-            instance.state.masterUserSecrets[0].secretArn,
-        );
-        expect(await valueOf(db.appSecretSwitched)).toBe(true);
-        // The restore staleness alarm goes with the disabled schedule; the app secret version comes.
-        expect(mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => alarm.name).sort()).toEqual(["failover-restore-dlq-messages", "failover-restore-errors"]);
-        expect(counts(mocks.customResources())).toEqual({
-            ...STANDBY_WITH_OWN_VPC,
-            "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
-            "aws:secretsmanager/secretVersion:SecretVersion": 1,
-        });
+  test("protects the instance, stops restoring into it and points the app secret at it", async () => {
+    const { db, options } = await build({ mode: "active" });
+    const instance = mocks.one("aws:rds/instance:Instance");
+    expect(instance.inputs.deletionProtection).toBe(true);
+    expect(options.get("failover-db")?.protect).toBe(true);
+    expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.state).toBe("DISABLED");
+    // a manual invoke of the disabled job must not wipe the now-live instance
+    expect(
+      mocks.one("aws:lambda/function:Function", "failover-restore-function").inputs.environment.variables.FAILOVER_MODE,
+    ).toBe("active");
+    const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
+    expect(version.name).toBe("failover-app-database-url");
+    expect(version.inputs.secretId).toBe(PROD.appDatabaseUrlSecretArn);
+    // written at the prod region's endpoint, where the app's secret lives
+    expect(version.inputs.region).toBe("us-east-1");
+    expect(version.inputs.secretString).toBe(
+      `postgresql://bloom_admin:${encodeURIComponent(MASTER_PASSWORD)}@${instance.state.address}:5432/app?sslmode=require`,
+    );
+    expect(version.secretInputs).toEqual(["secretString"]);
+    expect(options.get("failover-app-database-url")?.retainOnDelete).toBe(true);
+    expect(
+      mocks.invokes.find((invoke) => invoke.token === "aws:secretsmanager/getSecretVersion:getSecretVersion")?.inputs
+        .secretId,
+    ).toBe(instance.state.masterUserSecrets[0].secretArn);
+    expect(await valueOf(db.appSecretSwitched)).toBe(true);
+    // The restore staleness alarm goes with the disabled schedule; the app secret version comes.
+    expect(
+      mocks
+        .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((alarm) => alarm.name)
+        .sort(),
+    ).toEqual(["failover-restore-dlq-messages", "failover-restore-errors"]);
+    expect(counts(mocks.customResources())).toEqual({
+      ...STANDBY_WITH_OWN_VPC,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
+      "aws:secretsmanager/secretVersion:SecretVersion": 1,
     });
+  });
 
-    test("switching back to standby removes only the retained secret version, re-adds the restore staleness alarm and keeps the instance", async () => {
-        await build({ mode: "active" });
-        const active = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
-        mocks.reset();
-        await build({ mode: "standby" });
-        const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
-        expect(active.filter((resource) => !standby.includes(resource))).toEqual(["aws:secretsmanager/secretVersion:SecretVersion::failover-app-database-url"]);
-        expect(standby.filter((resource) => !active.includes(resource))).toEqual(["aws:cloudwatch/metricAlarm:MetricAlarm::failover-restore-staleness"]);
-        expect(standby).toContain("aws:rds/instance:Instance::failover-db");
-    });
+  test("switching back to standby removes only the retained secret version, re-adds the restore staleness alarm and keeps the instance", async () => {
+    await build({ mode: "active" });
+    const active = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
+    mocks.reset();
+    await build({ mode: "standby" });
+    const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
+    expect(active.filter((resource) => !standby.includes(resource))).toEqual([
+      "aws:secretsmanager/secretVersion:SecretVersion::failover-app-database-url",
+    ]);
+    expect(standby.filter((resource) => !active.includes(resource))).toEqual([
+      "aws:cloudwatch/metricAlarm:MetricAlarm::failover-restore-staleness",
+    ]);
+    expect(standby).toContain("aws:rds/instance:Instance::failover-db");
+  });
 
-    test.each(["pitr", "restore", "failover"] as const)("during a %s drill the app secret is never touched and everything is tagged", async (scenario) => {
-        const { db } = await build({ mode: "active", drill: { scenario }, tags: { team: "platform" } });
-        expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
-        expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain("aws:secretsmanager/getSecretVersion:getSecretVersion");
-        expect(await valueOf(db.appSecretSwitched)).toBe(false);
-        // Scheduler schedules, role policies and route table associations have no tags in AWS.
-        const untaggable = new Set(["aws:scheduler/schedule:Schedule", "aws:iam/rolePolicy:RolePolicy", "aws:ec2/routeTableAssociation:RouteTableAssociation", "docker-build:index:Image"]);
-        const taggable = mocks.customResources().filter((resource) => !untaggable.has(resource.type));
-        expect(taggable).toHaveLength(20); // active: no restore staleness alarm
-        for (const resource of taggable) {
-            const modeTag = resource.type === "aws:rds/instance:Instance" ? { "bloom-dr:failover-mode": "active" } : {};
-            expect([resource.name, resource.inputs.tags]).toEqual([resource.name, { team: "platform", "bloom-dr:drill": scenario, ...modeTag }]);
-        }
-    });
+  test.each(["pitr", "restore", "failover"] as const)(
+    "during a %s drill the app secret is never touched and everything is tagged",
+    async (scenario) => {
+      const { db } = await build({ mode: "active", drill: { scenario }, tags: { team: "platform" } });
+      expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
+      expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain(
+        "aws:secretsmanager/getSecretVersion:getSecretVersion",
+      );
+      expect(await valueOf(db.appSecretSwitched)).toBe(false);
+      // Scheduler schedules, role policies and route table associations have no tags in AWS.
+      const untaggable = new Set([
+        "aws:scheduler/schedule:Schedule",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "docker-build:index:Image",
+      ]);
+      const taggable = mocks.customResources().filter((resource) => !untaggable.has(resource.type));
+      expect(taggable).toHaveLength(20); // active: no restore staleness alarm
+      for (const resource of taggable) {
+        const modeTag = resource.type === "aws:rds/instance:Instance" ? { "bloom-dr:failover-mode": "active" } : {};
+        expect([resource.name, resource.inputs.tags]).toEqual([
+          resource.name,
+          { team: "platform", "bloom-dr:drill": scenario, ...modeTag },
+        ]);
+      }
+    },
+  );
 
-    test.each(["standby", "active"] as const)("the %s instance carries its mode as a tag for the policy pack", async (mode) => {
-        await build({ mode });
-        expect(mocks.one("aws:rds/instance:Instance").inputs.tags).toEqual({ "bloom-dr:failover-mode": mode });
-    });
+  test.each(["standby", "active"] as const)(
+    "the %s instance carries its mode as a tag for the policy pack",
+    async (mode) => {
+      await build({ mode });
+      expect(mocks.one("aws:rds/instance:Instance").inputs.tags).toEqual({ "bloom-dr:failover-mode": mode });
+    },
+  );
 });
 
 test.each([
-    [{ mode: "actve" as never }, 'FailoverDatabase bad: mode must be one of off, standby, active (got "actve")'],
-    [{ vpcId: "vpc-1" }, "FailoverDatabase bad: vpcId and subnetIds go together"],
-    [{ vpcId: "vpc-1", subnetIds: ["subnet-1"] }, "FailoverDatabase bad: subnetIds needs at least two subnets in two AZs (got 1)"],
-    [{ restoreSchedule: "daily" }, 'schedule "daily" is neither rate(...) nor cron(...)'],
+  [{ mode: "actve" as never }, 'FailoverDatabase bad: mode must be one of off, standby, active (got "actve")'],
+  [{ vpcId: "vpc-1" }, "FailoverDatabase bad: vpcId and subnetIds go together"],
+  [
+    { vpcId: "vpc-1", subnetIds: ["subnet-1"] },
+    "FailoverDatabase bad: subnetIds needs at least two subnets in two AZs (got 1)",
+  ],
+  [{ restoreSchedule: "daily" }, 'schedule "daily" is neither rate(...) nor cron(...)'],
 ])("rejects %j before creating anything", (extra, message) => {
-    expect(() => new FailoverDatabase("bad", { ...BASE, ...extra })).toThrow(message);
-    expect(mocks.customResources().filter((resource) => resource.name.startsWith("bad"))).toHaveLength(0);
+  expect(() => new FailoverDatabase("bad", { ...BASE, ...extra })).toThrow(message);
+  expect(mocks.customResources().filter((resource) => resource.name.startsWith("bad"))).toHaveLength(0);
 });

@@ -1,11 +1,11 @@
 import {
-    assumeRolePolicy,
-    dumpJobPolicy,
-    fargateExecutionPolicy,
-    replicationPolicy,
-    restoreJobPolicy,
-    schedulerInvokeLambdaPolicy,
-    schedulerRunTaskPolicy,
+  assumeRolePolicy,
+  dumpJobPolicy,
+  fargateExecutionPolicy,
+  replicationPolicy,
+  restoreJobPolicy,
+  schedulerInvokeLambdaPolicy,
+  schedulerRunTaskPolicy,
 } from "../../components/iamPolicies";
 import { PolicyDocument, normalizePrefix } from "../../components/policyDocument";
 
@@ -15,118 +15,157 @@ const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:src";
 const LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:/bloom-dr/dump";
 
 function actions(document: PolicyDocument): string[] {
-    return document.Statement.flatMap((statement) => [statement.Action].flat());
+  return document.Statement.flatMap((statement) => [statement.Action].flat());
 }
 
 /** Resources that a statement with a service-scoped action may name. */
 function resourcesOf(document: PolicyDocument, service: string): string[] {
-    return document.Statement.filter((statement) => [statement.Action].flat().some((action) => action.startsWith(`${service}:`))).flatMap(
-        (statement) => [statement.Resource ?? []].flat(),
-    );
+  return document.Statement.filter((statement) =>
+    [statement.Action].flat().some((action) => action.startsWith(`${service}:`)),
+  ).flatMap((statement) => [statement.Resource ?? []].flat());
 }
 
 describe("dumpJobPolicy", () => {
-    const document = dumpJobPolicy({ bucketArn: BUCKET, prefix: "production/", keyArn: KEY, sourceSecretArn: SECRET, logGroupArn: LOGS });
+  const document = dumpJobPolicy({
+    bucketArn: BUCKET,
+    prefix: "production/",
+    keyArn: KEY,
+    sourceSecretArn: SECRET,
+    logGroupArn: LOGS,
+  });
 
-    test("grants exactly the backup actions", () => {
-        expect(actions(document).sort()).toEqual(
-            [
-                "s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:ListBucket",
-                "kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt",
-                "secretsmanager:GetSecretValue", "logs:CreateLogStream", "logs:PutLogEvents",
-            ].sort(),
-        );
-    });
+  test("grants exactly the backup actions", () => {
+    expect(actions(document).sort()).toEqual(
+      [
+        "s3:PutObject",
+        "s3:AbortMultipartUpload",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "secretsmanager:GetSecretValue",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ].sort(),
+    );
+  });
 
-    test.each([
-        ["s3", [`${BUCKET}/production/*`, BUCKET]],
-        ["kms", [KEY]],
-        ["secretsmanager", [SECRET]],
-        ["logs", [`${LOGS}:*`]],
-    ])("%s actions are scoped to %j", (service, resources) => {
-        expect(resourcesOf(document, service)).toEqual(resources);
-    });
+  test.each([
+    ["s3", [`${BUCKET}/production/*`, BUCKET]],
+    ["kms", [KEY]],
+    ["secretsmanager", [SECRET]],
+    ["logs", [`${LOGS}:*`]],
+  ])("%s actions are scoped to %j", (service, resources) => {
+    expect(resourcesOf(document, service)).toEqual(resources);
+  });
 
-    test("listing is limited to the prefix", () => {
-        const list = document.Statement.find((statement) => statement.Action === "s3:ListBucket");
-        expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["production/*"] } });
-    });
+  test("listing is limited to the prefix", () => {
+    const list = document.Statement.find((statement) => statement.Action === "s3:ListBucket");
+    expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["production/*"] } });
+  });
 
-    test("no wildcard action and no Allow on *", () => {
-        expect(actions(document).some((action) => action.includes("*"))).toBe(false);
-        expect(document.Statement.every((statement) => statement.Effect === "Allow" && statement.Resource !== "*")).toBe(true);
-    });
+  test("no wildcard action and no Allow on *", () => {
+    expect(actions(document).some((action) => action.includes("*"))).toBe(false);
+    expect(document.Statement.every((statement) => statement.Effect === "Allow" && statement.Resource !== "*")).toBe(
+      true,
+    );
+  });
 });
 
 describe("restoreJobPolicy", () => {
-    const document = restoreJobPolicy({
-        bucketArn: BUCKET, prefix: "production/", vaultKeyArn: KEY, masterSecretArn: SECRET, masterSecretKeyArn: "arn:dr-key", logGroupArn: LOGS,
-    });
-    test("is read-only on the vault", () => {
-        const s3 = actions(document).filter((action) => action.startsWith("s3:"));
-        expect(s3.sort()).toEqual(["s3:GetObject", "s3:ListBucket"]);
-        expect(actions(document).filter((action) => action.startsWith("kms:"))).toEqual(["kms:Decrypt", "kms:Decrypt"]);
-    });
-    test.each([
-        ["s3", [`${BUCKET}/production/*`, BUCKET]],
-        ["kms", [KEY, "arn:dr-key"]],
-        ["secretsmanager", [SECRET]],
-        ["ec2", ["*"]],
-    ])("%s resources %j", (service, resources) => {
-        expect(resourcesOf(document, service)).toEqual(resources);
-    });
+  const document = restoreJobPolicy({
+    bucketArn: BUCKET,
+    prefix: "production/",
+    vaultKeyArn: KEY,
+    masterSecretArn: SECRET,
+    masterSecretKeyArn: "arn:dr-key",
+    logGroupArn: LOGS,
+  });
+  test("is read-only on the vault", () => {
+    const s3 = actions(document).filter((action) => action.startsWith("s3:"));
+    expect(s3.sort()).toEqual(["s3:GetObject", "s3:ListBucket"]);
+    expect(actions(document).filter((action) => action.startsWith("kms:"))).toEqual(["kms:Decrypt", "kms:Decrypt"]);
+  });
+  test.each([
+    ["s3", [`${BUCKET}/production/*`, BUCKET]],
+    ["kms", [KEY, "arn:dr-key"]],
+    ["secretsmanager", [SECRET]],
+    ["ec2", ["*"]],
+  ])("%s resources %j", (service, resources) => {
+    expect(resourcesOf(document, service)).toEqual(resources);
+  });
 });
 
 test.each([
-    ["lambda.amazonaws.com", undefined, undefined],
-    ["scheduler.amazonaws.com", "123456789012", { StringEquals: { "aws:SourceAccount": "123456789012" } }],
+  ["lambda.amazonaws.com", undefined, undefined],
+  ["scheduler.amazonaws.com", "123456789012", { StringEquals: { "aws:SourceAccount": "123456789012" } }],
 ] as const)("assumeRolePolicy(%s, %s)", (service, account, condition) => {
-    expect(assumeRolePolicy(service, account)).toEqual({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "AssumeByService", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }],
-    });
+  expect(assumeRolePolicy(service, account)).toEqual({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AssumeByService",
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
+  });
 });
 
 test("schedulerInvokeLambdaPolicy allows one function and one queue", () => {
-    const document = schedulerInvokeLambdaPolicy("arn:fn", "arn:dlq");
-    expect(document.Statement.map((statement) => [statement.Action, statement.Resource])).toEqual([
-        ["lambda:InvokeFunction", ["arn:fn", "arn:fn:*"]],
-        ["sqs:SendMessage", "arn:dlq"],
-    ]);
+  const document = schedulerInvokeLambdaPolicy("arn:fn", "arn:dlq");
+  expect(document.Statement.map((statement) => [statement.Action, statement.Resource])).toEqual([
+    ["lambda:InvokeFunction", ["arn:fn", "arn:fn:*"]],
+    ["sqs:SendMessage", "arn:dlq"],
+  ]);
 });
 
 test("schedulerRunTaskPolicy pins the family, the cluster and the passed roles", () => {
-    const document = schedulerRunTaskPolicy({
-        taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/dump:7",
-        clusterArn: "arn:cluster",
-        taskRoleArn: "arn:task-role",
-        executionRoleArn: "arn:exec-role",
-        deadLetterQueueArn: "arn:dlq",
-    });
-    expect(document.Statement[0]).toMatchObject({
-        Action: "ecs:RunTask",
-        Resource: ["arn:aws:ecs:us-east-1:1:task-definition/dump:*"],
-        Condition: { ArnEquals: { "ecs:cluster": "arn:cluster" } },
-    });
-    expect(document.Statement[1]).toMatchObject({ Action: "iam:PassRole", Resource: ["arn:task-role", "arn:exec-role"] });
+  const document = schedulerRunTaskPolicy({
+    taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/dump:7",
+    clusterArn: "arn:cluster",
+    taskRoleArn: "arn:task-role",
+    executionRoleArn: "arn:exec-role",
+    deadLetterQueueArn: "arn:dlq",
+  });
+  expect(document.Statement[0]).toMatchObject({
+    Action: "ecs:RunTask",
+    Resource: ["arn:aws:ecs:us-east-1:1:task-definition/dump:*"],
+    Condition: { ArnEquals: { "ecs:cluster": "arn:cluster" } },
+  });
+  expect(document.Statement[1]).toMatchObject({ Action: "iam:PassRole", Resource: ["arn:task-role", "arn:exec-role"] });
 });
 
 test("fargateExecutionPolicy pulls from one repository", () => {
-    const document = fargateExecutionPolicy({ repositoryArn: "arn:repo", logGroupArn: LOGS });
-    expect(resourcesOf(document, "ecr")).toEqual(["*", "arn:repo"]);
-    expect(document.Statement[0].Action).toBe("ecr:GetAuthorizationToken");
+  const document = fargateExecutionPolicy({ repositoryArn: "arn:repo", logGroupArn: LOGS });
+  expect(resourcesOf(document, "ecr")).toEqual(["*", "arn:repo"]);
+  expect(document.Statement[0].Action).toBe("ecr:GetAuthorizationToken");
 });
 
 test("replicationPolicy never replicates deletes", () => {
-    const document = replicationPolicy({ sourceBucketArn: BUCKET, sourceKeyArn: KEY, destinationBucketArn: "arn:aws:s3:::replica", destinationKeyArn: "arn:replica-key" });
-    expect(actions(document)).not.toContain("s3:ReplicateDelete");
-    expect(resourcesOf(document, "kms")).toEqual([KEY, "arn:replica-key"]);
-    expect(document.Statement.find((statement) => statement.Sid === "WriteReplicas")?.Resource).toBe("arn:aws:s3:::replica/*");
+  const document = replicationPolicy({
+    sourceBucketArn: BUCKET,
+    sourceKeyArn: KEY,
+    destinationBucketArn: "arn:aws:s3:::replica",
+    destinationKeyArn: "arn:replica-key",
+  });
+  expect(actions(document)).not.toContain("s3:ReplicateDelete");
+  expect(resourcesOf(document, "kms")).toEqual([KEY, "arn:replica-key"]);
+  expect(document.Statement.find((statement) => statement.Sid === "WriteReplicas")?.Resource).toBe(
+    "arn:aws:s3:::replica/*",
+  );
 });
 
 describe("normalizePrefix", () => {
-    test.each(["production/", "a/b/", "prod-2026_q1/"])("accepts %s", (prefix) => expect(normalizePrefix(prefix)).toBe(prefix));
-    test.each(["production", "/production/", "a//b/", "", "pro duction/"])("rejects %j", (prefix) => {
-        expect(() => normalizePrefix(prefix)).toThrow(`backup prefix must be a relative S3 key prefix ending in "/", e.g. "production/" (got "${prefix}")`);
-    });
+  test.each(["production/", "a/b/", "prod-2026_q1/"])("accepts %s", (prefix) =>
+    expect(normalizePrefix(prefix)).toBe(prefix),
+  );
+  test.each(["production", "/production/", "a//b/", "", "pro duction/"])("rejects %j", (prefix) => {
+    expect(() => normalizePrefix(prefix)).toThrow(
+      `backup prefix must be a relative S3 key prefix ending in "/", e.g. "production/" (got "${prefix}")`,
+    );
+  });
 });

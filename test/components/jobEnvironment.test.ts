@@ -1,65 +1,102 @@
-import { JOB_ENV, assertNoCredentials, dumpJobEnvironment, restoreJobEnvironment } from "../../components/jobEnvironment";
+import {
+  JOB_ENV,
+  assertNoCredentials,
+  dumpJobEnvironment,
+  restoreJobEnvironment,
+} from "../../components/jobEnvironment";
 import { dumpSettingsFromEnv, restoreTestSettingsFromEnv } from "../../runtime/handlers/environment";
 
 const BASE = { bucket: "vault", prefix: "production/", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" };
 
 test("dump job environment holds exactly the secret ARN, bucket, prefix and key", () => {
-    expect(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:aws:secretsmanager:us-east-1:1:secret:src" })).toEqual({
-        SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:src",
-        BACKUP_BUCKET: "vault",
-        BACKUP_PREFIX: "production/",
-        BACKUP_KMS_KEY_ID: "arn:aws:kms:us-east-1:1:key/k",
-    });
+  expect(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:aws:secretsmanager:us-east-1:1:secret:src" })).toEqual({
+    SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:src",
+    BACKUP_BUCKET: "vault",
+    BACKUP_PREFIX: "production/",
+    BACKUP_KMS_KEY_ID: "arn:aws:kms:us-east-1:1:key/k",
+  });
 });
 
 test.each([
-    [undefined, 8],
-    ["select count(*) from orders", 9],
+  [undefined, 8],
+  ["select count(*) from orders", 9],
 ])("restore environment with smoke query %s has %i variables", (smokeQuery, count) => {
-    const environment = restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:s", targetHost: "db.local", targetPort: 5432, targetDatabase: "restore_test", smokeQuery, failoverMode: "standby" });
-    expect(Object.keys(environment)).toHaveLength(count);
-    expect(environment[JOB_ENV.targetPort]).toBe("5432");
-    expect(environment[JOB_ENV.smokeQuery]).toBe(smokeQuery);
+  const environment = restoreJobEnvironment({
+    ...BASE,
+    targetSecretArn: "arn:s",
+    targetHost: "db.local",
+    targetPort: 5432,
+    targetDatabase: "restore_test",
+    smokeQuery,
+    failoverMode: "standby",
+  });
+  expect(Object.keys(environment)).toHaveLength(count);
+  expect(environment[JOB_ENV.targetPort]).toBe("5432");
+  expect(environment[JOB_ENV.smokeQuery]).toBe(smokeQuery);
 });
 
 test.each([
-    ["postgresql://app:s3cret@ep-1.aws.neon.tech/db"],
-    ["postgres://u:p@host:5432/db?sslmode=require"],
-    ["host=db user=app password=hunter2"],
-    ["HTTPS://user:tok@example.com/"],
+  ["postgresql://app:s3cret@ep-1.aws.neon.tech/db"],
+  ["postgres://u:p@host:5432/db?sslmode=require"],
+  ["host=db user=app password=hunter2"],
+  ["HTTPS://user:tok@example.com/"],
 ])("refuses a credential: %s", (value) => {
-    expect(() => assertNoCredentials({ DATABASE_URL: value })).toThrow(
-        "environment variable DATABASE_URL holds a credential; pass a Secrets Manager ARN instead",
-    );
-    try {
-        assertNoCredentials({ DATABASE_URL: value });
-    } catch (error) {
-        expect(String(error)).not.toContain(value);
-    }
+  expect(() => assertNoCredentials({ DATABASE_URL: value })).toThrow(
+    "environment variable DATABASE_URL holds a credential; pass a Secrets Manager ARN instead",
+  );
+  try {
+    assertNoCredentials({ DATABASE_URL: value });
+  } catch (error) {
+    expect(String(error)).not.toContain(value);
+  }
 });
 
 test.each([
-    ["postgresql://ep-1.aws.neon.tech/db"],
-    ["postgresql://app@ep-1.aws.neon.tech/db"],
-    ["arn:aws:secretsmanager:us-east-1:123456789012:secret:src-AbCdEf"],
-    ["production/"],
+  ["postgresql://ep-1.aws.neon.tech/db"],
+  ["postgresql://app@ep-1.aws.neon.tech/db"],
+  ["arn:aws:secretsmanager:us-east-1:123456789012:secret:src-AbCdEf"],
+  ["production/"],
 ])("accepts a value without credentials: %s", (value) => {
-    expect(assertNoCredentials({ X: value })).toEqual({ X: value });
+  expect(assertNoCredentials({ X: value })).toEqual({ X: value });
 });
 
 test("the handlers parse what the components set", () => {
-    const dump = dumpSettingsFromEnv(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:src" }));
-    expect(dump).toMatchObject({ bucket: "vault", prefix: "production/", sourceUrlSecretArn: "arn:src", kmsKeyId: BASE.kmsKeyArn });
-    const restore = restoreTestSettingsFromEnv(
-        restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:master", targetHost: "db.internal", targetPort: 5433, targetDatabase: "app", smokeQuery: "select 1", failoverMode: "standby" }),
-    );
-    expect(restore).toMatchObject({ targetSecretArn: "arn:master", target: { host: "db.internal", port: 5433, database: "app" }, smokeQuery: "select 1" });
+  const dump = dumpSettingsFromEnv(dumpJobEnvironment({ ...BASE, sourceSecretArn: "arn:src" }));
+  expect(dump).toMatchObject({
+    bucket: "vault",
+    prefix: "production/",
+    sourceUrlSecretArn: "arn:src",
+    kmsKeyId: BASE.kmsKeyArn,
+  });
+  const restore = restoreTestSettingsFromEnv(
+    restoreJobEnvironment({
+      ...BASE,
+      targetSecretArn: "arn:master",
+      targetHost: "db.internal",
+      targetPort: 5433,
+      targetDatabase: "app",
+      smokeQuery: "select 1",
+      failoverMode: "standby",
+    }),
+  );
+  expect(restore).toMatchObject({
+    targetSecretArn: "arn:master",
+    target: { host: "db.internal", port: 5433, database: "app" },
+    smokeQuery: "select 1",
+  });
 });
 
 test("a restore job aimed at an active (live) instance is refused by the handler it configures", () => {
-    const environment = restoreJobEnvironment({ ...BASE, targetSecretArn: "arn:master", targetHost: "db.internal", targetPort: 5432, targetDatabase: "app", failoverMode: "active" });
-    expect(environment[JOB_ENV.failoverMode]).toBe("active");
-    expect(() => restoreTestSettingsFromEnv(environment)).toThrow(
-        'environment variable FAILOVER_MODE is "active": the restore test wipes its target (--clean) and runs only against a standby (FAILOVER_MODE=standby)',
-    );
+  const environment = restoreJobEnvironment({
+    ...BASE,
+    targetSecretArn: "arn:master",
+    targetHost: "db.internal",
+    targetPort: 5432,
+    targetDatabase: "app",
+    failoverMode: "active",
+  });
+  expect(environment[JOB_ENV.failoverMode]).toBe("active");
+  expect(() => restoreTestSettingsFromEnv(environment)).toThrow(
+    'environment variable FAILOVER_MODE is "active": the restore test wipes its target (--clean) and runs only against a standby (FAILOVER_MODE=standby)',
+  );
 });

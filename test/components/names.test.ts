@@ -3,46 +3,46 @@ import { NAME_LIMITS, boundedName, finalSnapshotIdentifier } from "../../compone
 const RDS_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/;
 
 describe("boundedName", () => {
-    test.each([
-        [["bloom-dr", "prod", "failover"], 63, "bloom-dr-prod-failover"],
-        [["Bloom_DR", "Prod"], 63, "bloom-dr-prod"],
-        [["bloom-dr", "", "x"], 63, "bloom-dr-x"],
-        [["--a--", "b-"], 63, "a-b"],
-        [["42", "stack"], 63, "stack"],
-    ])("%j within %i -> %s", (parts, max, expected) => {
-        expect(boundedName(parts, max)).toBe(expected);
-    });
+  test.each([
+    [["bloom-dr", "prod", "failover"], 63, "bloom-dr-prod-failover"],
+    [["Bloom_DR", "Prod"], 63, "bloom-dr-prod"],
+    [["bloom-dr", "", "x"], 63, "bloom-dr-x"],
+    [["--a--", "b-"], 63, "a-b"],
+    [["42", "stack"], 63, "stack"],
+  ])("%j within %i -> %s", (parts, max, expected) => {
+    expect(boundedName(parts, max)).toBe(expected);
+  });
 
-    test.each([
-        [["bloom-dr", "a".repeat(80), "failover"], 63],
-        [["x".repeat(300)], 255],
-        [["bloom-dr", "very-long-stack-name-for-a-drill", "failover-database-component"], 40],
-    ])("shortens %j to at most %i characters with a hash, keeping the RDS shape", (parts, max) => {
-        const name = boundedName(parts, max);
-        expect(name.length).toBeLessThanOrEqual(max);
-        expect(name).toMatch(RDS_IDENTIFIER);
-        expect(name).toMatch(/-[0-9a-f]{6}$/);
-    });
+  test.each([
+    [["bloom-dr", "a".repeat(80), "failover"], 63],
+    [["x".repeat(300)], 255],
+    [["bloom-dr", "very-long-stack-name-for-a-drill", "failover-database-component"], 40],
+  ])("shortens %j to at most %i characters with a hash, keeping the RDS shape", (parts, max) => {
+    const name = boundedName(parts, max);
+    expect(name.length).toBeLessThanOrEqual(max);
+    expect(name).toMatch(RDS_IDENTIFIER);
+    expect(name).toMatch(/-[0-9a-f]{6}$/);
+  });
 
-    test("two long names that share their first characters stay distinct", () => {
-        const a = boundedName(["p", "s".repeat(70), "one"], 63);
-        const b = boundedName(["p", "s".repeat(70), "two"], 63);
-        expect(a).not.toBe(b);
-        expect(a.slice(0, 50)).toBe(b.slice(0, 50));
-    });
+  test("two long names that share their first characters stay distinct", () => {
+    const a = boundedName(["p", "s".repeat(70), "one"], 63);
+    const b = boundedName(["p", "s".repeat(70), "two"], 63);
+    expect(a).not.toBe(b);
+    expect(a.slice(0, 50)).toBe(b.slice(0, 50));
+  });
 
-    test.each([
-        [["123", "---"], 63, "has no letter to start a name with"],
-        [["abc"], 5, "leaves no room"],
-    ])("rejects %j", (parts, max, message) => {
-        expect(() => boundedName(parts, max)).toThrow(message);
-    });
+  test.each([
+    [["123", "---"], 63, "has no letter to start a name with"],
+    [["abc"], 5, "leaves no room"],
+  ])("rejects %j", (parts, max, message) => {
+    expect(() => boundedName(parts, max)).toThrow(message);
+  });
 });
 
 test.each([
-    ["bloom-dr", "dr", "failover", "bloom-dr-dr-failover-final"],
-    ["bloom-dr", "dr-drill-2026q1", "failover", "bloom-dr-dr-drill-2026q1-failover-final"],
+  ["bloom-dr", "dr", "failover", "bloom-dr-dr-failover-final"],
+  ["bloom-dr", "dr-drill-2026q1", "failover", "bloom-dr-dr-drill-2026q1-failover-final"],
 ])("finalSnapshotIdentifier(%s, %s, %s) = %s", (project, stack, component, expected) => {
-    expect(finalSnapshotIdentifier(project, stack, component)).toBe(expected);
-    expect(expected.length).toBeLessThanOrEqual(NAME_LIMITS.rdsSnapshotIdentifier);
+  expect(finalSnapshotIdentifier(project, stack, component)).toBe(expected);
+  expect(expected.length).toBeLessThanOrEqual(NAME_LIMITS.rdsSnapshotIdentifier);
 });

@@ -7,12 +7,20 @@ test.each([
 ])("pooledHost(%s)", (host, expected) => expect(pooledHost(host)).toBe(expected));
 
 test("pooledHost rejects a host without a domain", () => {
-  expect(() => pooledHost("localhost")).toThrow('neon endpoint host "localhost" has no domain; expected ep-<id>.<region>.aws.neon.tech');
+  expect(() => pooledHost("localhost")).toThrow(
+    'neon endpoint host "localhost" has no domain; expected ep-<id>.<region>.aws.neon.tech',
+  );
 });
 
 test.each([
-  [{ user: "bloom_app", password: "s3cret", host: "h.neon.tech", database: "bloom" }, "postgresql://bloom_app:s3cret@h.neon.tech/bloom?sslmode=require"],
-  [{ user: "a", password: "p@ss/w:rd?#", host: "h", database: "d b" }, "postgresql://a:p%40ss%2Fw%3Ard%3F%23@h/d%20b?sslmode=require"],
+  [
+    { user: "bloom_app", password: "s3cret", host: "h.neon.tech", database: "bloom" },
+    "postgresql://bloom_app:s3cret@h.neon.tech/bloom?sslmode=require",
+  ],
+  [
+    { user: "a", password: "p@ss/w:rd?#", host: "h", database: "d b" },
+    "postgresql://a:p%40ss%2Fw%3Ard%3F%23@h/d%20b?sslmode=require",
+  ],
 ])("connectionUri %#", (parts, expected) => {
   expect(connectionUri(parts)).toBe(expected);
   expect(decodeURIComponent(new URL(expected).password)).toBe(parts.password);
@@ -25,7 +33,9 @@ test.each([
   [720, 2592000],
 ])("historyRetentionSeconds(%i) = %i", (hours, seconds) => expect(historyRetentionSeconds(hours)).toBe(seconds));
 
-test.each([0, -1, 1.5])("historyRetentionSeconds(%p) throws", (hours) => expect(() => historyRetentionSeconds(hours)).toThrow("history retention must be a whole number of hours"));
+test.each([0, -1, 1.5])("historyRetentionSeconds(%p) throws", (hours) =>
+  expect(() => historyRetentionSeconds(hours)).toThrow("history retention must be a whole number of hours"),
+);
 
 test.each([
   ["1970-01-01T00:00:00Z", 0],
@@ -33,7 +43,8 @@ test.each([
   ["2026-03-09T08:15:00.999Z", 1773044100],
 ])("epochSeconds(%s) = %i", (iso, seconds) => expect(epochSeconds(iso)).toBe(seconds));
 
-test("epochSeconds rejects a non-date", () => expect(() => epochSeconds("yesterday")).toThrow('PITR timestamp "yesterday" is not a date'));
+test("epochSeconds rejects a non-date", () =>
+  expect(() => epochSeconds("yesterday")).toThrow('PITR timestamp "yesterday" is not a date'));
 
 test("yesNo", () => {
   expect(yesNo(true)).toBe("yes");

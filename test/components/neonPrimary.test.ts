@@ -10,7 +10,12 @@ beforeAll(async () => {
 });
 beforeEach(() => mocks.reset());
 
-const args = { projectName: "bloom-production", regionId: "aws-eu-central-1", pgVersion: 17, historyRetentionHours: 168 };
+const args = {
+  projectName: "bloom-production",
+  regionId: "aws-eu-central-1",
+  pgVersion: 17,
+  historyRetentionHours: 168,
+};
 
 async function build(extra: Partial<typeof args> & Record<string, unknown> = {}) {
   const primary = new NeonPrimary("primary", { ...args, ...extra });
@@ -50,12 +55,20 @@ test("production data lives on a protected branch of the default branch, with a 
     name: "production",
     protected: "yes",
   });
-  expect(mocks.one("neon:index/endpoint:Endpoint").inputs).toEqual({ projectId: "primary-project-project-id", branchId: "br-primary-branch", type: "read_write" });
+  expect(mocks.one("neon:index/endpoint:Endpoint").inputs).toEqual({
+    projectId: "primary-project-project-id",
+    branchId: "br-primary-branch",
+    type: "read_write",
+  });
 });
 
 test("role and database default to bloom_app / bloom on the primary branch, owned by the role", async () => {
   await build();
-  expect(mocks.one("neon:index/role:Role").inputs).toEqual({ projectId: "primary-project-project-id", branchId: "br-primary-branch", name: "bloom_app" });
+  expect(mocks.one("neon:index/role:Role").inputs).toEqual({
+    projectId: "primary-project-project-id",
+    branchId: "br-primary-branch",
+    name: "bloom_app",
+  });
   expect(mocks.one("neon:index/database:Database").inputs).toEqual({
     projectId: "primary-project-project-id",
     branchId: "br-primary-branch",
@@ -65,7 +78,13 @@ test("role and database default to bloom_app / bloom on the primary branch, owne
 });
 
 test("overrides reach the resources", async () => {
-  await build({ databaseName: "shop", roleName: "shop_app", primaryBranchName: "prod-data", protectPrimaryBranch: false, historyRetentionHours: 24 });
+  await build({
+    databaseName: "shop",
+    roleName: "shop_app",
+    primaryBranchName: "prod-data",
+    protectPrimaryBranch: false,
+    historyRetentionHours: 24,
+  });
   expect(mocks.one("neon:index/project:Project").inputs.historyRetentionSeconds).toBe(86400);
   expect(mocks.one("neon:index/branch:Branch").inputs).toMatchObject({ name: "prod-data", protected: "no" });
   expect(mocks.one("neon:index/role:Role").inputs.name).toBe("shop_app");
@@ -77,8 +96,12 @@ test("direct and pooled URIs are secrets built from the endpoint host and the ro
   expect(await isSecretOutput(primary.directUri)).toBe(true);
   expect(await isSecretOutput(primary.pooledUri)).toBe(true);
   expect(await isSecretOutput(primary.rolePassword)).toBe(true);
-  expect(await valueOf(primary.directUri)).toBe("postgresql://bloom_app:mock-password-primary-role@ep-primary-endpoint.aws.neon.tech/bloom?sslmode=require");
-  expect(await valueOf(primary.pooledUri)).toBe("postgresql://bloom_app:mock-password-primary-role@ep-primary-endpoint-pooler.aws.neon.tech/bloom?sslmode=require");
+  expect(await valueOf(primary.directUri)).toBe(
+    "postgresql://bloom_app:mock-password-primary-role@ep-primary-endpoint.aws.neon.tech/bloom?sslmode=require",
+  );
+  expect(await valueOf(primary.pooledUri)).toBe(
+    "postgresql://bloom_app:mock-password-primary-role@ep-primary-endpoint-pooler.aws.neon.tech/bloom?sslmode=require",
+  );
   expect(await valueOf(primary.defaultBranchId)).toBe("br-primary-project-default");
   expect(await valueOf(primary.primaryBranchId)).toBe("br-primary-branch");
 });
@@ -92,7 +115,11 @@ test("children are parented to the component", async () => {
 
 test("the project and the production branch are Pulumi-protected; the rest can be replaced", async () => {
   await build();
-  const protectedNames = mocks.customResources().filter((r) => r.options.protect).map((r) => r.name).sort();
+  const protectedNames = mocks
+    .customResources()
+    .filter((r) => r.options.protect)
+    .map((r) => r.name)
+    .sort();
   expect(protectedNames).toEqual(["primary-branch", "primary-project"]);
   for (const resource of mocks.customResources()) expect(resource.options.parent).toBe(mocks.urnOf("primary"));
 });

@@ -1,4 +1,9 @@
-import { jobsHaveErrorAlarm, rdsServingAppIsProtected, sev1TopicHasSubscription, vaultBucketControlsAttached } from "../../policies/rules";
+import {
+  jobsHaveErrorAlarm,
+  rdsServingAppIsProtected,
+  sev1TopicHasSubscription,
+  vaultBucketControlsAttached,
+} from "../../policies/rules";
 import { BUCKET_CONTROLS } from "../../policies/rules/vaultBucketControlsAttached";
 import type { ResourceRecord } from "../../policies/lib/validationArgs";
 import { compliantStack, only } from "./support/compliantStack";
@@ -10,175 +15,259 @@ const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 
-const without = (resources: ResourceRecord[], types: readonly string[]) => resources.filter((r) => !types.includes(r.type));
+const without = (resources: ResourceRecord[], types: readonly string[]) =>
+  resources.filter((r) => !types.includes(r.type));
 const replacing = (resources: ResourceRecord[], type: string, change: (r: ResourceRecord) => ResourceRecord) =>
-    resources.map((r) => (r.type === type ? change(r) : r));
+  resources.map((r) => (r.type === type ? change(r) : r));
 /** The engine's dependency links removed: rules must fall back to matching values. */
-const withoutDependencies = (resources: ResourceRecord[]) => resources.map(({ propertyDependencyUrns: _ignored, ...r }) => r);
+const withoutDependencies = (resources: ResourceRecord[]) =>
+  resources.map(({ propertyDependencyUrns: _ignored, ...r }) => r);
 
 describe("vault-bucket-controls-attached", () => {
-    test.each([
-        ["with property dependencies", compliantStack()],
-        ["by value only", withoutDependencies(compliantStack())],
-    ])("the compliant stack passes (%s)", async (_label, resources) => {
-        expect(await stackViolations(vaultBucketControlsAttached, resources)).toEqual([]);
-    });
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only", withoutDependencies(compliantStack())],
+  ])("the compliant stack passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(vaultBucketControlsAttached, resources)).toEqual([]);
+  });
 
-    test.each(BUCKET_CONTROLS.map((c) => [c.control, c.types] as const))("fails without a %s", async (control, types) => {
-        const resources = without(compliantStack(), types);
-        const bucket = only(resources, BUCKET);
-        expect(await stackViolations(vaultBucketControlsAttached, resources)).toEqual([{ message: `bucket vault-bucket has no ${control}`, urn: bucket.urn }]);
-    });
+  test.each(BUCKET_CONTROLS.map((c) => [c.control, c.types] as const))("fails without a %s", async (control, types) => {
+    const resources = without(compliantStack(), types);
+    const bucket = only(resources, BUCKET);
+    expect(await stackViolations(vaultBucketControlsAttached, resources)).toEqual([
+      { message: `bucket vault-bucket has no ${control}`, urn: bucket.urn },
+    ]);
+  });
 
-    test("a configuration of another bucket does not count", async () => {
-        const other = record(BUCKET, "other-bucket", { bucket: "other", objectLockEnabled: true });
-        const resources = [...compliantStack(), other];
-        const violations = await stackViolations(vaultBucketControlsAttached, resources);
-        expect(violations).toHaveLength(BUCKET_CONTROLS.length);
-        expect(violations.every((v) => v.urn === other.urn)).toBe(true);
-    });
+  test("a configuration of another bucket does not count", async () => {
+    const other = record(BUCKET, "other-bucket", { bucket: "other", objectLockEnabled: true });
+    const resources = [...compliantStack(), other];
+    const violations = await stackViolations(vaultBucketControlsAttached, resources);
+    expect(violations).toHaveLength(BUCKET_CONTROLS.length);
+    expect(violations.every((v) => v.urn === other.urn)).toBe(true);
+  });
 
-    test("property dependencies win over values", async () => {
-        // The versioning's value names the bucket, but the engine says it depends on another resource.
-        const elsewhere = record("aws:sqs/queue:Queue", "elsewhere", {});
-        const resources = replacing([...compliantStack(), elsewhere], "aws:s3/bucketVersioning:BucketVersioning", (r) => ({
-            ...r,
-            propertyDependencyUrns: { bucket: [elsewhere.urn] },
-        }));
-        expect(await stackViolations(vaultBucketControlsAttached, resources)).toEqual([
-            { message: "bucket vault-bucket has no versioning", urn: only(resources, BUCKET).urn },
-        ]);
-    });
+  test("property dependencies win over values", async () => {
+    // The versioning's value names the bucket, but the engine says it depends on another resource.
+    const elsewhere = record("aws:sqs/queue:Queue", "elsewhere", {});
+    const resources = replacing([...compliantStack(), elsewhere], "aws:s3/bucketVersioning:BucketVersioning", (r) => ({
+      ...r,
+      propertyDependencyUrns: { bucket: [elsewhere.urn] },
+    }));
+    expect(await stackViolations(vaultBucketControlsAttached, resources)).toEqual([
+      { message: "bucket vault-bucket has no versioning", urn: only(resources, BUCKET).urn },
+    ]);
+  });
 });
 
 describe("jobs-have-error-alarm", () => {
-    test.each([
-        ["with property dependencies", compliantStack()],
-        ["by value only", withoutDependencies(compliantStack())],
-    ])("the compliant stack passes (%s)", async (_label, resources) => {
-        expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([]);
-    });
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only", withoutDependencies(compliantStack())],
+  ])("the compliant stack passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([]);
+  });
 
-    test.each([
-        ["no alarm at all", (r: ResourceRecord[]) => without(r, [ALARM])],
-        ["the alarm watches Throttles", (r: ResourceRecord[]) => replacing(r, ALARM, (a) => ({ ...a, props: withChange(a.props, "metricName", "Throttles") }))],
-        [
-            "the alarm watches another function",
-            (r: ResourceRecord[]) =>
-                withoutDependencies(replacing(r, ALARM, (a) => ({ ...a, props: withChange(a.props, "dimensions.FunctionName", "other-function") }))),
-        ],
-    ])("fails when %s", async (_label, change) => {
-        const resources = change(compliantStack());
-        expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([
-            { message: "dump-function has no MetricAlarm on an error metric with a dimension naming it", urn: only(resources, LAMBDA).urn },
-        ]);
-    });
-
-    test("property dependencies win over dimension values", async () => {
-        // The FunctionName value still matches, but the engine says it comes from another resource.
-        const elsewhere = record("aws:sqs/queue:Queue", "elsewhere", {});
-        const resources = replacing([...compliantStack(), elsewhere], ALARM, (a) => ({ ...a, propertyDependencyUrns: { dimensions: [elsewhere.urn] } }));
-        expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([
-            { message: "dump-function has no MetricAlarm on an error metric with a dimension naming it", urn: only(resources, LAMBDA).urn },
-        ]);
-    });
-
-    test("an ECS task definition needs an error alarm naming its family", async () => {
-        const task = record("aws:ecs/taskDefinition:TaskDefinition", "dump-task", { family: "bloom-dr-prod-dump-task", containerDefinitions: "[]" });
-        const failedRuns = record(ALARM, "dump-task-failures", {
-            namespace: "BloomDR",
-            metricName: "BackupFailed",
-            dimensions: { TaskFamily: "bloom-dr-prod-dump-task" },
-            alarmActions: ["arn:sns"],
-        });
-        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), task])).toEqual([
-            { message: "dump-task has no MetricAlarm on an error metric with a dimension naming it", urn: task.urn },
-        ]);
-        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), task, failedRuns])).toEqual([]);
-    });
-
-    test("an ECS task's error alarm may sit beside it in the same component (custom failure metric)", async () => {
-        const component = record("bloom-dr:backup:DumpJob", "dump", {});
-        const task = record("aws:ecs/taskDefinition:TaskDefinition", "dump-task", { family: "f", containerDefinitions: "[]" }, { parentUrn: component.urn });
-        const failed = record(ALARM, "dump-errors-custom", { namespace: "BloomDR", metricName: "BackupFailed", dimensions: { Prefix: "production/" } }, { parentUrn: component.urn });
-        const stale = { ...failed, name: "dump-stale", urn: failed.urn + "-stale", props: { ...failed.props, metricName: "BackupSucceeded" } };
-        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, task, failed])).toEqual([]);
-        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, task, stale])).toHaveLength(1);
-        // A Lambda function is always matched by its FunctionName: a sibling alarm is not enough.
-        const fn = record("aws:lambda/function:Function", "restore-function", { name: "restore" }, { parentUrn: component.urn });
-        expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, fn, failed])).toEqual([
-            { message: "restore-function has no MetricAlarm on an error metric with a dimension naming it", urn: fn.urn },
-        ]);
-    });
-
-    test("metric math alarms count when a query watches the errors", async () => {
-        const resources = replacing(withoutDependencies(compliantStack()), ALARM, (a) => ({
+  test.each([
+    ["no alarm at all", (r: ResourceRecord[]) => without(r, [ALARM])],
+    [
+      "the alarm watches Throttles",
+      (r: ResourceRecord[]) =>
+        replacing(r, ALARM, (a) => ({ ...a, props: withChange(a.props, "metricName", "Throttles") })),
+    ],
+    [
+      "the alarm watches another function",
+      (r: ResourceRecord[]) =>
+        withoutDependencies(
+          replacing(r, ALARM, (a) => ({
             ...a,
-            props: {
-                alarmActions: a.props.alarmActions,
-                metricQueries: [{ id: "e", returnData: true, metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: "bloom-dr-prod-dump" } } }],
-            },
-        }));
-        expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([]);
+            props: withChange(a.props, "dimensions.FunctionName", "other-function"),
+          })),
+        ),
+    ],
+  ])("fails when %s", async (_label, change) => {
+    const resources = change(compliantStack());
+    expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([
+      {
+        message: "dump-function has no MetricAlarm on an error metric with a dimension naming it",
+        urn: only(resources, LAMBDA).urn,
+      },
+    ]);
+  });
+
+  test("property dependencies win over dimension values", async () => {
+    // The FunctionName value still matches, but the engine says it comes from another resource.
+    const elsewhere = record("aws:sqs/queue:Queue", "elsewhere", {});
+    const resources = replacing([...compliantStack(), elsewhere], ALARM, (a) => ({
+      ...a,
+      propertyDependencyUrns: { dimensions: [elsewhere.urn] },
+    }));
+    expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([
+      {
+        message: "dump-function has no MetricAlarm on an error metric with a dimension naming it",
+        urn: only(resources, LAMBDA).urn,
+      },
+    ]);
+  });
+
+  test("an ECS task definition needs an error alarm naming its family", async () => {
+    const task = record("aws:ecs/taskDefinition:TaskDefinition", "dump-task", {
+      family: "bloom-dr-prod-dump-task",
+      containerDefinitions: "[]",
     });
+    const failedRuns = record(ALARM, "dump-task-failures", {
+      namespace: "BloomDR",
+      metricName: "BackupFailed",
+      dimensions: { TaskFamily: "bloom-dr-prod-dump-task" },
+      alarmActions: ["arn:sns"],
+    });
+    expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), task])).toEqual([
+      { message: "dump-task has no MetricAlarm on an error metric with a dimension naming it", urn: task.urn },
+    ]);
+    expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), task, failedRuns])).toEqual([]);
+  });
+
+  test("an ECS task's error alarm may sit beside it in the same component (custom failure metric)", async () => {
+    const component = record("bloom-dr:backup:DumpJob", "dump", {});
+    const task = record(
+      "aws:ecs/taskDefinition:TaskDefinition",
+      "dump-task",
+      { family: "f", containerDefinitions: "[]" },
+      { parentUrn: component.urn },
+    );
+    const failed = record(
+      ALARM,
+      "dump-errors-custom",
+      { namespace: "BloomDR", metricName: "BackupFailed", dimensions: { Prefix: "production/" } },
+      { parentUrn: component.urn },
+    );
+    const stale = {
+      ...failed,
+      name: "dump-stale",
+      urn: failed.urn + "-stale",
+      props: { ...failed.props, metricName: "BackupSucceeded" },
+    };
+    expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, task, failed])).toEqual([]);
+    expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, task, stale])).toHaveLength(1);
+    // A Lambda function is always matched by its FunctionName: a sibling alarm is not enough.
+    const fn = record(
+      "aws:lambda/function:Function",
+      "restore-function",
+      { name: "restore" },
+      { parentUrn: component.urn },
+    );
+    expect(await stackViolations(jobsHaveErrorAlarm, [...compliantStack(), component, fn, failed])).toEqual([
+      { message: "restore-function has no MetricAlarm on an error metric with a dimension naming it", urn: fn.urn },
+    ]);
+  });
+
+  test("metric math alarms count when a query watches the errors", async () => {
+    const resources = replacing(withoutDependencies(compliantStack()), ALARM, (a) => ({
+      ...a,
+      props: {
+        alarmActions: a.props.alarmActions,
+        metricQueries: [
+          {
+            id: "e",
+            returnData: true,
+            metric: {
+              namespace: "AWS/Lambda",
+              metricName: "Errors",
+              dimensions: { FunctionName: "bloom-dr-prod-dump" },
+            },
+          },
+        ],
+      },
+    }));
+    expect(await stackViolations(jobsHaveErrorAlarm, resources)).toEqual([]);
+  });
 });
 
 describe("sev1-topic-has-subscription", () => {
-    test.each([
-        ["with property dependencies", compliantStack()],
-        ["by value only", withoutDependencies(compliantStack())],
-    ])("the compliant stack passes (%s)", async (_label, resources) => {
-        expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([]);
-    });
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only", withoutDependencies(compliantStack())],
+  ])("the compliant stack passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([]);
+  });
 
-    test("fails when the SEV-1 topic has no subscription", async () => {
-        const resources = without(compliantStack(), [SUBSCRIPTION]);
-        expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([
-            { message: "SEV-1 topic alerts-sev1 has no subscription: a SEV-1 alarm would page nobody", urn: only(resources, TOPIC).urn },
-        ]);
-    });
+  test("fails when the SEV-1 topic has no subscription", async () => {
+    const resources = without(compliantStack(), [SUBSCRIPTION]);
+    expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([
+      {
+        message: "SEV-1 topic alerts-sev1 has no subscription: a SEV-1 alarm would page nobody",
+        urn: only(resources, TOPIC).urn,
+      },
+    ]);
+  });
 
-    test("fails when there is no SEV-1 topic", async () => {
-        const resources = replacing(without(compliantStack(), [SUBSCRIPTION]), TOPIC, (t) => ({ ...t, name: "alerts-sev2", props: { tags: { "bloom-dr:severity": "SEV-2" } } }));
-        expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([
-            { message: "the stack has no SEV-1 SNS topic (tag bloom-dr:severity=SEV-1): nobody would be paged for an outage" },
-        ]);
-    });
+  test("fails when there is no SEV-1 topic", async () => {
+    const resources = replacing(without(compliantStack(), [SUBSCRIPTION]), TOPIC, (t) => ({
+      ...t,
+      name: "alerts-sev2",
+      props: { tags: { "bloom-dr:severity": "SEV-2" } },
+    }));
+    expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([
+      {
+        message: "the stack has no SEV-1 SNS topic (tag bloom-dr:severity=SEV-1): nobody would be paged for an outage",
+      },
+    ]);
+  });
 
-    test("a subscription to another topic does not count", async () => {
-        const resources = replacing(withoutDependencies(compliantStack()), SUBSCRIPTION, (s) => ({ ...s, props: withChange(s.props, "topic", "arn:aws:sns:us-east-1:1:alerts-sev4") }));
-        expect(await stackViolations(sev1TopicHasSubscription, resources)).toHaveLength(1);
-    });
+  test("a subscription to another topic does not count", async () => {
+    const resources = replacing(withoutDependencies(compliantStack()), SUBSCRIPTION, (s) => ({
+      ...s,
+      props: withChange(s.props, "topic", "arn:aws:sns:us-east-1:1:alerts-sev4"),
+    }));
+    expect(await stackViolations(sev1TopicHasSubscription, resources)).toHaveLength(1);
+  });
 
-    test.each(["alerts-sev1", "sev-1", "bloom_sev1_topic"])("a topic named %s counts as SEV-1 without the tag", async (name) => {
-        const resources = replacing(compliantStack(), TOPIC, (t) => ({ ...t, name, props: { arn: t.props.arn } }));
-        expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([]);
-    });
+  test.each(["alerts-sev1", "sev-1", "bloom_sev1_topic"])(
+    "a topic named %s counts as SEV-1 without the tag",
+    async (name) => {
+      const resources = replacing(compliantStack(), TOPIC, (t) => ({ ...t, name, props: { arn: t.props.arn } }));
+      expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([]);
+    },
+  );
 });
 
 describe("rds-serving-app-is-protected", () => {
-    const RDS = "aws:rds/instance:Instance";
-    const SECRET = "aws:secretsmanager/secretVersion:SecretVersion";
+  const RDS = "aws:rds/instance:Instance";
+  const SECRET = "aws:secretsmanager/secretVersion:SecretVersion";
 
-    test.each([
-        ["with property dependencies", compliantStack()],
-        ["by value only (the address inside the secret)", withoutDependencies(compliantStack())],
-    ])("the compliant stack passes (%s)", async (_label, resources) => {
-        expect(await stackViolations(rdsServingAppIsProtected, resources)).toEqual([]);
-    });
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only (the address inside the secret)", withoutDependencies(compliantStack())],
+  ])("the compliant stack passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(rdsServingAppIsProtected, resources)).toEqual([]);
+  });
 
-    test.each([
-        ["deletion protection off", (r: ResourceRecord) => ({ ...r, props: withChange(r.props, "deletionProtection", false) }), "failover-instance backs the secret app-database-url but deletionProtection is not true"],
-        ["not protected", (r: ResourceRecord) => ({ ...r, opts: { protect: false } }), "failover-instance backs the secret app-database-url but is not protected; pass { protect: true }"],
-    ])("fails when %s", async (_label, change, message) => {
-        for (const resources of [compliantStack(), withoutDependencies(compliantStack())]) {
-            const changed = replacing(resources, RDS, change);
-            expect(await stackViolations(rdsServingAppIsProtected, changed)).toEqual([{ message, urn: only(changed, RDS).urn }]);
-        }
-    });
+  test.each([
+    [
+      "deletion protection off",
+      (r: ResourceRecord) => ({ ...r, props: withChange(r.props, "deletionProtection", false) }),
+      "failover-instance backs the secret app-database-url but deletionProtection is not true",
+    ],
+    [
+      "not protected",
+      (r: ResourceRecord) => ({ ...r, opts: { protect: false } }),
+      "failover-instance backs the secret app-database-url but is not protected; pass { protect: true }",
+    ],
+  ])("fails when %s", async (_label, change, message) => {
+    for (const resources of [compliantStack(), withoutDependencies(compliantStack())]) {
+      const changed = replacing(resources, RDS, change);
+      expect(await stackViolations(rdsServingAppIsProtected, changed)).toEqual([
+        { message, urn: only(changed, RDS).urn },
+      ]);
+    }
+  });
 
-    test("an unprotected instance nothing points at (standby) is fine", async () => {
-        const standby = replacing(without(compliantStack(), [SECRET]), RDS, (r) => ({ ...r, props: withChange(r.props, "deletionProtection", false), opts: { protect: false } }));
-        expect(await stackViolations(rdsServingAppIsProtected, standby)).toEqual([]);
-    });
+  test("an unprotected instance nothing points at (standby) is fine", async () => {
+    const standby = replacing(without(compliantStack(), [SECRET]), RDS, (r) => ({
+      ...r,
+      props: withChange(r.props, "deletionProtection", false),
+      opts: { protect: false },
+    }));
+    expect(await stackViolations(rdsServingAppIsProtected, standby)).toEqual([]);
+  });
 });

@@ -10,8 +10,15 @@ import { StoredObject } from "../../runtime/lib/store/types";
 
 const NOW = new Date("2026-11-27T12:00:00Z");
 const daysAgo = (d: number, salt = "000000") => backupIdFor(new Date(NOW.getTime() - d * 86_400_000), salt);
-const backup = (days: number) => ({ id: daysAgo(days), finishedAt: new Date(NOW.getTime() - days * 86_400_000).toISOString() });
-const object = (key: string, minutesAgo: number): StoredObject => ({ key, size: 1, modified: new Date(NOW.getTime() - minutesAgo * 60_000) });
+const backup = (days: number) => ({
+  id: daysAgo(days),
+  finishedAt: new Date(NOW.getTime() - days * 86_400_000).toISOString(),
+});
+const object = (key: string, minutesAgo: number): StoredObject => ({
+  key,
+  size: 1,
+  modified: new Date(NOW.getTime() - minutesAgo * 60_000),
+});
 
 describe("planPrune", () => {
   const five = [0, 1, 2, 3, 10].map(backup);
@@ -61,11 +68,22 @@ describe("pruneBackups on a directory", () => {
     const dump = Buffer.from(`PGDMP fake dump ${id}`);
     const finishedAt = new Date(NOW.getTime() - days * 86_400_000).toISOString();
     const manifest: BackupManifest = {
-      formatVersion: 1, id,
-      dump: { key: `${id}.dump`, sha256: createHash("sha256").update(dump).digest("hex"), bytes: dump.length, format: "custom", compression: "gzip:1" },
+      formatVersion: 1,
+      id,
+      dump: {
+        key: `${id}.dump`,
+        sha256: createHash("sha256").update(dump).digest("hex"),
+        bytes: dump.length,
+        format: "custom",
+        compression: "gzip:1",
+      },
       source: { host: "db", port: 5432, database: "bloom", serverVersion: "15.8", serverMajor: 15 },
-      pgDumpVersion: "15.8", startedAt: finishedAt, finishedAt, snapshotAt: finishedAt,
-      tables: { "public.t": 1 }, schemaFingerprint: "0".repeat(64),
+      pgDumpVersion: "15.8",
+      startedAt: finishedAt,
+      finishedAt,
+      snapshotAt: finishedAt,
+      tables: { "public.t": 1 },
+      schemaFingerprint: "0".repeat(64),
     };
     writeFileSync(path.join(dir, `${id}.dump`), dump);
     writeFileSync(path.join(dir, `${id}.json`), JSON.stringify(manifest));
@@ -82,7 +100,9 @@ describe("pruneBackups on a directory", () => {
     const result = await pruneBackups(openStore(dir), { keep: 2, now: NOW });
     expect(result.kept).toEqual([ids[4], ids[3]]);
     expect(result.removed).toEqual([ids[2], ids[1], ids[0], `${daysAgo(5, "cccccc")}.dump`]);
-    expect(readdirSync(dir).sort()).toEqual([`${ids[4]}.dump`, `${ids[4]}.json`, `${ids[3]}.dump`, `${ids[3]}.json`, LATEST_KEY].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      [`${ids[4]}.dump`, `${ids[4]}.json`, `${ids[3]}.dump`, `${ids[3]}.json`, LATEST_KEY].sort(),
+    );
     expect((await listBackups(openStore(dir))).map((b) => b.id)).toEqual([ids[4], ids[3]]);
   });
 

@@ -1,4 +1,10 @@
-import { parseStackConfig, decodeConfigValue, readRawStackConfig, ProdStackConfig, DrStackConfig } from "../../stacks/config";
+import {
+  parseStackConfig,
+  decodeConfigValue,
+  readRawStackConfig,
+  ProdStackConfig,
+  DrStackConfig,
+} from "../../stacks/config";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 
@@ -20,60 +26,316 @@ const drBase = (): Record<string, any> => ({
 type Mutation = (config: Record<string, any>) => void;
 
 const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
-  ["misspelt failover mode", drBase, (c) => (c.failover.mode = "actve"), 'bloom-dr:failover.mode must be one of off, standby, active (got "actve")'],
+  [
+    "misspelt failover mode",
+    drBase,
+    (c) => (c.failover.mode = "actve"),
+    'bloom-dr:failover.mode must be one of off, standby, active (got "actve")',
+  ],
   ["unknown role", prodBase, (c) => (c.role = "primary"), 'bloom-dr:role must be one of prod, dr (got "primary")'],
   ["missing role", prodBase, (c) => delete c.role, "bloom-dr:role is required (one of prod, dr)"],
-  ["unknown top-level key", prodBase, (c) => (c.neonn = {}), "bloom-dr:neonn is not a known setting (allowed here: role, neon, pitrBranches, backup, alerts, primaryStack, failover, drill)"],
-  ["unknown nested key", prodBase, (c) => (c.backup.retention = 3), "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, replicaRegion)"],
-  ["prod without neon", prodBase, (c) => delete c.neon, "bloom-dr:neon is required for a prod stack (at least { projectName })"],
+  [
+    "unknown top-level key",
+    prodBase,
+    (c) => (c.neonn = {}),
+    "bloom-dr:neonn is not a known setting (allowed here: role, neon, pitrBranches, backup, alerts, primaryStack, failover, drill)",
+  ],
+  [
+    "unknown nested key",
+    prodBase,
+    (c) => (c.backup.retention = 3),
+    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, replicaRegion)",
+  ],
+  [
+    "prod without neon",
+    prodBase,
+    (c) => delete c.neon,
+    "bloom-dr:neon is required for a prod stack (at least { projectName })",
+  ],
   ["neon without projectName", prodBase, (c) => (c.neon = {}), "bloom-dr:neon.projectName is required (a string)"],
-  ["unsupported pg version", prodBase, (c) => (c.neon.pgVersion = 12), "bloom-dr:neon.pgVersion must be one of 14, 15, 16, 17, 18 (got 12)"],
-  ["history window as text", prodBase, (c) => (c.neon.historyRetentionHours = "168"), 'bloom-dr:neon.historyRetentionHours must be a number (got "168")'],
-  ["history window beyond Neon's 30 days", prodBase, (c) => (c.neon.historyRetentionHours = 721), "bloom-dr:neon.historyRetentionHours must be at most 720 (got 721)"],
-  ["fractional history window", prodBase, (c) => (c.neon.historyRetentionHours = 1.5), "bloom-dr:neon.historyRetentionHours must be a whole number (got 1.5)"],
-  ["primary branch named like the default branch", prodBase, (c) => (c.neon.primaryBranchName = "main"), 'bloom-dr:neon.primaryBranchName must not be "main", the project\'s default branch it is created from (got "main"); use e.g. "production"'],
-  ["bad region", prodBase, (c) => (c.neon.regionId = "us-east-2"), 'bloom-dr:neon.regionId must be a Neon region id such as aws-us-east-2 or azure-eastus2 (got "us-east-2")'],
-  ["role name with a capital", prodBase, (c) => (c.neon.roleName = "Bloom"), 'bloom-dr:neon.roleName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "Bloom")'],
-  ["PITR timestamp in the future", prodBase, (c) => (c.pitrBranches[0].at = "2026-03-10T12:00:01Z"), 'bloom-dr:pitrBranches[0].at must be in the past (got "2026-03-10T12:00:01Z", now 2026-03-10T12:00:00.000Z)'],
-  ["PITR timestamp before the history window", prodBase, (c) => (c.pitrBranches[0].at = "2026-03-03T11:59:59Z"), 'bloom-dr:pitrBranches[0].at is outside the 168-hour history window (earliest 2026-03-03T12:00:00.000Z, got "2026-03-03T11:59:59Z"); pick a later time, or set keepAfterWindow: true if the branch already exists'],
-  ["PITR timestamp without a zone", prodBase, (c) => (c.pitrBranches[0].at = "2026-03-09T08:15:00"), 'bloom-dr:pitrBranches[0].at must be an ISO-8601 UTC timestamp like 2026-03-01T14:05:00Z (got "2026-03-09T08:15:00")'],
-  ["PITR timestamp that is not a date", prodBase, (c) => (c.pitrBranches[0].at = "2026-13-09T08:15:00Z"), 'bloom-dr:pitrBranches[0].at is not a real date (got "2026-13-09T08:15:00Z")'],
-  ["duplicate branch names", prodBase, (c) => c.pitrBranches.push({ name: "restore-orders", at: "2026-03-09T09:00:00Z" }), 'bloom-dr:pitrBranches[1].name "restore-orders" is already used by pitrBranches[0]; branch names must be unique'],
-  ["invalid branch name", prodBase, (c) => (c.pitrBranches[0].name = "Restore_Orders"), 'bloom-dr:pitrBranches[0].name must be a Neon branch name (a-z, 0-9, -; 1-63 characters, starting with a letter, not ending with -) (got "Restore_Orders")'],
-  ["branch named like the primary", prodBase, (c) => (c.pitrBranches[0].name = "production"), 'bloom-dr:pitrBranches[0].name "production" is the primary or default branch\'s name; choose another'],
-  ["object lock longer than retention", prodBase, (c) => (c.backup = { retentionDays: 10, objectLockDays: 14 }), "bloom-dr:backup.objectLockDays must be at most backup.retentionDays (10) so locked backups can expire (got 14)"],
-  ["default object lock over a short retention", prodBase, (c) => (c.backup = { retentionDays: 7 }), "bloom-dr:backup.objectLockDays must be at most backup.retentionDays (7) so locked backups can expire (got 14)"],
-  ["zero retention", prodBase, (c) => (c.backup.retentionDays = 0), "bloom-dr:backup.retentionDays must be at least 1 (got 0)"],
-  ["unknown runner", prodBase, (c) => (c.backup.runner = "ec2"), 'bloom-dr:backup.runner must be one of lambda, fargate (got "ec2")'],
-  ["crontab schedule", prodBase, (c) => (c.backup.schedule = "0 2 * * *"), 'bloom-dr:backup.schedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "0 2 * * *")'],
-  ["absolute prefix", prodBase, (c) => (c.backup.prefix = "/production/"), 'bloom-dr:backup.prefix must be an S3 key prefix like "production/" (no leading /, ending with /) (got "/production/")'],
-  ["user ARN as break-glass role", prodBase, (c) => (c.backup.breakGlassRoleArn = "arn:aws:iam::123456789012:user/admin"), 'bloom-dr:backup.breakGlassRoleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/bloom-break-glass (got "arn:aws:iam::123456789012:user/admin")'],
-  ["bad replica region", prodBase, (c) => (c.backup.replicaRegion = "oregon"), 'bloom-dr:backup.replicaRegion must be an AWS region like us-west-2 (got "oregon")'],
-  ["http alert endpoint", prodBase, (c) => (c.alerts.sev2 = ["http://hooks.example/sev2"]), 'bloom-dr:alerts.sev2[0] must be an email address or an https:// URL without credentials (got "http://hooks.example/sev2")'],
-  ["webhook with credentials", prodBase, (c) => (c.alerts.sev1 = ["https://user:pw@hooks.example/x"]), 'bloom-dr:alerts.sev1[0] must be an email address or an https:// URL without credentials (got "https://user:pw@hooks.example/x")'],
-  ["alerts as a single string", prodBase, (c) => (c.alerts.sev3 = "ops@bloom.example"), 'bloom-dr:alerts.sev3 must be a list (got "ops@bloom.example")'],
-  ["unknown severity", prodBase, (c) => (c.alerts.sev5 = []), "bloom-dr:alerts.sev5 is not a known setting (allowed here: sev1, sev2, sev3, sev4)"],
-  ["duplicate alert endpoint", prodBase, (c) => c.alerts.sev1.push("OnCall@bloom.example"), 'bloom-dr:alerts.sev1[2] repeats "OnCall@bloom.example"; list each endpoint once'],
-  ["prod with primaryStack", prodBase, (c) => (c.primaryStack = "acme/bloom-dr/prod"), 'bloom-dr:primaryStack is only for dr stacks; remove it from the prod stack "prod"'],
-  ["prod with failover", prodBase, (c) => (c.failover = { mode: "off" }), 'bloom-dr:failover is only for dr stacks; remove it from the prod stack "prod" and set it on the dr stack'],
-  ["dr without primaryStack", drBase, (c) => delete c.primaryStack, "bloom-dr:primaryStack is required for a dr stack (the prod stack to reference, e.g. acme/bloom-dr/prod)"],
-  ["dr without failover", drBase, (c) => delete c.failover, "bloom-dr:failover is required for a dr stack (at least { mode: off })"],
-  ["dr referencing itself", drBase, (c) => (c.primaryStack = "acme/bloom-dr/dr"), 'bloom-dr:primaryStack must name the prod stack, not this dr stack (got "acme/bloom-dr/dr")'],
-  ["dr with neon settings", drBase, (c) => (c.neon = { projectName: "x" }), 'bloom-dr:neon is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)'],
-  ["dr with a backup section", drBase, (c) => (c.backup = {}), 'bloom-dr:backup is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)'],
-  ["backup retention below 7 days", drBase, (c) => (c.failover.backupRetentionDays = 3), "bloom-dr:failover.backupRetentionDays must be at least 7 (got 3)"],
-  ["storage below the RDS minimum", drBase, (c) => (c.failover.allocatedStorageGb = 10), "bloom-dr:failover.allocatedStorageGb must be at least 20 (got 10)"],
-  ["bad instance class", drBase, (c) => (c.failover.instanceClass = "t4g.medium"), 'bloom-dr:failover.instanceClass must be an RDS instance class like db.t4g.medium (got "t4g.medium")'],
-  ["old engine version", drBase, (c) => (c.failover.engineVersion = "13.4"), 'bloom-dr:failover.engineVersion must be an RDS PostgreSQL version, major 14 or later, like "17" or "16.4" (got "13.4")'],
-  ["world-open app CIDR", drBase, (c) => (c.failover.appCidrs = ["0.0.0.0/0"]), 'bloom-dr:failover.appCidrs[0] must be an IPv4 CIDR like 10.0.0.0/16, narrower than /0 (got "0.0.0.0/0")'],
-  ["malformed app CIDR", drBase, (c) => (c.failover.appCidrs = ["10.0.0.0/16", "10.300.0.0/16"]), 'bloom-dr:failover.appCidrs[1] must be an IPv4 CIDR like 10.0.0.0/16, narrower than /0 (got "10.300.0.0/16")'],
-  ["vpc without subnets", drBase, (c) => (c.failover.vpcId = "vpc-0123456789abcdef0"), "bloom-dr:failover.subnetIds is required when failover.vpcId is set (got nothing)"],
-  ["subnets without vpc", drBase, (c) => (c.failover.subnetIds = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]), "bloom-dr:failover.vpcId is required when failover.subnetIds is set (got nothing)"],
-  ["a single subnet", drBase, (c) => Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"] }), "bloom-dr:failover.subnetIds must list at least 2 subnets in different availability zones (got 1)"],
-  ["malformed subnet id", drBase, (c) => Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "sn-1"] }), 'bloom-dr:failover.subnetIds[1] must be a subnet id like subnet-0123456789abcdef0 (got "sn-1")'],
-  ["unknown drill scenario", drBase, (c) => (c.drill = { scenario: "chaos" }), 'bloom-dr:drill.scenario must be one of pitr, restore, failover (got "chaos")'],
-  ["failover database with a dash", drBase, (c) => (c.failover.databaseName = "bloom-prod"), 'bloom-dr:failover.databaseName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "bloom-prod")'],
-  ["bad restore schedule", drBase, (c) => (c.failover.restoreSchedule = "daily"), 'bloom-dr:failover.restoreSchedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "daily")'],
+  [
+    "unsupported pg version",
+    prodBase,
+    (c) => (c.neon.pgVersion = 12),
+    "bloom-dr:neon.pgVersion must be one of 14, 15, 16, 17, 18 (got 12)",
+  ],
+  [
+    "history window as text",
+    prodBase,
+    (c) => (c.neon.historyRetentionHours = "168"),
+    'bloom-dr:neon.historyRetentionHours must be a number (got "168")',
+  ],
+  [
+    "history window beyond Neon's 30 days",
+    prodBase,
+    (c) => (c.neon.historyRetentionHours = 721),
+    "bloom-dr:neon.historyRetentionHours must be at most 720 (got 721)",
+  ],
+  [
+    "fractional history window",
+    prodBase,
+    (c) => (c.neon.historyRetentionHours = 1.5),
+    "bloom-dr:neon.historyRetentionHours must be a whole number (got 1.5)",
+  ],
+  [
+    "primary branch named like the default branch",
+    prodBase,
+    (c) => (c.neon.primaryBranchName = "main"),
+    'bloom-dr:neon.primaryBranchName must not be "main", the project\'s default branch it is created from (got "main"); use e.g. "production"',
+  ],
+  [
+    "bad region",
+    prodBase,
+    (c) => (c.neon.regionId = "us-east-2"),
+    'bloom-dr:neon.regionId must be a Neon region id such as aws-us-east-2 or azure-eastus2 (got "us-east-2")',
+  ],
+  [
+    "role name with a capital",
+    prodBase,
+    (c) => (c.neon.roleName = "Bloom"),
+    'bloom-dr:neon.roleName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "Bloom")',
+  ],
+  [
+    "PITR timestamp in the future",
+    prodBase,
+    (c) => (c.pitrBranches[0].at = "2026-03-10T12:00:01Z"),
+    'bloom-dr:pitrBranches[0].at must be in the past (got "2026-03-10T12:00:01Z", now 2026-03-10T12:00:00.000Z)',
+  ],
+  [
+    "PITR timestamp before the history window",
+    prodBase,
+    (c) => (c.pitrBranches[0].at = "2026-03-03T11:59:59Z"),
+    'bloom-dr:pitrBranches[0].at is outside the 168-hour history window (earliest 2026-03-03T12:00:00.000Z, got "2026-03-03T11:59:59Z"); pick a later time, or set keepAfterWindow: true if the branch already exists',
+  ],
+  [
+    "PITR timestamp without a zone",
+    prodBase,
+    (c) => (c.pitrBranches[0].at = "2026-03-09T08:15:00"),
+    'bloom-dr:pitrBranches[0].at must be an ISO-8601 UTC timestamp like 2026-03-01T14:05:00Z (got "2026-03-09T08:15:00")',
+  ],
+  [
+    "PITR timestamp that is not a date",
+    prodBase,
+    (c) => (c.pitrBranches[0].at = "2026-13-09T08:15:00Z"),
+    'bloom-dr:pitrBranches[0].at is not a real date (got "2026-13-09T08:15:00Z")',
+  ],
+  [
+    "duplicate branch names",
+    prodBase,
+    (c) => c.pitrBranches.push({ name: "restore-orders", at: "2026-03-09T09:00:00Z" }),
+    'bloom-dr:pitrBranches[1].name "restore-orders" is already used by pitrBranches[0]; branch names must be unique',
+  ],
+  [
+    "invalid branch name",
+    prodBase,
+    (c) => (c.pitrBranches[0].name = "Restore_Orders"),
+    'bloom-dr:pitrBranches[0].name must be a Neon branch name (a-z, 0-9, -; 1-63 characters, starting with a letter, not ending with -) (got "Restore_Orders")',
+  ],
+  [
+    "branch named like the primary",
+    prodBase,
+    (c) => (c.pitrBranches[0].name = "production"),
+    'bloom-dr:pitrBranches[0].name "production" is the primary or default branch\'s name; choose another',
+  ],
+  [
+    "object lock longer than retention",
+    prodBase,
+    (c) => (c.backup = { retentionDays: 10, objectLockDays: 14 }),
+    "bloom-dr:backup.objectLockDays must be at most backup.retentionDays (10) so locked backups can expire (got 14)",
+  ],
+  [
+    "default object lock over a short retention",
+    prodBase,
+    (c) => (c.backup = { retentionDays: 7 }),
+    "bloom-dr:backup.objectLockDays must be at most backup.retentionDays (7) so locked backups can expire (got 14)",
+  ],
+  [
+    "zero retention",
+    prodBase,
+    (c) => (c.backup.retentionDays = 0),
+    "bloom-dr:backup.retentionDays must be at least 1 (got 0)",
+  ],
+  [
+    "unknown runner",
+    prodBase,
+    (c) => (c.backup.runner = "ec2"),
+    'bloom-dr:backup.runner must be one of lambda, fargate (got "ec2")',
+  ],
+  [
+    "crontab schedule",
+    prodBase,
+    (c) => (c.backup.schedule = "0 2 * * *"),
+    'bloom-dr:backup.schedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "0 2 * * *")',
+  ],
+  [
+    "absolute prefix",
+    prodBase,
+    (c) => (c.backup.prefix = "/production/"),
+    'bloom-dr:backup.prefix must be an S3 key prefix like "production/" (no leading /, ending with /) (got "/production/")',
+  ],
+  [
+    "user ARN as break-glass role",
+    prodBase,
+    (c) => (c.backup.breakGlassRoleArn = "arn:aws:iam::123456789012:user/admin"),
+    'bloom-dr:backup.breakGlassRoleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/bloom-break-glass (got "arn:aws:iam::123456789012:user/admin")',
+  ],
+  [
+    "bad replica region",
+    prodBase,
+    (c) => (c.backup.replicaRegion = "oregon"),
+    'bloom-dr:backup.replicaRegion must be an AWS region like us-west-2 (got "oregon")',
+  ],
+  [
+    "http alert endpoint",
+    prodBase,
+    (c) => (c.alerts.sev2 = ["http://hooks.example/sev2"]),
+    'bloom-dr:alerts.sev2[0] must be an email address or an https:// URL without credentials (got "http://hooks.example/sev2")',
+  ],
+  [
+    "webhook with credentials",
+    prodBase,
+    (c) => (c.alerts.sev1 = ["https://user:pw@hooks.example/x"]),
+    'bloom-dr:alerts.sev1[0] must be an email address or an https:// URL without credentials (got "https://user:pw@hooks.example/x")',
+  ],
+  [
+    "alerts as a single string",
+    prodBase,
+    (c) => (c.alerts.sev3 = "ops@bloom.example"),
+    'bloom-dr:alerts.sev3 must be a list (got "ops@bloom.example")',
+  ],
+  [
+    "unknown severity",
+    prodBase,
+    (c) => (c.alerts.sev5 = []),
+    "bloom-dr:alerts.sev5 is not a known setting (allowed here: sev1, sev2, sev3, sev4)",
+  ],
+  [
+    "duplicate alert endpoint",
+    prodBase,
+    (c) => c.alerts.sev1.push("OnCall@bloom.example"),
+    'bloom-dr:alerts.sev1[2] repeats "OnCall@bloom.example"; list each endpoint once',
+  ],
+  [
+    "prod with primaryStack",
+    prodBase,
+    (c) => (c.primaryStack = "acme/bloom-dr/prod"),
+    'bloom-dr:primaryStack is only for dr stacks; remove it from the prod stack "prod"',
+  ],
+  [
+    "prod with failover",
+    prodBase,
+    (c) => (c.failover = { mode: "off" }),
+    'bloom-dr:failover is only for dr stacks; remove it from the prod stack "prod" and set it on the dr stack',
+  ],
+  [
+    "dr without primaryStack",
+    drBase,
+    (c) => delete c.primaryStack,
+    "bloom-dr:primaryStack is required for a dr stack (the prod stack to reference, e.g. acme/bloom-dr/prod)",
+  ],
+  [
+    "dr without failover",
+    drBase,
+    (c) => delete c.failover,
+    "bloom-dr:failover is required for a dr stack (at least { mode: off })",
+  ],
+  [
+    "dr referencing itself",
+    drBase,
+    (c) => (c.primaryStack = "acme/bloom-dr/dr"),
+    'bloom-dr:primaryStack must name the prod stack, not this dr stack (got "acme/bloom-dr/dr")',
+  ],
+  [
+    "dr with neon settings",
+    drBase,
+    (c) => (c.neon = { projectName: "x" }),
+    'bloom-dr:neon is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)',
+  ],
+  [
+    "dr with a backup section",
+    drBase,
+    (c) => (c.backup = {}),
+    'bloom-dr:backup is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)',
+  ],
+  [
+    "backup retention below 7 days",
+    drBase,
+    (c) => (c.failover.backupRetentionDays = 3),
+    "bloom-dr:failover.backupRetentionDays must be at least 7 (got 3)",
+  ],
+  [
+    "storage below the RDS minimum",
+    drBase,
+    (c) => (c.failover.allocatedStorageGb = 10),
+    "bloom-dr:failover.allocatedStorageGb must be at least 20 (got 10)",
+  ],
+  [
+    "bad instance class",
+    drBase,
+    (c) => (c.failover.instanceClass = "t4g.medium"),
+    'bloom-dr:failover.instanceClass must be an RDS instance class like db.t4g.medium (got "t4g.medium")',
+  ],
+  [
+    "old engine version",
+    drBase,
+    (c) => (c.failover.engineVersion = "13.4"),
+    'bloom-dr:failover.engineVersion must be an RDS PostgreSQL version, major 14 or later, like "17" or "16.4" (got "13.4")',
+  ],
+  [
+    "world-open app CIDR",
+    drBase,
+    (c) => (c.failover.appCidrs = ["0.0.0.0/0"]),
+    'bloom-dr:failover.appCidrs[0] must be an IPv4 CIDR like 10.0.0.0/16, narrower than /0 (got "0.0.0.0/0")',
+  ],
+  [
+    "malformed app CIDR",
+    drBase,
+    (c) => (c.failover.appCidrs = ["10.0.0.0/16", "10.300.0.0/16"]),
+    'bloom-dr:failover.appCidrs[1] must be an IPv4 CIDR like 10.0.0.0/16, narrower than /0 (got "10.300.0.0/16")',
+  ],
+  [
+    "vpc without subnets",
+    drBase,
+    (c) => (c.failover.vpcId = "vpc-0123456789abcdef0"),
+    "bloom-dr:failover.subnetIds is required when failover.vpcId is set (got nothing)",
+  ],
+  [
+    "subnets without vpc",
+    drBase,
+    (c) => (c.failover.subnetIds = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
+    "bloom-dr:failover.vpcId is required when failover.subnetIds is set (got nothing)",
+  ],
+  [
+    "a single subnet",
+    drBase,
+    (c) => Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"] }),
+    "bloom-dr:failover.subnetIds must list at least 2 subnets in different availability zones (got 1)",
+  ],
+  [
+    "malformed subnet id",
+    drBase,
+    (c) =>
+      Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "sn-1"] }),
+    'bloom-dr:failover.subnetIds[1] must be a subnet id like subnet-0123456789abcdef0 (got "sn-1")',
+  ],
+  [
+    "unknown drill scenario",
+    drBase,
+    (c) => (c.drill = { scenario: "chaos" }),
+    'bloom-dr:drill.scenario must be one of pitr, restore, failover (got "chaos")',
+  ],
+  [
+    "failover database with a dash",
+    drBase,
+    (c) => (c.failover.databaseName = "bloom-prod"),
+    'bloom-dr:failover.databaseName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "bloom-prod")',
+  ],
+  [
+    "bad restore schedule",
+    drBase,
+    (c) => (c.failover.restoreSchedule = "daily"),
+    'bloom-dr:failover.restoreSchedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "daily")',
+  ],
 ];
 
 describe("parseStackConfig rejects bad configs with one exact line", () => {
@@ -109,7 +371,14 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         protectPrimaryBranch: true,
       },
       pitrBranches: [],
-      backup: { schedule: "cron(0 2 * * ? *)", retentionDays: 35, objectLockDays: 14, runner: "lambda", prefix: "production/", stalenessGraceMinutes: 60 },
+      backup: {
+        schedule: "cron(0 2 * * ? *)",
+        retentionDays: 35,
+        objectLockDays: 14,
+        runner: "lambda",
+        prefix: "production/",
+        stalenessGraceMinutes: 60,
+      },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
   });
@@ -119,7 +388,16 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     expect(config).toEqual({
       role: "dr",
       primaryStack: "prod",
-      failover: { mode: "off", instanceClass: "db.t4g.medium", allocatedStorageGb: 100, engineVersion: "17", backupRetentionDays: 7, restoreSchedule: "cron(0 6 * * ? *)", appCidrs: [], databaseName: "bloom" },
+      failover: {
+        mode: "off",
+        instanceClass: "db.t4g.medium",
+        allocatedStorageGb: 100,
+        engineVersion: "17",
+        backupRetentionDays: 7,
+        restoreSchedule: "cron(0 6 * * ? *)",
+        appCidrs: [],
+        databaseName: "bloom",
+      },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
   });
@@ -130,7 +408,15 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     expect(prod.alerts.sev1).toEqual(["oncall@bloom.example", "https://hooks.pagerduty.example/sev1"]);
     expect(prod.drill).toEqual({ scenario: "pitr" });
     const dr = parseStackConfig(
-      { ...drBase(), failover: { mode: "active", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], appCidrs: ["10.0.0.0/16"] } },
+      {
+        ...drBase(),
+        failover: {
+          mode: "active",
+          vpcId: "vpc-0123456789abcdef0",
+          subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+          appCidrs: ["10.0.0.0/16"],
+        },
+      },
       NOW,
       "dr",
     ) as DrStackConfig;
@@ -161,7 +447,9 @@ test("a replica vault in the stack's own region is refused", () => {
   expect(() => parseStackConfig(config, NOW, "prod", { awsRegion: "us-east-2" })).toThrow(
     'bloom-dr:backup.replicaRegion must differ from the stack\'s aws:region (us-east-2): a replica in the same region survives no regional outage (got "us-east-2")',
   );
-  expect((parseStackConfig(config, NOW, "prod", { awsRegion: "us-west-2" }) as ProdStackConfig).backup.replicaRegion).toBe("us-east-2");
+  expect(
+    (parseStackConfig(config, NOW, "prod", { awsRegion: "us-west-2" }) as ProdStackConfig).backup.replicaRegion,
+  ).toBe("us-east-2");
 });
 
 describe("reading raw config", () => {
@@ -175,7 +463,14 @@ describe("reading raw config", () => {
   ])("decodeConfigValue(%j)", (value, expected) => expect(decodeConfigValue(value)).toEqual(expected));
 
   test("only the bloom-dr namespace is read, without its prefix", () => {
-    expect(readRawStackConfig({ "bloom-dr:role": "dr", "bloom-dr:failover": '{"mode":"standby"}', "aws:region": "us-west-2", "neon:apiKey": "x" })).toEqual({
+    expect(
+      readRawStackConfig({
+        "bloom-dr:role": "dr",
+        "bloom-dr:failover": '{"mode":"standby"}',
+        "aws:region": "us-west-2",
+        "neon:apiKey": "x",
+      }),
+    ).toEqual({
       role: "dr",
       failover: { mode: "standby" },
     });

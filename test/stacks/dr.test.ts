@@ -40,7 +40,12 @@ beforeAll(async () => {
     },
     stackReferences: {
       [PRIMARY_STACK]: prodOutputs,
-      "acme/bloom-dr/prod-no-replica": { ...prodOutputs, vaultReplicaBucketName: undefined, vaultReplicaBucketArn: undefined, vaultReplicaKeyArn: undefined },
+      "acme/bloom-dr/prod-no-replica": {
+        ...prodOutputs,
+        vaultReplicaBucketName: undefined,
+        vaultReplicaBucketArn: undefined,
+        vaultReplicaKeyArn: undefined,
+      },
     },
   });
   ({ loadStackConfig } = await import("../../stacks/config"));
@@ -51,7 +56,12 @@ beforeEach(() => mocks.reset());
 async function build(config: Record<string, unknown> = DR) {
   mocks.setConfig(config);
   const outputs = buildDr(loadStackConfig(NOW) as DrStackConfig, "dr");
-  await mocks.settle(outputs.sev1TopicArn, outputs.restoreSourceBucketName, outputs.appSecretSwitched, outputs.failoverAddress);
+  await mocks.settle(
+    outputs.sev1TopicArn,
+    outputs.restoreSourceBucketName,
+    outputs.appSecretSwitched,
+    outputs.failoverAddress,
+  );
   return outputs;
 }
 
@@ -75,7 +85,10 @@ test("restores come from the replica vault when prod replicates it", async () =>
   const restoreJob = JSON.stringify(mocks.one("aws:lambda/function:Function").inputs.environment);
   expect(restoreJob).toContain("vault-replica");
   expect(restoreJob).not.toContain("vault-primary");
-  const restorePolicies = mocks.ofType("aws:iam/rolePolicy:RolePolicy").map((policy) => String(policy.inputs.policy)).join("\n");
+  const restorePolicies = mocks
+    .ofType("aws:iam/rolePolicy:RolePolicy")
+    .map((policy) => String(policy.inputs.policy))
+    .join("\n");
   expect(restorePolicies).toContain("arn:aws:kms:us-west-2:123456789012:key/replica");
   expect(restorePolicies).not.toContain("key/primary");
 });
@@ -89,17 +102,24 @@ test("without a replica the primary vault is the restore source", async () => {
 
 test("a drill tags the dr stack's resources", async () => {
   await build(withChanges(DR, { "bloom-dr:drill": { scenario: "failover" } }));
-  for (const topic of mocks.ofType("aws:sns/topic:Topic")) expect(topic.inputs.tags).toMatchObject({ "bloom-dr:role": "dr", "bloom-dr:drill": "failover" });
+  for (const topic of mocks.ofType("aws:sns/topic:Topic"))
+    expect(topic.inputs.tags).toMatchObject({ "bloom-dr:role": "dr", "bloom-dr:drill": "failover" });
 });
 
 test("the dr config refuses prod-only keys", () => {
   mocks.setConfig(withChanges(DR, { "bloom-dr:pitrBranches": [] }));
-  expect(() => loadStackConfig(NOW)).toThrow('bloom-dr:pitrBranches is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)');
+  expect(() => loadStackConfig(NOW)).toThrow(
+    'bloom-dr:pitrBranches is only for prod stacks; remove it from the dr stack "dr" (it reads the prod stack\'s outputs)',
+  );
 });
 
 describe("failover modes on the shipped dr config", () => {
-  const withMode = (mode: string, extra: Record<string, unknown> = {}) => withChanges(DR, { "bloom-dr:failover": { ...DR["bloom-dr:failover"], mode }, ...extra });
-  const appSecretWrites = () => mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").filter((version) => version.inputs.secretId === APP_SECRET_ARN);
+  const withMode = (mode: string, extra: Record<string, unknown> = {}) =>
+    withChanges(DR, { "bloom-dr:failover": { ...DR["bloom-dr:failover"], mode }, ...extra });
+  const appSecretWrites = () =>
+    mocks
+      .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+      .filter((version) => version.inputs.secretId === APP_SECRET_ARN);
   // Alerting (4 topics + 4 policies + 3 subscriptions) and the stack reference are always there.
   const ALWAYS = 12;
 
@@ -139,7 +159,9 @@ describe("failover modes on the shipped dr config", () => {
     const writes = appSecretWrites();
     expect(writes).toHaveLength(1);
     expect(writes[0].secretInputs).toContain("secretString");
-    expect(writes[0].inputs.secretString).toMatch(/^postgres(ql)?:\/\/bloom_admin:mock-master-password@[^/]+\/bloom(\?|$)/);
+    expect(writes[0].inputs.secretString).toMatch(
+      /^postgres(ql)?:\/\/bloom_admin:mock-master-password@[^/]+\/bloom(\?|$)/,
+    );
     expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
   });
 

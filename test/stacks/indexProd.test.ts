@@ -7,7 +7,17 @@ test("index.ts exports the prod outputs (connection URIs as secrets)", async () 
   const program = (await import("../../index")) as unknown as Record<string, any>;
   await mocks.settle(program.pooledConnectionUri, program.appDatabaseUrlSecretArn);
   expect(program.role).toBe("prod");
-  for (const key of ["neonProjectId", "neonDefaultBranchId", "neonPrimaryBranchId", "vaultBucketName", "vaultBucketArn", "vaultKeyArn", "backupPrefix", "appDatabaseUrlSecretArn", "sev1TopicArn"]) {
+  for (const key of [
+    "neonProjectId",
+    "neonDefaultBranchId",
+    "neonPrimaryBranchId",
+    "vaultBucketName",
+    "vaultBucketArn",
+    "vaultKeyArn",
+    "backupPrefix",
+    "appDatabaseUrlSecretArn",
+    "sev1TopicArn",
+  ]) {
     expect(program[key]).toBeDefined();
   }
   expect(await isSecretOutput(program.directConnectionUri)).toBe(true);

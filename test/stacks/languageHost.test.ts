@@ -17,8 +17,22 @@ test("the language host's ts-node type-checks and loads index.ts for the prod an
   });
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
-  const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { stack: string; outputs: string[] });
+  const lines = run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { stack: string; outputs: string[] });
   expect(lines.map((line) => line.stack)).toEqual(["prod", "dr"]);
-  expect(lines[0].outputs).toEqual(expect.arrayContaining(["role", "appDatabaseUrlSecretArn", "backupPrefix", "pooledConnectionUri", "vaultBucketName", "vaultKeyArn"]));
-  expect(lines[1].outputs).toEqual(expect.arrayContaining(["role", "failoverMode", "restoreSourceBucketName", "sev1TopicArn"]));
+  expect(lines[0].outputs).toEqual(
+    expect.arrayContaining([
+      "role",
+      "appDatabaseUrlSecretArn",
+      "backupPrefix",
+      "pooledConnectionUri",
+      "vaultBucketName",
+      "vaultKeyArn",
+    ]),
+  );
+  expect(lines[1].outputs).toEqual(
+    expect.arrayContaining(["role", "failoverMode", "restoreSourceBucketName", "sev1TopicArn"]),
+  );
 });

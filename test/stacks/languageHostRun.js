@@ -7,7 +7,13 @@ const path = require("path");
 const root = path.resolve(__dirname, "../..");
 process.chdir(root);
 const { tsnodeRequire, typescriptRequire } = require("@pulumi/pulumi/tsutils").typeScriptRequireStrings();
-require(tsnodeRequire).register({ compiler: typescriptRequire, transpileOnly: undefined, project: "tsconfig.json", skipProject: false, compilerOptions: {} });
+require(tsnodeRequire).register({
+  compiler: typescriptRequire,
+  transpileOnly: undefined,
+  project: "tsconfig.json",
+  skipProject: false,
+  compilerOptions: {},
+});
 const pulumi = require("@pulumi/pulumi");
 const yaml = require("js-yaml");
 
@@ -24,25 +30,39 @@ async function main(stack) {
     {
       newResource: (args) => ({
         id: `${args.name}-id`,
-        state: args.type === "pulumi:pulumi:StackReference"
-          ? { outputs: prodOutputs }
-          : {
-              ...args.inputs,
-              arn: `arn:aws:mock:us-east-1:123456789012:${args.name}`,
-              host: `ep-${args.name}.aws.neon.tech`,
-              password: "mock",
-              defaultBranchId: "br-default",
-              masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${args.name}` }],
-            },
+        state:
+          args.type === "pulumi:pulumi:StackReference"
+            ? { outputs: prodOutputs }
+            : {
+                ...args.inputs,
+                arn: `arn:aws:mock:us-east-1:123456789012:${args.name}`,
+                host: `ep-${args.name}.aws.neon.tech`,
+                password: "mock",
+                defaultBranchId: "br-default",
+                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${args.name}` }],
+              },
       }),
-      call: () => ({ accountId: "123456789012", name: "us-east-1", region: "us-east-1", partition: "aws", dnsSuffix: "amazonaws.com", userName: "AWS", password: "mock", proxyEndpoint: "https://mock" }),
+      call: () => ({
+        accountId: "123456789012",
+        name: "us-east-1",
+        region: "us-east-1",
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        userName: "AWS",
+        password: "mock",
+        proxyEndpoint: "https://mock",
+      }),
     },
     "bloom-dr",
     stack,
     false,
   );
   const config = yaml.load(fs.readFileSync(`Pulumi.${stack}.yaml`, "utf8")).config;
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])));
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    ),
+  );
   // The program is evaluated once per stack: drop the project's modules from the require cache.
   for (const file of Object.keys(require.cache)) {
     if (file.startsWith(root) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
@@ -61,6 +81,11 @@ async function main(stack) {
 (async () => {
   for (const stack of process.argv.slice(2)) await main(stack);
 })().catch((error) => {
-  process.stderr.write(`${String(error && error.message).split("\n").slice(0, 20).join("\n")}\n`);
+  process.stderr.write(
+    `${String(error && error.message)
+      .split("\n")
+      .slice(0, 20)
+      .join("\n")}\n`,
+  );
   process.exit(1);
 });

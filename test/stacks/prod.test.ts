@@ -74,7 +74,16 @@ describe("exact resource counts", () => {
     ["the shipped config (lambda runner, replica vault)", 57, {}],
     ["without a replica vault", 45, { "bloom-dr:backup": { ...backup, replicaRegion: undefined } }],
     ["with the fargate runner", 61, { "bloom-dr:backup": { ...backup, runner: "fargate" } }],
-    ["with two PITR branches (2 resources each)", 61, { "bloom-dr:pitrBranches": [{ name: "a", at: "2026-03-10T01:00:00Z" }, { name: "b", at: "2026-03-10T02:00:00Z" }] }],
+    [
+      "with two PITR branches (2 resources each)",
+      61,
+      {
+        "bloom-dr:pitrBranches": [
+          { name: "a", at: "2026-03-10T01:00:00Z" },
+          { name: "b", at: "2026-03-10T02:00:00Z" },
+        ],
+      },
+    ],
     ["with one alert endpoint fewer", 56, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
   ])("%s: %i provider resources", async (_label, expected, changes) => {
     await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
@@ -147,7 +156,12 @@ describe("PITR branches", () => {
 
   test("one branch and endpoint per entry, at the entry's epoch second, from the primary branch", async () => {
     const outputs = await build(withChanges(PROD, { "bloom-dr:pitrBranches": entries }));
-    expect(mocks.ofType("bloom-dr:neon:PitrBranch").map((r) => r.name).sort()).toEqual(["pitr-drill-q1", "pitr-restore-orders"]);
+    expect(
+      mocks
+        .ofType("bloom-dr:neon:PitrBranch")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["pitr-drill-q1", "pitr-restore-orders"]);
     expect(count("neon:index/branch:Branch")).toBe(3);
     expect(count("neon:index/endpoint:Endpoint")).toBe(3);
     expect(mocks.one("neon:index/branch:Branch", "pitr-restore-orders-branch").inputs).toEqual({
@@ -188,20 +202,32 @@ describe("PITR branches", () => {
 test("a drill tags AWS resources and leaves the app secret's inputs unchanged", async () => {
   await build();
   const secretTypes = (r: { type: string }) => r.type.startsWith("aws:secretsmanager/");
-  const plain = mocks.resources.filter(secretTypes).map((r) => ({ type: r.type, name: r.name, inputs: { ...r.inputs, tags: undefined } }));
+  const plain = mocks.resources
+    .filter(secretTypes)
+    .map((r) => ({ type: r.type, name: r.name, inputs: { ...r.inputs, tags: undefined } }));
   mocks.reset();
   await build(withChanges(PROD, { "bloom-dr:drill": { scenario: "pitr" } }));
-  const drill = mocks.resources.filter(secretTypes).map((r) => ({ type: r.type, name: r.name, inputs: { ...r.inputs, tags: undefined } }));
+  const drill = mocks.resources
+    .filter(secretTypes)
+    .map((r) => ({ type: r.type, name: r.name, inputs: { ...r.inputs, tags: undefined } }));
   expect(drill).toEqual(plain);
   for (const topic of mocks.ofType("aws:sns/topic:Topic")) expect(topic.inputs.tags["bloom-dr:drill"]).toBe("pitr");
 });
 
 test("loadStackConfig compares the replica region with aws:region", () => {
-  mocks.setConfig(withChanges(PROD, { "bloom-dr:backup": { ...(PROD["bloom-dr:backup"] as object), replicaRegion: PROD["aws:region"] } }));
-  expect(() => loadStackConfig(NOW)).toThrow(/^bloom-dr:backup.replicaRegion must differ from the stack's aws:region \(us-east-2\)/);
+  mocks.setConfig(
+    withChanges(PROD, {
+      "bloom-dr:backup": { ...(PROD["bloom-dr:backup"] as object), replicaRegion: PROD["aws:region"] },
+    }),
+  );
+  expect(() => loadStackConfig(NOW)).toThrow(
+    /^bloom-dr:backup.replicaRegion must differ from the stack's aws:region \(us-east-2\)/,
+  );
 });
 
 test("a bad shipped-config change stops the program with the config error", () => {
   mocks.setConfig(withChanges(PROD, { "bloom-dr:backup": { objectLockDays: 40 } }));
-  expect(() => loadStackConfig(NOW)).toThrow("bloom-dr:backup.objectLockDays must be at most backup.retentionDays (35) so locked backups can expire (got 40)");
+  expect(() => loadStackConfig(NOW)).toThrow(
+    "bloom-dr:backup.objectLockDays must be at most backup.retentionDays (35) so locked backups can expire (got 40)",
+  );
 });

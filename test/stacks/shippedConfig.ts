@@ -9,11 +9,16 @@ export const REPO_ROOT = path.resolve(__dirname, "../..");
 
 /** The stack file's config with `bloom-dr:`-qualified keys kept as written. */
 export function shippedConfig(stack: "prod" | "dr"): Record<string, unknown> {
-  const document = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const document = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   return document.config;
 }
 
 /** Deep copy so a test can change one key without touching the next test's config. */
-export function withChanges(config: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+export function withChanges(
+  config: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
   return { ...structuredClone(config), ...changes };
 }

@@ -7,7 +7,9 @@ import { REPO_ROOT, shippedConfig } from "./shippedConfig";
 const yaml = require("js-yaml") as { load(text: string): unknown };
 
 const asConfigStrings = (config: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
 
 test("Pulumi.yaml declares the bloom-dr project on the TypeScript nodejs runtime", () => {
   const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, any>;
@@ -17,7 +19,9 @@ test("Pulumi.yaml declares the bloom-dr project on the TypeScript nodejs runtime
 
 test.each(["prod", "dr"] as const)("Pulumi.%s.yaml parses with today's clock and names its role", (stack) => {
   const config = shippedConfig(stack);
-  const parsed = parseStackConfig(readRawStackConfig(asConfigStrings(config)), new Date(), stack, { awsRegion: config["aws:region"] as string });
+  const parsed = parseStackConfig(readRawStackConfig(asConfigStrings(config)), new Date(), stack, {
+    awsRegion: config["aws:region"] as string,
+  });
   expect(parsed.role).toBe(stack);
 });
 

@@ -3,7 +3,15 @@
  * (scripts/plan/mockProviders.ts), with names that read like the logical names the tests use
  * and a per-role password, so a URI shows which role it was built from.
  */
-import { InvokeAnswer, MockAnswer, MockNaming, PLAN_ACCOUNT_ID, PLAN_REGION, mockInvokes, mockResourceState } from "../../scripts/plan/mockProviders";
+import {
+  InvokeAnswer,
+  MockAnswer,
+  MockNaming,
+  PLAN_ACCOUNT_ID,
+  PLAN_REGION,
+  mockInvokes,
+  mockResourceState,
+} from "../../scripts/plan/mockProviders";
 
 export type { InvokeAnswer } from "../../scripts/plan/mockProviders";
 

@@ -7,7 +7,11 @@ export function startTestCluster(name: string, settings?: Record<string, string>
 }
 
 /** Runs SQL against a URL and returns the rows. */
-export async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

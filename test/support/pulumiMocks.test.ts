@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PulumiMockHarness, setupPulumiMocks, unwrapSecrets, valueOf, isSecretOutput, MOCK_ACCOUNT_ID } from "./pulumiMocks";
+import {
+  PulumiMockHarness,
+  setupPulumiMocks,
+  unwrapSecrets,
+  valueOf,
+  isSecretOutput,
+  MOCK_ACCOUNT_ID,
+} from "./pulumiMocks";
 
 let mocks: PulumiMockHarness;
 let aws: typeof import("@pulumi/aws");
@@ -21,7 +28,10 @@ test("config keys carry the project name and objects are JSON", () => {
 });
 
 test("records resources with secret inputs unwrapped and lists the secret input names", async () => {
-  const secret = new aws.secretsmanager.SecretVersion("app-url", { secretId: "s", secretString: pulumi.secret("postgres://u:p@h/db") });
+  const secret = new aws.secretsmanager.SecretVersion("app-url", {
+    secretId: "s",
+    secretString: pulumi.secret("postgres://u:p@h/db"),
+  });
   await mocks.settle(secret.id);
   const recorded = mocks.one("aws:secretsmanager/secretVersion:SecretVersion", "app-url");
   expect(recorded.inputs.secretString).toBe("postgres://u:p@h/db");
@@ -48,14 +58,24 @@ test("records the resource options the SDK sent (protect, ignoreChanges, parent)
   class Holder extends pulumi.ComponentResource {
     constructor(name: string) {
       super("bloom-dr:test:Holder", name, {}, {});
-      new aws.s3.Bucket(`${name}-kept`, {}, { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"] });
+      new aws.s3.Bucket(
+        `${name}-kept`,
+        {},
+        { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"] },
+      );
       new aws.s3.Bucket(`${name}-plain`, {}, { parent: this });
       this.registerOutputs({});
     }
   }
   const holder = new Holder("h");
   await mocks.settle(holder.urn);
-  expect(mocks.named("h-kept").options).toEqual({ protect: true, retainOnDelete: true, deleteBeforeReplace: false, ignoreChanges: ["tags"], parent: mocks.urnOf("h") });
+  expect(mocks.named("h-kept").options).toEqual({
+    protect: true,
+    retainOnDelete: true,
+    deleteBeforeReplace: false,
+    ignoreChanges: ["tags"],
+    parent: mocks.urnOf("h"),
+  });
   expect(mocks.named("h-plain").options).toMatchObject({ protect: false, retainOnDelete: false, ignoreChanges: [] });
 });
 
@@ -65,7 +85,11 @@ test("answers the standard AWS invokes and throws on unmocked ones", async () =>
   expect((await aws.getRegion({})).name).toBe("us-east-1");
   expect((await aws.getPartition({})).partition).toBe("aws");
   expect((await aws.ecr.getAuthorizationToken({})).userName).toBe("AWS");
-  expect((await aws.getAvailabilityZones({ state: "available" })).names).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+  expect((await aws.getAvailabilityZones({ state: "available" })).names).toEqual([
+    "us-east-1a",
+    "us-east-1b",
+    "us-east-1c",
+  ]);
   await expect(aws.ec2.getAmi({ owners: ["amazon"] })).rejects.toBeDefined();
   expect(mocks.unansweredInvokes).toEqual(["aws:ec2/getAmi:getAmi"]);
   expect(mocks.invokes.map((invoke) => invoke.token)).toContain("aws:index/getRegion:getRegion");
@@ -77,7 +101,9 @@ test("stack references return the configured outputs", async () => {
 });
 
 test("unwrapSecrets and isSecretOutput", async () => {
-  expect(unwrapSecrets({ a: [{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "x" }] })).toEqual({ a: ["x"] });
+  expect(
+    unwrapSecrets({ a: [{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "x" }] }),
+  ).toEqual({ a: ["x"] });
   expect(await isSecretOutput(pulumi.secret("x"))).toBe(true);
   expect(await isSecretOutput(pulumi.output("x"))).toBe(false);
 });

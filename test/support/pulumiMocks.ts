@@ -53,7 +53,13 @@ export interface RecordedOptions {
   readonly parent: string;
 }
 
-const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], parent: "" };
+const NO_OPTIONS: RecordedOptions = {
+  protect: false,
+  retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  parent: "",
+};
 
 /** The registerResource request fields we read (generated protobuf getters). */
 interface RegisterRequest {
@@ -71,7 +77,11 @@ export interface RecordedInvoke {
   readonly inputs: Record<string, any>;
 }
 
-export type StateFactory = (args: { type: string; name: string; inputs: Record<string, any> }) => Record<string, any> | undefined;
+export type StateFactory = (args: {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}) => Record<string, any> | undefined;
 
 export interface PulumiMockOptions {
   /** Project name; config keys without a namespace get it as prefix. Default "bloom-dr". */
@@ -164,7 +174,10 @@ function qualify(project: string, key: string): string {
 
 function encodeConfig(project: string, config: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [qualify(project, key), typeof value === "string" ? value : JSON.stringify(value)]),
+    Object.entries(config).map(([key, value]) => [
+      qualify(project, key),
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
   );
 }
 
@@ -180,19 +193,33 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = unwrapSecrets(args.inputs ?? {}) as Record<string, any>;
-      const secretInputs = Object.entries(args.inputs ?? {}).filter(([, value]) => containsSecret(value)).map(([key]) => key);
+      const secretInputs = Object.entries(args.inputs ?? {})
+        .filter(([, value]) => containsSecret(value))
+        .map(([key]) => key);
       const base = defaultState(args.type, args.name, inputs);
       let state: Record<string, any> = { ...inputs, ...base.state };
       if (args.type === "pulumi:pulumi:StackReference") {
         const referenced = String(inputs.name ?? args.name);
         const outputs = options.stackReferences?.[referenced];
-        if (!outputs) throw new Error(`pulumiMocks: no outputs configured for StackReference "${referenced}" (pass stackReferences)`);
+        if (!outputs)
+          throw new Error(
+            `pulumiMocks: no outputs configured for StackReference "${referenced}" (pass stackReferences)`,
+          );
         state = { name: referenced, outputs, secretOutputNames: [] };
       }
       state = { ...state, ...(options.state?.({ type: args.type, name: args.name, inputs }) ?? {}) };
       const id = args.custom === false ? undefined : base.id;
       const resourceOptions = sentOptions.get(`${args.type}::${args.name}`) ?? NO_OPTIONS;
-      resources.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom !== false, id, state, options: resourceOptions });
+      resources.push({
+        type: args.type,
+        name: args.name,
+        inputs,
+        secretInputs,
+        custom: args.custom !== false,
+        id,
+        state,
+        options: resourceOptions,
+      });
       return { id, state };
     },
     call(args) {
@@ -209,7 +236,9 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
 
   // Mocks never see resource options; the request the SDK sends to the (mock) monitor has them.
   const sentOptions = new Map<string, RecordedOptions>();
-  const mockMonitor = pulumi.runtime.getMonitor() as unknown as { registerResource(request: RegisterRequest, callback: unknown): unknown };
+  const mockMonitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterRequest, callback: unknown): unknown;
+  };
   const registerResource = mockMonitor.registerResource.bind(mockMonitor);
   mockMonitor.registerResource = (request, callback) => {
     sentOptions.set(`${request.getType()}::${request.getName()}`, {
@@ -223,11 +252,15 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
   };
 
   const setConfig = (config: Record<string, unknown>, secretKeys: readonly string[] = []) => {
-    pulumi.runtime.setAllConfig(encodeConfig(project, config), secretKeys.map((key) => qualify(project, key)));
+    pulumi.runtime.setAllConfig(
+      encodeConfig(project, config),
+      secretKeys.map((key) => qualify(project, key)),
+    );
   };
   setConfig(options.config ?? {}, options.secretKeys);
 
-  const monitor = () => pulumi.runtime.getMonitor() as unknown as { getRegisteredResources?: () => Map<string, unknown> };
+  const monitor = () =>
+    pulumi.runtime.getMonitor() as unknown as { getRegisteredResources?: () => Map<string, unknown> };
 
   const harness: PulumiMockHarness = {
     resources,
@@ -236,12 +269,16 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
     ofType: (type) => resources.filter((resource) => resource.type === type),
     named(name) {
       const matches = resources.filter((resource) => resource.name === name);
-      if (matches.length !== 1) throw new Error(`pulumiMocks: expected one resource named "${name}", found ${matches.length}`);
+      if (matches.length !== 1)
+        throw new Error(`pulumiMocks: expected one resource named "${name}", found ${matches.length}`);
       return matches[0];
     },
     one(type, name) {
-      const matches = resources.filter((resource) => resource.type === type && (name === undefined || resource.name === name));
-      if (matches.length !== 1) throw new Error(`pulumiMocks: expected one ${type}${name ? ` named "${name}"` : ""}, found ${matches.length}`);
+      const matches = resources.filter(
+        (resource) => resource.type === type && (name === undefined || resource.name === name),
+      );
+      if (matches.length !== 1)
+        throw new Error(`pulumiMocks: expected one ${type}${name ? ` named "${name}"` : ""}, found ${matches.length}`);
       return matches[0];
     },
     customResources: () => resources.filter((resource) => resource.custom),

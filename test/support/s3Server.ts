@@ -54,7 +54,13 @@ export async function startS3Server(bucket = "bloom-vault"): Promise<TestS3Serve
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const [, reqBucket = "", ...rest] = url.pathname.split("/");
-    const request: S3Request = { method: req.method ?? "GET", bucket: reqBucket, key: decodeURIComponent(rest.join("/")), query: url.searchParams, headers: req.headers };
+    const request: S3Request = {
+      method: req.method ?? "GET",
+      bucket: reqBucket,
+      key: decodeURIComponent(rest.join("/")),
+      query: url.searchParams,
+      headers: req.headers,
+    };
     if (failPredicate?.(request)) {
       req.resume();
       req.on("end", () => sendXml(res, 500, errorXml("InternalError", "injected fault")));
@@ -126,7 +132,10 @@ async function listUploads(dir: string): Promise<{ key: string; uploadId: string
 
 function listUploadsXml(bucket: string, uploads: { key: string; uploadId: string; initiated: Date }[]): string {
   const items = uploads
-    .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
+    .map(
+      (u) =>
+        `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`,
+    )
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${items}</ListMultipartUploadsResult>`;
 }

@@ -21,7 +21,10 @@ export async function startSecretsManagerServer(region = "us-east-1"): Promise<S
   const arnFor = (name: string) => `arn:aws:secretsmanager:${region}:123456789012:secret:${name}-AbCdEf`;
 
   const server: Server = createServer((req, res) => {
-    readBody(req).then((body) => answer(req, body, res), () => res.destroy());
+    readBody(req).then(
+      (body) => answer(req, body, res),
+      () => res.destroy(),
+    );
   });
 
   function answer(req: IncomingMessage, body: string, res: ServerResponse): void {
@@ -35,11 +38,27 @@ export async function startSecretsManagerServer(region = "us-east-1"): Promise<S
     // the SDK signs every request with SigV4; an unsigned one means the client was misconfigured
     const authorized = String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256");
     requests.push({ target, secretId, authorized });
-    if (!authorized) return reply(res, 400, { __type: "UnrecognizedClientException", message: "The security token included in the request is invalid." });
-    if (target !== "secretsmanager.GetSecretValue") return reply(res, 400, { __type: "InvalidAction", message: `unsupported target ${target}` });
+    if (!authorized)
+      return reply(res, 400, {
+        __type: "UnrecognizedClientException",
+        message: "The security token included in the request is invalid.",
+      });
+    if (target !== "secretsmanager.GetSecretValue")
+      return reply(res, 400, { __type: "InvalidAction", message: `unsupported target ${target}` });
     const secret = secrets.get(secretId) ?? [...secrets.values()].find((s) => s.name === secretId);
-    if (!secret) return reply(res, 400, { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." });
-    reply(res, 200, { ARN: arnFor(secret.name), Name: secret.name, SecretString: secret.value, VersionId: "v1", VersionStages: ["AWSCURRENT"], CreatedDate: 1.7e9 });
+    if (!secret)
+      return reply(res, 400, {
+        __type: "ResourceNotFoundException",
+        message: "Secrets Manager can't find the specified secret.",
+      });
+    reply(res, 200, {
+      ARN: arnFor(secret.name),
+      Name: secret.name,
+      SecretString: secret.value,
+      VersionId: "v1",
+      VersionStages: ["AWSCURRENT"],
+      CreatedDate: 1.7e9,
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -58,7 +77,11 @@ export async function startSecretsManagerServer(region = "us-east-1"): Promise<S
 
 function reply(res: ServerResponse, status: number, payload: unknown): void {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(body), "x-amzn-requestid": "test" });
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.1",
+    "content-length": Buffer.byteLength(body),
+    "x-amzn-requestid": "test",
+  });
   res.end(body);
 }
 

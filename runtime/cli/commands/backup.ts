@@ -12,10 +12,23 @@ export const backupCommand: CliCommand = {
   name: "backup",
   summary: "dump a database into a backup store (pg_dump custom format + manifest)",
   options: {
-    db: { type: "string", value: "URL", required: true, description: "source database (the direct host, not a -pooler one)" },
+    db: {
+      type: "string",
+      value: "URL",
+      required: true,
+      description: "source database (the direct host, not a -pooler one)",
+    },
     store: STORE_OPTION,
-    label: { type: "string", value: "TEXT", description: "free text saved in the manifest, e.g. \"before migration 42\"" },
-    "kms-key-id": { type: "string", value: "ID", description: "KMS key (id, ARN or alias) for SSE-KMS on s3:// stores; default: the bucket's default encryption" },
+    label: {
+      type: "string",
+      value: "TEXT",
+      description: 'free text saved in the manifest, e.g. "before migration 42"',
+    },
+    "kms-key-id": {
+      type: "string",
+      value: "ID",
+      description: "KMS key (id, ARN or alias) for SSE-KMS on s3:// stores; default: the bucket's default encryption",
+    },
   },
   details: `
 Writes <id>.dump (what stock pg_restore reads), then <id>.json (sha256, size, per-table exact row
@@ -36,7 +49,9 @@ Exit status: 0 backup complete and catalogued; 1 failed (reason on stderr); 2 us
     }
     const kmsKeyId = stringOption(ctx, "kms-key-id");
     if (kmsKeyId !== undefined && !isS3Spec(requiredOption(ctx, "store", STORE_OPTION.description))) {
-      throw new UsageError(`--kms-key-id applies to s3:// stores only (SSE-KMS); a local directory is protected by its file permissions (0700/0600)`);
+      throw new UsageError(
+        `--kms-key-id applies to s3:// stores only (SSE-KMS); a local directory is protected by its file permissions (0700/0600)`,
+      );
     }
     const store = storeFromOptions(ctx, { kmsKeyId });
     const startedAt = Date.now();

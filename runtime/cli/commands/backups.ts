@@ -31,10 +31,15 @@ Exit status: 0 listed (also when the store holds none); 1 the store could not be
         latestId = (await resolveBackup(store, "latest")).id;
       } catch (err) {
         // the catalog itself is still readable: show it, and say why nothing is marked
-        ctx.io.info(`warning: latest.json cannot be used (${(err as Error).message}); "restore --backup latest" will fail until the next backup`);
+        ctx.io.info(
+          `warning: latest.json cannot be used (${(err as Error).message}); "restore --backup latest" will fail until the next backup`,
+        );
       }
     }
-    ctx.io.result(backupsJson(backups, latestId, store.describe(), skipped), catalogTable(backups, latestId, store.describe()));
+    ctx.io.result(
+      backupsJson(backups, latestId, store.describe(), skipped),
+      catalogTable(backups, latestId, store.describe()),
+    );
     return 0;
   },
 };
@@ -63,8 +68,20 @@ export function catalogEntry(m: BackupManifest, latestId: string | undefined): C
   };
 }
 
-export function backupsJson(backups: BackupManifest[], latestId: string | undefined, store: string, skipped: SkippedManifest[] = []): Record<string, unknown> {
-  return { ok: true, command: "backups", store, latest: latestId ?? null, backups: backups.map((m) => catalogEntry(m, latestId)), skipped };
+export function backupsJson(
+  backups: BackupManifest[],
+  latestId: string | undefined,
+  store: string,
+  skipped: SkippedManifest[] = [],
+): Record<string, unknown> {
+  return {
+    ok: true,
+    command: "backups",
+    store,
+    latest: latestId ?? null,
+    backups: backups.map((m) => catalogEntry(m, latestId)),
+    skipped,
+  };
 }
 
 /** The human catalog: an aligned table, or a one-line note for an empty store. */
@@ -73,7 +90,15 @@ export function catalogTable(backups: BackupManifest[], latestId: string | undef
   const rows = [["", "ID", "LABEL", "FINISHED", "SIZE", "TABLES", "ROWS"]];
   for (const m of backups) {
     const e = catalogEntry(m, latestId);
-    rows.push([e.latest ? "*" : "", e.id, e.label ?? "", e.finishedAt.replace(/\.\d+Z$/, "Z"), formatBytes(e.bytes), String(e.tables), e.rows.toLocaleString("en-US")]);
+    rows.push([
+      e.latest ? "*" : "",
+      e.id,
+      e.label ?? "",
+      e.finishedAt.replace(/\.\d+Z$/, "Z"),
+      formatBytes(e.bytes),
+      String(e.tables),
+      e.rows.toLocaleString("en-US"),
+    ]);
   }
   const count = `${backups.length} backup${backups.length === 1 ? "" : "s"} in ${store}${latestId ? "; * = latest" : ""}`;
   return `${formatTable(rows)}\n${count}`;

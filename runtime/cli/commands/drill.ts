@@ -27,7 +27,8 @@ export function parsePlatform(raw: string | undefined): PlatformName {
 
 export function parseScale(raw: string | undefined): number {
   const value = Number(raw ?? DEFAULT_DRILL_SCALE);
-  if (!Number.isFinite(value) || value <= 0 || value > 100) throw new UsageError(`--scale must be a number above 0 and at most 100 (got "${raw}")`);
+  if (!Number.isFinite(value) || value <= 0 || value > 100)
+    throw new UsageError(`--scale must be a number above 0 and at most 100 (got "${raw}")`);
   return value;
 }
 
@@ -43,16 +44,54 @@ const loadPulumiStack: StackDriverLoader = async (stackName, workDir) => {
 export const drillCommand: CliCommand = {
   name: "drill",
   summary: "run the playbook's recovery drills (pitr, restore, failover), measure RTO/RPO, write a report",
-  positionals: [{ name: "all|pitr|restore|failover", description: "which drill to run (default: all)", optional: true }],
+  positionals: [
+    { name: "all|pitr|restore|failover", description: "which drill to run (default: all)", optional: true },
+  ],
   options: {
-    platform: { type: "string", value: "local|cloud", description: "where to run: throwaway local PostgreSQL, or Neon + the Pulumi stacks", default: "local" },
-    scale: { type: "string", value: "S", description: "size of the Bloom database seeded into an empty primary (1 ≈ 100 MB)", default: DEFAULT_DRILL_SCALE },
-    reports: { type: "string", value: "DIR", description: "directory for drill-<time>.md and .json", default: "reports" },
-    "smoke-query": { type: "string", value: "SQL", description: "query the failover drill runs on the standby (must return a row; a number must be > 0); default: reservations joined to their clients" },
-    stack: { type: "string", value: "NAME", description: "cloud: the DR Pulumi stack (its failover database becomes the standby)" },
-    "primary-stack": { type: "string", value: "NAME", description: "cloud: the prod stack with the Neon project (default: the DR stack's primaryStack output)" },
-    "pulumi-dir": { type: "string", value: "DIR", description: "cloud: the Pulumi project directory (default: the current directory)" },
-    "destroy-stack": { type: "boolean", description: "cloud: pulumi destroy the DR stack afterwards (a dedicated drill stack) instead of restoring its config" },
+    platform: {
+      type: "string",
+      value: "local|cloud",
+      description: "where to run: throwaway local PostgreSQL, or Neon + the Pulumi stacks",
+      default: "local",
+    },
+    scale: {
+      type: "string",
+      value: "S",
+      description: "size of the Bloom database seeded into an empty primary (1 ≈ 100 MB)",
+      default: DEFAULT_DRILL_SCALE,
+    },
+    reports: {
+      type: "string",
+      value: "DIR",
+      description: "directory for drill-<time>.md and .json",
+      default: "reports",
+    },
+    "smoke-query": {
+      type: "string",
+      value: "SQL",
+      description:
+        "query the failover drill runs on the standby (must return a row; a number must be > 0); default: reservations joined to their clients",
+    },
+    stack: {
+      type: "string",
+      value: "NAME",
+      description: "cloud: the DR Pulumi stack (its failover database becomes the standby)",
+    },
+    "primary-stack": {
+      type: "string",
+      value: "NAME",
+      description: "cloud: the prod stack with the Neon project (default: the DR stack's primaryStack output)",
+    },
+    "pulumi-dir": {
+      type: "string",
+      value: "DIR",
+      description: "cloud: the Pulumi project directory (default: the current directory)",
+    },
+    "destroy-stack": {
+      type: "boolean",
+      description:
+        "cloud: pulumi destroy the DR stack afterwards (a dedicated drill stack) instead of restoring its config",
+    },
   },
   details: `
 Drills (the playbook's quarterly drills): pitr = 50 reservations deleted, recovered from a
@@ -68,18 +107,29 @@ Exit status 0 only when every drill passed (its checks and the playbook's expect
     const reportsDir = path.resolve(stringOption(ctx, "reports") ?? "reports");
     const smokeQuery = stringOption(ctx, "smoke-query") ?? DEFAULT_SMOKE_QUERY;
     const stack = stringOption(ctx, "stack");
-    if (platform === "cloud" && !stack) throw new UsageError("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
-    const openPlatform = await platformFactory(platform, {}, platform === "cloud" ? {
-      stack: stack ?? "",
-      primaryStack: stringOption(ctx, "primary-stack"),
-      workDir: path.resolve(stringOption(ctx, "pulumi-dir") ?? "."),
-      destroyDrStack: ctx.values["destroy-stack"] === true,
-      loadStack: loadPulumiStack,
-      env: process.env,
-      onOutput: (line) => ctx.io.progress(line.trim()),
-    } : undefined);
+    if (platform === "cloud" && !stack)
+      throw new UsageError("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
+    const openPlatform = await platformFactory(
+      platform,
+      {},
+      platform === "cloud"
+        ? {
+            stack: stack ?? "",
+            primaryStack: stringOption(ctx, "primary-stack"),
+            workDir: path.resolve(stringOption(ctx, "pulumi-dir") ?? "."),
+            destroyDrStack: ctx.values["destroy-stack"] === true,
+            loadStack: loadPulumiStack,
+            env: process.env,
+            onOutput: (line) => ctx.io.progress(line.trim()),
+          }
+        : undefined,
+    );
     const report = await runDrills(names, {
-      platform, openPlatform, scale, smokeQuery, signal: ctx.signal,
+      platform,
+      openPlatform,
+      scale,
+      smokeQuery,
+      signal: ctx.signal,
       onStep: (drill, step, state, ms) => {
         if (state === "start") ctx.io.progress(`${drill}: ${step}…`);
         else if (state === "failed") ctx.io.info(`${drill}: ${step} failed after ${formatDuration(ms ?? 0)}`);

@@ -5,8 +5,16 @@ import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timelin
 import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
 import { formatTable } from "../io";
 
-const DIR_OPTION = { type: "string", value: "DIR", description: "where timelines live (default: $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents)" } as const;
-const INCIDENT_OPTION = { type: "string", value: "ID", description: "which incident (default: the only open one)" } as const;
+const DIR_OPTION = {
+  type: "string",
+  value: "DIR",
+  description: "where timelines live (default: $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents)",
+} as const;
+const INCIDENT_OPTION = {
+  type: "string",
+  value: "ID",
+  description: "which incident (default: the only open one)",
+} as const;
 
 function storeFor(ctx: CommandContext): IncidentStore {
   return new IncidentStore(incidentDir(stringOption(ctx, "dir")));
@@ -65,7 +73,10 @@ export function incidentSummary(incident: Incident, now: Date, contacts: Contact
 }
 
 function escalationLine(incident: Incident, now: Date, contacts: Contacts): string {
-  const s = incidentSummary(incident, now, contacts) as { elapsedMs: number; escalation: { escalateTo: string; contact: string | null; after: string; dueAt: string; overdue: boolean } };
+  const s = incidentSummary(incident, now, contacts) as {
+    elapsedMs: number;
+    escalation: { escalateTo: string; contact: string | null; after: string; dueAt: string; overdue: boolean };
+  };
   const who = `${s.escalation.escalateTo}${s.escalation.contact ? ` (${s.escalation.contact})` : ""}`;
   if (incident.resolvedAt) return `resolved after ${formatSpan(s.elapsedMs)}`;
   return s.escalation.overdue
@@ -77,7 +88,12 @@ export const incidentStartCommand: CliCommand = {
   name: "incident start",
   summary: "open an incident: severity, title, and the timeline starts (JSON lines)",
   options: {
-    sev: { type: "string", value: "N", required: true, description: "1 (system down) … 4 (minor), as in the playbook's Severity Levels" },
+    sev: {
+      type: "string",
+      value: "N",
+      required: true,
+      description: "1 (system down) … 4 (minor), as in the playbook's Severity Levels",
+    },
     title: { type: "string", value: "TEXT", required: true, description: "what is happening" },
     dir: DIR_OPTION,
   },
@@ -99,17 +115,23 @@ an empty title).`,
     const store = storeFor(ctx);
     const severity = severityOption(requiredOption(ctx, "sev", "1-4"));
     const title = requiredOption(ctx, "title", "what is happening");
-    if (!title.trim()) throw new UsageError('incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"');
+    if (!title.trim())
+      throw new UsageError(
+        'incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"',
+      );
     const incident = userError(() => store.start(severity, title));
     const contacts = contactsFor(store, `incident ${incident.id} started`);
     const firstContact = contactFor(SEVERITIES[incident.severity].firstResponder, contacts);
     const now = new Date();
     const sev = SEVERITIES[incident.severity];
-    ctx.io.result({ ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now, contacts) }, [
-      `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
-      `first responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}; ${escalationLine(incident, now, contacts)}`,
-      `timeline: ${store.dir}/${incident.id}.jsonl`,
-    ].join("\n"));
+    ctx.io.result(
+      { ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
+      [
+        `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
+        `first responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}; ${escalationLine(incident, now, contacts)}`,
+        `timeline: ${store.dir}/${incident.id}.jsonl`,
+      ].join("\n"),
+    );
     return 0;
   },
 };
@@ -118,7 +140,11 @@ export const incidentNoteCommand: CliCommand = {
   name: "incident note",
   summary: "add a timestamped note to the open incident's timeline (optionally changing its severity)",
   positionals: [{ name: "TEXT", description: "what happened or was decided (several words are joined)", rest: true }],
-  options: { incident: INCIDENT_OPTION, sev: { type: "string", value: "N", description: "also change the severity to N" }, dir: DIR_OPTION },
+  options: {
+    incident: INCIDENT_OPTION,
+    sev: { type: "string", value: "N", description: "also change the severity to N" },
+    dir: DIR_OPTION,
+  },
   details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error (also a --sev other than 1-4; nothing is noted then).`,
   async run(ctx) {
     const store = storeFor(ctx);
@@ -129,7 +155,10 @@ export const incidentNoteCommand: CliCommand = {
     if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
     const contacts = contactsFor(store, `noted in ${incident.id}`);
     const now = new Date();
-    ctx.io.result({ ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now, contacts) }, `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`);
+    ctx.io.result(
+      { ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
+      `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`,
+    );
     return 0;
   },
 };
@@ -137,7 +166,9 @@ export const incidentNoteCommand: CliCommand = {
 export const incidentResolveCommand: CliCommand = {
   name: "incident resolve",
   summary: "close the open incident (service restored); the timeline is ready for the post-mortem",
-  positionals: [{ name: "TEXT", description: "how it was resolved (several words are joined)", optional: true, rest: true }],
+  positionals: [
+    { name: "TEXT", description: "how it was resolved (several words are joined)", optional: true, rest: true },
+  ],
   options: { incident: INCIDENT_OPTION, dir: DIR_OPTION },
   details: `Exit status: 0 resolved; 1 no open incident (or several: use --incident); 2 usage error.`,
   async run(ctx) {
@@ -145,10 +176,13 @@ export const incidentResolveCommand: CliCommand = {
     const incident = userError(() => store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident")));
     const contacts = contactsFor(store, `incident ${incident.id} resolved`);
     const summary = incidentSummary(incident, new Date(), contacts);
-    ctx.io.result({ ok: true, command: "incident resolve", dir: store.dir, incident: summary }, [
-      `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
-      `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
-    ].join("\n"));
+    ctx.io.result(
+      { ok: true, command: "incident resolve", dir: store.dir, incident: summary },
+      [
+        `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
+        `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
+      ].join("\n"),
+    );
     return 0;
   },
 };
@@ -156,7 +190,10 @@ export const incidentResolveCommand: CliCommand = {
 export const incidentStatusCommand: CliCommand = {
   name: "incident status",
   summary: "list incidents: open ones with elapsed time and who to escalate to, then recent resolved ones",
-  options: { incident: { type: "string", value: "ID", description: "show one incident's whole timeline" }, dir: DIR_OPTION },
+  options: {
+    incident: { type: "string", value: "ID", description: "show one incident's whole timeline" },
+    dir: DIR_OPTION,
+  },
   details: `Who to call comes from contacts.json beside the incidents directory ($BLOOM_DR_HOME/contacts.json); without it the playbook's placeholders are shown, marked. See docs/operations.md.\n\nExit status: 0 listed (also when there are none); 1 unknown --incident, unreadable timeline or broken contacts.json; 2 usage error.`,
   async run(ctx) {
     const store = storeFor(ctx);
@@ -165,20 +202,49 @@ export const incidentStatusCommand: CliCommand = {
     const id = stringOption(ctx, "incident");
     if (id) {
       const incident = userError(() => store.get(id));
-      ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: [incidentSummary(incident, now, contacts)] }, [
-        `${incident.id}: ${incident.title} (${SEVERITIES[incident.severity].label}) — ${escalationLine(incident, now, contacts)}`,
-        ...incident.events.map((e) => `  ${e.at}  ${e.type}${"text" in e && e.text ? `: ${e.text}` : ""}${"severity" in e ? ` ${SEVERITIES[e.severity].label}` : ""}`),
-      ].join("\n"));
+      ctx.io.result(
+        { ok: true, command: "incident status", dir: store.dir, incidents: [incidentSummary(incident, now, contacts)] },
+        [
+          `${incident.id}: ${incident.title} (${SEVERITIES[incident.severity].label}) — ${escalationLine(incident, now, contacts)}`,
+          ...incident.events.map(
+            (e) =>
+              `  ${e.at}  ${e.type}${"text" in e && e.text ? `: ${e.text}` : ""}${"severity" in e ? ` ${SEVERITIES[e.severity].label}` : ""}`,
+          ),
+        ].join("\n"),
+      );
       return 0;
     }
     const incidents = userError(() => store.list());
     const shown = [...incidents.filter((i) => !i.resolvedAt), ...incidents.filter((i) => i.resolvedAt).slice(0, 5)];
-    const human = shown.length === 0
-      ? `no incidents in ${store.dir}`
-      : formatTable([["incident", "severity", "state", "title", "escalation"], ...shown.map((i) => [i.id, SEVERITIES[i.severity].label, i.resolvedAt ? "resolved" : "OPEN", i.title, escalationLine(i, now, contacts)])]);
-    ctx.io.result({ ok: true, command: "incident status", dir: store.dir, incidents: shown.map((i) => incidentSummary(i, now, contacts)) }, human);
+    const human =
+      shown.length === 0
+        ? `no incidents in ${store.dir}`
+        : formatTable([
+            ["incident", "severity", "state", "title", "escalation"],
+            ...shown.map((i) => [
+              i.id,
+              SEVERITIES[i.severity].label,
+              i.resolvedAt ? "resolved" : "OPEN",
+              i.title,
+              escalationLine(i, now, contacts),
+            ]),
+          ]);
+    ctx.io.result(
+      {
+        ok: true,
+        command: "incident status",
+        dir: store.dir,
+        incidents: shown.map((i) => incidentSummary(i, now, contacts)),
+      },
+      human,
+    );
     return 0;
   },
 };
 
-export const INCIDENT_COMMANDS: CliCommand[] = [incidentStartCommand, incidentNoteCommand, incidentResolveCommand, incidentStatusCommand];
+export const INCIDENT_COMMANDS: CliCommand[] = [
+  incidentStartCommand,
+  incidentNoteCommand,
+  incidentResolveCommand,
+  incidentStatusCommand,
+];

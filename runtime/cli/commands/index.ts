@@ -15,4 +15,16 @@ import { verifyCommand } from "./verify";
  * Every subcommand, in the order `bloom-dr --help` lists them. Each lives in its own file in this
  * folder; add new ones here.
  */
-export const COMMANDS: CliCommand[] = [backupCommand, backupsCommand, restoreCommand, pruneCommand, verifyCommand, pitrRecoverCommand, pitrExportCommand, pitrImportCommand, drillCommand, ...INCIDENT_COMMANDS, postmortemCommand];
+export const COMMANDS: CliCommand[] = [
+  backupCommand,
+  backupsCommand,
+  restoreCommand,
+  pruneCommand,
+  verifyCommand,
+  pitrRecoverCommand,
+  pitrExportCommand,
+  pitrImportCommand,
+  drillCommand,
+  ...INCIDENT_COMMANDS,
+  postmortemCommand,
+];

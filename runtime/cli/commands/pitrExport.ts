@@ -10,9 +10,19 @@ export const pitrExportCommand: CliCommand = {
   name: "pitr export",
   summary: "write the rows of tables in a branch as a reviewable SQL file (INSERT … ON CONFLICT DO NOTHING)",
   options: {
-    from: { type: "string", value: "BRANCH_URL", required: true, description: "the branch at a time before the incident" },
+    from: {
+      type: "string",
+      value: "BRANCH_URL",
+      required: true,
+      description: "the branch at a time before the incident",
+    },
     tables: TABLES_OPTION,
-    out: { type: "string", value: "FILE", required: true, description: "SQL file to write (replaced only when the export is complete)" },
+    out: {
+      type: "string",
+      value: "FILE",
+      required: true,
+      description: "SQL file to write (replaced only when the export is complete)",
+    },
   },
   details: `
 The file: a header (source with the password redacted, time, tables and row counts), one
@@ -30,7 +40,7 @@ Exit status: 0 written; 1 refused (unknown table, no primary key) or failed, no 
     const tables = tablesOption(ctx);
     const out = path.resolve(requiredOption(ctx, "out", "the SQL file to write"));
     ctx.io.progress(`pitr export: writing ${out}…`);
-    const result = await exportRows({ fromUrl, tables, out , signal: ctx.signal });
+    const result = await exportRows({ fromUrl, tables, out, signal: ctx.signal });
     const rows = result.tables.reduce((n, t) => n + t.rows, 0);
     ctx.io.result(
       { ok: true, command: "pitr export", from: redactUrl(fromUrl), ...result },

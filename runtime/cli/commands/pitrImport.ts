@@ -31,7 +31,7 @@ Exit status: 0 counted (dry run) or committed; 1 refused or failed (rolled back)
     const file = path.resolve(requiredOption(ctx, "file", "the SQL file pitr export wrote"));
     const targetUrl = urlOption(ctx, "target");
     ctx.io.progress(`pitr import: running ${file}…`);
-    const result = await importRows({ file, targetUrl, apply: ctx.values.apply === true , signal: ctx.signal });
+    const result = await importRows({ file, targetUrl, apply: ctx.values.apply === true, signal: ctx.signal });
     const target = redactUrl(targetUrl);
     ctx.io.result({ ok: true, command: "pitr import", file, target, ...result }, importReport(result, file, target));
     return 0;
@@ -44,14 +44,21 @@ export function importReport(result: ImportResult, file: string, target: string)
   const lines = [
     `pitr import ${file} into ${target}`,
     "",
-    formatTable([["table", "rows in file", result.applied ? "inserted" : "would insert", "already in target"], ...result.tables.map((t) => [t.table, String(t.rows), String(t.inserted), String(t.skipped)])]),
+    formatTable([
+      ["table", "rows in file", result.applied ? "inserted" : "would insert", "already in target"],
+      ...result.tables.map((t) => [t.table, String(t.rows), String(t.inserted), String(t.skipped)]),
+    ]),
     "",
   ];
   if (result.applied) {
-    lines.push(`APPLIED: inserted ${inserted} row(s) in one transaction; ${skipped} already in the target were left untouched.`);
+    lines.push(
+      `APPLIED: inserted ${inserted} row(s) in one transaction; ${skipped} already in the target were left untouched.`,
+    );
     for (const s of result.sequences.advanced) lines.push(`sequence ${s}`);
   } else {
-    lines.push(`DRY RUN: ran in a transaction and rolled back; nothing was changed. Re-run with --apply to insert ${inserted} row(s).`);
+    lines.push(
+      `DRY RUN: ran in a transaction and rolled back; nothing was changed. Re-run with --apply to insert ${inserted} row(s).`,
+    );
   }
   return lines.join("\n");
 }

@@ -25,14 +25,24 @@ export function tablesOption(ctx: CommandContext): string[] {
   }
 }
 
-export const TABLES_OPTION = { type: "string", value: "a,b", required: true, description: 'tables, "table" (schema public) or "schema.table"; order does not matter' } as const;
+export const TABLES_OPTION = {
+  type: "string",
+  value: "a,b",
+  required: true,
+  description: 'tables, "table" (schema public) or "schema.table"; order does not matter',
+} as const;
 
 /** `bloom-dr pitr recover`: rows the branch has and the target lacks, back in one transaction. */
 export const pitrRecoverCommand: CliCommand = {
   name: "pitr recover",
   summary: "copy rows missing from a database back from a point-in-time branch (dry run unless --apply)",
   options: {
-    from: { type: "string", value: "BRANCH_URL", required: true, description: "the branch at a time before the incident (read-only use)" },
+    from: {
+      type: "string",
+      value: "BRANCH_URL",
+      required: true,
+      description: "the branch at a time before the incident (read-only use)",
+    },
     target: { type: "string", value: "URL", required: true, description: "the database that lost the rows" },
     tables: TABLES_OPTION,
     apply: { type: "boolean", description: "insert the missing rows (without it: count only, change nothing)" },
@@ -58,28 +68,51 @@ Exit status: 0 counted (dry run) or inserted; 1 refused or failed (rolled back);
     const tables = tablesOption(ctx);
     const apply = ctx.values.apply === true;
     ctx.io.progress(`pitr recover: comparing ${tables.length} table(s)…`);
-    const result = await recoverRows({ fromUrl, targetUrl, tables, apply , signal: ctx.signal });
+    const result = await recoverRows({ fromUrl, targetUrl, tables, apply, signal: ctx.signal });
     const from = redactUrl(fromUrl);
     const target = redactUrl(targetUrl);
-    ctx.io.result({ ok: true, command: "pitr recover", from, target, ...result, totals: totals(result) }, recoverReport(result, from, target));
+    ctx.io.result(
+      { ok: true, command: "pitr recover", from, target, ...result, totals: totals(result) },
+      recoverReport(result, from, target),
+    );
     return 0;
   },
 };
 
 function totals(result: RecoverResult): { missing: number; existing: number; inserted: number } {
-  return result.tables.reduce((t, r) => ({ missing: t.missing + r.missing, existing: t.existing + r.existing, inserted: t.inserted + r.inserted }), { missing: 0, existing: 0, inserted: 0 });
+  return result.tables.reduce(
+    (t, r) => ({
+      missing: t.missing + r.missing,
+      existing: t.existing + r.existing,
+      inserted: t.inserted + r.inserted,
+    }),
+    { missing: 0, existing: 0, inserted: 0 },
+  );
 }
 
 export function recoverReport(result: RecoverResult, from: string, target: string): string {
   const sum = totals(result);
-  const header = result.applied ? ["table", "missing", "inserted", "already in target"] : ["table", "would insert", "already in target"];
-  const rows = result.tables.map((t) => (result.applied ? [t.table, String(t.missing), String(t.inserted), String(t.existing)] : [t.table, String(t.missing), String(t.existing)]));
+  const header = result.applied
+    ? ["table", "missing", "inserted", "already in target"]
+    : ["table", "would insert", "already in target"];
+  const rows = result.tables.map((t) =>
+    result.applied
+      ? [t.table, String(t.missing), String(t.inserted), String(t.existing)]
+      : [t.table, String(t.missing), String(t.existing)],
+  );
   const lines = [`pitr recover from ${from} into ${target} (parents first)`, "", formatTable([header, ...rows]), ""];
   if (!result.applied) {
-    lines.push(sum.missing === 0 ? "DRY RUN: nothing is missing; nothing to do." : `DRY RUN: nothing was changed. Re-run with --apply to insert ${sum.missing} row(s) in one transaction.`);
+    lines.push(
+      sum.missing === 0
+        ? "DRY RUN: nothing is missing; nothing to do."
+        : `DRY RUN: nothing was changed. Re-run with --apply to insert ${sum.missing} row(s) in one transaction.`,
+    );
   } else {
-    lines.push(`APPLIED: inserted ${sum.inserted} row(s) in one transaction; ${sum.existing} row(s) already in the target were left untouched.`);
-    for (const s of result.sequences) lines.push(`sequence ${s.sequence} (${s.table}.${s.column}) advanced to ${s.setTo}`);
+    lines.push(
+      `APPLIED: inserted ${sum.inserted} row(s) in one transaction; ${sum.existing} row(s) already in the target were left untouched.`,
+    );
+    for (const s of result.sequences)
+      lines.push(`sequence ${s.sequence} (${s.table}.${s.column}) advanced to ${s.setTo}`);
   }
   return lines.join("\n");
 }

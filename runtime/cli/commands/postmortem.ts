@@ -12,9 +12,17 @@ export const postmortemCommand: CliCommand = {
   summary: "write the playbook's post-incident template in Markdown from an incident timeline or a drill report",
   options: {
     incident: { type: "string", value: "ID", description: "incident to write up (default: the newest one)" },
-    "from-drill": { type: "string", value: "FILE", description: "a drill report (reports/drill-<time>.json) instead of an incident" },
+    "from-drill": {
+      type: "string",
+      value: "FILE",
+      description: "a drill report (reports/drill-<time>.json) instead of an incident",
+    },
     out: { type: "string", value: "FILE", description: "write the Markdown here (default: print it)" },
-    dir: { type: "string", value: "DIR", description: "where incident timelines live (default: $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents)" },
+    dir: {
+      type: "string",
+      value: "DIR",
+      description: "where incident timelines live (default: $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents)",
+    },
   },
   details: `
 Filled in: title, date, severity (with the playbook's description and response time), duration,
@@ -40,7 +48,10 @@ Exit status: 0 written; 1 no such incident or unreadable report; 2 usage error.`
       } else {
         const store = new IncidentStore(incidentDir(stringOption(ctx, "dir")));
         const incident = id ? store.get(id) : store.list()[0];
-        if (!incident) throw new Error(`no incidents in ${store.dir}: start one with "bloom-dr incident start", or use --from-drill`);
+        if (!incident)
+          throw new Error(
+            `no incidents in ${store.dir}: start one with "bloom-dr incident start", or use --from-drill`,
+          );
         input = postmortemFromIncident(incident, now);
       }
     } catch (err) {
@@ -58,7 +69,10 @@ Exit status: 0 written; 1 no such incident or unreadable report; 2 usage error.`
     if (out) {
       mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
       writeFileSync(out, markdown);
-      ctx.io.result({ ok: true, command: "postmortem", source: input.source, out: path.resolve(out) }, `wrote ${out} (${input.source})`);
+      ctx.io.result(
+        { ok: true, command: "postmortem", source: input.source, out: path.resolve(out) },
+        `wrote ${out} (${input.source})`,
+      );
     } else {
       ctx.io.result({ ok: true, command: "postmortem", source: input.source, markdown }, markdown);
     }

@@ -9,7 +9,12 @@ export const pruneCommand: CliCommand = {
   summary: "remove old backups from a local store, always keeping the newest complete one",
   options: {
     store: { ...STORE_OPTION, description: "a local backup directory (path or file:///abs/dir)" },
-    keep: { type: "string", value: "N", required: true, description: "number of newest complete backups to keep (≥ 1)" },
+    keep: {
+      type: "string",
+      value: "N",
+      required: true,
+      description: "number of newest complete backups to keep (≥ 1)",
+    },
     "keep-days": { type: "string", value: "D", description: "also keep every backup younger than D days" },
   },
   details: `
@@ -26,13 +31,18 @@ Exit status: 0 pruned (also when nothing was old enough); 1 a removal failed; 2 
   async run(ctx) {
     const spec = requiredOption(ctx, "store", STORE_OPTION.description);
     if (isS3Spec(spec)) {
-      throw new UsageError(`--store ${spec}: prune manages local stores only; S3 vaults expire backups through their lifecycle rules and Object Lock (backup.retentionDays in the stack config)`);
+      throw new UsageError(
+        `--store ${spec}: prune manages local stores only; S3 vaults expire backups through their lifecycle rules and Object Lock (backup.retentionDays in the stack config)`,
+      );
     }
     const keep = positiveIntegerOption(ctx, "keep", 1);
     const keepDays = keepDaysOption(stringOption(ctx, "keep-days"));
     const store = storeFromOptions(ctx, { existing: true });
     const outcome = splitLeftovers(await pruneBackups(store, { keep, keepDays }));
-    ctx.io.result({ ok: true, command: "prune", store: store.describe(), keep, keepDays: keepDays ?? null, ...outcome }, pruneSummary(outcome, store.describe()));
+    ctx.io.result(
+      { ok: true, command: "prune", store: store.describe(), keep, keepDays: keepDays ?? null, ...outcome },
+      pruneSummary(outcome, store.describe()),
+    );
     return 0;
   },
 };
@@ -54,13 +64,19 @@ export interface PruneOutcome {
 
 /** The engine reports removed backups and leftover keys in one list; ids and keys never look alike. */
 export function splitLeftovers(outcome: { removed: string[]; kept: string[] }): PruneOutcome {
-  return { removed: outcome.removed.filter(isBackupId), leftovers: outcome.removed.filter((k) => !isBackupId(k)), kept: outcome.kept };
+  return {
+    removed: outcome.removed.filter(isBackupId),
+    leftovers: outcome.removed.filter((k) => !isBackupId(k)),
+    kept: outcome.kept,
+  };
 }
 
 export function pruneSummary(outcome: PruneOutcome, store: string): string {
   const n = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
   const leftovers = outcome.leftovers.length > 0 ? ` and ${n(outcome.leftovers.length, "leftover file")}` : "";
-  const lines = [`${store}: removed ${n(outcome.removed.length, "backup")}${leftovers}, kept ${n(outcome.kept.length, "backup")}`];
+  const lines = [
+    `${store}: removed ${n(outcome.removed.length, "backup")}${leftovers}, kept ${n(outcome.kept.length, "backup")}`,
+  ];
   for (const id of outcome.removed) lines.push(`  removed  ${id}`);
   for (const key of outcome.leftovers) lines.push(`  removed  ${key} (leftover of an interrupted backup)`);
   for (const id of outcome.kept) lines.push(`  kept     ${id}`);

@@ -19,11 +19,34 @@ export const restoreCommand: CliCommand = {
   summary: "restore a backup into a database, validate every table's row count, report the RTO",
   options: {
     store: STORE_OPTION,
-    backup: { type: "string", value: "ID|latest", required: true, description: "backup id (see \"bloom-dr backups\") or latest" },
-    target: { type: "string", value: "URL", required: true, description: "existing database to restore into; must hold no user objects unless --clean" },
-    jobs: { type: "string", value: "N", description: `parallel pg_restore jobs (default: the machine's cores, ${os.availableParallelism()} here)` },
-    clean: { type: "boolean", description: "empties the target first: drops every user schema (CASCADE), including objects the backup does not contain, then recreates public" },
-    then: { type: "string", value: "CMD", description: "shell command run after a validated restore with DATABASE_URL set to the target, e.g. \"npx prisma migrate deploy\"" },
+    backup: {
+      type: "string",
+      value: "ID|latest",
+      required: true,
+      description: 'backup id (see "bloom-dr backups") or latest',
+    },
+    target: {
+      type: "string",
+      value: "URL",
+      required: true,
+      description: "existing database to restore into; must hold no user objects unless --clean",
+    },
+    jobs: {
+      type: "string",
+      value: "N",
+      description: `parallel pg_restore jobs (default: the machine's cores, ${os.availableParallelism()} here)`,
+    },
+    clean: {
+      type: "boolean",
+      description:
+        "empties the target first: drops every user schema (CASCADE), including objects the backup does not contain, then recreates public",
+    },
+    then: {
+      type: "string",
+      value: "CMD",
+      description:
+        'shell command run after a validated restore with DATABASE_URL set to the target, e.g. "npx prisma migrate deploy"',
+    },
   },
   details: `
 Phases: connect + check target (read the manifest, connect, refuse a non-empty target without
@@ -54,7 +77,8 @@ failure); 2 usage error.`,
     const jobs = positiveIntegerOption(ctx, "jobs", os.availableParallelism());
     const clean = ctx.values.clean === true;
     const then = stringOption(ctx, "then");
-    if (then !== undefined && then.trim() === "") throw new UsageError('--then is empty: give a command, e.g. --then "npx prisma migrate deploy"');
+    if (then !== undefined && then.trim() === "")
+      throw new UsageError('--then is empty: give a command, e.g. --then "npx prisma migrate deploy"');
     const store = storeFromOptions(ctx, { existing: true });
     const target = redactUrl(targetUrl);
     const result = await runRestore({
@@ -75,7 +99,13 @@ failure); 2 usage error.`,
   },
 };
 
-export function restoreJson(result: RestoreResult, store: string, target: string, jobs: number, clean: boolean): Record<string, unknown> {
+export function restoreJson(
+  result: RestoreResult,
+  store: string,
+  target: string,
+  jobs: number,
+  clean: boolean,
+): Record<string, unknown> {
   return {
     ok: true,
     command: "restore",
@@ -117,6 +147,8 @@ export function restoreSummary(result: RestoreResult, target: string): string {
     `restored ${result.manifest.id} (snapshot ${result.manifest.snapshotAt}) into ${target}`,
     formatTable(rows),
     `${tables.length} table${tables.length === 1 ? "" : "s"}, ${rowsRestored.toLocaleString("en-US")} rows: every row count matches the manifest`,
-    ...(result.schema ? [`schema fingerprint: ${result.schema.matches ? "matches the backup" : "differs (not enforced)"}`] : []),
+    ...(result.schema
+      ? [`schema fingerprint: ${result.schema.matches ? "matches the backup" : "differs (not enforced)"}`]
+      : []),
   ].join("\n");
 }

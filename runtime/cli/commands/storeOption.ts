@@ -15,7 +15,10 @@ export const STORE_OPTION = {
  * `existing`: the command only reads, so a local directory that does not exist is a typo, not an
  * empty store (backup creates it instead).
  */
-export function storeFromOptions(ctx: CommandContext, options: { kmsKeyId?: string; existing?: boolean } = {}): BackupStore {
+export function storeFromOptions(
+  ctx: CommandContext,
+  options: { kmsKeyId?: string; existing?: boolean } = {},
+): BackupStore {
   const spec = requiredOption(ctx, "store", STORE_OPTION.description);
   let store: BackupStore;
   try {

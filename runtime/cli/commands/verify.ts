@@ -9,11 +9,20 @@ import { urlOption } from "./pitrRecover";
 /** `bloom-dr verify`: integrity checks; prints the SQL to review for each finding, runs none. */
 export const verifyCommand: CliCommand = {
   name: "verify",
-  summary: "check foreign keys for orphans, NOT VALID constraints, B-tree indexes (amcheck) and row counts against a backup",
+  summary:
+    "check foreign keys for orphans, NOT VALID constraints, B-tree indexes (amcheck) and row counts against a backup",
   options: {
     db: { type: "string", value: "URL", required: true, description: "database to check (read-only)" },
-    store: { type: "string", value: "STORE", description: "backup store, to compare exact row counts with a backup's manifest" },
-    backup: { type: "string", value: "ID|latest", description: "which backup of --store to compare with (default: latest)" },
+    store: {
+      type: "string",
+      value: "STORE",
+      description: "backup store, to compare exact row counts with a backup's manifest",
+    },
+    backup: {
+      type: "string",
+      value: "ID|latest",
+      description: "which backup of --store to compare with (default: latest)",
+    },
     "skip-amcheck": { type: "boolean", description: "do not run amcheck's bt_index_check on the indexes" },
   },
   details: `
@@ -35,7 +44,8 @@ Exit status: 0 no findings; 1 findings (or the checks could not run); 2 usage er
     const backup = stringOption(ctx, "backup");
     let manifest: BackupManifest | undefined;
     let store: string | undefined;
-    if (backup !== undefined && stringOption(ctx, "store") === undefined) throw new UsageError("--backup needs --store: name the store that holds the backup");
+    if (backup !== undefined && stringOption(ctx, "store") === undefined)
+      throw new UsageError("--backup needs --store: name the store that holds the backup");
     if (stringOption(ctx, "store") !== undefined) {
       const opened = storeFromOptions(ctx, { existing: true });
       store = opened.describe();
@@ -44,7 +54,18 @@ Exit status: 0 no findings; 1 findings (or the checks could not run); 2 usage er
     ctx.io.progress("verify: checking foreign keys, constraints, indexes…");
     const result = await verifyDatabase({ dbUrl, manifest, store, amcheck: ctx.values["skip-amcheck"] !== true });
     const db = redactUrl(dbUrl);
-    ctx.io.result({ ok: result.ok, command: "verify", db, backup: manifest?.id ?? null, checked: result.checked, findings: result.findings, notes: result.notes }, verifyReport(result, db, manifest?.id));
+    ctx.io.result(
+      {
+        ok: result.ok,
+        command: "verify",
+        db,
+        backup: manifest?.id ?? null,
+        checked: result.checked,
+        findings: result.findings,
+        notes: result.notes,
+      },
+      verifyReport(result, db, manifest?.id),
+    );
     return result.ok ? 0 : 1;
   },
 };

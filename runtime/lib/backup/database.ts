@@ -18,7 +18,10 @@ export async function connectDatabase(url: string, what: string): Promise<Client
     await client.end().catch(() => undefined);
     const reason = (err as Error).message.split("\n")[0];
     throw new Error(
-      redactSecrets(`cannot connect to the ${what} ${describeDatabase(url)}: ${reason}; check the URL, the user and the password`, [parts.password]),
+      redactSecrets(
+        `cannot connect to the ${what} ${describeDatabase(url)}: ${reason}; check the URL, the user and the password`,
+        [parts.password],
+      ),
     );
   }
   return client;
@@ -60,4 +63,3 @@ export async function countRows(client: Client, tables: readonly string[]): Prom
   }
   return out;
 }
-

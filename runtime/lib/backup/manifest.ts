@@ -91,17 +91,23 @@ export function parseManifest(text: string, source: string): BackupManifest {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`manifest ${source} is not valid JSON: the backup cannot be trusted; restore another backup (bloom-dr backups)`);
+    throw new Error(
+      `manifest ${source} is not valid JSON: the backup cannot be trusted; restore another backup (bloom-dr backups)`,
+    );
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? issue.path.join(".") : "(root)";
-    throw new Error(`manifest ${source} is malformed at ${where}: ${issue.message}; restore another backup (bloom-dr backups)`);
+    throw new Error(
+      `manifest ${source} is malformed at ${where}: ${issue.message}; restore another backup (bloom-dr backups)`,
+    );
   }
   const manifest = parsed.data as BackupManifest;
   if (manifest.dump.key !== dumpKeyFor(manifest.id)) {
-    throw new Error(`manifest ${source} names dump ${manifest.dump.key} but backup ${manifest.id} must be ${dumpKeyFor(manifest.id)}; restore another backup`);
+    throw new Error(
+      `manifest ${source} names dump ${manifest.dump.key} but backup ${manifest.id} must be ${dumpKeyFor(manifest.id)}; restore another backup`,
+    );
   }
   return manifest;
 }

@@ -45,7 +45,12 @@ export class PgDumpProcess {
   private stoppedByUs = false;
   private readerGone = false;
 
-  constructor(programPath: string, args: string[], env: NodeJS.ProcessEnv, private readonly secrets: string[]) {
+  constructor(
+    programPath: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    private readonly secrets: string[],
+  ) {
     this.child = spawn(programPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     this.stdout = this.child.stdout!;
     this.child.stderr!.on("data", (c: Buffer) => this.stderr.push(c));
@@ -98,10 +103,26 @@ export class PgDumpProcess {
  * "error: ..." followed by detail lines ("detail: Query was: ..."), so the last line alone
  * hides the cause.
  */
-export function describeToolExit(program: string, code: number | null, signal: NodeJS.Signals | null, stderr: StderrTail, secrets: string[]): string {
+export function describeToolExit(
+  program: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: StderrTail,
+  secrets: string[],
+): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  const lines = stderr.toString().split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .toString()
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const errorAt = lines.map((l) => /\berror:|^ERROR:|^FATAL:/.test(l)).lastIndexOf(true);
-  const why = errorAt >= 0 ? lines.slice(errorAt, errorAt + 2).filter((l) => !/Query was:/.test(l)).join(" ") : lines[lines.length - 1] ?? "";
+  const why =
+    errorAt >= 0
+      ? lines
+          .slice(errorAt, errorAt + 2)
+          .filter((l) => !/Query was:/.test(l))
+          .join(" ")
+      : (lines[lines.length - 1] ?? "");
   return redactSecrets(`${program} ${how}${why ? `: ${why}` : ""}`, secrets);
 }

@@ -1,12 +1,24 @@
 import { pipeline } from "node:stream/promises";
 import { performance } from "node:perf_hooks";
 import { findPostgresBinaries } from "../postgres/binaries";
-import { directHostFor, isNeonPooledHost, libpqEnvironment, parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
+import {
+  directHostFor,
+  isNeonPooledHost,
+  libpqEnvironment,
+  parseConnectionUrl,
+  redactSecrets,
+} from "../postgres/connectionUrl";
 import { BackupStore } from "../store/types";
 import { connectDatabase, countRows, describeDatabase, serverVersion, userTables } from "./database";
 import { HashingStream } from "./hashingStream";
 import {
-  BackupManifest, backupIdFor, dumpKeyFor, LATEST_KEY, latestPointerFor, manifestKeyFor, parseLatestPointer,
+  BackupManifest,
+  backupIdFor,
+  dumpKeyFor,
+  LATEST_KEY,
+  latestPointerFor,
+  manifestKeyFor,
+  parseLatestPointer,
 } from "./manifest";
 import { compressionFor, pgDumpArgs, PgDumpProcess, toolVersion } from "./pgDump";
 import { schemaFingerprint } from "./schemaFingerprint";
@@ -72,7 +84,12 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     const snapshot = await exportSnapshot(client);
     const id = backupIdFor(startedAt);
     const dumpKey = dumpKeyFor(id);
-    const dump = new PgDumpProcess(pgDumpPath, pgDumpArgs(snapshot.id, compression.arg), libpqEnvironment(options.dbUrl, env), secrets);
+    const dump = new PgDumpProcess(
+      pgDumpPath,
+      pgDumpArgs(snapshot.id, compression.arg),
+      libpqEnvironment(options.dbUrl, env),
+      secrets,
+    );
     const hashing = new HashingStream({ onProgress: options.onProgress, beforeEnd: () => dump.succeeded() });
     const onAbort = () => void dump.stop();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -81,7 +98,10 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
     // The store consumes the hashed stream while this session counts rows in the same snapshot.
     const feeding = pipeline(dump.stdout, hashing).catch(() => undefined);
     const uploading = store.put(dumpKey, hashing, signal);
-    const inspecting = (async () => ({ tables: await countRows(client, await userTables(client)), fingerprint: await schemaFingerprint(client) }))();
+    const inspecting = (async () => ({
+      tables: await countRows(client, await userTables(client)),
+      fingerprint: await schemaFingerprint(client),
+    }))();
     inspecting.catch(() => undefined);
     let bytes: number;
     try {
@@ -112,7 +132,13 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
       id,
       ...(options.label ? { label: options.label } : {}),
       dump: { key: dumpKey, sha256: hashing.sha256, bytes, format: "custom", compression: compression.label },
-      source: { host: parts.host, port: parts.port, database: parts.database, serverVersion: server.version, serverMajor: server.major },
+      source: {
+        host: parts.host,
+        port: parts.port,
+        database: parts.database,
+        serverVersion: server.version,
+        serverMajor: server.major,
+      },
       pgDumpVersion,
       startedAt: startedAt.toISOString(),
       finishedAt: now().toISOString(),
@@ -136,7 +162,12 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
  * the store holds either the complete backup or nothing of it. latest.json only moves forward:
  * a backup that finishes after a newer one leaves latest.json on the newer.
  */
-async function publish(store: BackupStore, manifest: BackupManifest, signal: AbortSignal | undefined, fail: (r: string) => Error): Promise<void> {
+async function publish(
+  store: BackupStore,
+  manifest: BackupManifest,
+  signal: AbortSignal | undefined,
+  fail: (r: string) => Error,
+): Promise<void> {
   const manifestKey = manifestKeyFor(manifest.id);
   try {
     throwIfAborted(signal, fail);

@@ -15,7 +15,9 @@ export interface ExportedSnapshot {
  */
 export async function exportSnapshot(client: Client): Promise<ExportedSnapshot> {
   await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  const { rows } = await client.query<{ id: string; at: Date }>("SELECT pg_export_snapshot() AS id, clock_timestamp() AS at");
+  const { rows } = await client.query<{ id: string; at: Date }>(
+    "SELECT pg_export_snapshot() AS id, clock_timestamp() AS at",
+  );
   return { id: rows[0].id, at: new Date(rows[0].at) };
 }
 

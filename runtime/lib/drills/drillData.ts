@@ -8,8 +8,14 @@ import { quoteIdent, withClient } from "../platform/sql";
  */
 
 /** Fills an empty database with Bloom data; leaves one that already has the schema alone. */
-export async function seedIfEmpty(url: string, scale: number): Promise<{ seeded: boolean; rows: Record<string, number> }> {
-  const exists = await withClient(url, async (c) => (await c.query("SELECT to_regclass('public.reservations') IS NOT NULL AS e")).rows[0].e as boolean);
+export async function seedIfEmpty(
+  url: string,
+  scale: number,
+): Promise<{ seeded: boolean; rows: Record<string, number> }> {
+  const exists = await withClient(
+    url,
+    async (c) => (await c.query("SELECT to_regclass('public.reservations') IS NOT NULL AS e")).rows[0].e as boolean,
+  );
   if (!exists) return { seeded: true, rows: await generateBloomDatabase(url, scale) };
   return { seeded: false, rows: await rowCounts(url, [...BLOOM_TABLES]) };
 }
@@ -17,7 +23,8 @@ export async function seedIfEmpty(url: string, scale: number): Promise<{ seeded:
 export async function rowCounts(url: string, tables: string[]): Promise<Record<string, number>> {
   return withClient(url, async (c) => {
     const out: Record<string, number> = {};
-    for (const table of tables) out[table] = Number((await c.query(`SELECT count(*) AS n FROM ${quoteIdent(table)}`)).rows[0].n);
+    for (const table of tables)
+      out[table] = Number((await c.query(`SELECT count(*) AS n FROM ${quoteIdent(table)}`)).rows[0].n);
     return out;
   });
 }
@@ -48,7 +55,10 @@ export async function createTestReservations(url: string, count: number): Promis
         [clients.rows.map((r) => r.id), clients.rows.map((r) => r.clinic_id)],
       );
       await c.query("COMMIT");
-      return { clientIds: clients.rows.map((r) => String(r.id)), reservationIds: reservations.rows.map((r) => String(r.id)) };
+      return {
+        clientIds: clients.rows.map((r) => String(r.id)),
+        reservationIds: reservations.rows.map((r) => String(r.id)),
+      };
     } catch (err) {
       await c.query("ROLLBACK").catch(() => undefined);
       throw err;
@@ -57,7 +67,10 @@ export async function createTestReservations(url: string, count: number): Promis
 }
 
 /** The accident of Drill 1: the reservations and their clients deleted in one transaction. */
-export async function deleteTestReservations(url: string, rows: TestReservations): Promise<{ reservations: number; clients: number }> {
+export async function deleteTestReservations(
+  url: string,
+  rows: TestReservations,
+): Promise<{ reservations: number; clients: number }> {
   return withClient(url, async (c) => {
     await c.query("BEGIN");
     const reservations = await c.query("DELETE FROM reservations WHERE id = ANY($1::bigint[])", [rows.reservationIds]);
@@ -68,10 +81,18 @@ export async function deleteTestReservations(url: string, rows: TestReservations
 }
 
 /** How many of the test rows exist. */
-export async function countTestReservations(url: string, rows: TestReservations): Promise<{ reservations: number; clients: number }> {
+export async function countTestReservations(
+  url: string,
+  rows: TestReservations,
+): Promise<{ reservations: number; clients: number }> {
   return withClient(url, async (c) => ({
-    reservations: Number((await c.query("SELECT count(*) AS n FROM reservations WHERE id = ANY($1::bigint[])", [rows.reservationIds])).rows[0].n),
-    clients: Number((await c.query("SELECT count(*) AS n FROM clients WHERE id = ANY($1::bigint[])", [rows.clientIds])).rows[0].n),
+    reservations: Number(
+      (await c.query("SELECT count(*) AS n FROM reservations WHERE id = ANY($1::bigint[])", [rows.reservationIds]))
+        .rows[0].n,
+    ),
+    clients: Number(
+      (await c.query("SELECT count(*) AS n FROM clients WHERE id = ANY($1::bigint[])", [rows.clientIds])).rows[0].n,
+    ),
   }));
 }
 
@@ -80,7 +101,11 @@ export async function countTestReservations(url: string, rows: TestReservations)
  * each), with foreign-key triggers bypassed (session_replication_role = replica) so that children
  * are orphaned the way a bad migration or a manual DELETE would leave them.
  */
-export async function corruptRandomRows(url: string, tables: readonly string[], fraction: number): Promise<Record<string, number>> {
+export async function corruptRandomRows(
+  url: string,
+  tables: readonly string[],
+  fraction: number,
+): Promise<Record<string, number>> {
   return withClient(url, async (c) => {
     await c.query("BEGIN");
     await c.query("SET LOCAL session_replication_role = replica");
@@ -112,7 +137,11 @@ export async function tableDigests(url: string): Promise<Record<string, string>>
     );
     const out: Record<string, string> = {};
     for (const { name } of rows) {
-      const r = (await c.query(`SELECT count(*) AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS d FROM ${name} t`)).rows[0];
+      const r = (
+        await c.query(
+          `SELECT count(*) AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS d FROM ${name} t`,
+        )
+      ).rows[0];
       out[name] = `${r.n}:${r.d}`;
     }
     return out;

@@ -43,7 +43,9 @@ export const failoverDrill: DrillDefinition = {
       return at;
     });
     const standby = await platform.standbyUrl();
-    const restore = await timer.step(STEPS[3], () => runRestore({ store, backup: "latest", targetUrl: standby, signal, tempDir: workDir }));
+    const restore = await timer.step(STEPS[3], () =>
+      runRestore({ store, backup: "latest", targetUrl: standby, signal, tempDir: workDir }),
+    );
     const smoke = await timer.step(STEPS[4], async () => {
       const result = await smokeChecks(standby, restore.manifest.tables, smokeQuery);
       if (result.countsMatch && result.smokeOk) timer.markRecovered();
@@ -62,7 +64,13 @@ export const failoverDrill: DrillDefinition = {
         restorePhases: restore.phases,
         smokeQuery,
         smoke,
-        ...(passed ? {} : { failure: smoke.countsMatch ? `smoke query returned ${smoke.smokeRows} row(s), first value ${String(smoke.smokeValue)}` : `row counts differ from the manifest in ${smoke.mismatched.join(", ")}` }),
+        ...(passed
+          ? {}
+          : {
+              failure: smoke.countsMatch
+                ? `smoke query returned ${smoke.smokeRows} row(s), first value ${String(smoke.smokeValue)}`
+                : `row counts differ from the manifest in ${smoke.mismatched.join(", ")}`,
+            }),
       },
     };
   },
@@ -72,7 +80,11 @@ export const failoverDrill: DrillDefinition = {
  * Counts every table of the manifest on the standby, and runs the smoke query: it passes when it
  * returns at least one row and, if its first value is a number, that number is above zero.
  */
-export async function smokeChecks(url: string, expected: Record<string, number>, smokeQuery: string): Promise<SmokeResult> {
+export async function smokeChecks(
+  url: string,
+  expected: Record<string, number>,
+  smokeQuery: string,
+): Promise<SmokeResult> {
   const actual = await rowCounts(url, Object.keys(expected));
   const mismatched = Object.keys(expected).filter((t) => actual[t] !== expected[t]);
   const rows = await withClient(url, async (c) => (await c.query(smokeQuery)).rows as Record<string, unknown>[]);

@@ -2,7 +2,12 @@ import { recoverRows } from "../pitr/recover";
 import { queryOne, sleep } from "../platform/sql";
 import { PITR_DRILL_RESERVATIONS } from "./expectations";
 import {
-  changedTables, countTestReservations, createTestReservations, deleteTestReservations, seedIfEmpty, tableDigests,
+  changedTables,
+  countTestReservations,
+  createTestReservations,
+  deleteTestReservations,
+  seedIfEmpty,
+  tableDigests,
 } from "./drillData";
 import { DrillContext, DrillDefinition, DrillOutcome } from "./types";
 
@@ -48,11 +53,17 @@ export const pitrDrill: DrillDefinition = {
         recoverRows({ fromUrl: branch.url, targetUrl: url, tables: ["clients", "reservations"], apply: true }),
       );
       const { back, changed } = await timer.step(STEPS[6], async () => {
-        const result = { back: await countTestReservations(url, created), changed: changedTables(before, await tableDigests(url)) };
+        const result = {
+          back: await countTestReservations(url, created),
+          changed: changedTables(before, await tableDigests(url)),
+        };
         timer.markRecovered();
         return result;
       });
-      const passed = back.reservations === PITR_DRILL_RESERVATIONS && back.clients === PITR_DRILL_RESERVATIONS && changed.length === 0;
+      const passed =
+        back.reservations === PITR_DRILL_RESERVATIONS &&
+        back.clients === PITR_DRILL_RESERVATIONS &&
+        changed.length === 0;
       return {
         passed,
         // the branch lacks only what changed between T and the deletion

@@ -51,14 +51,20 @@ export function renderMarkdown(report: DrillReport): string {
     ...markdownTable(summaryRows(report)),
   ];
   for (const d of report.drills) lines.push("", ...drillSection(d));
-  lines.push("", "RTO: from the incident (deletion, corruption, loss of the primary) to the recovered database passing its checks.",
-    "RPO: the incident time minus the newest recoverable point (the branch time, or the backup's snapshot).");
+  lines.push(
+    "",
+    "RTO: from the incident (deletion, corruption, loss of the primary) to the recovered database passing its checks.",
+    "RPO: the incident time minus the newest recoverable point (the branch time, or the backup's snapshot).",
+  );
   return `${lines.join("\n")}\n`;
 }
 
 function drillSection(d: DrillResult): string[] {
   const playbook = PLAYBOOK_DRILLS[d.name];
-  const steps = [["step", "started", "duration", "error"], ...d.steps.map((s) => [s.name, s.startedAt, formatDuration(s.durationMs), s.error ?? ""])];
+  const steps = [
+    ["step", "started", "duration", "error"],
+    ...d.steps.map((s) => [s.name, s.startedAt, formatDuration(s.durationMs), s.error ?? ""]),
+  ];
   return [
     `## ${playbook.title}: ${d.passed ? "PASS" : "FAIL"}`,
     "",

@@ -38,7 +38,9 @@ export const restoreDrill: DrillDefinition = {
       const deleted = await corruptRandomRows(url, BLOOM_TABLES, CORRUPTION_FRACTION);
       return { deleted, at: timer.markIncident() };
     });
-    const detected = await timer.step(STEPS[3], () => verifyDatabase({ dbUrl: url, manifest: backup.manifest, amcheck: false }));
+    const detected = await timer.step(STEPS[3], () =>
+      verifyDatabase({ dbUrl: url, manifest: backup.manifest, amcheck: false }),
+    );
     const target = await platform.standbyUrl();
     const restore = await timer.step(STEPS[4], () =>
       runRestore({ store, backup: backup.id, targetUrl: target, signal, tempDir: workDir }),
@@ -48,7 +50,9 @@ export const restoreDrill: DrillDefinition = {
       timer.markRecovered();
       return result;
     });
-    const mismatched = Object.entries(restore.tables).filter(([, t]) => t.expected !== t.actual).map(([name]) => name);
+    const mismatched = Object.entries(restore.tables)
+      .filter(([, t]) => t.expected !== t.actual)
+      .map(([name]) => name);
     const passed = verify.ok && mismatched.length === 0 && !detected.ok;
     return {
       passed,

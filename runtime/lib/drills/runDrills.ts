@@ -7,7 +7,11 @@ import { restoreDrill } from "./restoreDrill";
 import { StepHooks, StepTimer } from "./stepTimer";
 import { DrillDefinition, DrillName, DrillReport, DrillResult } from "./types";
 
-export const DRILLS: Record<DrillName, DrillDefinition> = { pitr: pitrDrill, restore: restoreDrill, failover: failoverDrill };
+export const DRILLS: Record<DrillName, DrillDefinition> = {
+  pitr: pitrDrill,
+  restore: restoreDrill,
+  failover: failoverDrill,
+};
 
 export const PROVISION_STEP = "provision platform";
 export const CLEANUP_STEP = "clean up";
@@ -47,21 +51,40 @@ export async function runDrill(drill: DrillDefinition, options: RunDrillsOptions
   try {
     platform = await timer.step(PROVISION_STEP, () => options.openPlatform(drill.needs, drill.name, options.signal));
     const outcome = await drill.run({
-      platform, timer, scale: options.scale, smokeQuery: options.smokeQuery, signal: options.signal, workDir: work.dir,
+      platform,
+      timer,
+      scale: options.scale,
+      smokeQuery: options.smokeQuery,
+      signal: options.signal,
+      workDir: work.dir,
     });
     // an interrupted drill never passes, even when its last step got to finish
     options.signal?.throwIfAborted();
     const rtoMs = timer.rtoMs();
     const withinRto = rtoMs !== undefined && rtoMs <= expectedRtoMs;
     const passed = outcome.passed && withinRto;
-    const failure = (outcome.details.failure as string | undefined) ?? (passed ? undefined : rtoMs === undefined ? "never recovered" : `RTO ${rtoMs} ms is over the playbook's ${expectedRtoMs} ms`);
+    const failure =
+      (outcome.details.failure as string | undefined) ??
+      (passed
+        ? undefined
+        : rtoMs === undefined
+          ? "never recovered"
+          : `RTO ${rtoMs} ms is over the playbook's ${expectedRtoMs} ms`);
     result = {
-      name: drill.name, passed, steps: timer.steps, rtoMs, rpoMs: outcome.rpoMs, expectedRtoMs,
+      name: drill.name,
+      passed,
+      steps: timer.steps,
+      rtoMs,
+      rpoMs: outcome.rpoMs,
+      expectedRtoMs,
       details: { ...outcome.details, ...(failure ? { failure } : {}) },
     };
   } catch (err) {
     result = {
-      name: drill.name, passed: false, steps: timer.steps, expectedRtoMs,
+      name: drill.name,
+      passed: false,
+      steps: timer.steps,
+      expectedRtoMs,
       details: { failure: err instanceof Error ? err.message : String(err) },
     };
   }

@@ -22,7 +22,10 @@ export const PLACEHOLDER_MARK = "(placeholder from the playbook: set contacts.js
 
 /** Every role the escalation matrix names ("CTO + CEO" is two), plus the playbook's contact list. */
 export const KNOWN_ROLES: readonly string[] = [
-  ...new Set([...Object.values(SEVERITIES).flatMap((s) => [s.firstResponder, ...s.escalateTo.split(" + ")]), ...Object.keys(PLAYBOOK_CONTACTS)]),
+  ...new Set([
+    ...Object.values(SEVERITIES).flatMap((s) => [s.firstResponder, ...s.escalateTo.split(" + ")]),
+    ...Object.keys(PLAYBOOK_CONTACTS),
+  ]),
 ];
 
 /** contacts.json sits beside the incidents directory: $BLOOM_DR_HOME/contacts.json by default. */
@@ -38,14 +41,22 @@ export function parseContacts(text: string, source: string): Contacts {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source} is not valid JSON (${(err as Error).message.split("\n")[0]}): write one object of role → contact, e.g. ${EXAMPLE}`);
+    throw new Error(
+      `${source} is not valid JSON (${(err as Error).message.split("\n")[0]}): write one object of role → contact, e.g. ${EXAMPLE}`,
+    );
   }
-  if (!data || typeof data !== "object" || Array.isArray(data)) throw new Error(`${source} must hold one JSON object of role → contact, e.g. ${EXAMPLE}`);
+  if (!data || typeof data !== "object" || Array.isArray(data))
+    throw new Error(`${source} must hold one JSON object of role → contact, e.g. ${EXAMPLE}`);
   const contacts: Record<string, string> = {};
   for (const [role, contact] of Object.entries(data)) {
-    if (!KNOWN_ROLES.includes(role)) throw new Error(`${source}: unknown role "${role}": use ${KNOWN_ROLES.map((r) => `"${r}"`).join(", ")}`);
-    if (typeof contact !== "string" || !contact.trim()) throw new Error(`${source}: "${role}" must be a non-empty string (a phone number, an e-mail or a pager), got ${JSON.stringify(contact)}`);
-    if (/XXX/.test(contact)) throw new Error(`${source}: "${role}" is still the playbook's placeholder "${contact}": write the real contact`);
+    if (!KNOWN_ROLES.includes(role))
+      throw new Error(`${source}: unknown role "${role}": use ${KNOWN_ROLES.map((r) => `"${r}"`).join(", ")}`);
+    if (typeof contact !== "string" || !contact.trim())
+      throw new Error(
+        `${source}: "${role}" must be a non-empty string (a phone number, an e-mail or a pager), got ${JSON.stringify(contact)}`,
+      );
+    if (/XXX/.test(contact))
+      throw new Error(`${source}: "${role}" is still the playbook's placeholder "${contact}": write the real contact`);
     contacts[role] = contact.trim();
   }
   return contacts;
@@ -53,7 +64,9 @@ export function parseContacts(text: string, source: string): Contacts {
 
 /** The configured contacts, and the playbook's (marked as placeholders) for roles they leave out. */
 export function withPlaybookFallback(configured: Contacts): Contacts {
-  const fallback = Object.fromEntries(Object.entries(PLAYBOOK_CONTACTS).map(([role, c]) => [role, `${c} ${PLACEHOLDER_MARK}`]));
+  const fallback = Object.fromEntries(
+    Object.entries(PLAYBOOK_CONTACTS).map(([role, c]) => [role, `${c} ${PLACEHOLDER_MARK}`]),
+  );
   return { ...fallback, ...configured };
 }
 
@@ -65,7 +78,9 @@ export function loadContacts(file: string): Contacts {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return withPlaybookFallback({});
-    throw new Error(`cannot read ${file} (${code ?? (err as Error).message}): make it a readable file of role → contact, or remove it`);
+    throw new Error(
+      `cannot read ${file} (${code ?? (err as Error).message}): make it a readable file of role → contact, or remove it`,
+    );
   }
   return withPlaybookFallback(parseContacts(text, file));
 }

@@ -60,9 +60,16 @@ export function parseDrillReport(text: string, source: string): DrillReportLike 
   if (typeof report.finishedAt !== "string" || Number.isNaN(Date.parse(report.finishedAt))) throw bad("finishedAt");
   if (!Array.isArray(report.drills) || report.drills.length === 0) throw bad("drills");
   report.drills.forEach((d, i) => {
-    if (typeof d?.name !== "string" || typeof d.passed !== "boolean" || !Array.isArray(d.steps) || typeof d.expectedRtoMs !== "number") throw bad(`drills[${i}]`);
+    if (
+      typeof d?.name !== "string" ||
+      typeof d.passed !== "boolean" ||
+      !Array.isArray(d.steps) ||
+      typeof d.expectedRtoMs !== "number"
+    )
+      throw bad(`drills[${i}]`);
     d.steps.forEach((s, k) => {
-      if (typeof s?.name !== "string" || Number.isNaN(Date.parse(s.startedAt)) || typeof s.durationMs !== "number") throw bad(`drills[${i}].steps[${k}]`);
+      if (typeof s?.name !== "string" || Number.isNaN(Date.parse(s.startedAt)) || typeof s.durationMs !== "number")
+        throw bad(`drills[${i}].steps[${k}]`);
     });
   });
   return report;
@@ -74,16 +81,25 @@ export function postmortemFromDrill(report: DrillReportLike, source: string, gen
   const timeline: PostmortemInput["timeline"] = [];
   for (const d of report.drills) {
     for (const s of d.steps) {
-      timeline.push({ at: new Date(s.startedAt), text: `${d.name}: ${s.name} (${formatMs(s.durationMs)})${s.error ? ` FAILED: ${s.error}` : ""}` });
+      timeline.push({
+        at: new Date(s.startedAt),
+        text: `${d.name}: ${s.name} (${formatMs(s.durationMs)})${s.error ? ` FAILED: ${s.error}` : ""}`,
+      });
     }
     const last = d.steps[d.steps.length - 1];
     const end = last ? new Date(Date.parse(last.startedAt) + last.durationMs) : new Date(report.finishedAt);
-    timeline.push({ at: end, text: `${d.name}: ${d.passed ? "PASSED" : `FAILED${d.details?.failure ? ` (${d.details.failure})` : ""}`}` });
+    timeline.push({
+      at: end,
+      text: `${d.name}: ${d.passed ? "PASSED" : `FAILED${d.details?.failure ? ` (${d.details.failure})` : ""}`}`,
+    });
   }
   const results = [
     "| Drill | Result | RTO | Expected RTO | RPO |",
     "|-------|--------|-----|--------------|-----|",
-    ...report.drills.map((d) => `| ${d.name} | ${d.passed ? "PASSED" : "FAILED"} | ${d.rtoMs === undefined ? "-" : formatMs(d.rtoMs)} | < ${formatSpan(d.expectedRtoMs)} | ${d.rpoMs === undefined ? "-" : formatMs(d.rpoMs)} |`),
+    ...report.drills.map(
+      (d) =>
+        `| ${d.name} | ${d.passed ? "PASSED" : "FAILED"} | ${d.rtoMs === undefined ? "-" : formatMs(d.rtoMs)} | < ${formatSpan(d.expectedRtoMs)} | ${d.rpoMs === undefined ? "-" : formatMs(d.rpoMs)} |`,
+    ),
   ];
   return {
     title: `Recovery drill on ${report.platform}: ${report.drills.map((d) => d.name).join(", ")} (${passed}/${report.drills.length} passed)`,
@@ -94,7 +110,8 @@ export function postmortemFromDrill(report: DrillReportLike, source: string, gen
     generatedAt,
     source: `drill report ${source}`,
     sections: [{ heading: "Drill Results", lines: results }],
-    rootCause: "Scheduled recovery drill (simulated incident, playbook \"Recovery Drills (Quarterly)\"); no production failure.",
+    rootCause:
+      'Scheduled recovery drill (simulated incident, playbook "Recovery Drills (Quarterly)"); no production failure.',
     dataLoss: report.drills.every((d) => d.passed) ? "No" : undefined,
   };
 }

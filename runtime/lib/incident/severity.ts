@@ -25,16 +25,63 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 export const SEVERITIES: Record<Severity, SeverityLevel> = {
-  1: { level: 1, label: "SEV-1", description: "Sistema completamente caído", responseTime: "< 15 min", responseTimeMs: 15 * MINUTE, escalation: "Immediate (CEO, CTO)", firstResponder: "On-call DevOps", escalateAfter: "15 minutes", escalateAfterMs: 15 * MINUTE, escalateTo: "CTO + CEO" },
-  2: { level: 2, label: "SEV-2", description: "Funcionalidad crítica degradada", responseTime: "< 1 hora", responseTimeMs: HOUR, escalation: "DevOps Lead", firstResponder: "On-call DevOps", escalateAfter: "1 hour", escalateAfterMs: HOUR, escalateTo: "DevOps Lead" },
-  3: { level: 3, label: "SEV-3", description: "Funcionalidad no crítica afectada", responseTime: "< 4 horas", responseTimeMs: 4 * HOUR, escalation: "On-call team", firstResponder: "On-call DevOps", escalateAfter: "4 hours", escalateAfterMs: 4 * HOUR, escalateTo: "Team Lead" },
-  4: { level: 4, label: "SEV-4", description: "Issue menor, no urgente", responseTime: "< 24 horas", responseTimeMs: 24 * HOUR, escalation: "Normal ticket", firstResponder: "Any Developer", escalateAfter: "24 hours", escalateAfterMs: 24 * HOUR, escalateTo: "Tech Lead" },
+  1: {
+    level: 1,
+    label: "SEV-1",
+    description: "Sistema completamente caído",
+    responseTime: "< 15 min",
+    responseTimeMs: 15 * MINUTE,
+    escalation: "Immediate (CEO, CTO)",
+    firstResponder: "On-call DevOps",
+    escalateAfter: "15 minutes",
+    escalateAfterMs: 15 * MINUTE,
+    escalateTo: "CTO + CEO",
+  },
+  2: {
+    level: 2,
+    label: "SEV-2",
+    description: "Funcionalidad crítica degradada",
+    responseTime: "< 1 hora",
+    responseTimeMs: HOUR,
+    escalation: "DevOps Lead",
+    firstResponder: "On-call DevOps",
+    escalateAfter: "1 hour",
+    escalateAfterMs: HOUR,
+    escalateTo: "DevOps Lead",
+  },
+  3: {
+    level: 3,
+    label: "SEV-3",
+    description: "Funcionalidad no crítica afectada",
+    responseTime: "< 4 horas",
+    responseTimeMs: 4 * HOUR,
+    escalation: "On-call team",
+    firstResponder: "On-call DevOps",
+    escalateAfter: "4 hours",
+    escalateAfterMs: 4 * HOUR,
+    escalateTo: "Team Lead",
+  },
+  4: {
+    level: 4,
+    label: "SEV-4",
+    description: "Issue menor, no urgente",
+    responseTime: "< 24 horas",
+    responseTimeMs: 24 * HOUR,
+    escalation: "Normal ticket",
+    firstResponder: "Any Developer",
+    escalateAfter: "24 hours",
+    escalateAfterMs: 24 * HOUR,
+    escalateTo: "Tech Lead",
+  },
 };
 
 /** "2", "SEV-2", "sev2" → 2; anything else is a one-line error listing what is allowed. */
 export function parseSeverity(input: string): Severity {
   const m = /^\s*(?:sev-?)?([1-4])\s*$/i.exec(input);
-  if (!m) throw new Error(`severity "${input}" is not one of 1, 2, 3, 4 (SEV-1 = system down … SEV-4 = minor): see the playbook's Severity Levels`);
+  if (!m)
+    throw new Error(
+      `severity "${input}" is not one of 1, 2, 3, 4 (SEV-1 = system down … SEV-4 = minor): see the playbook's Severity Levels`,
+    );
   return Number(m[1]) as Severity;
 }
 
@@ -51,5 +98,10 @@ export interface EscalationState {
 /** Where an incident of this severity stands against the escalation matrix after `elapsedMs`. */
 export function escalationState(severity: Severity, elapsedMs: number): EscalationState {
   const s = SEVERITIES[severity];
-  return { escalateTo: s.escalateTo, dueAtMs: s.escalateAfterMs, overdue: elapsedMs > s.escalateAfterMs, remainingMs: Math.max(0, s.escalateAfterMs - elapsedMs) };
+  return {
+    escalateTo: s.escalateTo,
+    dueAtMs: s.escalateAfterMs,
+    overdue: elapsedMs > s.escalateAfterMs,
+    remainingMs: Math.max(0, s.escalateAfterMs - elapsedMs),
+  };
 }

@@ -20,7 +20,11 @@ export interface Incident {
 }
 
 /** Where timelines live: --dir, else $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents. */
-export function incidentDir(dir: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function incidentDir(
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): string {
   if (dir) return path.resolve(cwd, dir);
   if (env.BLOOM_DR_HOME) return path.resolve(cwd, env.BLOOM_DR_HOME, "incidents");
   return path.resolve(cwd, ".bloom-dr", "incidents");
@@ -29,7 +33,14 @@ export function incidentDir(dir: string | undefined, env: NodeJS.ProcessEnv = pr
 /** "20261127-1849-db-unreachable": sortable by start time, safe as a file name. */
 export function incidentIdFor(at: Date, title: string): string {
   const stamp = at.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 13);
-  const slug = title.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40).replace(/-$/, "");
+  const slug = title
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40)
+    .replace(/-$/, "");
   return slug ? `${stamp}-${slug}` : stamp;
 }
 
@@ -44,10 +55,17 @@ export function parseTimeline(text: string, source: string): Incident {
     } catch {
       throw new Error(`${source}:${i + 1} is not valid JSON: the timeline file was edited by hand?`);
     }
-    if (typeof e?.at !== "string" || Number.isNaN(Date.parse(e.at)) || !["start", "note", "severity", "resolve"].includes(e.type)) {
-      throw new Error(`${source}:${i + 1} is not a timeline event (needs "at" as an ISO time and "type" start|note|severity|resolve)`);
+    if (
+      typeof e?.at !== "string" ||
+      Number.isNaN(Date.parse(e.at)) ||
+      !["start", "note", "severity", "resolve"].includes(e.type)
+    ) {
+      throw new Error(
+        `${source}:${i + 1} is not a timeline event (needs "at" as an ISO time and "type" start|note|severity|resolve)`,
+      );
     }
-    if (events.length === 0 && e.type !== "start") throw new Error(`${source}:${i + 1}: a timeline must begin with its start event`);
+    if (events.length === 0 && e.type !== "start")
+      throw new Error(`${source}:${i + 1}: a timeline must begin with its start event`);
     events.push(e);
   });
   const start = events[0];
@@ -63,11 +81,17 @@ export function parseTimeline(text: string, source: string): Incident {
 
 /** Incident timelines in a directory, one `<id>.jsonl` file each. */
 export class IncidentStore {
-  constructor(readonly dir: string, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    readonly dir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   start(severity: Severity | string, title: string): Incident {
     const level = typeof severity === "number" ? severity : parseSeverity(severity);
-    if (!title.trim()) throw new Error('incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"');
+    if (!title.trim())
+      throw new Error(
+        'incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"',
+      );
     mkdirSync(this.dir, { recursive: true });
     const at = this.now();
     let id = incidentIdFor(at, title);
@@ -88,7 +112,11 @@ export class IncidentStore {
   }
 
   resolve(text?: string, id?: string): Incident {
-    return this.append(this.open(id), { at: this.now().toISOString(), type: "resolve", ...(text?.trim() ? { text: text.trim() } : {}) });
+    return this.append(this.open(id), {
+      at: this.now().toISOString(),
+      type: "resolve",
+      ...(text?.trim() ? { text: text.trim() } : {}),
+    });
   }
 
   /** Every incident, newest first. */
@@ -112,12 +140,17 @@ export class IncidentStore {
   open(id?: string): Incident {
     if (id) {
       const incident = this.get(id);
-      if (incident.resolvedAt) throw new Error(`incident ${id} was resolved at ${incident.resolvedAt}: start a new one`);
+      if (incident.resolvedAt)
+        throw new Error(`incident ${id} was resolved at ${incident.resolvedAt}: start a new one`);
       return incident;
     }
     const open = this.list().filter((i) => !i.resolvedAt);
-    if (open.length === 0) throw new Error(`no open incident in ${this.dir}: start one with "bloom-dr incident start --sev N --title T"`);
-    if (open.length > 1) throw new Error(`${open.length} incidents are open (${open.map((i) => i.id).join(", ")}): name one with --incident ID`);
+    if (open.length === 0)
+      throw new Error(`no open incident in ${this.dir}: start one with "bloom-dr incident start --sev N --title T"`);
+    if (open.length > 1)
+      throw new Error(
+        `${open.length} incidents are open (${open.map((i) => i.id).join(", ")}): name one with --incident ID`,
+      );
     return open[0];
   }
 

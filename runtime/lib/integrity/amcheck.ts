@@ -25,7 +25,11 @@ export async function runAmcheck(client: ClientBase, indexes: IndexInfo[]): Prom
            EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck') AS available`);
   let schema: string | null = rows[0].schema;
   if (!schema && !rows[0].available) {
-    return { ran: false, reason: "amcheck skipped: the extension is not available on this server (package postgresql-contrib)", failures: [] };
+    return {
+      ran: false,
+      reason: "amcheck skipped: the extension is not available on this server (package postgresql-contrib)",
+      failures: [],
+    };
   }
   await client.query("BEGIN");
   try {
@@ -33,9 +37,15 @@ export async function runAmcheck(client: ClientBase, indexes: IndexInfo[]): Prom
       try {
         await client.query("CREATE EXTENSION amcheck");
       } catch (err) {
-        return { ran: false, reason: `amcheck skipped: could not create the extension temporarily (${(err as Error).message}); a superuser can run CREATE EXTENSION amcheck`, failures: [] };
+        return {
+          ran: false,
+          reason: `amcheck skipped: could not create the extension temporarily (${(err as Error).message}); a superuser can run CREATE EXTENSION amcheck`,
+          failures: [],
+        };
       }
-      const created = await client.query(`SELECT n.nspname::text AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`);
+      const created = await client.query(
+        `SELECT n.nspname::text AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'`,
+      );
       schema = created.rows[0].schema as string;
     }
     const check = `SELECT ${quoteIdent(schema)}.bt_index_check($1::regclass, true)`;

@@ -98,7 +98,10 @@ export async function listBtreeIndexes(client: ClientBase): Promise<IndexInfo[]>
      WHERE am.amname = 'btree' AND ic.relkind = 'i' AND i.indisvalid AND i.indisready
        AND ic.relpersistence <> 't' AND ${userSchema("n.nspname")}
      ORDER BY 1, 2`);
-  return rows.map((r) => ({ index: { schema: r.schema, name: r.index }, table: { schema: r.table_schema, name: r.table_name } }));
+  return rows.map((r) => ({
+    index: { schema: r.schema, name: r.index },
+    table: { schema: r.table_schema, name: r.table_name },
+  }));
 }
 
 /** A table and the name backup manifests use for it: format('%I.%I'), quoted only where needed. */

@@ -68,12 +68,14 @@ export function parseTableName(input: string, defaultSchema = "public"): TableNa
     if (!part) throw new Error(`table name ${JSON.stringify(input)} has an empty part: use "table" or "schema.table"`);
     parts.push(part);
     if (i < text.length) {
-      if (text[i] !== ".") throw new Error(`table name ${JSON.stringify(input)} has text after a quoted part: use "schema"."table"`);
+      if (text[i] !== ".")
+        throw new Error(`table name ${JSON.stringify(input)} has text after a quoted part: use "schema"."table"`);
       i++;
       if (i >= text.length) throw new Error(`table name ${JSON.stringify(input)} ends with a dot`);
     }
   }
-  if (parts.length > 2) throw new Error(`table name ${JSON.stringify(input)} has more than two parts: use "table" or "schema.table"`);
+  if (parts.length > 2)
+    throw new Error(`table name ${JSON.stringify(input)} has more than two parts: use "table" or "schema.table"`);
   return parts.length === 2 ? { schema: parts[0], name: parts[1] } : { schema: defaultSchema, name: parts[0] };
 }
 

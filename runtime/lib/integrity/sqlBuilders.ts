@@ -23,7 +23,9 @@ function relation(table: TableName, only: boolean): string {
 export function orphanPredicate(fk: ForeignKeyInfo): string {
   const child = fk.childColumns.map((c) => `${CHILD}.${quoteIdent(c)}`);
   const complete = child.map((c) => `${c} IS NOT NULL`).join(" AND ");
-  const match = fk.childColumns.map((c, i) => `${PARENT}.${quoteIdent(fk.parentColumns[i])} = ${CHILD}.${quoteIdent(c)}`).join(" AND ");
+  const match = fk.childColumns
+    .map((c, i) => `${PARENT}.${quoteIdent(fk.parentColumns[i])} = ${CHILD}.${quoteIdent(c)}`)
+    .join(" AND ");
   const missingParent = `${complete} AND NOT EXISTS (SELECT 1 FROM ${relation(fk.parent, fk.parentOnly)} AS ${PARENT} WHERE ${match})`;
   if (!fk.matchFull || child.length === 1) return missingParent;
   return `(${missingParent}) OR num_nulls(${child.join(", ")}) NOT IN (0, ${child.length})`;

@@ -4,7 +4,14 @@ import { redactSecrets } from "../postgres/connectionUrl";
 import { runAmcheck } from "./amcheck";
 import { listBtreeIndexes, listConstraints, listForeignKeys, listTables } from "./catalog";
 import { displayTable, quoteTable } from "./identifiers";
-import { exactCountSql, formatKey, orphanCountSql, orphanFixSql, reindexSql, validateConstraintSql } from "./sqlBuilders";
+import {
+  exactCountSql,
+  formatKey,
+  orphanCountSql,
+  orphanFixSql,
+  reindexSql,
+  validateConstraintSql,
+} from "./sqlBuilders";
 
 /** One problem `verify` found, with the SQL a person would review to fix it (never executed). */
 export interface Finding {
@@ -33,11 +40,19 @@ export interface VerifyOptions {
   amcheck?: boolean;
 }
 
-const CONSTRAINT_KINDS: Record<string, string> = { f: "foreign key", c: "check", n: "not-null", p: "primary key", u: "unique", x: "exclusion" };
+const CONSTRAINT_KINDS: Record<string, string> = {
+  f: "foreign key",
+  c: "check",
+  n: "not-null",
+  p: "primary key",
+  u: "unique",
+  x: "exclusion",
+};
 
 /** The restore command a person can paste: names the store so it runs as is (URL is theirs to fill in). */
 export function restoreCommandFor(store: string | undefined, backupId: string): string {
-  const storeArg = store === undefined ? "STORE" : /^[\w@%+=:,./-]+$/.test(store) ? store : `'${store.replace(/'/g, `'\\''`)}'`;
+  const storeArg =
+    store === undefined ? "STORE" : /^[\w@%+=:,./-]+$/.test(store) ? store : `'${store.replace(/'/g, `'\\''`)}'`;
   return `bloom-dr restore --store ${storeArg} --backup ${backupId} --target URL`;
 }
 
@@ -51,7 +66,12 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(redactSecrets(`cannot connect to the database to verify: ${(err as Error).message}; check --db and that the server is reachable`, [options.dbUrl]));
+    throw new Error(
+      redactSecrets(
+        `cannot connect to the database to verify: ${(err as Error).message}; check --db and that the server is reachable`,
+        [options.dbUrl],
+      ),
+    );
   }
   const findings: Finding[] = [];
   const notes: string[] = [];
@@ -87,7 +107,11 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
         const table = byKey.get(key);
         tablesCompared++;
         if (!table) {
-          findings.push({ check: "row-count", object: key, detail: `table ${key} is in backup ${options.manifest.id} (${expected} rows) but not in the database` });
+          findings.push({
+            check: "row-count",
+            object: key,
+            detail: `table ${key} is in backup ${options.manifest.id} (${expected} rows) but not in the database`,
+          });
           continue;
         }
         const actual = Number((await client.query(exactCountSql(table))).rows[0].n);
@@ -124,7 +148,13 @@ export async function verifyDatabase(options: VerifyOptions): Promise<VerifyResu
     return {
       ok: findings.length === 0,
       findings,
-      checked: { foreignKeys: foreignKeys.length, constraints: constraints.length, indexes: amcheckRan ? indexes.length : 0, tables: options.manifest ? tablesCompared : tables.length, amcheck: amcheckRan },
+      checked: {
+        foreignKeys: foreignKeys.length,
+        constraints: constraints.length,
+        indexes: amcheckRan ? indexes.length : 0,
+        tables: options.manifest ? tablesCompared : tables.length,
+        amcheck: amcheckRan,
+      },
       notes,
     };
   } finally {

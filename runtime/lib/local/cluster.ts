@@ -72,7 +72,16 @@ export class LocalCluster {
     user.own(rootDir);
     const port = await freeLoopbackPort();
     const password = randomBytes(18).toString("base64url");
-    const cluster = new LocalCluster(options.name, rootDir, path.join(rootDir, "data"), port, password, binaries, user, ownsRoot);
+    const cluster = new LocalCluster(
+      options.name,
+      rootDir,
+      path.join(rootDir, "data"),
+      port,
+      password,
+      binaries,
+      user,
+      ownsRoot,
+    );
     cluster.unregister = registerTeardown(() => cluster.destroySync());
     return cluster;
   }
@@ -100,8 +109,16 @@ export class LocalCluster {
     this.user.own(pwfile);
     try {
       await this.asServer(this.binaries.path("initdb"), [
-        "-D", this.dataDir, "-U", this.superuser, "--pwfile", pwfile,
-        "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync",
+        "-D",
+        this.dataDir,
+        "-U",
+        this.superuser,
+        "--pwfile",
+        pwfile,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
       ]);
     } finally {
       rmSync(pwfile, { force: true });
@@ -125,7 +142,16 @@ export class LocalCluster {
   }
 
   async start(): Promise<void> {
-    await this.asServer(this.binaries.path("pg_ctl"), ["-D", this.dataDir, "-l", this.logFile, "-w", "-t", "120", "start"]);
+    await this.asServer(this.binaries.path("pg_ctl"), [
+      "-D",
+      this.dataDir,
+      "-l",
+      this.logFile,
+      "-w",
+      "-t",
+      "120",
+      "start",
+    ]);
     this.running = true;
   }
 
@@ -156,7 +182,14 @@ export class LocalCluster {
   /** Synchronous teardown for exit and signal handlers. */
   destroySync(): void {
     if (this.running) {
-      const { command, args } = this.user.wrap(this.binaries.path("pg_ctl"), ["-D", this.dataDir, "-m", "immediate", "-w", "stop"]);
+      const { command, args } = this.user.wrap(this.binaries.path("pg_ctl"), [
+        "-D",
+        this.dataDir,
+        "-m",
+        "immediate",
+        "-w",
+        "stop",
+      ]);
       spawnSync(command, args, { stdio: "ignore" });
       this.running = false;
     }

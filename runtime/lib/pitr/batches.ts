@@ -15,7 +15,11 @@ export function toColumnArrays(rows: readonly (readonly (string | null)[])[], wi
 /** Fetches an open cursor batch by batch, each row as the server's text of each column. */
 export async function* fetchBatches(client: ClientBase, cursor: string): AsyncGenerator<(string | null)[][]> {
   for (;;) {
-    const { rows } = await client.query({ text: `FETCH ${BATCH_ROWS} FROM ${quoteIdent(cursor)}`, rowMode: "array", ...RAW_TEXT });
+    const { rows } = await client.query({
+      text: `FETCH ${BATCH_ROWS} FROM ${quoteIdent(cursor)}`,
+      rowMode: "array",
+      ...RAW_TEXT,
+    });
     if (rows.length === 0) return;
     yield rows as (string | null)[][];
   }

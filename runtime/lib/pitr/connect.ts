@@ -52,5 +52,7 @@ export function closeOnAbort(signal: AbortSignal | undefined, clients: () => (Cl
 
 /** The error to throw once interrupted, whatever the driver said while its connection closed. */
 export function interruptedError(signal: AbortSignal | undefined, what: string): Error | undefined {
-  return signal?.aborted ? new Error(`${what} interrupted; the transaction was rolled back, nothing was changed`) : undefined;
+  return signal?.aborted
+    ? new Error(`${what} interrupted; the transaction was rolled back, nothing was changed`)
+    : undefined;
 }

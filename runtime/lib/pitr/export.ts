@@ -72,14 +72,17 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
       await write(`\n-- ${plan.display}: ${counts[i].rows} rows\n`);
       const { prefix, suffix } = exportInsertParts(plan.table, plan.columns, plan.key, plan.overriding);
       const cursor = `bloom_dr_export_${i}`;
-      await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${exportValuesSql(plan.table, plan.columns, plan.key)}`);
+      await client.query(
+        `DECLARE ${cursor} NO SCROLL CURSOR FOR ${exportValuesSql(plan.table, plan.columns, plan.key)}`,
+      );
       for await (const batch of fetchBatches(client, cursor)) {
         await write(batch.map((row) => `${prefix}${row[0]}${suffix}\n`).join(""));
       }
       await client.query(`CLOSE ${cursor}`);
     }
     await write(`\n-- sequences: moved past the inserted ids, never backwards\n`);
-    for (const plan of plans) for (const column of plan.sequenceColumns) await write(`${advanceSequenceSql(plan.table, column)};\n`);
+    for (const plan of plans)
+      for (const column of plan.sequenceColumns) await write(`${advanceSequenceSql(plan.table, column)};\n`);
     await write("COMMIT;\n");
     file.end();
     await finished(file);
@@ -91,8 +94,11 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
     file.destroy();
     rmSync(partial, { force: true });
     if (options.signal?.aborted) throw new Error("pitr export interrupted; no file was written");
-    if (err instanceof RefusedError) throw new RefusedError((err as Error).message.replace(/; nothing was changed$/, "; no file was written"));
-    throw new Error(redactSecrets(`pitr export failed, no file was written: ${(err as Error).message}`, [options.fromUrl]));
+    if (err instanceof RefusedError)
+      throw new RefusedError((err as Error).message.replace(/; nothing was changed$/, "; no file was written"));
+    throw new Error(
+      redactSecrets(`pitr export failed, no file was written: ${(err as Error).message}`, [options.fromUrl]),
+    );
   } finally {
     stopListening();
     await client.end().catch(() => undefined);
@@ -121,7 +127,12 @@ export function outputErrorMessage(out: string, code: string | undefined, messag
   return `cannot write ${out}: ${(code && reason[code]) ?? `${message}; choose another --out`}`;
 }
 
-export function exportHeader(source: string, exportedAt: string, counts: { table: string; rows: number }[], file: string): string {
+export function exportHeader(
+  source: string,
+  exportedAt: string,
+  counts: { table: string; rows: number }[],
+  file: string,
+): string {
   return [
     `${EXPORT_MARKER}: rows to put back, to review before importing (playbook SEV-2, PASO 4-6)`,
     `-- source: ${source}`,
@@ -136,4 +147,3 @@ export function exportHeader(source: string, exportedAt: string, counts: { table
     "",
   ].join("\n");
 }
-

@@ -22,7 +22,10 @@ export function parentsFirst(tables: readonly string[], edges: readonly ForeignK
   const remaining = [...tables];
   while (remaining.length) {
     const next = remaining.findIndex((t) => pendingParents.get(t)!.size === 0);
-    if (next < 0) throw new Error(`foreign keys form a cycle among the chosen tables (${describeCycle(remaining, relevant)}): no insertion order puts every parent first; recover these tables through pitr export and edit the file`);
+    if (next < 0)
+      throw new Error(
+        `foreign keys form a cycle among the chosen tables (${describeCycle(remaining, relevant)}): no insertion order puts every parent first; recover these tables through pitr export and edit the file`,
+      );
     const [table] = remaining.splice(next, 1);
     ordered.push(table);
     for (const parents of pendingParents.values()) parents.delete(table);

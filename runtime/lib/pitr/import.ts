@@ -63,7 +63,9 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
         const r = (await client.query(group.map((s) => s.statement.sql).join(";\n"))) as QueryResult | QueryResult[];
         results = Array.isArray(r) ? r : [r];
       } catch (err) {
-        throw new Error(`lines ${group[0].statement.line}-${group[group.length - 1].statement.line}: ${(err as Error).message}`);
+        throw new Error(
+          `lines ${group[0].statement.line}-${group[group.length - 1].statement.line}: ${(err as Error).message}`,
+        );
       }
       results.forEach((r, k) => {
         const t = tables.get(group[k].table)!;
@@ -98,7 +100,12 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
     if (err instanceof RefusedError) throw err;
     const interrupted = interruptedError(options.signal, `importing ${options.file}`);
     if (interrupted) throw interrupted;
-    throw new Error(redactSecrets(`importing ${options.file} failed and was rolled back, nothing was changed: ${(err as Error).message}`, [options.targetUrl]));
+    throw new Error(
+      redactSecrets(
+        `importing ${options.file} failed and was rolled back, nothing was changed: ${(err as Error).message}`,
+        [options.targetUrl],
+      ),
+    );
   } finally {
     stopListening();
     await client.end().catch(() => undefined);
@@ -127,9 +134,14 @@ async function checkFile(file: string): Promise<FilePlan> {
       closeSync(fd);
     }
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give the file pitr export wrote`);
+    throw new Error(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give the file pitr export wrote`,
+    );
   }
-  if (head !== EXPORT_MARKER) throw new Error(`${file} is not a bloom-dr pitr export (its first line must start with "${EXPORT_MARKER}"); nothing was changed`);
+  if (head !== EXPORT_MARKER)
+    throw new Error(
+      `${file} is not a bloom-dr pitr export (its first line must start with "${EXPORT_MARKER}"); nothing was changed`,
+    );
   const plan: FilePlan = { settings: [], sequences: [], tables: [], targets: [] };
   const targets = new FileTargets();
   try {

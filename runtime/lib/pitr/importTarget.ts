@@ -76,7 +76,8 @@ export function targetRefusal(wanted: FileTable, target: TableShape | undefined)
   if (problems.length === 0) {
     const targetKey = target.primaryKey.join(", ");
     for (const key of wanted.keys) {
-      if (key.join(", ") !== targetKey) problems.push(`primary key is (${key.join(", ")}) in the file and (${targetKey}) in the target`);
+      if (key.join(", ") !== targetKey)
+        problems.push(`primary key is (${key.join(", ")}) in the file and (${targetKey}) in the target`);
     }
   }
   return problems.length ? `table ${name} differs between the file and the target: ${problems.join("; ")}` : undefined;

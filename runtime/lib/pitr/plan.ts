@@ -45,7 +45,9 @@ export async function planTables(sides: readonly Side[], tables: readonly TableN
     const [first, ...others] = found.map((f) => f.shape!);
     const last = others.length ? others[others.length - 1] : first;
     if (last.primaryKey.length === 0) {
-      reasons.push(`table ${displayTable(table)} has no primary key: its rows cannot be matched between databases, so they are never copied blindly`);
+      reasons.push(
+        `table ${displayTable(table)} has no primary key: its rows cannot be matched between databases, so they are never copied blindly`,
+      );
       continue;
     }
     const difference = others.map((o) => shapeDifference(first, o)).find(Boolean);
@@ -59,7 +61,10 @@ export async function planTables(sides: readonly Side[], tables: readonly TableN
   const edges = await foreignKeyEdges(sides[sides.length - 1].client, tables);
   let order: string[];
   try {
-    order = parentsFirst(shapes.map((s) => displayTable(s.table)), edges);
+    order = parentsFirst(
+      shapes.map((s) => displayTable(s.table)),
+      edges,
+    );
   } catch (err) {
     throw new RefusedError(`${(err as Error).message}; nothing was changed`);
   }

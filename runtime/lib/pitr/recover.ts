@@ -5,8 +5,14 @@ import { fetchBatches, toColumnArrays } from "./batches";
 import { closeOnAbort, interruptedError, openClient, RAW_TEXT } from "./connect";
 import { planTables, RefusedError, TablePlan } from "./plan";
 import {
-  advanceSequenceSql, countMissingSql, createStageSql, declareAllKeysSql, declareMissingKeysSql,
-  insertFromStageSql, insertTextBatchSql, rowsByKeysSql,
+  advanceSequenceSql,
+  countMissingSql,
+  createStageSql,
+  declareAllKeysSql,
+  declareMissingKeysSql,
+  insertFromStageSql,
+  insertTextBatchSql,
+  rowsByKeysSql,
 } from "./sqlBuilders";
 
 export interface RecoverOptions {
@@ -66,7 +72,13 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
   try {
     target = await openClient(options.targetUrl, "target");
     await branch.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const plans = await planTables([{ client: branch, role: "branch" }, { client: target, role: "target" }], names);
+    const plans = await planTables(
+      [
+        { client: branch, role: "branch" },
+        { client: target, role: "target" },
+      ],
+      names,
+    );
     await target.query("BEGIN");
     inTransaction = true;
     const tables: TableRecovery[] = [];
@@ -82,7 +94,12 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
     const interrupted = interruptedError(options.signal, "pitr recover");
     if (interrupted) throw interrupted;
     if (err instanceof RefusedError) throw err;
-    throw new Error(redactSecrets(`${(err as Error).message}; the transaction was rolled back, nothing was changed`, [options.fromUrl, options.targetUrl]));
+    throw new Error(
+      redactSecrets(`${(err as Error).message}; the transaction was rolled back, nothing was changed`, [
+        options.fromUrl,
+        options.targetUrl,
+      ]),
+    );
   } finally {
     stopListening();
     await branch.end().catch(() => undefined);
@@ -91,11 +108,13 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
 }
 
 function uniqueTables(tables: readonly string[]): TableName[] {
-  if (tables.length === 0) throw new RefusedError("no tables given: name the tables to recover, e.g. reservations,clients");
+  if (tables.length === 0)
+    throw new RefusedError("no tables given: name the tables to recover, e.g. reservations,clients");
   const names = tables.map((t) => parseTableName(t));
   const seen = new Set<string>();
   for (const n of names) {
-    if (seen.has(displayTable(n))) throw new RefusedError(`table ${displayTable(n)} is listed twice; nothing was changed`);
+    if (seen.has(displayTable(n)))
+      throw new RefusedError(`table ${displayTable(n)} is listed twice; nothing was changed`);
     seen.add(displayTable(n));
   }
   return names;
@@ -106,12 +125,21 @@ async function withTableContext<T>(plan: TablePlan, work: () => Promise<T>): Pro
     return await work();
   } catch (err) {
     const e = err as Error & { code?: string };
-    const hint = e.code === "23503" ? ": a recovered row references a parent row the target lacks; add the parent table to the list" : "";
+    const hint =
+      e.code === "23503"
+        ? ": a recovered row references a parent row the target lacks; add the parent table to the list"
+        : "";
     throw new Error(`recovering ${plan.display} failed: ${e.message}${hint}`);
   }
 }
 
-async function recoverTable(branch: ClientBase, target: ClientBase, plan: TablePlan, index: number, apply: boolean): Promise<TableRecovery> {
+async function recoverTable(
+  branch: ClientBase,
+  target: ClientBase,
+  plan: TablePlan,
+  index: number,
+  apply: boolean,
+): Promise<TableRecovery> {
   const keyStage = `bloom_dr_keys_${index}`;
   const branchKeys = `bloom_dr_branch_keys_${index}`;
   await target.query(createStageSql(keyStage, plan.key));
@@ -133,10 +161,17 @@ async function recoverTable(branch: ClientBase, target: ClientBase, plan: TableP
   const fetchRows = rowsByKeysSql(plan.table, plan.columns, plan.key);
   const stageRows = insertTextBatchSql(rowStage, plan.columns);
   for await (const keys of fetchBatches(target, missingKeys)) {
-    const { rows } = await branch.query({ text: fetchRows, values: toColumnArrays(keys, plan.key.length), rowMode: "array", ...RAW_TEXT });
+    const { rows } = await branch.query({
+      text: fetchRows,
+      values: toColumnArrays(keys, plan.key.length),
+      rowMode: "array",
+      ...RAW_TEXT,
+    });
     await target.query(stageRows, toColumnArrays(rows as (string | null)[][], plan.columns.length));
   }
-  const inserted = await target.query(insertFromStageSql(plan.table, rowStage, plan.columns, plan.key, plan.overriding));
+  const inserted = await target.query(
+    insertFromStageSql(plan.table, rowStage, plan.columns, plan.key, plan.overriding),
+  );
   return { ...result, inserted: inserted.rowCount ?? 0 };
 }
 

@@ -39,7 +39,12 @@ export function countMissingSql(stage: string, table: TableName, key: readonly T
 }
 
 /** A cursor over the staged keys that the target lacks. */
-export function declareMissingKeysSql(cursor: string, stage: string, table: TableName, key: readonly TypedColumn[]): string {
+export function declareMissingKeysSql(
+  cursor: string,
+  stage: string,
+  table: TableName,
+  key: readonly TypedColumn[],
+): string {
   return `DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR SELECT ${key.map((c) => `s.${quoteIdent(c.name)}`).join(", ")} FROM pg_temp.${quoteIdent(stage)} AS s WHERE NOT EXISTS (SELECT 1 FROM ${quoteTable(table)} AS t WHERE ${keyMatch("t", "s", key)})`;
 }
 
@@ -62,7 +67,13 @@ export function rowsByKeysSql(table: TableName, columns: readonly TypedColumn[],
  * primary key also covers a row the application inserted meanwhile. OVERRIDING SYSTEM VALUE keeps
  * the recovered ids of GENERATED ALWAYS identity columns.
  */
-export function insertFromStageSql(table: TableName, stage: string, columns: readonly TypedColumn[], key: readonly TypedColumn[], overriding: boolean): string {
+export function insertFromStageSql(
+  table: TableName,
+  stage: string,
+  columns: readonly TypedColumn[],
+  key: readonly TypedColumn[],
+  overriding: boolean,
+): string {
   const cols = columnList(columns);
   return `INSERT INTO ${quoteTable(table)} (${cols})${overriding ? " OVERRIDING SYSTEM VALUE" : ""} SELECT ${cols} FROM pg_temp.${quoteIdent(stage)} ON CONFLICT (${columnList(key)}) DO NOTHING`;
 }
@@ -80,13 +91,22 @@ export function advanceSequenceSql(table: TableName, column: string): string {
 }
 
 /** Each row as the server-quoted literal list of an INSERT's VALUES (quote_nullable per column). */
-export function exportValuesSql(table: TableName, columns: readonly TypedColumn[], key: readonly TypedColumn[]): string {
+export function exportValuesSql(
+  table: TableName,
+  columns: readonly TypedColumn[],
+  key: readonly TypedColumn[],
+): string {
   const literals = columns.map((c) => `quote_nullable(t.${quoteIdent(c.name)})`).join(", ");
   return `SELECT array_to_string(ARRAY[${literals}], ', ') AS v FROM ${quoteTable(table)} AS t ORDER BY ${key.map((c) => `t.${quoteIdent(c.name)}`).join(", ")}`;
 }
 
 /** The text around the VALUES list of every exported row of a table. */
-export function exportInsertParts(table: TableName, columns: readonly TypedColumn[], key: readonly TypedColumn[], overriding: boolean): { prefix: string; suffix: string } {
+export function exportInsertParts(
+  table: TableName,
+  columns: readonly TypedColumn[],
+  key: readonly TypedColumn[],
+  overriding: boolean,
+): { prefix: string; suffix: string } {
   return {
     prefix: `INSERT INTO ${quoteTable(table)} (${columnList(columns)})${overriding ? " OVERRIDING SYSTEM VALUE" : ""} VALUES (`,
     suffix: `) ON CONFLICT (${columnList(key)}) DO NOTHING;`,

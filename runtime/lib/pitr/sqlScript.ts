@@ -40,7 +40,11 @@ export async function* readStatements(file: string, chunkChars = 4 << 20): Async
  * The splitter. With `final` false the text may end mid-statement: scanning stops there and
  * `consumed` says how much of the text the returned statements (and skipped comments) cover.
  */
-export function scanStatements(text: string, final: boolean, firstLine = 1): { statements: Statement[]; consumed: number } {
+export function scanStatements(
+  text: string,
+  final: boolean,
+  firstLine = 1,
+): { statements: Statement[]; consumed: number } {
   const out: Statement[] = [];
   let i = 0;
   let line = firstLine;
@@ -51,7 +55,8 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
     for (let k = i; k < to; k++) if (text.charCodeAt(k) === 10) line++;
     i = to;
   };
-  const unterminated = (what: string, at: number) => new Error(`unterminated ${what} starting on line ${at}: the file is cut short or was edited by mistake`);
+  const unterminated = (what: string, at: number) =>
+    new Error(`unterminated ${what} starting on line ${at}: the file is cut short or was edited by mistake`);
   /** Text ran out inside a token: an error at the end of the file, else "come back with more". */
   const incomplete = (what: string, at: number, tokenStart: number) => {
     if (final) throw unterminated(what, at);
@@ -60,7 +65,8 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
   while (i < n) {
     const ch = text[i];
     // a token whose kind depends on the next characters must not be judged at a chunk boundary
-    if (!final && (ch === "-" || ch === "/" || ch === "$") && i + 64 > n) return { statements: out, consumed: start >= 0 ? start : i };
+    if (!final && (ch === "-" || ch === "/" || ch === "$") && i + 64 > n)
+      return { statements: out, consumed: start >= 0 ? start : i };
     if (ch === "-" && text[i + 1] === "-") {
       const end = text.indexOf("\n", i);
       if (end < 0 && !final) return incomplete("comment", line, i);
@@ -75,8 +81,7 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
         if (text[k] === "/" && text[k + 1] === "*") {
           depth++;
           k += 2;
-        }
-        else if (text[k] === "*" && text[k + 1] === "/") {
+        } else if (text[k] === "*" && text[k + 1] === "/") {
           depth--;
           k += 2;
           if (depth === 0) break;
@@ -112,7 +117,8 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
         else if (text[k] === "'" && (k + 1 < n || final)) {
           closed = true;
           break;
-        } else if (text[k] === "'") break; // a quote at the very end: '' or the close? needs the next chunk
+        } else if (text[k] === "'")
+          break; // a quote at the very end: '' or the close? needs the next chunk
         else k++;
       }
       if (!closed) return incomplete("string literal", at, i);
@@ -135,7 +141,10 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
       advance(k + 1);
       continue;
     }
-    const dollar = ch === "$" && !/[A-Za-z0-9_]/.test(text[i - 1] ?? "") ? /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64)) : null;
+    const dollar =
+      ch === "$" && !/[A-Za-z0-9_]/.test(text[i - 1] ?? "")
+        ? /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64))
+        : null;
     if (dollar) {
       const end = text.indexOf(dollar[0], i + dollar[0].length);
       if (end < 0) return incomplete("dollar-quoted string", line, i);
@@ -147,7 +156,10 @@ export function scanStatements(text: string, final: boolean, firstLine = 1): { s
   if (start >= 0) {
     if (!final) return { statements: out, consumed: start };
     const rest = text.slice(start).trim();
-    if (rest) throw new Error(`statement on line ${startLine} has no terminating semicolon: the file is cut short or was edited by mistake`);
+    if (rest)
+      throw new Error(
+        `statement on line ${startLine} has no terminating semicolon: the file is cut short or was edited by mistake`,
+      );
   }
   return { statements: out, consumed: n };
 }
@@ -156,7 +168,8 @@ const IDENT = `"(?:[^"]|"")+"`;
 const INSERT = new RegExp(`^INSERT INTO (${IDENT})\\.(${IDENT}) \\(`, "s");
 const DO_NOTHING = new RegExp(`ON CONFLICT \\(${IDENT}(?:, ${IDENT})*\\) DO NOTHING$`, "s");
 const SETTING = new RegExp(`^SET LOCAL (${Object.keys(CANONICAL_SETTINGS).join("|")}) = '[^'\\\\]*'$`, "i");
-const SEQUENCE = /^SELECT x\.seq AS sequence, setval\(x\.seq::regclass, x\.m\) AS set_to FROM \(SELECT pg_get_serial_sequence\(/;
+const SEQUENCE =
+  /^SELECT x\.seq AS sequence, setval\(x\.seq::regclass, x\.m\) AS set_to FROM \(SELECT pg_get_serial_sequence\(/;
 
 export type ClassifiedStatement =
   | { kind: "begin" | "commit" | "setting" | "sequence"; statement: Statement }
@@ -176,7 +189,10 @@ export function classifyStatement(statement: Statement): ClassifiedStatement {
   if (SETTING.test(sql)) return { kind: "setting", statement };
   if (SEQUENCE.test(sql)) return { kind: "sequence", statement };
   const insert = INSERT.exec(sql);
-  if (insert && DO_NOTHING.test(sql)) return { kind: "insert", table: `${unquote(insert[1])}.${unquote(insert[2])}`, statement };
+  if (insert && DO_NOTHING.test(sql))
+    return { kind: "insert", table: `${unquote(insert[1])}.${unquote(insert[2])}`, statement };
   const shown = sql.replace(/\s+/g, " ").slice(0, 60);
-  throw new Error(`line ${line}: statement not allowed in a pitr import file (only INSERT … ON CONFLICT (key) DO NOTHING, setval lines, SET LOCAL of text formats, BEGIN, COMMIT): ${shown}${sql.length > 60 ? "…" : ""}`);
+  throw new Error(
+    `line ${line}: statement not allowed in a pitr import file (only INSERT … ON CONFLICT (key) DO NOTHING, setval lines, SET LOCAL of text formats, BEGIN, COMMIT): ${shown}${sql.length > 60 ? "…" : ""}`,
+  );
 }

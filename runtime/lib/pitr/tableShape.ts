@@ -48,7 +48,13 @@ export async function describeTable(client: ClientBase, table: TableName): Promi
   );
   return {
     table,
-    columns: columns.rows.map((r) => ({ name: r.name, type: r.type, generated: r.generated, identity: r.identity, sequence: r.sequence })),
+    columns: columns.rows.map((r) => ({
+      name: r.name,
+      type: r.type,
+      generated: r.generated,
+      identity: r.identity,
+      sequence: r.sequence,
+    })),
     primaryKey: key.rows.map((r) => r.name),
   };
 }
@@ -76,14 +82,17 @@ export function shapeDifference(branch: TableShape, target: TableShape): string 
   for (const column of branch.columns) {
     const other = targetByName.get(column.name);
     if (!other) problems.push(`column ${column.name} exists only in the branch`);
-    else if (other.type !== column.type) problems.push(`column ${column.name} is ${column.type} in the branch and ${other.type} in the target`);
+    else if (other.type !== column.type)
+      problems.push(`column ${column.name} is ${column.type} in the branch and ${other.type} in the target`);
     else if (other.generated !== column.generated) problems.push(`column ${column.name} is generated on one side only`);
   }
   for (const column of target.columns) {
     if (!branchByName.has(column.name)) problems.push(`column ${column.name} exists only in the target`);
   }
   if (problems.length === 0 && branch.primaryKey.join(",") !== target.primaryKey.join(",")) {
-    problems.push(`primary key is (${branch.primaryKey.join(", ")}) in the branch and (${target.primaryKey.join(", ")}) in the target`);
+    problems.push(
+      `primary key is (${branch.primaryKey.join(", ")}) in the branch and (${target.primaryKey.join(", ")}) in the target`,
+    );
   }
   return problems.length ? `table ${name} differs between branch and target: ${problems.join("; ")}` : undefined;
 }

@@ -9,7 +9,9 @@ export async function readAwsSecret(arn: string): Promise<string> {
     if (!out.SecretString) throw new Error("it has no string value");
     return out.SecretString;
   } catch (err) {
-    throw new Error(`cannot read secret ${arn}: ${(err as Error).message}: check AWS credentials and secretsmanager:GetSecretValue on it`);
+    throw new Error(
+      `cannot read secret ${arn}: ${(err as Error).message}: check AWS credentials and secretsmanager:GetSecretValue on it`,
+    );
   } finally {
     client.destroy();
   }

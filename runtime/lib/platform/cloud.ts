@@ -1,6 +1,13 @@
 import { optionalOutput, parseMasterSecret, rdsUrl, requireOutput } from "./cloudOutputs";
 import { assertBranchTime } from "./historyWindow";
-import { createNeonBranch, deleteNeonBranch, deleteNeonEndpoint, historyRetentionSeconds, NeonBranch, NeonClient } from "./neonBranches";
+import {
+  createNeonBranch,
+  deleteNeonBranch,
+  deleteNeonEndpoint,
+  historyRetentionSeconds,
+  NeonBranch,
+  NeonClient,
+} from "./neonBranches";
 import { quoteIdent, withClient } from "./sql";
 import { StackDriver } from "./stackDriver";
 import { DisposableDatabase, PlatformNeeds, RecoveryPlatform } from "./types";
@@ -54,19 +61,34 @@ export class CloudPlatform implements RecoveryPlatform {
     private readonly workingName: string,
   ) {}
 
-  static async open(needs: PlatformNeeds, purpose: string, options: CloudPlatformOptions, signal?: AbortSignal): Promise<CloudPlatform> {
+  static async open(
+    needs: PlatformNeeds,
+    purpose: string,
+    options: CloudPlatformOptions,
+    signal?: AbortSignal,
+  ): Promise<CloudPlatform> {
     const now = options.now ?? (() => new Date());
     const prod = await options.primaryStack.outputs();
     const stack = options.primaryStack.stackName;
-    const projectId = options.projectId ?? requireOutput(prod, stack, "neonProjectId", "run pulumi up on the prod stack or set NEON_PROJECT_ID");
+    const projectId =
+      options.projectId ??
+      requireOutput(prod, stack, "neonProjectId", "run pulumi up on the prod stack or set NEON_PROJECT_ID");
     const parentBranchId = requireOutput(prod, stack, "neonPrimaryBranchId", "run pulumi up on the prod stack");
     const databaseName = requireOutput(prod, stack, "databaseName", "run pulumi up on the prod stack");
     const roleName = requireOutput(prod, stack, "databaseRole", "run pulumi up on the prod stack");
     const workingName = `bloom-dr-drill-${purpose}-${now().toISOString().replace(/[:.]/g, "-").toLowerCase()}`;
-    const working = await createNeonBranch(options.neon, {
-      projectId, parentBranchId, name: workingName, databaseName, roleName,
-      expiresAt: new Date(now().getTime() + DRILL_BRANCH_TTL_MS),
-    }, signal);
+    const working = await createNeonBranch(
+      options.neon,
+      {
+        projectId,
+        parentBranchId,
+        name: workingName,
+        databaseName,
+        roleName,
+        expiresAt: new Date(now().getTime() + DRILL_BRANCH_TTL_MS),
+      },
+      signal,
+    );
     const platform = new CloudPlatform(options, purpose, projectId, databaseName, roleName, working, workingName);
     try {
       if (needs.standby) await platform.provisionStandby();
@@ -87,13 +109,26 @@ export class CloudPlatform implements RecoveryPlatform {
     const historyStart = new Date(now.getTime() - retention * 1000);
     const start = historyStart > this.working.createdAt ? historyStart : this.working.createdAt;
     assertBranchTime(at, {
-      start, end: now,
-      startsAt: start === historyStart ? `the project's ${formatRetention(retention)} history window` : `the drill's working branch ${this.workingName}`,
+      start,
+      end: now,
+      startsAt:
+        start === historyStart
+          ? `the project's ${formatRetention(retention)} history window`
+          : `the drill's working branch ${this.workingName}`,
     });
-    const branch = await createNeonBranch(this.options.neon, {
-      projectId: this.projectId, parentBranchId: this.working.branchId, name: `${this.workingName}-${name}`, at,
-      databaseName: this.databaseName, roleName: this.roleName, expiresAt: new Date(now.getTime() + DRILL_BRANCH_TTL_MS),
-    }, signal);
+    const branch = await createNeonBranch(
+      this.options.neon,
+      {
+        projectId: this.projectId,
+        parentBranchId: this.working.branchId,
+        name: `${this.workingName}-${name}`,
+        at,
+        databaseName: this.databaseName,
+        roleName: this.roleName,
+        expiresAt: new Date(now.getTime() + DRILL_BRANCH_TTL_MS),
+      },
+      signal,
+    );
     this.branches.set(branch.branchId, branch);
     return {
       url: branch.url,
@@ -131,11 +166,16 @@ export class CloudPlatform implements RecoveryPlatform {
         problems.push(`${what}: ${(err as Error).message}`);
       }
     };
-    for (const id of [...this.branches.keys()]) await attempt(`branch ${id}`, () => deleteNeonBranch(this.options.neon, this.projectId, id));
+    for (const id of [...this.branches.keys()])
+      await attempt(`branch ${id}`, () => deleteNeonBranch(this.options.neon, this.projectId, id));
     this.branches.clear();
-    await attempt(`branch ${this.workingName}`, () => deleteNeonBranch(this.options.neon, this.projectId, this.working.branchId));
-    if (this.standby) await attempt(`stack ${this.options.drStack.stackName}`, () => this.releaseStandby(this.standby!));
-    if (problems.length > 0) throw new Error(`clean-up left resources behind (${problems.join("; ")}): remove them by hand`);
+    await attempt(`branch ${this.workingName}`, () =>
+      deleteNeonBranch(this.options.neon, this.projectId, this.working.branchId),
+    );
+    if (this.standby)
+      await attempt(`stack ${this.options.drStack.stackName}`, () => this.releaseStandby(this.standby!));
+    if (problems.length > 0)
+      throw new Error(`clean-up left resources behind (${problems.join("; ")}): remove them by hand`);
   }
 
   private async provisionStandby(): Promise<void> {
@@ -148,9 +188,19 @@ export class CloudPlatform implements RecoveryPlatform {
     this.standby = { adminUrl: "", previousConfig, databases: [] };
     await dr.setConfig({ "failover.mode": "standby", "drill.scenario": this.purpose });
     const outputs = await dr.up(this.options.onOutput);
-    const host = requireOutput(outputs, dr.stackName, "failoverAddress", "the DR stack did not create the failover database: check failover.mode");
+    const host = requireOutput(
+      outputs,
+      dr.stackName,
+      "failoverAddress",
+      "the DR stack did not create the failover database: check failover.mode",
+    );
     const port = optionalOutput(outputs, "failoverPort") ?? "5432";
-    const arn = requireOutput(outputs, dr.stackName, "failoverMasterSecretArn", "the DR stack did not report the RDS master secret");
+    const arn = requireOutput(
+      outputs,
+      dr.stackName,
+      "failoverMasterSecretArn",
+      "the DR stack did not report the RDS master secret",
+    );
     const credentials = parseMasterSecret(await this.options.readSecret(arn), arn);
     this.standby.adminUrl = rdsUrl(host, port, credentials, "postgres", this.options.standbySslMode ?? "require");
   }
@@ -158,21 +208,29 @@ export class CloudPlatform implements RecoveryPlatform {
   private async releaseStandby(standby: StandbyState): Promise<void> {
     const dr = this.options.drStack;
     if (standby.adminUrl) {
-      for (const db of standby.databases) await withClient(standby.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`));
+      for (const db of standby.databases)
+        await withClient(standby.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`));
     }
     if (this.options.destroyDrStack) {
       await dr.destroy(this.options.onOutput);
       return;
     }
     const restore = Object.entries(standby.previousConfig).filter(([, v]) => v !== undefined) as [string, string][];
-    const remove = Object.entries(standby.previousConfig).filter(([, v]) => v === undefined).map(([k]) => k);
+    const remove = Object.entries(standby.previousConfig)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
     if (restore.length > 0) await dr.setConfig(Object.fromEntries(restore));
     if (remove.length > 0) await dr.removeConfig(remove);
     await dr.up(this.options.onOutput);
   }
 }
 
-export function openCloudPlatform(needs: PlatformNeeds, purpose: string, options: CloudPlatformOptions, signal?: AbortSignal): Promise<CloudPlatform> {
+export function openCloudPlatform(
+  needs: PlatformNeeds,
+  purpose: string,
+  options: CloudPlatformOptions,
+  signal?: AbortSignal,
+): Promise<CloudPlatform> {
   return CloudPlatform.open(needs, purpose, options, signal);
 }
 

@@ -22,7 +22,9 @@ export function parseMasterSecret(text: string, arnForMessage: string): { userna
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`secret ${arnForMessage} is not JSON: expected the RDS-managed master secret {"username", "password"}`);
+    throw new Error(
+      `secret ${arnForMessage} is not JSON: expected the RDS-managed master secret {"username", "password"}`,
+    );
   }
   const { username, password } = (parsed ?? {}) as { username?: unknown; password?: unknown };
   if (typeof username !== "string" || typeof password !== "string") {
@@ -32,6 +34,12 @@ export function parseMasterSecret(text: string, arnForMessage: string): { userna
 }
 
 /** postgresql://user:pass@host:port/db?sslmode=require (RDS requires TLS). */
-export function rdsUrl(host: string, port: string, credentials: { username: string; password: string }, database: string, sslmode = "require"): string {
+export function rdsUrl(
+  host: string,
+  port: string,
+  credentials: { username: string; password: string },
+  database: string,
+  sslmode = "require",
+): string {
   return `postgresql://${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@${host}:${port}/${database}?sslmode=${sslmode}`;
 }

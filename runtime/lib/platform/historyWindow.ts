@@ -14,7 +14,8 @@ export interface HistoryWindow {
 
 /** A one-line reason why `at` cannot be branched from, or undefined when it can. */
 export function branchTimeProblem(at: Date, window: HistoryWindow): string | undefined {
-  if (Number.isNaN(at.getTime())) return "branch time is not a valid date: give an ISO-8601 UTC time such as 2025-01-15T10:30:00Z";
+  if (Number.isNaN(at.getTime()))
+    return "branch time is not a valid date: give an ISO-8601 UTC time such as 2025-01-15T10:30:00Z";
   const iso = at.toISOString();
   if (at.getTime() > window.end.getTime()) {
     return `branch time ${iso} is in the future (now ${window.end.toISOString()}): pick a time in the past`;

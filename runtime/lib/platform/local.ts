@@ -85,18 +85,27 @@ export class LocalPlatform implements RecoveryPlatform {
   }
 
   async branchAt(at: Date, name: string, signal?: AbortSignal): Promise<DisposableDatabase> {
-    if (!this.baseBackupAt) throw new Error("this local platform was opened without branches: open it with { branches: true }");
+    if (!this.baseBackupAt)
+      throw new Error("this local platform was opened without branches: open it with { branches: true }");
     const now = new Date();
     assertBranchTime(at, { start: this.baseBackupAt, end: now, startsAt: "the base backup" });
     if (!this.archivedThrough || this.archivedThrough.getTime() <= at.getTime()) {
       if (!this.primary.isRunning) {
-        throw new Error(`branch time ${at.toISOString()} is after the last archived WAL (${this.archivedThrough?.toISOString() ?? "none since the base backup"}) and the primary is stopped: pick an earlier time`);
+        throw new Error(
+          `branch time ${at.toISOString()} is after the last archived WAL (${this.archivedThrough?.toISOString() ?? "none since the base backup"}) and the primary is stopped: pick an earlier time`,
+        );
       }
       this.archivedThrough = await archiveThrough(this.primary.url(), at, signal);
     }
     const cluster = await createPitrBranch({
-      name: `branch-${name}`, baseDir: this.root.dir, baseBackupDir: this.baseBackupDir, archiveDir: this.archiveDir,
-      at, binaries: this.binaries, sourcePassword: this.primary.password, signal,
+      name: `branch-${name}`,
+      baseDir: this.root.dir,
+      baseBackupDir: this.baseBackupDir,
+      archiveDir: this.archiveDir,
+      at,
+      binaries: this.binaries,
+      sourcePassword: this.primary.password,
+      signal,
     });
     this.branches.add(cluster);
     return {
@@ -145,8 +154,17 @@ async function initdbSmallSegments(cluster: LocalCluster): Promise<void> {
   serverUser().own(pwfile);
   try {
     const { command, args } = serverUser().wrap(cluster.binaries.path("initdb"), [
-      "-D", cluster.dataDir, "-U", cluster.superuser, "--pwfile", pwfile, "--auth=scram-sha-256",
-      "--encoding=UTF8", "--locale=C", "--no-sync", "--wal-segsize=1",
+      "-D",
+      cluster.dataDir,
+      "-U",
+      cluster.superuser,
+      "--pwfile",
+      pwfile,
+      "--auth=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-sync",
+      "--wal-segsize=1",
     ]);
     await runProgram(command, args, { cwd: cluster.rootDir, secrets: [cluster.password] });
   } finally {

@@ -43,7 +43,12 @@ export function recoveryStopTime(serverLog: string): Date | undefined {
   const matches = [...serverLog.matchAll(/recovery stopping before (?:commit|abort) of transaction \d+, time (.+)$/gm)];
   const last = matches[matches.length - 1];
   if (!last) return undefined;
-  const at = new Date(last[1].trim().replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"));
+  const at = new Date(
+    last[1]
+      .trim()
+      .replace(" ", "T")
+      .replace(/([+-]\d\d)$/, "$1:00"),
+  );
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
@@ -54,7 +59,11 @@ export function recoveryStopTime(serverLog: string): Date | undefined {
  */
 export async function createPitrBranch(options: PitrBranchOptions): Promise<LocalCluster> {
   const { at, signal } = options;
-  const cluster = await LocalCluster.prepare({ name: options.name, baseDir: options.baseDir, binaries: options.binaries });
+  const cluster = await LocalCluster.prepare({
+    name: options.name,
+    baseDir: options.baseDir,
+    binaries: options.binaries,
+  });
   try {
     await cluster.asServer("cp", ["-a", options.baseBackupDir, cluster.dataDir]);
     cluster.configure(recoverySettings(options.archiveDir, at));
@@ -66,16 +75,24 @@ export async function createPitrBranch(options: PitrBranchOptions): Promise<Loca
       await cluster.start();
     } catch (err) {
       // pg_ctl only says "examine the log": the log's FATAL line is the reason
-      throw new Error(`point-in-time recovery of ${options.name} failed to start: ${lastFatal(cluster.logFile) ?? (err as Error).message}`);
+      throw new Error(
+        `point-in-time recovery of ${options.name} failed to start: ${lastFatal(cluster.logFile) ?? (err as Error).message}`,
+      );
     }
-    const inheritedUrl = cluster.url().replace(encodeURIComponent(cluster.password), encodeURIComponent(options.sourcePassword));
+    const inheritedUrl = cluster
+      .url()
+      .replace(encodeURIComponent(cluster.password), encodeURIComponent(options.sourcePassword));
     await waitForPromotion(cluster, inheritedUrl, options.timeoutMs ?? 120_000, signal);
     // the branch gets its own password, so that cluster.url() is the way in (as for every cluster)
-    await withClient(inheritedUrl, (c) => c.query(`ALTER ROLE ${cluster.superuser} PASSWORD ${c.escapeLiteral(cluster.password)}`));
+    await withClient(inheritedUrl, (c) =>
+      c.query(`ALTER ROLE ${cluster.superuser} PASSWORD ${c.escapeLiteral(cluster.password)}`),
+    );
     const stoppedAt = recoveryStopTime(readFileSync(cluster.logFile, "utf8"));
     // the log has microseconds, Date has milliseconds: equal after truncation still means later
     if (!stoppedAt || stoppedAt.getTime() < at.getTime()) {
-      throw new Error(`point-in-time recovery of ${options.name} did not reach ${at.toISOString()} (stopped ${stoppedAt ? `at ${stoppedAt.toISOString()}` : "without a target commit"}): see ${cluster.logFile}`);
+      throw new Error(
+        `point-in-time recovery of ${options.name} did not reach ${at.toISOString()} (stopped ${stoppedAt ? `at ${stoppedAt.toISOString()}` : "without a target commit"}): see ${cluster.logFile}`,
+      );
     }
     return cluster;
   } catch (err) {
@@ -84,7 +101,12 @@ export async function createPitrBranch(options: PitrBranchOptions): Promise<Loca
   }
 }
 
-async function waitForPromotion(cluster: LocalCluster, url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function waitForPromotion(
+  cluster: LocalCluster,
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     signal?.throwIfAborted();
@@ -94,12 +116,16 @@ async function waitForPromotion(cluster: LocalCluster, url: string, timeoutMs: n
     } catch (err) {
       // recovery that cannot reach its target ends the server (FATAL): say why at once
       if (!existsSync(path.join(cluster.dataDir, "postmaster.pid"))) {
-        throw new Error(`point-in-time recovery of ${cluster.name} failed: ${lastFatal(cluster.logFile) ?? (err as Error).message}`);
+        throw new Error(
+          `point-in-time recovery of ${cluster.name} failed: ${lastFatal(cluster.logFile) ?? (err as Error).message}`,
+        );
       }
       if (Date.now() > deadline) throw err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`point-in-time recovery of ${cluster.name} was still replaying WAL after ${timeoutMs / 1000}s: see ${cluster.logFile}`);
+      throw new Error(
+        `point-in-time recovery of ${cluster.name} was still replaying WAL after ${timeoutMs / 1000}s: see ${cluster.logFile}`,
+      );
     }
     await sleep(50, signal);
   }
@@ -111,7 +137,8 @@ function lastFatal(logFile: string): string | undefined {
     const at = lines.map((l) => /\b(FATAL|PANIC):/.test(l)).lastIndexOf(true);
     if (at < 0) return undefined;
     // a configuration error names the bad line just before the FATAL line
-    const cause = lines[at - 1] && /\b(LOG|ERROR):.*(parameter|line \d+)/.test(lines[at - 1]) ? `${strip(lines[at - 1])}; ` : "";
+    const cause =
+      lines[at - 1] && /\b(LOG|ERROR):.*(parameter|line \d+)/.test(lines[at - 1]) ? `${strip(lines[at - 1])}; ` : "";
     return `${cause}${strip(lines[at])}`;
   } catch {
     return undefined;

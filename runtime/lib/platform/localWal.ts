@@ -36,8 +36,20 @@ export function serverDir(root: string, name: string): string {
  */
 export async function takeBaseBackup(cluster: LocalCluster, targetDir: string): Promise<Date> {
   const { command, args } = serverUser().wrap(cluster.binaries.path("pg_basebackup"), [
-    "-h", "127.0.0.1", "-p", String(cluster.port), "-U", cluster.superuser, "-w",
-    "-D", targetDir, "-X", "stream", "-c", "fast", "--no-sync",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(cluster.port),
+    "-U",
+    cluster.superuser,
+    "-w",
+    "-D",
+    targetDir,
+    "-X",
+    "stream",
+    "-c",
+    "fast",
+    "--no-sync",
   ]);
   await runProgram(command, args, {
     env: { ...process.env, PGPASSWORD: cluster.password },
@@ -53,7 +65,12 @@ export async function takeBaseBackup(cluster: LocalCluster, targetDir: string): 
  * needs a commit record later than its target to know it has reached it), then a segment switch,
  * then waits until the archiver has copied that segment. Returns the time archived through.
  */
-export async function archiveThrough(primaryUrl: string, at: Date, signal?: AbortSignal, timeoutMs = 60_000): Promise<Date> {
+export async function archiveThrough(
+  primaryUrl: string,
+  at: Date,
+  signal?: AbortSignal,
+  timeoutMs = 60_000,
+): Promise<Date> {
   // commit timestamps come from the same clock: wait until it has passed `at`
   const ahead = at.getTime() - Date.now() + 5;
   if (ahead > 0) await sleep(ahead, signal);
@@ -74,7 +91,9 @@ export async function archiveThrough(primaryUrl: string, at: Date, signal?: Abor
     // segment names of one timeline sort in WAL order
     if (archived && archived.slice(0, 24) >= segment) return marker.committed;
     if (Date.now() > deadline) {
-      throw new Error(`WAL segment ${segment} was not archived within ${timeoutMs / 1000}s (last archived ${archived ?? "none"}, last failed ${failed ?? "none"}): check archive_command in the primary's server.log`);
+      throw new Error(
+        `WAL segment ${segment} was not archived within ${timeoutMs / 1000}s (last archived ${archived ?? "none"}, last failed ${failed ?? "none"}): check archive_command in the primary's server.log`,
+      );
     }
     await sleep(50, signal);
   }

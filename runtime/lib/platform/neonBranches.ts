@@ -4,7 +4,12 @@ import { sleep } from "./sql";
 /** The Neon API calls the cloud platform makes (tests pass an object of jest mocks). */
 export type NeonClient = Pick<
   Api<unknown>,
-  "createProjectBranch" | "deleteProjectBranch" | "getConnectionUri" | "getProjectOperation" | "getProject" | "deleteProjectEndpoint"
+  | "createProjectBranch"
+  | "deleteProjectBranch"
+  | "getConnectionUri"
+  | "getProjectOperation"
+  | "getProject"
+  | "deleteProjectEndpoint"
 >;
 
 export function createNeonClient(apiKey: string): NeonClient {
@@ -36,7 +41,11 @@ export interface NeonBranch {
  * and returns its direct connection URI. If anything after the creation fails, the branch is
  * deleted again, so that a failed call leaves nothing behind.
  */
-export async function createNeonBranch(client: NeonClient, request: NeonBranchRequest, signal?: AbortSignal): Promise<NeonBranch> {
+export async function createNeonBranch(
+  client: NeonClient,
+  request: NeonBranchRequest,
+  signal?: AbortSignal,
+): Promise<NeonBranch> {
   const created = await neonCall("createProjectBranch", request.name, () =>
     client.createProjectBranch(request.projectId, {
       branch: {
@@ -51,12 +60,22 @@ export async function createNeonBranch(client: NeonClient, request: NeonBranchRe
   const branchId = created.data.branch.id;
   try {
     const endpointId = created.data.endpoints[0]?.id;
-    if (!endpointId) throw new Error(`Neon created branch ${request.name} without an endpoint: delete it in the console and retry`);
-    await waitForOperations(client, request.projectId, created.data.operations.map((o) => o.id), signal);
+    if (!endpointId)
+      throw new Error(`Neon created branch ${request.name} without an endpoint: delete it in the console and retry`);
+    await waitForOperations(
+      client,
+      request.projectId,
+      created.data.operations.map((o) => o.id),
+      signal,
+    );
     const uri = await neonCall("getConnectionUri", request.name, () =>
       client.getConnectionUri({
-        projectId: request.projectId, branch_id: branchId, endpoint_id: endpointId,
-        database_name: request.databaseName, role_name: request.roleName, pooled: false,
+        projectId: request.projectId,
+        branch_id: branchId,
+        endpoint_id: endpointId,
+        database_name: request.databaseName,
+        role_name: request.roleName,
+        pooled: false,
       }),
     );
     return { branchId, endpointId, createdAt: new Date(created.data.branch.created_at), url: uri.data.uri };
@@ -84,15 +103,27 @@ export async function historyRetentionSeconds(client: NeonClient, projectId: str
 const FINISHED = new Set(["finished", "skipped"]);
 const FAILED = new Set(["failed", "error", "cancelled", "cancelling"]);
 
-async function waitForOperations(client: NeonClient, projectId: string, ids: string[], signal?: AbortSignal, timeoutMs = 300_000): Promise<void> {
+async function waitForOperations(
+  client: NeonClient,
+  projectId: string,
+  ids: string[],
+  signal?: AbortSignal,
+  timeoutMs = 300_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const id of ids) {
     for (;;) {
       const { data } = await neonCall("getProjectOperation", id, () => client.getProjectOperation(projectId, id));
       const { status, action, error } = data.operation;
       if (FINISHED.has(status)) break;
-      if (FAILED.has(status)) throw new Error(`Neon operation ${action} (${id}) ended ${status}${error ? `: ${error}` : ""}: retry, or check the project's operations in the Neon console`);
-      if (Date.now() > deadline) throw new Error(`Neon operation ${action} (${id}) still ${status} after ${timeoutMs / 1000}s: check the Neon console`);
+      if (FAILED.has(status))
+        throw new Error(
+          `Neon operation ${action} (${id}) ended ${status}${error ? `: ${error}` : ""}: retry, or check the project's operations in the Neon console`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(
+          `Neon operation ${action} (${id}) still ${status} after ${timeoutMs / 1000}s: check the Neon console`,
+        );
       await sleep(1000, signal);
     }
   }
@@ -106,7 +137,14 @@ async function neonCall<T>(operation: string, subject: string, call: () => Promi
     const e = err as { response?: { status?: number; data?: { message?: string } }; message?: string };
     const status = e.response?.status;
     const detail = e.response?.data?.message ?? e.message ?? String(err);
-    const hint = status === 401 ? "check NEON_API_KEY" : status === 404 ? "check the project and branch ids" : "retry, or check the Neon console";
-    throw new Error(`Neon API ${operation} for ${subject} failed${status ? ` (HTTP ${status})` : ""}: ${detail}: ${hint}`);
+    const hint =
+      status === 401
+        ? "check NEON_API_KEY"
+        : status === 404
+          ? "check the project and branch ids"
+          : "retry, or check the Neon console";
+    throw new Error(
+      `Neon API ${operation} for ${subject} failed${status ? ` (HTTP ${status})` : ""}: ${detail}: ${hint}`,
+    );
   }
 }

@@ -22,14 +22,22 @@ export interface CloudSelection {
 }
 
 /** The platform factory for `--platform local|cloud`; cloud settings are checked before any drill runs. */
-export async function platformFactory(name: PlatformName, local: LocalPlatformOptions, cloud?: CloudSelection): Promise<PlatformFactory> {
+export async function platformFactory(
+  name: PlatformName,
+  local: LocalPlatformOptions,
+  cloud?: CloudSelection,
+): Promise<PlatformFactory> {
   if (name === "local") return (needs, _purpose, signal) => openLocalPlatform(needs, { ...local, signal });
   if (!cloud?.stack) throw new Error("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
   const apiKey = cloud.env.NEON_API_KEY;
-  if (!apiKey && !cloud.overrides?.neon) throw new Error("--platform cloud needs NEON_API_KEY in the environment (a Neon API key with access to the project)");
+  if (!apiKey && !cloud.overrides?.neon)
+    throw new Error(
+      "--platform cloud needs NEON_API_KEY in the environment (a Neon API key with access to the project)",
+    );
   const drStack = await cloud.loadStack(cloud.stack, cloud.workDir);
   const primaryStackName = cloud.primaryStack ?? optionalOutput(await drStack.outputs(), "primaryStack");
-  if (!primaryStackName) throw new Error(`stack ${cloud.stack} has no output "primaryStack": pass --primary-stack NAME (the prod stack)`);
+  if (!primaryStackName)
+    throw new Error(`stack ${cloud.stack} has no output "primaryStack": pass --primary-stack NAME (the prod stack)`);
   const primaryStack = await cloud.loadStack(primaryStackName, cloud.workDir);
   const options: CloudPlatformOptions = {
     neon: cloud.overrides?.neon ?? createNeonClient(apiKey!),

@@ -9,7 +9,9 @@ export async function withClient<T>(url: string, fn: (client: Client) => Promise
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`cannot connect to ${redactUrl(url)}: ${(err as Error).message}: check that the server is running and reachable from here`);
+    throw new Error(
+      `cannot connect to ${redactUrl(url)}: ${(err as Error).message}: check that the server is running and reachable from here`,
+    );
   }
   try {
     return await fn(client);

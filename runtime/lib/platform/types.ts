@@ -40,4 +40,8 @@ export interface RecoveryPlatform {
  * Opens a platform with what a drill needs; `purpose` (the drill's name) labels what it creates.
  * The caller owns the platform and must dispose it.
  */
-export type PlatformFactory = (needs: PlatformNeeds, purpose: string, signal?: AbortSignal) => Promise<RecoveryPlatform>;
+export type PlatformFactory = (
+  needs: PlatformNeeds,
+  purpose: string,
+  signal?: AbortSignal,
+) => Promise<RecoveryPlatform>;

@@ -17,13 +17,19 @@ export function candidateBinDirs(env: NodeJS.ProcessEnv = process.env, debianRoo
   const dirs: string[] = [];
   if (env.BLOOM_DR_PG_BIN) dirs.push(env.BLOOM_DR_PG_BIN);
   try {
-    const bindir = execFileSync("pg_config", ["--bindir"], { encoding: "utf8", env, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const bindir = execFileSync("pg_config", ["--bindir"], {
+      encoding: "utf8",
+      env,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     if (bindir) dirs.push(bindir);
   } catch {
     // pg_config is optional (client-only installs lack it)
   }
   if (existsSync(debianRoot)) {
-    const versions = readdirSync(debianRoot).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debianRoot)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) dirs.push(path.join(debianRoot, v, "bin"));
   }
   for (const p of (env.PATH ?? "").split(path.delimiter)) if (p) dirs.push(p);

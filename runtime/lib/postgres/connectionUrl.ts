@@ -16,12 +16,17 @@ export function parseConnectionUrl(url: string, what = "database URL"): Connecti
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`${what} is not a valid URL (${redactUrl(url)}): expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD`);
+    throw new Error(
+      `${what} is not a valid URL (${redactUrl(url)}): expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD`,
+    );
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw new Error(`${what} must start with postgresql:// (got ${parsed.protocol}//)`);
   }
-  if (!parsed.hostname) throw new Error(`${what} has no host: expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD`);
+  if (!parsed.hostname)
+    throw new Error(
+      `${what} has no host: expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD`,
+    );
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ""),
@@ -63,7 +68,12 @@ export function directHostFor(host: string): string {
  */
 export function libpqEnvironment(url: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const parts = parseConnectionUrl(url);
-  const env: NodeJS.ProcessEnv = { ...base, PGHOST: parts.host, PGPORT: String(parts.port), PGDATABASE: parts.database };
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    PGHOST: parts.host,
+    PGPORT: String(parts.port),
+    PGDATABASE: parts.database,
+  };
   if (parts.user) env.PGUSER = parts.user;
   if (parts.password) env.PGPASSWORD = parts.password;
   else delete env.PGPASSWORD;

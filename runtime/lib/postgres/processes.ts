@@ -26,7 +26,10 @@ export class StderrTail {
   }
   /** The last non-empty line, the one that names the cause in PostgreSQL tools. */
   lastLine(): string {
-    const lines = this.text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = this.text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines[lines.length - 1] ?? "";
   }
   toString(): string {
@@ -53,13 +56,19 @@ export function describeExit(
  */
 export function runProgram(command: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptions = { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] };
+    const spawnOptions: SpawnOptions = {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+    };
     const child = spawn(command, [...args], spawnOptions);
     const stdout: Buffer[] = [];
     const stderr = new StderrTail(64 * 1024);
     child.stdout!.on("data", (c: Buffer) => stdout.push(c));
     child.stderr!.on("data", (c: Buffer) => stderr.push(c));
-    child.on("error", (err) => reject(new Error(redactSecrets(`could not start ${command}: ${err.message}`, options.secrets ?? []))));
+    child.on("error", (err) =>
+      reject(new Error(redactSecrets(`could not start ${command}: ${err.message}`, options.secrets ?? []))),
+    );
     child.on("close", (code, signal) => {
       if (code === 0) resolve({ stdout: Buffer.concat(stdout).toString(), stderr: stderr.toString() });
       else reject(new Error(describeExit(programName(command, args), code, signal, stderr, options.secrets ?? [])));
@@ -71,6 +80,6 @@ export function runProgram(command: string, args: readonly string[], options: Ru
 
 /** "pg_ctl" rather than "/usr/lib/postgresql/15/bin/pg_ctl", and the real tool behind runuser. */
 function programName(command: string, args: readonly string[]): string {
-  const real = command.endsWith("runuser") ? args[args.indexOf("--") + 1] ?? command : command;
+  const real = command.endsWith("runuser") ? (args[args.indexOf("--") + 1] ?? command) : command;
   return real.split("/").pop() ?? real;
 }

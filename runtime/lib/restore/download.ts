@@ -31,11 +31,15 @@ export async function downloadVerifiedDump(
     const source = await store.get(manifest.dump.key);
     await pipeline(source, hashing, createWriteStream(file, { flags: "wx", mode: 0o600 }), { signal: options.signal });
     const problem = dumpMismatch(manifest, hashing.bytes, hashing.sha256);
-    if (problem) throw new Error(`refusing to restore backup ${manifest.id}: ${problem}; the target was not touched: restore another backup`);
+    if (problem)
+      throw new Error(
+        `refusing to restore backup ${manifest.id}: ${problem}; the target was not touched: restore another backup`,
+      );
     return { file, remove };
   } catch (err) {
     await remove();
-    if (options.signal?.aborted) throw new Error(`restore of backup ${manifest.id} interrupted while downloading; the target was not touched`);
+    if (options.signal?.aborted)
+      throw new Error(`restore of backup ${manifest.id} interrupted while downloading; the target was not touched`);
     throw err;
   }
 }

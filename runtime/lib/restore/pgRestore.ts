@@ -21,7 +21,8 @@ export function conninfoValue(value: string): string {
  * environment, so argv holds no secret.
  */
 export function pgRestoreArgs(options: PgRestoreArgsOptions): string[] {
-  if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new Error(`jobs must be a positive integer (got ${options.jobs})`);
+  if (!Number.isInteger(options.jobs) || options.jobs < 1)
+    throw new Error(`jobs must be a positive integer (got ${options.jobs})`);
   return [
     `--dbname=dbname=${conninfoValue(options.database)}`,
     `--jobs=${options.jobs}`,
@@ -33,7 +34,13 @@ export function pgRestoreArgs(options: PgRestoreArgsOptions): string[] {
 }
 
 /** Runs pg_restore to completion; rejects with its one-line reason (SIGTERM on abort). */
-export function runPgRestore(programPath: string, args: string[], env: NodeJS.ProcessEnv, secrets: string[], signal?: AbortSignal): Promise<void> {
+export function runPgRestore(
+  programPath: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  secrets: string[],
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error("pg_restore was not started: interrupted"));
     const child = spawn(programPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });

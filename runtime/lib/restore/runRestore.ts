@@ -6,7 +6,13 @@ import { BackupManifest } from "../backup/manifest";
 import { schemaFingerprint } from "../backup/schemaFingerprint";
 import { resolveBackup } from "../catalog";
 import { findPostgresBinaries } from "../postgres/binaries";
-import { directHostFor, isNeonPooledHost, libpqEnvironment, parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
+import {
+  directHostFor,
+  isNeonPooledHost,
+  libpqEnvironment,
+  parseConnectionUrl,
+  redactSecrets,
+} from "../postgres/connectionUrl";
 import { BackupStore } from "../store/types";
 import { downloadVerifiedDump, DownloadedDump } from "./download";
 import { pgRestoreArgs, runPgRestore } from "./pgRestore";
@@ -72,7 +78,9 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   const env = options.env ?? process.env;
   const parts = parseConnectionUrl(options.targetUrl, "target database URL");
   if (isNeonPooledHost(parts.host)) {
-    throw new Error(`${parts.host} is a Neon pooled (PgBouncer) endpoint, which cannot run pg_restore's sessions: use the direct host ${directHostFor(parts.host)}`);
+    throw new Error(
+      `${parts.host} is a Neon pooled (PgBouncer) endpoint, which cannot run pg_restore's sessions: use the direct host ${directHostFor(parts.host)}`,
+    );
   }
   const secrets = [parts.password];
   const target = describeDatabase(options.targetUrl);
@@ -89,7 +97,10 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
       client = connected; // closed by the finally below whatever fails next
       const server = await serverVersion(connected);
       const dumpMajor = Number.parseInt(manifest.pgDumpVersion, 10);
-      const pgRestorePath = findPostgresBinaries(["pg_restore"], { minMajor: Math.max(server.major, dumpMajor), env }).path("pg_restore");
+      const pgRestorePath = findPostgresBinaries(["pg_restore"], {
+        minMajor: Math.max(server.major, dumpMajor),
+        env,
+      }).path("pg_restore");
       const existing = await userObjects(connected);
       if (existing.length > 0 && !options.clean) {
         throw new Error(
@@ -99,17 +110,31 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
       return { manifest, db: connected, server, pgRestorePath, existing };
     });
     const { manifest, db, server, pgRestorePath, existing } = checked;
-    const fail = (reason: string) => new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
+    const fail = (reason: string) =>
+      new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
 
-    dump = await phase("download", () => downloadVerifiedDump(options.store, manifest, { tempDir: options.tempDir, signal: options.signal }));
+    dump = await phase("download", () =>
+      downloadVerifiedDump(options.store, manifest, { tempDir: options.tempDir, signal: options.signal }),
+    );
     throwIfAborted(options.signal, fail);
 
     await phase("restore", async () => {
       if (existing.length > 0) await emptyTarget(db, server.major, options.onClean);
-      const args = pgRestoreArgs({ database: parts.database, jobs, file: dump!.file, keepOwnersAndAcl: options.keepOwnersAndAcl });
-      await runPgRestore(pgRestorePath, args, libpqEnvironment(options.targetUrl, env), secrets, options.signal).catch((err: Error) => {
-        throw fail(options.signal?.aborted ? "interrupted during pg_restore; the target is partially restored: restore again with --clean" : err.message);
+      const args = pgRestoreArgs({
+        database: parts.database,
+        jobs,
+        file: dump!.file,
+        keepOwnersAndAcl: options.keepOwnersAndAcl,
       });
+      await runPgRestore(pgRestorePath, args, libpqEnvironment(options.targetUrl, env), secrets, options.signal).catch(
+        (err: Error) => {
+          throw fail(
+            options.signal?.aborted
+              ? "interrupted during pg_restore; the target is partially restored: restore again with --clean"
+              : err.message,
+          );
+        },
+      );
       await dump!.remove();
     });
     throwIfAborted(options.signal, fail);
@@ -119,16 +144,30 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
         throw fail(`counting restored rows failed: ${err.message.split("\n")[0]}`);
       });
       const tables: RestoreResult["tables"] = {};
-      for (const [name, expected] of Object.entries(manifest.tables)) tables[name] = { expected, actual: counts[quoteTableName(name)] };
+      for (const [name, expected] of Object.entries(manifest.tables))
+        tables[name] = { expected, actual: counts[quoteTableName(name)] };
       const actualFingerprint = await schemaFingerprint(db);
       const wrong = Object.entries(tables).filter(([, t]) => t.actual !== t.expected);
       if (wrong.length > 0) {
-        const list = wrong.slice(0, 5).map(([name, t]) => `${name} has ${t.actual} rows, expected ${t.expected}`).join("; ");
-        throw new RestoreValidationError(`restore of backup ${manifest.id} into ${target} does not match its manifest: ${list}`, tables);
+        const list = wrong
+          .slice(0, 5)
+          .map(([name, t]) => `${name} has ${t.actual} rows, expected ${t.expected}`)
+          .join("; ");
+        throw new RestoreValidationError(
+          `restore of backup ${manifest.id} into ${target} does not match its manifest: ${list}`,
+          tables,
+        );
       }
       await db.end();
       client = undefined;
-      return { tables, schema: { expected: manifest.schemaFingerprint, actual: actualFingerprint, matches: actualFingerprint === manifest.schemaFingerprint } };
+      return {
+        tables,
+        schema: {
+          expected: manifest.schemaFingerprint,
+          actual: actualFingerprint,
+          matches: actualFingerprint === manifest.schemaFingerprint,
+        },
+      };
     });
 
     const then = options.then;
@@ -143,7 +182,13 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
     const ms = phase.ms;
     return {
       manifest,
-      phases: { connectMs: ms.connect, downloadMs: ms.download, restoreMs: ms.restore, validateMs: ms.validate, ...(then ? { thenMs: ms.then } : {}) },
+      phases: {
+        connectMs: ms.connect,
+        downloadMs: ms.download,
+        restoreMs: ms.restore,
+        validateMs: ms.validate,
+        ...(then ? { thenMs: ms.then } : {}),
+      },
       totalMs: phase.elapsedMs(),
       tables,
       schema,
@@ -157,7 +202,9 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
 /** Manifest keys come from format('%I.%I') already; this keeps them safe if a manifest was edited. */
 function quoteTableName(name: string): string {
   if (/^("([^"]|"")+"|[a-z_][a-z0-9_$]*)\.("([^"]|"")+"|[a-z_][a-z0-9_$]*)$/.test(name)) return name;
-  throw new Error(`manifest table name ${JSON.stringify(name)} is not a schema-qualified identifier: the manifest is malformed`);
+  throw new Error(
+    `manifest table name ${JSON.stringify(name)} is not a schema-qualified identifier: the manifest is malformed`,
+  );
 }
 
 interface PhaseRunner {

@@ -43,7 +43,11 @@ export async function userObjects(client: Client): Promise<string[]> {
  * it but is not in the dump, such as a view added after the backup. beforeDrop gets the schemas
  * before anything is dropped (the CLI names them to the operator).
  */
-export async function emptyTarget(client: Client, serverMajor: number, beforeDrop?: (schemas: string[]) => void): Promise<string[]> {
+export async function emptyTarget(
+  client: Client,
+  serverMajor: number,
+  beforeDrop?: (schemas: string[]) => void,
+): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT n.nspname AS name FROM pg_catalog.pg_namespace n
       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')

@@ -98,7 +98,6 @@ export class FileStore implements BackupStore {
     if (!TEMP_PATTERN.test(key)) assertPlainKey(key);
     await rm(path.join(this.dir, key), { force: true });
   }
-
 }
 
 /** fsync of the data, then of the directory: the rename is durable only once its entry is on disk. */

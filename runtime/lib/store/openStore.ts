@@ -21,10 +21,13 @@ export function parseStoreSpec(spec: string): StoreSpec {
     const m = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(trimmed);
     const bucket = m?.[1] ?? "";
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-      throw new Error(`store ${spec} has an invalid bucket name "${bucket}": use s3://bucket/prefix with a lowercase S3 bucket name`);
+      throw new Error(
+        `store ${spec} has an invalid bucket name "${bucket}": use s3://bucket/prefix with a lowercase S3 bucket name`,
+      );
     }
     const prefix = (m?.[2] ?? "").replace(/^\/+|\/+$/g, "");
-    if (prefix.split("/").some((part) => part === "." || part === "..")) throw new Error(`store ${spec} has "." or ".." in its prefix`);
+    if (prefix.split("/").some((part) => part === "." || part === ".."))
+      throw new Error(`store ${spec} has "." or ".." in its prefix`);
     return { kind: "s3", bucket, prefix };
   }
   if (/^file:/i.test(trimmed)) {
@@ -37,7 +40,9 @@ export function parseStoreSpec(spec: string): StoreSpec {
     return { kind: "file", dir };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-    throw new Error(`store ${spec} has an unsupported scheme: use s3://bucket/prefix, file:///abs/dir or a directory path`);
+    throw new Error(
+      `store ${spec} has an unsupported scheme: use s3://bucket/prefix, file:///abs/dir or a directory path`,
+    );
   }
   return { kind: "file", dir: path.resolve(trimmed) };
 }
@@ -49,7 +54,12 @@ export function openStore(spec: string, options: OpenStoreOptions = {}): BackupS
   // Loaded on demand: the AWS SDK costs ~350 ms of start-up that local stores should not pay.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { S3Store: S3StoreClass } = require("./s3Store") as { S3Store: typeof S3Store };
-  return new S3StoreClass({ bucket: parsed.bucket, prefix: parsed.prefix, kmsKeyId: options.kmsKeyId, env: options.env });
+  return new S3StoreClass({
+    bucket: parsed.bucket,
+    prefix: parsed.prefix,
+    kmsKeyId: options.kmsKeyId,
+    env: options.env,
+  });
 }
 
 /** Whether a store keeps its own retention (S3: lifecycle rules and Object Lock), so prune must not. */

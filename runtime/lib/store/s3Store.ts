@@ -97,7 +97,13 @@ export class S3Store implements BackupStore {
   async putText(key: string, text: string): Promise<void> {
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.keyFor(key), Body: text, ContentType: "application/json", ...this.encryption() }),
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.keyFor(key),
+          Body: text,
+          ContentType: "application/json",
+          ...this.encryption(),
+        }),
       );
     } catch (err) {
       throw new Error(`writing ${key} to ${this.describe()} failed: ${describeS3Error(err)}`);
@@ -131,11 +137,20 @@ export class S3Store implements BackupStore {
     try {
       do {
         const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, Delimiter: "/", ContinuationToken: token }),
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: prefix,
+            Delimiter: "/",
+            ContinuationToken: token,
+          }),
         );
         for (const item of page.Contents ?? []) {
           if (!item.Key) continue;
-          out.push({ key: item.Key.slice(prefix.length), size: item.Size ?? 0, modified: item.LastModified ?? new Date(0) });
+          out.push({
+            key: item.Key.slice(prefix.length),
+            size: item.Size ?? 0,
+            modified: item.LastModified ?? new Date(0),
+          });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
@@ -191,5 +206,7 @@ export function describeS3Error(err: unknown): string {
   const code = e?.Code ?? e?.name;
   const line = code && code !== "Error" && !text.startsWith(code) ? `${code}: ${text}` : text;
   // the SDK's own message names no remedy; its provider chain reads these variables
-  return /Could not load credentials/i.test(text) ? `${line}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, and AWS_REGION` : line;
+  return /Could not load credentials/i.test(text)
+    ? `${line}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, and AWS_REGION`
+    : line;
 }

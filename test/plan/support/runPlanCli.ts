@@ -12,31 +12,50 @@ const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const yaml = require("js-yaml") as { load(text: string): any; dump(value: unknown): string };
 
 export interface CliResult {
-    code: number;
-    stdout: string;
-    stderr: string;
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
 export function runPlanCli(args: readonly string[]): Promise<CliResult> {
-    return new Promise((resolve) => {
-        execFile(TSX, [path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-            resolve({ code, stdout, stderr });
-        });
-    });
+  return new Promise((resolve) => {
+    execFile(
+      TSX,
+      [path.join(ROOT, "scripts", "plan.ts"), ...args],
+      { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }
 
 export interface JsonPlan {
-    resources: Array<{ type: string; name: string; urn: string; protect?: boolean; parent?: string; inputs: Record<string, any> }>;
-    outputs: Record<string, unknown>;
-    violations: Array<{ rule: string; enforcementLevel: string; message: string; resourceName?: string; resourceType?: string }>;
-    mandatoryViolations: number;
+  resources: Array<{
+    type: string;
+    name: string;
+    urn: string;
+    protect?: boolean;
+    parent?: string;
+    inputs: Record<string, any>;
+  }>;
+  outputs: Record<string, unknown>;
+  violations: Array<{
+    rule: string;
+    enforcementLevel: string;
+    message: string;
+    resourceName?: string;
+    resourceType?: string;
+  }>;
+  mandatoryViolations: number;
 }
 
 export async function runPlanJson(args: readonly string[]): Promise<CliResult & { plan: JsonPlan }> {
-    const result = await runPlanCli([...args, "--json"]);
-    if (result.stderr.trim() !== "") throw new Error(`plan ${args.join(" ")} failed (exit ${result.code}): ${result.stderr}`);
-    return { ...result, plan: JSON.parse(result.stdout) as JsonPlan };
+  const result = await runPlanCli([...args, "--json"]);
+  if (result.stderr.trim() !== "")
+    throw new Error(`plan ${args.join(" ")} failed (exit ${result.code}): ${result.stderr}`);
+  return { ...result, plan: JSON.parse(result.stdout) as JsonPlan };
 }
 
 // One directory per test file for the configs it writes, removed when the file's tests end.
@@ -44,30 +63,31 @@ let tempDir: string | undefined;
 let written = 0;
 /** A fresh subdirectory per file, so two variants never overwrite each other and keep their names. */
 function tempFile(name: string): string {
-    tempDir ??= mkdtempSync(path.join(tmpdir(), "bloom-plan-"));
-    const dir = path.join(tempDir, String(++written));
-    mkdirSync(dir);
-    return path.join(dir, name);
+  tempDir ??= mkdtempSync(path.join(tmpdir(), "bloom-plan-"));
+  const dir = path.join(tempDir, String(++written));
+  mkdirSync(dir);
+  return path.join(dir, name);
 }
 afterAll(() => {
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    tempDir = undefined;
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  tempDir = undefined;
 });
 
 /** The shipped stack config, changed by `edit`, written to a temporary file; returns its path. */
 export function variantConfig(stack: "prod" | "dr", edit: (config: Record<string, any>) => void): string {
-    const document = yaml.load(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-    edit(document.config);
-    const file = tempFile(`Pulumi.${stack}.yaml`);
-    writeFileSync(file, yaml.dump(document));
-    return file;
+  const document = yaml.load(readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  edit(document.config);
+  const file = tempFile(`Pulumi.${stack}.yaml`);
+  writeFileSync(file, yaml.dump(document));
+  return file;
 }
 
 export function writeTemp(name: string, content: string): string {
-    const file = tempFile(name);
-    writeFileSync(file, content);
-    return file;
+  const file = tempFile(name);
+  writeFileSync(file, content);
+  return file;
 }
 
 export const typesOf = (plan: JsonPlan, type: string) => plan.resources.filter((r) => r.type === type);
-export const rulesViolated = (plan: JsonPlan, level = "mandatory") => [...new Set(plan.violations.filter((v) => v.enforcementLevel === level).map((v) => v.rule))].sort();
+export const rulesViolated = (plan: JsonPlan, level = "mandatory") =>
+  [...new Set(plan.violations.filter((v) => v.enforcementLevel === level).map((v) => v.rule))].sort();

@@ -15,159 +15,224 @@ const SEV2_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-sev2";
 const RDS_ADDRESS = "failover.abc123.us-east-1.rds.amazonaws.com";
 
 export const tlsOnlyPolicy = {
-    Version: "2012-10-17",
-    Statement: [
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-            Sid: "DenyDeleteExceptBreakGlass",
-            Effect: "Deny",
-            Principal: "*",
-            Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            Resource: `${BUCKET_ARN}/*`,
-            Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass" } },
-        },
-    ],
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyDeleteExceptBreakGlass",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+      Resource: `${BUCKET_ARN}/*`,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass" } },
+    },
+  ],
 };
 
 export const leastPrivilegePolicy = {
-    Version: "2012-10-17",
-    Statement: [
-        { Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: `${BUCKET_ARN}/production/*` },
-        { Effect: "Allow", Action: ["s3:ListBucket"], Resource: BUCKET_ARN },
-        { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: KEY_ARN },
-        { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:src" },
-        { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" },
-    ],
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: `${BUCKET_ARN}/production/*` },
+    { Effect: "Allow", Action: ["s3:ListBucket"], Resource: BUCKET_ARN },
+    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: KEY_ARN },
+    {
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: "arn:aws:secretsmanager:us-east-1:123456789012:secret:src",
+    },
+    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" },
+  ],
 };
 
 export function compliantStack(): ResourceRecord[] {
-    const bucket = record("aws:s3/bucket:Bucket", "vault-bucket", { bucket: BUCKET, arn: BUCKET_ARN, objectLockEnabled: true, forceDestroy: false });
-    const onBucket = { propertyDependencyUrns: { bucket: [bucket.urn] } };
-    const fn = record("aws:lambda/function:Function", "dump-function", {
-        name: "bloom-dr-prod-dump",
-        arn: "arn:aws:lambda:us-east-1:123456789012:function:bloom-dr-prod-dump",
-        packageType: "Image",
-        environment: { variables: { SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:src", BACKUP_STORE: `s3://${BUCKET}/production/` } },
-    });
-    const topic = record("aws:sns/topic:Topic", "alerts-sev1", { arn: TOPIC_ARN, tags: { "bloom-dr:severity": "SEV-1" } });
-    const rds = record(
-        "aws:rds/instance:Instance",
-        "failover-instance",
-        {
-            engine: "postgres",
-            engineVersion: "16.4",
-            address: RDS_ADDRESS,
-            publiclyAccessible: false,
-            storageEncrypted: true,
-            backupRetentionPeriod: 7,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
-            deletionProtection: true,
-            tags: { "bloom-dr:failover-mode": "active" },
-        },
-        { opts: { protect: true } },
-    );
-    return [
-        bucket,
-        record("aws:kms/key:Key", "vault-key", { arn: KEY_ARN, enableKeyRotation: true, deletionWindowInDays: 30 }),
-        record(
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "vault-encryption",
-            { bucket: BUCKET, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }] },
-            onBucket,
-        ),
-        record("aws:s3/bucketVersioning:BucketVersioning", "vault-versioning", { bucket: BUCKET, versioningConfiguration: { status: "Enabled" } }, onBucket),
-        record(
-            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            "vault-public-access",
-            { bucket: BUCKET, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            onBucket,
-        ),
-        record("aws:s3/bucketPolicy:BucketPolicy", "vault-policy", { bucket: BUCKET, policy: JSON.stringify(tlsOnlyPolicy) }, onBucket),
-        record(
-            "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
-            "vault-object-lock",
-            { bucket: BUCKET, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: 14 } } },
-            onBucket,
-        ),
-        record(
-            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-            "vault-lifecycle",
-            {
-                bucket: BUCKET,
-                rules: [
-                    {
-                        id: "expire-backups",
-                        status: "Enabled",
-                        expiration: { days: 35 },
-                        noncurrentVersionExpiration: { noncurrentDays: 1 },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-                    },
-                ],
-            },
-            onBucket,
-        ),
-        fn,
-        record("aws:iam/role:Role", "dump-role", {
-            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-            inlinePolicies: [],
-            managedPolicyArns: [],
-        }),
-        record("aws:iam/rolePolicy:RolePolicy", "dump-role-policy", { role: "dump-role", policy: JSON.stringify(leastPrivilegePolicy) }),
-        record("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dump-role-vpc", {
-            role: "dump-role",
-            policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-        }),
-        record("aws:scheduler/schedule:Schedule", "dump-schedule", {
-            scheduleExpression: "cron(0 2 * * ? *)",
-            flexibleTimeWindow: { mode: "OFF" },
-            target: {
-                arn: fn.props.arn,
-                roleArn: "arn:aws:iam::123456789012:role/scheduler",
-                deadLetterConfig: { arn: "arn:aws:sqs:us-east-1:123456789012:dump-dlq" },
-                retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-            },
-        }),
-        record(
-            "aws:cloudwatch/metricAlarm:MetricAlarm",
-            "dump-errors",
-            {
-                namespace: "AWS/Lambda",
-                metricName: "Errors",
-                dimensions: { FunctionName: "bloom-dr-prod-dump" },
-                statistic: "Sum",
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                alarmActions: [SEV2_ARN],
-            },
-            { propertyDependencyUrns: { dimensions: [fn.urn] } },
-        ),
-        rds,
-        record(
-            "aws:secretsmanager/secretVersion:SecretVersion",
-            "app-database-url",
-            { secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url", secretString: `postgresql://bloom_admin:pw@${RDS_ADDRESS}:5432/app` },
-            { propertyDependencyUrns: { secretString: [rds.urn] } },
-        ),
-        record("neon:index/project:Project", "primary-project", { name: "bloom", historyRetentionSeconds: 168 * 3600, regionId: "aws-us-east-1" }, { opts: { protect: true } }),
-        record("neon:index/branch:Branch", "primary-branch", { name: "production", projectId: "p", parentId: "br-default", protected: "yes" }, { opts: { protect: true } }),
-        topic,
-        record("aws:sns/topicSubscription:TopicSubscription", "alerts-sev1-oncall", { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" }, {
-            propertyDependencyUrns: { topic: [topic.urn] },
-        }),
-    ];
+  const bucket = record("aws:s3/bucket:Bucket", "vault-bucket", {
+    bucket: BUCKET,
+    arn: BUCKET_ARN,
+    objectLockEnabled: true,
+    forceDestroy: false,
+  });
+  const onBucket = { propertyDependencyUrns: { bucket: [bucket.urn] } };
+  const fn = record("aws:lambda/function:Function", "dump-function", {
+    name: "bloom-dr-prod-dump",
+    arn: "arn:aws:lambda:us-east-1:123456789012:function:bloom-dr-prod-dump",
+    packageType: "Image",
+    environment: {
+      variables: {
+        SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:src",
+        BACKUP_STORE: `s3://${BUCKET}/production/`,
+      },
+    },
+  });
+  const topic = record("aws:sns/topic:Topic", "alerts-sev1", {
+    arn: TOPIC_ARN,
+    tags: { "bloom-dr:severity": "SEV-1" },
+  });
+  const rds = record(
+    "aws:rds/instance:Instance",
+    "failover-instance",
+    {
+      engine: "postgres",
+      engineVersion: "16.4",
+      address: RDS_ADDRESS,
+      publiclyAccessible: false,
+      storageEncrypted: true,
+      backupRetentionPeriod: 7,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
+      deletionProtection: true,
+      tags: { "bloom-dr:failover-mode": "active" },
+    },
+    { opts: { protect: true } },
+  );
+  return [
+    bucket,
+    record("aws:kms/key:Key", "vault-key", { arn: KEY_ARN, enableKeyRotation: true, deletionWindowInDays: 30 }),
+    record(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "vault-encryption",
+      {
+        bucket: BUCKET,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN },
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
+      onBucket,
+    ),
+    record(
+      "aws:s3/bucketVersioning:BucketVersioning",
+      "vault-versioning",
+      { bucket: BUCKET, versioningConfiguration: { status: "Enabled" } },
+      onBucket,
+    ),
+    record(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "vault-public-access",
+      {
+        bucket: BUCKET,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      onBucket,
+    ),
+    record(
+      "aws:s3/bucketPolicy:BucketPolicy",
+      "vault-policy",
+      { bucket: BUCKET, policy: JSON.stringify(tlsOnlyPolicy) },
+      onBucket,
+    ),
+    record(
+      "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+      "vault-object-lock",
+      { bucket: BUCKET, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "GOVERNANCE", days: 14 } } },
+      onBucket,
+    ),
+    record(
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "vault-lifecycle",
+      {
+        bucket: BUCKET,
+        rules: [
+          {
+            id: "expire-backups",
+            status: "Enabled",
+            expiration: { days: 35 },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      onBucket,
+    ),
+    fn,
+    record("aws:iam/role:Role", "dump-role", {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      inlinePolicies: [],
+      managedPolicyArns: [],
+    }),
+    record("aws:iam/rolePolicy:RolePolicy", "dump-role-policy", {
+      role: "dump-role",
+      policy: JSON.stringify(leastPrivilegePolicy),
+    }),
+    record("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "dump-role-vpc", {
+      role: "dump-role",
+      policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    }),
+    record("aws:scheduler/schedule:Schedule", "dump-schedule", {
+      scheduleExpression: "cron(0 2 * * ? *)",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: fn.props.arn,
+        roleArn: "arn:aws:iam::123456789012:role/scheduler",
+        deadLetterConfig: { arn: "arn:aws:sqs:us-east-1:123456789012:dump-dlq" },
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+      },
+    }),
+    record(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "dump-errors",
+      {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: "bloom-dr-prod-dump" },
+        statistic: "Sum",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        alarmActions: [SEV2_ARN],
+      },
+      { propertyDependencyUrns: { dimensions: [fn.urn] } },
+    ),
+    rds,
+    record(
+      "aws:secretsmanager/secretVersion:SecretVersion",
+      "app-database-url",
+      {
+        secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url",
+        secretString: `postgresql://bloom_admin:pw@${RDS_ADDRESS}:5432/app`,
+      },
+      { propertyDependencyUrns: { secretString: [rds.urn] } },
+    ),
+    record(
+      "neon:index/project:Project",
+      "primary-project",
+      { name: "bloom", historyRetentionSeconds: 168 * 3600, regionId: "aws-us-east-1" },
+      { opts: { protect: true } },
+    ),
+    record(
+      "neon:index/branch:Branch",
+      "primary-branch",
+      { name: "production", projectId: "p", parentId: "br-default", protected: "yes" },
+      { opts: { protect: true } },
+    ),
+    topic,
+    record(
+      "aws:sns/topicSubscription:TopicSubscription",
+      "alerts-sev1-oncall",
+      { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" },
+      {
+        propertyDependencyUrns: { topic: [topic.urn] },
+      },
+    ),
+  ];
 }
 
 /** The one record of `type` in `resources` (fixtures are small: there is exactly one). */
 export function only(resources: readonly ResourceRecord[], type: string): ResourceRecord {
-    const found = resources.filter((r) => r.type === type);
-    if (found.length !== 1) throw new Error(`fixture has ${found.length} resources of type ${type}`);
-    return found[0];
+  const found = resources.filter((r) => r.type === type);
+  if (found.length !== 1) throw new Error(`fixture has ${found.length} resources of type ${type}`);
+  return found[0];
 }

@@ -6,9 +6,9 @@ import { NOT_APPLICABLE, record, resourceViolations, withChange } from "./harnes
 export type FailingCase = [label: string, path: string, value: unknown, expected: string];
 
 export interface RuleTable {
-    rule: BloomResourceRule;
-    type: string;
-    failing: FailingCase[];
+  rule: BloomResourceRule;
+  type: string;
+  failing: FailingCase[];
 }
 
 /**
@@ -16,24 +16,24 @@ export interface RuleTable {
  * applicable, and each failing fixture yields exactly one violation that says what is wrong.
  */
 export function describeResourceRules(tables: RuleTable[]): void {
-    describe.each(tables)("$rule.name", ({ rule, type, failing }) => {
-        const compliant = only(compliantStack(), type);
+  describe.each(tables)("$rule.name", ({ rule, type, failing }) => {
+    const compliant = only(compliantStack(), type);
 
-        test("the compliant fixture passes", async () => {
-            expect(await resourceViolations(rule, compliant)).toEqual([]);
-        });
-
-        test("other resource types are not applicable", async () => {
-            expect(await resourceViolations(rule, record("aws:sqs/queue:Queue", "dlq", {}))).toBe(NOT_APPLICABLE);
-        });
-
-        test.each(failing)("fails when %s", async (_label, path, value, expected) => {
-            const changed = path.startsWith("opts.")
-                ? { ...compliant, opts: withChange(compliant.opts ?? {}, path.slice(5), value) }
-                : { ...compliant, props: withChange(compliant.props, path, value) };
-            const violations = await resourceViolations(rule, changed);
-            expect(violations).toHaveLength(1);
-            expect((violations as string[])[0]).toContain(expected);
-        });
+    test("the compliant fixture passes", async () => {
+      expect(await resourceViolations(rule, compliant)).toEqual([]);
     });
+
+    test("other resource types are not applicable", async () => {
+      expect(await resourceViolations(rule, record("aws:sqs/queue:Queue", "dlq", {}))).toBe(NOT_APPLICABLE);
+    });
+
+    test.each(failing)("fails when %s", async (_label, path, value, expected) => {
+      const changed = path.startsWith("opts.")
+        ? { ...compliant, opts: withChange(compliant.opts ?? {}, path.slice(5), value) }
+        : { ...compliant, props: withChange(compliant.props, path, value) };
+      const violations = await resourceViolations(rule, changed);
+      expect(violations).toHaveLength(1);
+      expect((violations as string[])[0]).toContain(expected);
+    });
+  });
 }

@@ -41,7 +41,10 @@ test("under concurrent writes, the dump and the manifest's row counts come from 
   const writes = (async () => {
     while (writing) {
       // each insert fires the audit trigger too: two tables change per statement
-      await writer.query("INSERT INTO payments (reservation_id, amount, paid_at) VALUES (1 + $1::int % 100, 10, now())", [inserted]);
+      await writer.query(
+        "INSERT INTO payments (reservation_id, amount, paid_at) VALUES (1 + $1::int % 100, 10, now())",
+        [inserted],
+      );
       inserted += 1;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -49,7 +52,11 @@ test("under concurrent writes, the dump and the manifest's row counts come from 
   try {
     await new Promise((r) => setTimeout(r, 100));
     const store = openStore(path.join(dir, "store"));
-    const { manifest } = await runBackup({ dbUrl: sourceUrl, store, env: { ...process.env, BLOOM_DR_PG_BIN: slowBin } });
+    const { manifest } = await runBackup({
+      dbUrl: sourceUrl,
+      store,
+      env: { ...process.env, BLOOM_DR_PG_BIN: slowBin },
+    });
     writing = false;
     await writes;
     const [now] = await query<{ n: string }>(sourceUrl, "SELECT count(*) AS n FROM payments");
@@ -59,7 +66,10 @@ test("under concurrent writes, the dump and the manifest's row counts come from 
 
     const targetUrl = await createDatabase(cluster, "busy_restored");
     const restored = await runRestore({ store, backup: "latest", targetUrl });
-    expect(restored.tables["public.payments"]).toEqual({ expected: manifest.tables["public.payments"], actual: manifest.tables["public.payments"] });
+    expect(restored.tables["public.payments"]).toEqual({
+      expected: manifest.tables["public.payments"],
+      actual: manifest.tables["public.payments"],
+    });
     expect(restored.tables["audit.events"].actual).toBe(manifest.tables["audit.events"]);
   } finally {
     writing = false;

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -26,12 +35,18 @@ const stores: Record<string, () => BackupStore> = {};
 function writeFakePgDumps(realPgDump: string): void {
   const make = (name: string, body: string) => {
     const d = path.join(fakeBin, name);
-    writeFileSync(path.join(d, "pg_dump"), `#!/bin/bash\nif [ "$1" = "--version" ]; then exec "${realPgDump}" --version; fi\n${body}\n`);
+    writeFileSync(
+      path.join(d, "pg_dump"),
+      `#!/bin/bash\nif [ "$1" = "--version" ]; then exec "${realPgDump}" --version; fi\n${body}\n`,
+    );
     chmodSync(path.join(d, "pg_dump"), 0o755);
   };
   for (const name of ["killed", "failing"]) mkdirSync(path.join(fakeBin, name), { recursive: true });
   make("killed", `"${realPgDump}" "$@" | head -c 20000\nkill -9 $$`);
-  make("failing", `printf 'pg_dump: error: connection to server failed: password=%s rejected\\n' "$PGPASSWORD" >&2\nexit 1`);
+  make(
+    "failing",
+    `printf 'pg_dump: error: connection to server failed: password=%s rejected\\n' "$PGPASSWORD" >&2\nexit 1`,
+  );
 }
 
 /** Our own child processes still running a given program (to prove pg_dump was stopped). */
@@ -55,12 +70,16 @@ beforeAll(async () => {
   await createFixtureDatabase(sourceUrl);
   bulkUrl = await createDatabase(cluster, "bulk");
   // ~25 MB of hex text: a dump of about 14 MB, so S3 uploads it in several 5 MiB parts
-  await query(bulkUrl, "CREATE TABLE blob AS SELECT i, md5(i::text) || md5((i * 7)::text) AS data FROM generate_series(1, 400000) i");
+  await query(
+    bulkUrl,
+    "CREATE TABLE blob AS SELECT i, md5(i::text) || md5((i * 7)::text) AS data FROM generate_series(1, 400000) i",
+  );
   dir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-faults-"));
   fakeBin = path.join(dir, "bin");
   writeFakePgDumps(cluster.binaries.path("pg_dump"));
   stores.file = () => openStore(path.join(dir, "store"));
-  stores.s3 = () => new S3Store({ bucket: s3.bucket, prefix: "faults", env: s3.env, partSize: 5 * 1024 * 1024, queueSize: 2 });
+  stores.s3 = () =>
+    new S3Store({ bucket: s3.bucket, prefix: "faults", env: s3.env, partSize: 5 * 1024 * 1024, queueSize: 2 });
   // a good backup in each store first: latest.json must still name it after every fault
   for (const store of Object.values(stores)) await runBackup({ dbUrl: sourceUrl, store: store() });
 });
@@ -73,16 +92,20 @@ afterAll(async () => {
 async function snapshotOf(kind: string): Promise<{ keys: string[]; latest: string | undefined; leftovers: string[] }> {
   const store = stores[kind]();
   const keys = (await store.list()).map((o) => o.key);
-  const leftovers = kind === "file"
-    ? readdirSync(path.join(dir, "store")).filter((n) => n.startsWith("."))
-    : (await s3.listMultipartUploads()).map((u) => u.key);
+  const leftovers =
+    kind === "file"
+      ? readdirSync(path.join(dir, "store")).filter((n) => n.startsWith("."))
+      : (await s3.listMultipartUploads()).map((u) => u.key);
   return { keys, latest: await store.getText(LATEST_KEY), leftovers };
 }
 
 async function expectFailureLeavesNothing(kind: string, run: () => Promise<unknown>, message: RegExp): Promise<void> {
   const before = await snapshotOf(kind);
   expect(before.latest).toBeDefined();
-  const error = await run().then(() => undefined, (e: Error) => e);
+  const error = await run().then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(error?.message).toMatch(message);
   expect(error?.message).not.toContain(cluster.password);
   expect(error?.message.split("\n")).toHaveLength(1);
@@ -93,7 +116,11 @@ async function expectFailureLeavesNothing(kind: string, run: () => Promise<unkno
 describe.each(["file", "s3"])("%s store", (kind) => {
   test("pg_dump killed mid-stream: no manifest, latest unchanged, no partial object", async () => {
     const env = { ...process.env, BLOOM_DR_PG_BIN: path.join(fakeBin, "killed") };
-    await expectFailureLeavesNothing(kind, () => runBackup({ dbUrl: sourceUrl, store: stores[kind](), env }), /^backup of 127\.0\.0\.1:\d+\/source failed: pg_dump was killed by SIGKILL/);
+    await expectFailureLeavesNothing(
+      kind,
+      () => runBackup({ dbUrl: sourceUrl, store: stores[kind](), env }),
+      /^backup of 127\.0\.0\.1:\d+\/source failed: pg_dump was killed by SIGKILL/,
+    );
   });
 
   test("pg_dump exiting non-zero: its error, with the password redacted", async () => {
@@ -110,7 +137,13 @@ describe.each(["file", "s3"])("%s store", (kind) => {
     const url = kind === "s3" ? bulkUrl : sourceUrl;
     await expectFailureLeavesNothing(
       kind,
-      () => runBackup({ dbUrl: url, store: stores[kind](), signal: controller.signal, onProgress: (p) => p.bytes > 11 * 1024 * 1024 || kind === "file" ? controller.abort() : undefined }),
+      () =>
+        runBackup({
+          dbUrl: url,
+          store: stores[kind](),
+          signal: controller.signal,
+          onProgress: (p) => (p.bytes > 11 * 1024 * 1024 || kind === "file" ? controller.abort() : undefined),
+        }),
       /failed: interrupted/,
     );
   });
@@ -132,7 +165,11 @@ test("the store failing mid-upload stops pg_dump and leaves nothing", async () =
       return inner.put(key, diskFull, signal);
     },
   };
-  await expectFailureLeavesNothing("file", () => runBackup({ dbUrl: sourceUrl, store: failing }), /failed: writing \S+\.dump to file:\S+ failed: ENOSPC: no space left on device \(injected\)$/);
+  await expectFailureLeavesNothing(
+    "file",
+    () => runBackup({ dbUrl: sourceUrl, store: failing }),
+    /failed: writing \S+\.dump to file:\S+ failed: ENOSPC: no space left on device \(injected\)$/,
+  );
 });
 
 test("S3 rejecting a part mid multipart upload: upload aborted, nothing left", async () => {
@@ -142,7 +179,11 @@ test("S3 rejecting a part mid multipart upload: upload aborted, nothing left", a
     return r.method === "PUT" && r.query.get("partNumber") === "2";
   });
   try {
-    await expectFailureLeavesNothing("s3", () => runBackup({ dbUrl: bulkUrl, store: stores.s3() }), /failed: uploading \S+\.dump to s3:\/\/bloom-vault\/faults failed: InternalError/);
+    await expectFailureLeavesNothing(
+      "s3",
+      () => runBackup({ dbUrl: bulkUrl, store: stores.s3() }),
+      /failed: uploading \S+\.dump to s3:\/\/bloom-vault\/faults failed: InternalError/,
+    );
   } finally {
     s3.failWhen(undefined);
   }
@@ -178,21 +219,30 @@ test("a pg_dump older than the server is refused with the client to install, bef
   chmodSync(path.join(oldBin, "pg_dump"), 0o755);
   // the real lookup with runBackup's own minMajor, seeing only the old client (no Debian tree, no pg_config)
   const onlyOldClient: typeof findPostgresBinaries = (programs, options) =>
-    findPostgresBinaries(programs, { ...options, env: { BLOOM_DR_PG_BIN: oldBin, PATH: oldBin }, debianRoot: path.join(dir, "no-debian-root") });
+    findPostgresBinaries(programs, {
+      ...options,
+      env: { BLOOM_DR_PG_BIN: oldBin, PATH: oldBin },
+      debianRoot: path.join(dir, "no-debian-root"),
+    });
   await expectFailureLeavesNothing(
     "file",
     () => runBackup({ dbUrl: sourceUrl, store: stores.file(), findBinaries: onlyOldClient }),
-    new RegExp(`^backup of 127\\.0\\.0\\.1:\\d+/source failed: ${escapeRegExp(
-      `pg_dump 9 (in ${oldBin}) is older than the server (PostgreSQL ${serverMajor}): ` +
-        `install the PostgreSQL ${serverMajor} client tools (Debian: apt-get install postgresql-client-${serverMajor}) or set BLOOM_DR_PG_BIN`,
-    )}$`),
+    new RegExp(
+      `^backup of 127\\.0\\.0\\.1:\\d+/source failed: ${escapeRegExp(
+        `pg_dump 9 (in ${oldBin}) is older than the server (PostgreSQL ${serverMajor}): ` +
+          `install the PostgreSQL ${serverMajor} client tools (Debian: apt-get install postgresql-client-${serverMajor}) or set BLOOM_DR_PG_BIN`,
+      )}$`,
+    ),
   );
   expect(existsSync(dumped)).toBe(false);
 });
 
 test("a Neon pooled URL is refused with the direct host to use", async () => {
   await expect(
-    runBackup({ dbUrl: "postgresql://app:s3cret-pw@ep-cool-sun-123456-pooler.us-east-2.aws.neon.tech/bloom?sslmode=require", store: stores.file() }),
+    runBackup({
+      dbUrl: "postgresql://app:s3cret-pw@ep-cool-sun-123456-pooler.us-east-2.aws.neon.tech/bloom?sslmode=require",
+      store: stores.file(),
+    }),
   ).rejects.toThrow(
     "ep-cool-sun-123456-pooler.us-east-2.aws.neon.tech is a Neon pooled (PgBouncer) endpoint, which cannot hold the snapshot a consistent dump needs: use the direct host ep-cool-sun-123456.us-east-2.aws.neon.tech",
   );
@@ -223,4 +273,3 @@ function bind(store: BackupStore): BackupStore {
     remove: (k) => store.remove(k),
   };
 }
-

@@ -1,12 +1,24 @@
 import {
-  BackupManifest, backupIdFor, backupIdTime, isBackupId, latestPointerFor, parseLatestPointer, parseManifest,
+  BackupManifest,
+  backupIdFor,
+  backupIdTime,
+  isBackupId,
+  latestPointerFor,
+  parseLatestPointer,
+  parseManifest,
 } from "../../../runtime/lib/backup/manifest";
 
 const valid: BackupManifest = {
   formatVersion: 1,
   id: "20261127T184800123Z-a1b2c3",
   label: "before migration",
-  dump: { key: "20261127T184800123Z-a1b2c3.dump", sha256: "a".repeat(64), bytes: 1234, format: "custom", compression: "zstd:3" },
+  dump: {
+    key: "20261127T184800123Z-a1b2c3.dump",
+    sha256: "a".repeat(64),
+    bytes: 1234,
+    format: "custom",
+    compression: "zstd:3",
+  },
   source: { host: "ep-x.neon.tech", port: 5432, database: "bloom", serverVersion: "17.2", serverMajor: 17 },
   pgDumpVersion: "17.2",
   startedAt: "2026-11-27T18:48:00.123Z",
@@ -26,17 +38,25 @@ describe("backup ids", () => {
   });
 
   test("ids sort by time as strings and are safe as file names and keys", () => {
-    const dates = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z", "2026-10-01T00:00:00Z", "2027-01-01T00:00:00Z"].map((d) => new Date(d));
+    const dates = [
+      "2026-01-01T00:00:00.000Z",
+      "2026-01-01T00:00:00.001Z",
+      "2026-10-01T00:00:00Z",
+      "2027-01-01T00:00:00Z",
+    ].map((d) => new Date(d));
     const ids = dates.map((d) => backupIdFor(d));
     expect([...ids].reverse().sort()).toEqual(ids);
     for (const id of ids) expect(id).toMatch(/^[0-9TZa-f-]+$/);
     expect(backupIdFor(dates[0])).not.toBe(backupIdFor(dates[0])); // random suffix
   });
 
-  test.each(["latest", "20261127T184800123Z", "20261127T184800123Z-A1B2C3", "../20261127T184800123Z-a1b2c3", "20261327T184800123Z-a1b2c3"])(
-    "%j is not a backup id",
-    (id) => expect(isBackupId(id)).toBe(false),
-  );
+  test.each([
+    "latest",
+    "20261127T184800123Z",
+    "20261127T184800123Z-A1B2C3",
+    "../20261127T184800123Z-a1b2c3",
+    "20261327T184800123Z-a1b2c3",
+  ])("%j is not a backup id", (id) => expect(isBackupId(id)).toBe(false));
 
   test("invalid inputs", () => {
     expect(() => backupIdFor(new Date("nope"))).toThrow("backupIdFor needs a valid date");
@@ -61,22 +81,35 @@ describe("parseManifest", () => {
   ])("refuses %s", (_name, edit, where) => {
     const m = JSON.parse(JSON.stringify(valid));
     edit(m);
-    expect(() => parseManifest(JSON.stringify(m), "file:///b/x.json")).toThrow(`manifest file:///b/x.json is malformed ${where}`);
+    expect(() => parseManifest(JSON.stringify(m), "file:///b/x.json")).toThrow(
+      `manifest file:///b/x.json is malformed ${where}`,
+    );
   });
 
   test("refuses a dump key that is not the backup's own", () => {
     const m = { ...valid, dump: { ...valid.dump, key: "20200101T000000000Z-000000.dump" } };
-    expect(() => parseManifest(JSON.stringify(m), "m.json")).toThrow("manifest m.json names dump 20200101T000000000Z-000000.dump but backup 20261127T184800123Z-a1b2c3 must be");
+    expect(() => parseManifest(JSON.stringify(m), "m.json")).toThrow(
+      "manifest m.json names dump 20200101T000000000Z-000000.dump but backup 20261127T184800123Z-a1b2c3 must be",
+    );
   });
 
   test("refuses text that is not JSON, in one line", () => {
-    expect(() => parseManifest("{", "m.json")).toThrow(/^manifest m\.json is not valid JSON: the backup cannot be trusted; restore another backup \(bloom-dr backups\)$/);
+    expect(() => parseManifest("{", "m.json")).toThrow(
+      /^manifest m\.json is not valid JSON: the backup cannot be trusted; restore another backup \(bloom-dr backups\)$/,
+    );
   });
 });
 
 test("latest.json round trip and refusal", () => {
   const pointer = latestPointerFor(valid);
-  expect(pointer).toEqual({ formatVersion: 1, id: valid.id, manifest: `${valid.id}.json`, finishedAt: valid.finishedAt });
+  expect(pointer).toEqual({
+    formatVersion: 1,
+    id: valid.id,
+    manifest: `${valid.id}.json`,
+    finishedAt: valid.finishedAt,
+  });
   expect(parseLatestPointer(JSON.stringify(pointer), "latest.json")).toEqual(pointer);
-  expect(() => parseLatestPointer('{"id":"../../etc"}', "s3://v/latest.json")).toThrow("s3://v/latest.json is malformed (no valid backup id)");
+  expect(() => parseLatestPointer('{"id":"../../etc"}', "s3://v/latest.json")).toThrow(
+    "s3://v/latest.json is malformed (no valid backup id)",
+  );
 });

@@ -15,7 +15,12 @@ test.each([
 });
 
 test("pg_dump argv: custom format, the snapshot, no prompt, and no connection secrets", () => {
-  expect(pgDumpArgs("00000003-0000005B-1", "zstd:3")).toEqual(["--format=custom", "--compress=zstd:3", "--snapshot=00000003-0000005B-1", "--no-password"]);
+  expect(pgDumpArgs("00000003-0000005B-1", "zstd:3")).toEqual([
+    "--format=custom",
+    "--compress=zstd:3",
+    "--snapshot=00000003-0000005B-1",
+    "--no-password",
+  ]);
 });
 
 test.each([
@@ -29,11 +34,17 @@ test.each([
 test.each<[string, number | null, NodeJS.Signals | null, string]>([
   [
     "pg_dump: error: query failed: ERROR:  could not import the requested snapshot\nDETAIL:  The source process with PID 7 is not running anymore.\npg_dump: detail: Query was: SET TRANSACTION SNAPSHOT 'x'\n",
-    1, null,
+    1,
+    null,
     "pg_dump exited with code 1: pg_dump: error: query failed: ERROR:  could not import the requested snapshot DETAIL:  The source process with PID 7 is not running anymore.",
   ],
   ["", null, "SIGKILL", "pg_dump was killed by SIGKILL"],
-  ["pg_dump: error: connection failed: password=hunter22 wrong\n", 1, null, "pg_dump exited with code 1: pg_dump: error: connection failed: password=*** wrong"],
+  [
+    "pg_dump: error: connection failed: password=hunter22 wrong\n",
+    1,
+    null,
+    "pg_dump exited with code 1: pg_dump: error: connection failed: password=*** wrong",
+  ],
   ["some warning\nlast words\n", 2, null, "pg_dump exited with code 2: last words"],
 ])("describeToolExit names the error line (%#)", (stderr, code, signal, expected) => {
   const tail = new StderrTail();
@@ -49,18 +60,36 @@ test.each([
 });
 
 test("checkSourceUrl accepts a direct Neon host", () => {
-  expect(checkSourceUrl("postgresql://u:p@ep-a-1.us-east-2.aws.neon.tech/db?sslmode=require").host).toBe("ep-a-1.us-east-2.aws.neon.tech");
+  expect(checkSourceUrl("postgresql://u:p@ep-a-1.us-east-2.aws.neon.tech/db?sslmode=require").host).toBe(
+    "ep-a-1.us-east-2.aws.neon.tech",
+  );
 });
 
 test.each([
-  [{ database: "bloom", jobs: 4, file: "/tmp/x.dump" }, ["--dbname=dbname='bloom'", "--jobs=4", "--no-owner", "--no-acl", "--exit-on-error", "--no-password", "/tmp/x.dump"]],
-  [{ database: "a'b\\c", jobs: 1, file: "f", keepOwnersAndAcl: true }, ["--dbname=dbname='a\\'b\\\\c'", "--jobs=1", "--exit-on-error", "--no-password", "f"]],
+  [
+    { database: "bloom", jobs: 4, file: "/tmp/x.dump" },
+    [
+      "--dbname=dbname='bloom'",
+      "--jobs=4",
+      "--no-owner",
+      "--no-acl",
+      "--exit-on-error",
+      "--no-password",
+      "/tmp/x.dump",
+    ],
+  ],
+  [
+    { database: "a'b\\c", jobs: 1, file: "f", keepOwnersAndAcl: true },
+    ["--dbname=dbname='a\\'b\\\\c'", "--jobs=1", "--exit-on-error", "--no-password", "f"],
+  ],
 ])("pgRestoreArgs(%j)", (options, args) => {
   expect(pgRestoreArgs(options)).toEqual(args);
 });
 
 test.each([0, -2, 1.5])("pgRestoreArgs refuses jobs %p", (jobs) => {
-  expect(() => pgRestoreArgs({ database: "d", jobs, file: "f" })).toThrow(`jobs must be a positive integer (got ${jobs})`);
+  expect(() => pgRestoreArgs({ database: "d", jobs, file: "f" })).toThrow(
+    `jobs must be a positive integer (got ${jobs})`,
+  );
 });
 
 test("conninfoValue quotes what libpq would otherwise parse", () => {

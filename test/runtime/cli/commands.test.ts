@@ -22,7 +22,13 @@ let secondId: string;
 
 /** Exactly one line on stderr, prefixed with the program and command, and no stack trace. */
 function expectOneLineError(run: CliRun, command: string, pattern: RegExp): void {
-  const errLines = lines(run.stderr).filter((l) => !l.startsWith("(node:") && !/NodeVersionSupportWarning|AWS SDK|node >=22|a\.co\/|--trace-warnings|^$|^To continue|^versions|^will require|^and security|^More information/.test(l));
+  const errLines = lines(run.stderr).filter(
+    (l) =>
+      !l.startsWith("(node:") &&
+      !/NodeVersionSupportWarning|AWS SDK|node >=22|a\.co\/|--trace-warnings|^$|^To continue|^versions|^will require|^and security|^More information/.test(
+        l,
+      ),
+  );
   expect(errLines).toHaveLength(1);
   expect(errLines[0]).toMatch(new RegExp(`^bloom-dr ${command}: `));
   expect(errLines[0]).toMatch(pattern);
@@ -68,7 +74,10 @@ describe("--help", () => {
   test.each([
     ["backup", ["--db URL", "--store STORE", "[--label TEXT]", "[--kms-key-id ID]", "[--json]"]],
     ["backups", ["--store STORE", "[--json]"]],
-    ["restore", ["--store STORE", "--backup ID|latest", "--target URL", "[--jobs N]", "[--clean]", "[--then CMD]", "[--json]"]],
+    [
+      "restore",
+      ["--store STORE", "--backup ID|latest", "--target URL", "[--jobs N]", "[--clean]", "[--then CMD]", "[--json]"],
+    ],
     ["prune", ["--store STORE", "--keep N", "[--keep-days D]", "[--json]"]],
   ])("%s --help prints its usage and exit codes, exit 0", async (command, parts) => {
     const run = await cli(command, "--help");
@@ -83,7 +92,8 @@ describe("--help", () => {
   test("the program help lists the four commands", async () => {
     const run = await cli("--help");
     expect(run.code).toBe(0);
-    for (const name of ["backup", "backups", "restore", "prune"]) expect(run.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
+    for (const name of ["backup", "backups", "restore", "prune"])
+      expect(run.stdout).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
   });
 });
 
@@ -91,14 +101,42 @@ describe("usage errors exit 2 with one line", () => {
   test.each([
     [["backup", "--store", "/tmp/x"], "backup", /--db is required/],
     [["backup", "--db", "mysql://u:pw@h/db", "--store", "/tmp/x"], "backup", /--db must start with postgresql:\/\//],
-    [["backup", "--db", "postgresql://u:pw@h/db", "--store", "ftp://x/y"], "backup", /--store ftp:\/\/x\/y: .*unsupported scheme/],
-    [["backup", "--db", "postgresql://u:pw@h/db", "--store", "/tmp/x", "--bogus"], "backup", /Unknown option '--bogus'/],
-    [["backup", "--db", "postgresql://u:pw@h/db", "--store", "/tmp/x", "--kms-key-id", "alias/k"], "backup", /--kms-key-id applies to s3:\/\/ stores only/],
-    [["backups", "--store", "/nonexistent/bloom-dr-store"], "backups", /directory \/nonexistent\/bloom-dr-store does not exist/],
-    [["restore", "--store", "/tmp", "--backup", "latest", "--target", "postgresql://u:pw@h/db", "--jobs", "0"], "restore", /--jobs must be a whole number ≥ 1 \(got "0"\)/],
-    [["restore", "--store", "/tmp", "--backup", "latest", "--target", "not a url"], "restore", /--target is not a valid URL/],
+    [
+      ["backup", "--db", "postgresql://u:pw@h/db", "--store", "ftp://x/y"],
+      "backup",
+      /--store ftp:\/\/x\/y: .*unsupported scheme/,
+    ],
+    [
+      ["backup", "--db", "postgresql://u:pw@h/db", "--store", "/tmp/x", "--bogus"],
+      "backup",
+      /Unknown option '--bogus'/,
+    ],
+    [
+      ["backup", "--db", "postgresql://u:pw@h/db", "--store", "/tmp/x", "--kms-key-id", "alias/k"],
+      "backup",
+      /--kms-key-id applies to s3:\/\/ stores only/,
+    ],
+    [
+      ["backups", "--store", "/nonexistent/bloom-dr-store"],
+      "backups",
+      /directory \/nonexistent\/bloom-dr-store does not exist/,
+    ],
+    [
+      ["restore", "--store", "/tmp", "--backup", "latest", "--target", "postgresql://u:pw@h/db", "--jobs", "0"],
+      "restore",
+      /--jobs must be a whole number ≥ 1 \(got "0"\)/,
+    ],
+    [
+      ["restore", "--store", "/tmp", "--backup", "latest", "--target", "not a url"],
+      "restore",
+      /--target is not a valid URL/,
+    ],
     [["restore", "--store", "/tmp", "--target", "postgresql://u:pw@h/db"], "restore", /--backup is required/],
-    [["prune", "--store", "s3://vault/production", "--keep", "2"], "prune", /prune manages local stores only; S3 vaults expire backups through their lifecycle rules/],
+    [
+      ["prune", "--store", "s3://vault/production", "--keep", "2"],
+      "prune",
+      /prune manages local stores only; S3 vaults expire backups through their lifecycle rules/,
+    ],
     [["prune", "--store", "/tmp", "--keep", "two"], "prune", /--keep must be a whole number ≥ 1 \(got "two"\)/],
     [["prune", "--store", "/tmp", "--keep", "2", "--keep-days", "-1"], "prune", /--keep-days/],
   ])("%j", async (args, command, pattern) => {
@@ -110,9 +148,24 @@ describe("usage errors exit 2 with one line", () => {
   });
 
   test("with --json the failure is also one JSON object on stdout", async () => {
-    const run = await cli("restore", "--store", "/tmp", "--backup", "latest", "--target", "postgresql://u:pw@h/db", "--jobs", "x", "--json");
+    const run = await cli(
+      "restore",
+      "--store",
+      "/tmp",
+      "--backup",
+      "latest",
+      "--target",
+      "postgresql://u:pw@h/db",
+      "--jobs",
+      "x",
+      "--json",
+    );
     expect(run.code).toBe(2);
-    expect(parseJson(run)).toEqual({ ok: false, command: "restore", error: expect.stringMatching(/--jobs must be a whole number/) });
+    expect(parseJson(run)).toEqual({
+      ok: false,
+      command: "restore",
+      error: expect.stringMatching(/--jobs must be a whole number/),
+    });
   });
 });
 
@@ -165,7 +218,13 @@ describe("backup", () => {
   });
 
   test("a Neon pooled host is refused with the direct host to use instead", async () => {
-    const run = await cli("backup", "--db", "postgresql://u:s3cretpw@ep-cool-name-123-pooler.us-east-2.aws.neon.tech/neondb", "--store", store);
+    const run = await cli(
+      "backup",
+      "--db",
+      "postgresql://u:s3cretpw@ep-cool-name-123-pooler.us-east-2.aws.neon.tech/neondb",
+      "--store",
+      store,
+    );
     expect(run.code).not.toBe(0);
     expectOneLineError(run, "backup", /ep-cool-name-123\.us-east-2\.aws\.neon\.tech/);
     expect(run.stderr).not.toContain("s3cretpw");
@@ -196,7 +255,9 @@ describe("backup", () => {
       await locker.end();
     }
     expect(readdirSync(store).sort()).toEqual(before);
-    expect(JSON.parse((await import("node:fs")).readFileSync(path.join(store, "latest.json"), "utf8")).id ?? "").toBe(secondId);
+    expect(JSON.parse((await import("node:fs")).readFileSync(path.join(store, "latest.json"), "utf8")).id ?? "").toBe(
+      secondId,
+    );
     // no pg_dump of this cluster left running (the port travels in PGPORT, not argv)
     expect(pgDumpProcessesFor(cluster.port)).toEqual([]);
   });
@@ -209,7 +270,15 @@ describe("backups", () => {
     expect(out.latest).toBe(secondId);
     expect(out.skipped).toEqual([]);
     expect(out.backups.map((b: { id: string }) => b.id)).toEqual([secondId, firstId]);
-    expect(out.backups[0]).toMatchObject({ id: secondId, label: null, latest: true, tables: 5, rows: expect.any(Number), bytes: expect.any(Number), finishedAt: expect.any(String) });
+    expect(out.backups[0]).toMatchObject({
+      id: secondId,
+      label: null,
+      latest: true,
+      tables: 5,
+      rows: expect.any(Number),
+      bytes: expect.any(Number),
+      finishedAt: expect.any(String),
+    });
     expect(out.backups[1]).toMatchObject({ id: firstId, label: "first", latest: false });
   });
 
@@ -252,16 +321,40 @@ describe("backups", () => {
 describe("restore", () => {
   test("--json into an empty database: every table identical, phases timed", async () => {
     const target = await createDatabase(cluster, "restored_json");
-    const run = await cli("restore", "--store", store, "--backup", "latest", "--target", target, "--jobs", "2", "--json");
+    const run = await cli(
+      "restore",
+      "--store",
+      store,
+      "--backup",
+      "latest",
+      "--target",
+      target,
+      "--jobs",
+      "2",
+      "--json",
+    );
     expect(run.code).toBe(0);
     const out = parseJson(run);
-    expect(out).toMatchObject({ ok: true, command: "restore", backup: secondId, jobs: 2, clean: false, target: expect.stringContaining(":***@") });
-    for (const phase of ["connectMs", "downloadMs", "restoreMs", "validateMs"]) expect(out.phases[phase]).toBeGreaterThanOrEqual(0);
+    expect(out).toMatchObject({
+      ok: true,
+      command: "restore",
+      backup: secondId,
+      jobs: 2,
+      clean: false,
+      target: expect.stringContaining(":***@"),
+    });
+    for (const phase of ["connectMs", "downloadMs", "restoreMs", "validateMs"])
+      expect(out.phases[phase]).toBeGreaterThanOrEqual(0);
     // the phases, connecting and checking the target included, add up to the reported total
     expect(Object.values(out.phases as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(out.totalMs, 6);
     expect(Object.keys(out.tables).sort()).toEqual(BLOOM_TABLES);
-    for (const t of Object.values(out.tables) as { expected: number; actual: number }[]) expect(t.actual).toBe(t.expected);
-    expect(out.schema).toEqual({ expected: expect.stringMatching(/^[0-9a-f]{64}$/), actual: out.schema.expected, matches: true });
+    for (const t of Object.values(out.tables) as { expected: number; actual: number }[])
+      expect(t.actual).toBe(t.expected);
+    expect(out.schema).toEqual({
+      expected: expect.stringMatching(/^[0-9a-f]{64}$/),
+      actual: out.schema.expected,
+      matches: true,
+    });
     expect(await tableDigests(target)).toEqual(await tableDigests(src));
     expect(run.stdout).not.toContain(cluster.password);
   });
@@ -279,18 +372,48 @@ describe("restore", () => {
   test("--clean restores over an existing copy, runs --then with DATABASE_URL, prints the phase table", async () => {
     const target = await createDatabase(cluster, "restored_clean");
     expect((await cli("restore", "--store", store, "--backup", firstId, "--target", target)).code).toBe(0);
-    await query(target, "DELETE FROM payments WHERE id % 2 = 0; CREATE SCHEMA scratch; CREATE TABLE scratch.notes (id int)");
+    await query(
+      target,
+      "DELETE FROM payments WHERE id % 2 = 0; CREATE SCHEMA scratch; CREATE TABLE scratch.notes (id int)",
+    );
     const marker = path.join(work, "then-ran");
     const script = path.join(work, "then.js");
-    writeFileSync(script, `require("fs").writeFileSync(${JSON.stringify(marker)}, new URL(process.env.DATABASE_URL).pathname)`);
-    const run = await cli("restore", "--store", store, "--backup", firstId, "--target", target, "--clean", "--then", `node ${script}`);
+    writeFileSync(
+      script,
+      `require("fs").writeFileSync(${JSON.stringify(marker)}, new URL(process.env.DATABASE_URL).pathname)`,
+    );
+    const run = await cli(
+      "restore",
+      "--store",
+      store,
+      "--backup",
+      firstId,
+      "--target",
+      target,
+      "--clean",
+      "--then",
+      `node ${script}`,
+    );
     expect(run.code).toBe(0);
     // said before anything is dropped: the target (no password) and every schema, the stray one included
     expect(lines(run.stderr)).toContain(
       `restore --clean: emptying postgresql://postgres:***@127.0.0.1:${cluster.port}/restored_clean: dropping schemas public, scratch with everything in them (CASCADE), including objects the backup does not contain, then recreating public`,
     );
-    expect(run.stdout).toMatch(new RegExp(`^restored ${firstId} \\(snapshot .+\\) into postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/restored_clean$`, "m"));
-    for (const phase of ["connect \\+ check target", "download \\+ verify", "restore", "validate", "then", "total \\(RTO\\)"]) expect(run.stdout).toMatch(new RegExp(`^${phase} +\\d`, "m"));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^restored ${firstId} \\(snapshot .+\\) into postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/restored_clean$`,
+        "m",
+      ),
+    );
+    for (const phase of [
+      "connect \\+ check target",
+      "download \\+ verify",
+      "restore",
+      "validate",
+      "then",
+      "total \\(RTO\\)",
+    ])
+      expect(run.stdout).toMatch(new RegExp(`^${phase} +\\d`, "m"));
     expect(run.stdout).toMatch(/^5 tables, [\d,]+ rows: every row count matches the manifest$/m);
     expect(lines(run.stdout).at(-1)).toBe("schema fingerprint: matches the backup");
     expect(existsSync(marker) && (await import("node:fs")).readFileSync(marker, "utf8")).toBe("/restored_clean");
@@ -336,7 +459,16 @@ describe("prune", () => {
     (await import("node:fs")).cpSync(store, copy, { recursive: true });
     const run = await cli("prune", "--store", copy, "--keep", "1", "--json");
     expect(run.code).toBe(0);
-    expect(parseJson(run)).toEqual({ ok: true, command: "prune", store: `file://${copy}`, keep: 1, keepDays: null, removed: [firstId], leftovers: [], kept: [secondId] });
+    expect(parseJson(run)).toEqual({
+      ok: true,
+      command: "prune",
+      store: `file://${copy}`,
+      keep: 1,
+      keepDays: null,
+      removed: [firstId],
+      leftovers: [],
+      kept: [secondId],
+    });
     expect(readdirSync(copy).sort()).toEqual([`${secondId}.dump`, `${secondId}.json`, "latest.json"].sort());
   });
 

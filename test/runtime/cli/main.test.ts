@@ -15,7 +15,10 @@ function fake(name: string, extra: Partial<CliCommand> = {}): CliCommand {
   return {
     name,
     summary: `${name} things`,
-    options: { "keep-days": { type: "string", value: "D", description: "days" }, verbose: { type: "boolean", description: "more" } },
+    options: {
+      "keep-days": { type: "string", value: "D", description: "days" },
+      verbose: { type: "boolean", description: "more" },
+    },
     ...extra,
     async run(ctx) {
       calls.push({ name, ctx });
@@ -42,8 +45,12 @@ interface Captured {
 async function run(...argv: string[]): Promise<Captured> {
   let stdout = "";
   let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true));
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true));
+  const out = jest
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true));
+  const err = jest
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true));
   try {
     const code = await main(argv, COMMANDS);
     return { code, stdout, stderr };
@@ -73,46 +80,69 @@ describe("findCommand", () => {
 });
 
 describe("command groups", () => {
-  test.each([["--help"], ["-h"]])("pitr %s lists the group's subcommands with usage lines and summaries, exit 0", async (flag) => {
-    const r = await run("pitr", flag);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
-    for (const sub of ["recover", "export", "import"]) {
-      expect(r.stdout).toContain(`bloom-dr pitr ${sub} [--keep-days D] [--verbose] [--json]`);
-      expect(r.stdout).toContain(`pitr ${sub} things`);
-    }
-    expect(r.stdout).not.toContain("backup");
-  });
+  test.each([["--help"], ["-h"]])(
+    "pitr %s lists the group's subcommands with usage lines and summaries, exit 0",
+    async (flag) => {
+      const r = await run("pitr", flag);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe("");
+      for (const sub of ["recover", "export", "import"]) {
+        expect(r.stdout).toContain(`bloom-dr pitr ${sub} [--keep-days D] [--verbose] [--json]`);
+        expect(r.stdout).toContain(`pitr ${sub} things`);
+      }
+      expect(r.stdout).not.toContain("backup");
+    },
+  );
 
   test("a group without a subcommand: exit 2, one line naming the choices", async () => {
     const r = await run("pitr");
-    expect(r).toEqual({ code: 2, stdout: "", stderr: "bloom-dr pitr: missing subcommand: one of recover, export, import\n" });
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "bloom-dr pitr: missing subcommand: one of recover, export, import\n",
+    });
   });
 
   test("a group followed only by flags is still a missing subcommand (--json adds one JSON object)", async () => {
     const r = await run("pitr", "--verbose", "--json");
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("bloom-dr pitr: missing subcommand: one of recover, export, import\n");
-    expect(JSON.parse(r.stdout)).toEqual({ ok: false, command: "pitr", error: "missing subcommand: one of recover, export, import" });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      command: "pitr",
+      error: "missing subcommand: one of recover, export, import",
+    });
   });
 
   test("an unknown subcommand names it and the choices", async () => {
     const r = await run("pitr", "rewind");
-    expect(r).toEqual({ code: 2, stdout: "", stderr: 'bloom-dr pitr: unknown subcommand "rewind": one of recover, export, import\n' });
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'bloom-dr pitr: unknown subcommand "rewind": one of recover, export, import\n',
+    });
   });
 });
 
 describe("unknown commands", () => {
   test("flags are never part of the name", async () => {
     const r = await run("nosuch", "--verbose");
-    expect(r).toEqual({ code: 2, stdout: "", stderr: 'bloom-dr: unknown command "nosuch": run "bloom-dr --help" for the list\n' });
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'bloom-dr: unknown command "nosuch": run "bloom-dr --help" for the list\n',
+    });
   });
 
   test("with --json also one JSON object on stdout", async () => {
     const r = await run("nosuch", "--json");
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual(['bloom-dr: unknown command "nosuch": run "bloom-dr --help" for the list']);
-    expect(JSON.parse(r.stdout)).toEqual({ ok: false, command: "nosuch", error: 'unknown command "nosuch": run "bloom-dr --help" for the list' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      command: "nosuch",
+      error: 'unknown command "nosuch": run "bloom-dr --help" for the list',
+    });
   });
 });
 
@@ -120,7 +150,9 @@ describe("positionals", () => {
   test("a stray positional is a usage error and nothing runs", async () => {
     const r = await run("drill", "pitr", "restore");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('bloom-dr drill: unexpected argument "restore": usage: bloom-dr drill [all|pitr] [--keep-days D] [--verbose] [--json]\n');
+    expect(r.stderr).toBe(
+      'bloom-dr drill: unexpected argument "restore": usage: bloom-dr drill [all|pitr] [--keep-days D] [--verbose] [--json]\n',
+    );
     expect(calls).toEqual([]);
   });
 
@@ -145,11 +177,26 @@ describe("positionals", () => {
 describe("negative option values", () => {
   test.each<[string[], string[]]>([
     [["--keep-days", "-1"], ["--keep-days=-1"]],
-    [["--keep-days", "-0.5", "--verbose"], ["--keep-days=-0.5", "--verbose"]],
-    [["--keep-days", "3"], ["--keep-days", "3"]],
-    [["--keep-days", "--verbose"], ["--keep-days", "--verbose"]],
-    [["--verbose", "-1"], ["--verbose", "-1"]], // a boolean takes no value: -1 stays a (bad) option
-    [["--", "--keep-days", "-1"], ["--", "--keep-days", "-1"]],
+    [
+      ["--keep-days", "-0.5", "--verbose"],
+      ["--keep-days=-0.5", "--verbose"],
+    ],
+    [
+      ["--keep-days", "3"],
+      ["--keep-days", "3"],
+    ],
+    [
+      ["--keep-days", "--verbose"],
+      ["--keep-days", "--verbose"],
+    ],
+    [
+      ["--verbose", "-1"],
+      ["--verbose", "-1"],
+    ], // a boolean takes no value: -1 stays a (bad) option
+    [
+      ["--", "--keep-days", "-1"],
+      ["--", "--keep-days", "-1"],
+    ],
   ])("%j → %j", (args, expected) => {
     expect(normalizeNegativeValues(args, COMMANDS[0].options)).toEqual(expected);
   });
@@ -172,8 +219,14 @@ describe("the real CLI", () => {
 
   test.each<[string[], string]>([
     [["pitr"], "bloom-dr pitr: missing subcommand: one of recover, export, import"],
-    [["drill", "pitr", "restore", "--reports", path.join(os.tmpdir(), "bloom-dr-main-test-reports")], 'bloom-dr drill: unexpected argument "restore": usage: bloom-dr drill [all|pitr|restore|failover] '],
-    [["prune", "--store", "/tmp", "--keep", "2", "--keep-days", "-1"], 'bloom-dr prune: --keep-days must be a whole number of days ≥ 0 (got "-1")'],
+    [
+      ["drill", "pitr", "restore", "--reports", path.join(os.tmpdir(), "bloom-dr-main-test-reports")],
+      'bloom-dr drill: unexpected argument "restore": usage: bloom-dr drill [all|pitr|restore|failover] ',
+    ],
+    [
+      ["prune", "--store", "/tmp", "--keep", "2", "--keep-days", "-1"],
+      'bloom-dr prune: --keep-days must be a whole number of days ≥ 0 (got "-1")',
+    ],
     [["drill", "--scale", "-1"], 'bloom-dr drill: --scale must be a number above 0 and at most 100 (got "-1")'],
   ])("%j: exit 2, one line", async (args, start) => {
     const r = await cli(...args);

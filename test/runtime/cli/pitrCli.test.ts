@@ -36,27 +36,62 @@ afterAll(async () => {
 test("recover: dry run table, then --apply, then nothing left to do", async () => {
   const target = await copy("bloom", "recover_target");
   await query(target, INCIDENT);
-  const lost = Number((await query<{ n: string }>(branch, "SELECT count(*) n FROM reservations WHERE client_id <= 10"))[0].n);
+  const lost = Number(
+    (await query<{ n: string }>(branch, "SELECT count(*) n FROM reservations WHERE client_id <= 10"))[0].n,
+  );
   const before = await tableDigests(target);
 
   const dry = await cli("pitr", "recover", "--from", branch, "--target", target, "--tables", "reservations,clients");
   expect(dry.code).toBe(0);
   const out = lines(dry.stdout);
-  expect(out[0]).toBe(`pitr recover from postgresql://postgres:***@127.0.0.1:${cluster.port}/branch into postgresql://postgres:***@127.0.0.1:${cluster.port}/recover_target (parents first)`);
+  expect(out[0]).toBe(
+    `pitr recover from postgresql://postgres:***@127.0.0.1:${cluster.port}/branch into postgresql://postgres:***@127.0.0.1:${cluster.port}/recover_target (parents first)`,
+  );
   expect(out[2]).toMatch(/^table\s+would insert\s+already in target$/);
   expect(out[4]).toMatch(/^public\.clients\s+10\s+\d+$/);
   expect(out[5]).toMatch(new RegExp(`^public\\.reservations\\s+${lost}\\s+\\d+$`));
-  expect(out[7]).toBe(`DRY RUN: nothing was changed. Re-run with --apply to insert ${10 + lost} row(s) in one transaction.`);
+  expect(out[7]).toBe(
+    `DRY RUN: nothing was changed. Re-run with --apply to insert ${10 + lost} row(s) in one transaction.`,
+  );
   expect(await tableDigests(target)).toEqual(before);
 
-  const applied = await cli("pitr", "recover", "--from", branch, "--target", target, "--tables", "reservations,clients,payments", "--apply", "--json");
+  const applied = await cli(
+    "pitr",
+    "recover",
+    "--from",
+    branch,
+    "--target",
+    target,
+    "--tables",
+    "reservations,clients,payments",
+    "--apply",
+    "--json",
+  );
   expect(applied.code).toBe(0);
   const data = JSON.parse(applied.stdout);
-  expect(data).toMatchObject({ ok: true, command: "pitr recover", applied: true, totals: { inserted: data.totals.missing } });
-  expect(data.tables.map((t: { table: string }) => t.table)).toEqual(["public.clients", "public.reservations", "public.payments"]);
+  expect(data).toMatchObject({
+    ok: true,
+    command: "pitr recover",
+    applied: true,
+    totals: { inserted: data.totals.missing },
+  });
+  expect(data.tables.map((t: { table: string }) => t.table)).toEqual([
+    "public.clients",
+    "public.reservations",
+    "public.payments",
+  ]);
   expect(await tableDigests(target)).toEqual(await tableDigests(branch));
 
-  const again = await cli("pitr", "recover", "--from", branch, "--target", target, "--tables", "reservations,clients,payments");
+  const again = await cli(
+    "pitr",
+    "recover",
+    "--from",
+    branch,
+    "--target",
+    target,
+    "--tables",
+    "reservations,clients,payments",
+  );
   expect(lines(again.stdout).pop()).toBe("DRY RUN: nothing is missing; nothing to do.");
 });
 
@@ -64,14 +99,25 @@ test("export then import through a reviewable file", async () => {
   const target = await copy("bloom", "import_target");
   await query(target, INCIDENT);
   const file = path.join(work, "recovery.sql");
-  const exported = await cli("pitr", "export", "--from", branch, "--tables", "payments,reservations,clients", "--out", file);
+  const exported = await cli(
+    "pitr",
+    "export",
+    "--from",
+    branch,
+    "--tables",
+    "payments,reservations,clients",
+    "--out",
+    file,
+  );
   expect(exported.code).toBe(0);
   expect(exported.stdout).toContain(`wrote ${file} (`);
   expect(readFileSync(file, "utf8")).toMatch(/^-- bloom-dr pitr export/);
 
   const dry = await cli("pitr", "import", "--file", file, "--target", target);
   expect(dry.code).toBe(0);
-  expect(lines(dry.stdout).pop()).toMatch(/^DRY RUN: ran in a transaction and rolled back; nothing was changed\. Re-run with --apply to insert \d+ row\(s\)\.$/);
+  expect(lines(dry.stdout).pop()).toMatch(
+    /^DRY RUN: ran in a transaction and rolled back; nothing was changed\. Re-run with --apply to insert \d+ row\(s\)\.$/,
+  );
   const applied = await cli("pitr", "import", "--file", file, "--target", target, "--apply", "--json");
   expect(applied.code).toBe(0);
   expect(JSON.parse(applied.stdout)).toMatchObject({ ok: true, command: "pitr import", applied: true });
@@ -79,9 +125,24 @@ test("export then import through a reviewable file", async () => {
 });
 
 test.each<[string, string[], number, RegExp]>([
-  ["an unknown table", ["recover", "--tables", "reservations,nope"], 1, /^bloom-dr pitr recover: unknown table public\.nope: not found in the branch or the target; nothing was changed$/],
-  ["an injection attempt", ["recover", "--tables", "clients; DROP TABLE clients"], 1, /^bloom-dr pitr recover: unknown table public\.clients; DROP TABLE clients: not found in the branch or the target; nothing was changed$/],
-  ["a malformed list", ["recover", "--tables", "a.b.c"], 2, /^bloom-dr pitr recover: --tables: table name "a\.b\.c" has more than two parts/],
+  [
+    "an unknown table",
+    ["recover", "--tables", "reservations,nope"],
+    1,
+    /^bloom-dr pitr recover: unknown table public\.nope: not found in the branch or the target; nothing was changed$/,
+  ],
+  [
+    "an injection attempt",
+    ["recover", "--tables", "clients; DROP TABLE clients"],
+    1,
+    /^bloom-dr pitr recover: unknown table public\.clients; DROP TABLE clients: not found in the branch or the target; nothing was changed$/,
+  ],
+  [
+    "a malformed list",
+    ["recover", "--tables", "a.b.c"],
+    2,
+    /^bloom-dr pitr recover: --tables: table name "a\.b\.c" has more than two parts/,
+  ],
   ["a missing --tables", ["recover"], 2, /^bloom-dr pitr recover: --tables is required/],
 ])("%s: the exit code, one line, nothing changed", async (_name, args, code, message) => {
   const target = cluster.url("bloom");
@@ -101,12 +162,24 @@ test("export to a directory that does not exist: exit 1, one line, no stack trac
   const run = await cli("pitr", "export", "--from", branch, "--tables", "clients", "--out", out);
   expect(run.code).toBe(1);
   expect(run.stdout).toBe("");
-  expect(run.stderr).toBe(`bloom-dr pitr export: cannot write ${out}: no such directory: create it or choose another --out\n`);
+  expect(run.stderr).toBe(
+    `bloom-dr pitr export: cannot write ${out}: no such directory: create it or choose another --out\n`,
+  );
   expect(readdirSync(work)).toEqual(before);
 });
 
 test("import refuses a file that is not an export", async () => {
-  const run = await cli("pitr", "import", "--file", path.join(work, "nope.sql"), "--target", cluster.url("bloom"), "--apply");
+  const run = await cli(
+    "pitr",
+    "import",
+    "--file",
+    path.join(work, "nope.sql"),
+    "--target",
+    cluster.url("bloom"),
+    "--apply",
+  );
   expect(run.code).toBe(1);
-  expect(run.stderr).toMatch(/^bloom-dr pitr import: cannot read .*nope\.sql: ENOENT; give the file pitr export wrote\n$/);
+  expect(run.stderr).toMatch(
+    /^bloom-dr pitr import: cannot read .*nope\.sql: ENOENT; give the file pitr export wrote\n$/,
+  );
 });

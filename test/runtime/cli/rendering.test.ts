@@ -42,7 +42,11 @@ test.each([
 });
 
 describe("backup output", () => {
-  const result = { id: "20261127T190512Z-3f9a", manifest: manifest("20261127T190512Z-3f9a", { label: "nightly" }), durationMs: 2000 };
+  const result = {
+    id: "20261127T190512Z-3f9a",
+    manifest: manifest("20261127T190512Z-3f9a", { label: "nightly" }),
+    durationMs: 2000,
+  };
 
   test("json carries the id, size, checksum, rows and the whole manifest", () => {
     expect(backupJson(result, "file:///b")).toEqual({
@@ -76,7 +80,10 @@ describe("backup output", () => {
 
 describe("catalog", () => {
   const newest = manifest("20261127T190512Z-3f9a", { label: "nightly" });
-  const older = manifest("20261126T190501Z-81c2", { finishedAt: "2026-11-26T19:05:05Z", tables: { "public.clients": 1 } });
+  const older = manifest("20261126T190501Z-81c2", {
+    finishedAt: "2026-11-26T19:05:05Z",
+    tables: { "public.clients": 1 },
+  });
 
   test("table: latest marked, milliseconds dropped, rows summed", () => {
     expect(catalogTable([newest, older], newest.id, "file:///b")).toBe(
@@ -106,8 +113,26 @@ describe("catalog", () => {
       store: "s3://v/p",
       latest: null,
       backups: [
-        { id: newest.id, label: "nightly", finishedAt: newest.finishedAt, snapshotAt: newest.snapshotAt, bytes: 1536, tables: 2, rows: 2400, latest: false },
-        { id: older.id, label: null, finishedAt: older.finishedAt, snapshotAt: older.snapshotAt, bytes: 1536, tables: 1, rows: 1, latest: false },
+        {
+          id: newest.id,
+          label: "nightly",
+          finishedAt: newest.finishedAt,
+          snapshotAt: newest.snapshotAt,
+          bytes: 1536,
+          tables: 2,
+          rows: 2400,
+          latest: false,
+        },
+        {
+          id: older.id,
+          label: null,
+          finishedAt: older.finishedAt,
+          snapshotAt: older.snapshotAt,
+          bytes: 1536,
+          tables: 1,
+          rows: 1,
+          latest: false,
+        },
       ],
       skipped: [],
     });
@@ -148,13 +173,23 @@ describe("restore output", () => {
     [false, "schema fingerprint: differs (not enforced)"],
   ])("the schema fingerprint comparison (matches %p) is the last summary line and in the json", (matches, line) => {
     const schema = { expected: "a".repeat(64), actual: matches ? "a".repeat(64) : "b".repeat(64), matches };
-    expect(restoreSummary({ ...base, schema }, "t").split("\n").at(-1)).toBe(line);
+    expect(
+      restoreSummary({ ...base, schema }, "t")
+        .split("\n")
+        .at(-1),
+    ).toBe(line);
     expect(restoreJson({ ...base, schema }, "file:///b", "t", 2, false).schema).toEqual(schema);
   });
 
   test.each([
-    [["public"], "restore --clean: emptying postgresql://u:***@h/db: dropping schema public with everything in it (CASCADE), including objects the backup does not contain, then recreating public"],
-    [["audit", "public"], "restore --clean: emptying postgresql://u:***@h/db: dropping schemas audit, public with everything in them (CASCADE), including objects the backup does not contain, then recreating public"],
+    [
+      ["public"],
+      "restore --clean: emptying postgresql://u:***@h/db: dropping schema public with everything in it (CASCADE), including objects the backup does not contain, then recreating public",
+    ],
+    [
+      ["audit", "public"],
+      "restore --clean: emptying postgresql://u:***@h/db: dropping schemas audit, public with everything in them (CASCADE), including objects the backup does not contain, then recreating public",
+    ],
   ])("the --clean notice names the target and the schemas %p", (schemas, notice) => {
     expect(cleanNotice("postgresql://u:***@h/db", schemas)).toBe(notice);
   });
@@ -202,13 +237,17 @@ describe("prune", () => {
 
   test("summary lists removed then kept", () => {
     expect(pruneSummary({ removed: [a], leftovers: [], kept: [c, b] }, "file:///b")).toBe(
-      ["file:///b: removed 1 backup, kept 2 backups", `  removed  ${a}`, `  kept     ${c}`, `  kept     ${b}`].join("\n"),
+      ["file:///b: removed 1 backup, kept 2 backups", `  removed  ${a}`, `  kept     ${c}`, `  kept     ${b}`].join(
+        "\n",
+      ),
     );
   });
 
   test("leftovers are counted and listed apart", () => {
     const outcome = splitLeftovers({ removed: [a, `${b}.dump`, `.${c}.dump.0123456789ab.partial`], kept: [c] });
     expect(outcome).toEqual({ removed: [a], leftovers: [`${b}.dump`, `.${c}.dump.0123456789ab.partial`], kept: [c] });
-    expect(pruneSummary(outcome, "file:///b").split("\n")[0]).toBe("file:///b: removed 1 backup and 2 leftover files, kept 1 backup");
+    expect(pruneSummary(outcome, "file:///b").split("\n")[0]).toBe(
+      "file:///b: removed 1 backup and 2 leftover files, kept 1 backup",
+    );
   });
 });

@@ -29,7 +29,9 @@ test("backup → backups → restore through s3://bucket/prefix", async () => {
   expect(backup.stderr).not.toMatch(/^bloom-dr/m);
   expect(backup.code).toBe(0);
   const { id, bytes } = JSON.parse(backup.stdout);
-  expect(await s3.listKeys("cli/production/")).toEqual([`cli/production/${id}.dump`, `cli/production/${id}.json`, "cli/production/latest.json"].sort());
+  expect(await s3.listKeys("cli/production/")).toEqual(
+    [`cli/production/${id}.dump`, `cli/production/${id}.json`, "cli/production/latest.json"].sort(),
+  );
   expect(await s3.listMultipartUploads()).toEqual([]);
 
   const list = JSON.parse((await cli("backups", "--store", store, "--json")).stdout);
@@ -58,8 +60,19 @@ test("the store failing mid-upload: exit 1 with one line, nothing left in the bu
 });
 
 test("no AWS credentials: exactly one line on stderr saying what to set (no SDK Node-version warning)", async () => {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: "/nonexistent", AWS_REGION: "eu-west-1", AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/nonexistent/config", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials" };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: "/nonexistent",
+    AWS_REGION: "eu-west-1",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: "/nonexistent/config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+  };
   const run = await startCli(["backups", "--store", "s3://bloom-dr-no-such-vault/production"], env).done;
   expect(run.code).toBe(1);
-  expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^bloom-dr backups: .*Could not load credentials from any providers: set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, and AWS_REGION$/)]);
+  expect(run.stderr.trimEnd().split("\n")).toEqual([
+    expect.stringMatching(
+      /^bloom-dr backups: .*Could not load credentials from any providers: set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, and AWS_REGION$/,
+    ),
+  ]);
 });

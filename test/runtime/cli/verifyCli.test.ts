@@ -40,7 +40,10 @@ test("a clean database: exit 0, what was checked, no password in the output", as
 
 test("orphans: exit 1, each finding with the fix to review, and --json as one object", async () => {
   const url = await copy("broken");
-  await query(url, "SET session_replication_role = replica; DELETE FROM reservations WHERE id IN (SELECT reservation_id FROM payments ORDER BY id LIMIT 2)");
+  await query(
+    url,
+    "SET session_replication_role = replica; DELETE FROM reservations WHERE id IN (SELECT reservation_id FROM payments ORDER BY id LIMIT 2)",
+  );
   const run = await cli("verify", "--db", url, "--skip-amcheck");
   expect(run.code).toBe(1);
   expect(run.stdout).toContain("FINDINGS: 1 (fixes below are for review; verify ran none of them)");
@@ -52,9 +55,30 @@ test("orphans: exit 1, each finding with the fix to review, and --json as one ob
   expect(json.code).toBe(1);
   expect(lines(json.stdout)).toHaveLength(1);
   const data = JSON.parse(json.stdout);
-  expect(data).toMatchObject({ ok: false, command: "verify", db: `postgresql://postgres:***@127.0.0.1:${cluster.port}/broken`, backup: null, checked: { foreignKeys: 5, amcheck: true }, notes: [] });
-  expect(data.findings).toEqual([{ check: "orphan-rows", object: "public.payments.payments_reservation_id_fkey", detail: expect.stringMatching(/^\d+ row\(s\) of public.payments/), fixSql: expect.stringContaining("DELETE FROM") }]);
-  const orphans = Number((await query<{ n: string }>(url, "SELECT count(*) n FROM payments WHERE reservation_id NOT IN (SELECT id FROM reservations)"))[0].n);
+  expect(data).toMatchObject({
+    ok: false,
+    command: "verify",
+    db: `postgresql://postgres:***@127.0.0.1:${cluster.port}/broken`,
+    backup: null,
+    checked: { foreignKeys: 5, amcheck: true },
+    notes: [],
+  });
+  expect(data.findings).toEqual([
+    {
+      check: "orphan-rows",
+      object: "public.payments.payments_reservation_id_fkey",
+      detail: expect.stringMatching(/^\d+ row\(s\) of public.payments/),
+      fixSql: expect.stringContaining("DELETE FROM"),
+    },
+  ]);
+  const orphans = Number(
+    (
+      await query<{ n: string }>(
+        url,
+        "SELECT count(*) n FROM payments WHERE reservation_id NOT IN (SELECT id FROM reservations)",
+      )
+    )[0].n,
+  );
   expect(orphans).toBeGreaterThan(0); // verify deleted nothing
 });
 
@@ -69,7 +93,9 @@ test("row counts against a backup in a store", async () => {
   expect(run.code).toBe(1);
   const data = JSON.parse(run.stdout);
   expect(data.backup).toBe(JSON.parse(backup.stdout).id);
-  expect(data.findings.map((f: { check: string; object: string }) => [f.check, f.object])).toEqual([["row-count", "public.payments"]]);
+  expect(data.findings.map((f: { check: string; object: string }) => [f.check, f.object])).toEqual([
+    ["row-count", "public.payments"],
+  ]);
   // the fix names the store, so the restore command it prints runs as pasted
   const restoreLine = (data.findings[0].fixSql as string).split("\n").find((l) => l.includes("bloom-dr restore"))!;
   const pasted = restoreLine.replace(/^.*bloom-dr restore /, "").split(" ");
@@ -83,8 +109,18 @@ test("row counts against a backup in a store", async () => {
 test.each<[string, string[], number, RegExp]>([
   ["no --db", ["verify"], 2, /^bloom-dr verify: --db is required/],
   ["not a URL", ["verify", "--db", "mysql://x"], 2, /^bloom-dr verify: --db must start with postgresql:\/\//],
-  ["--backup without --store", ["verify", "--db", "postgresql://u@h/d", "--backup", "latest"], 2, /^bloom-dr verify: --backup needs --store/],
-  ["an unreachable server", ["verify", "--db", "postgresql://postgres:pa55word@127.0.0.1:1/x"], 1, /^bloom-dr verify: cannot connect to the database to verify: .*check --db/],
+  [
+    "--backup without --store",
+    ["verify", "--db", "postgresql://u@h/d", "--backup", "latest"],
+    2,
+    /^bloom-dr verify: --backup needs --store/,
+  ],
+  [
+    "an unreachable server",
+    ["verify", "--db", "postgresql://postgres:pa55word@127.0.0.1:1/x"],
+    1,
+    /^bloom-dr verify: cannot connect to the database to verify: .*check --db/,
+  ],
 ])("%s: the exit code and one line", async (_name, args, code, message) => {
   const run = await cli(...args);
   expect(run.code).toBe(code);

@@ -21,7 +21,10 @@ afterAll(() => {
 test("drill all --json: exit 0, pitr, restore and failover passed, drill-<time>.md and .json in --reports", async () => {
   const reports = path.join(parent, "reports");
   // the drills' clusters and scratch files go under the OS temp dir: point it at our parent
-  const run = await startCli(["drill", "all", "--scale", String(TEST_SCALE), "--reports", reports, "--json"], { ...process.env, TMPDIR: parent }).done;
+  const run = await startCli(["drill", "all", "--scale", String(TEST_SCALE), "--reports", reports, "--json"], {
+    ...process.env,
+    TMPDIR: parent,
+  }).done;
   expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({ code: 0, stderr: "" });
 
   expect(lines(run.stdout)).toHaveLength(1);
@@ -38,7 +41,10 @@ test("drill all --json: exit 0, pitr, restore and failover passed, drill-<time>.
   const stem = path.basename(result.files.json, ".json");
   expect(stem).toMatch(/^drill-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
   expect(written).toEqual([`${stem}.json`, `${stem}.md`]);
-  expect(result.files).toEqual({ json: path.join(reports, `${stem}.json`), markdown: path.join(reports, `${stem}.md`) });
+  expect(result.files).toEqual({
+    json: path.join(reports, `${stem}.json`),
+    markdown: path.join(reports, `${stem}.md`),
+  });
   expect(JSON.parse(readFileSync(result.files.json, "utf8"))).toEqual(result.report);
   const markdown = readFileSync(result.files.markdown, "utf8");
   for (const name of ["pitr", "restore", "failover"]) expect(markdown).toContain(name);

@@ -66,7 +66,10 @@ describe("bloom-dr drill (command)", () => {
     const reports = path.join(parent, "reports");
     const { io, out } = captureIO();
     const code = await drillCommand.run({
-      values: { platform: "local", scale: "0.01", reports }, positionals: ["pitr"], io, signal: new AbortController().signal,
+      values: { platform: "local", scale: "0.01", reports },
+      positionals: ["pitr"],
+      io,
+      signal: new AbortController().signal,
     });
     expect(code).toBe(0);
     const files = out.data!.files as { json: string; markdown: string };
@@ -76,8 +79,20 @@ describe("bloom-dr drill (command)", () => {
     expect(existsSync(files.markdown)).toBe(true);
     const report = JSON.parse(readFileSync(files.json, "utf8"));
     expect(report).toEqual(out.data!.report);
-    expect(report).toMatchObject({ platform: "local", scale: 0.01, drills: [{ name: "pitr", passed: true, expectedRtoMs: 1_800_000 }] });
-    expect(Object.keys(report.drills[0]).sort()).toEqual(["details", "expectedRtoMs", "name", "passed", "rpoMs", "rtoMs", "steps"]);
+    expect(report).toMatchObject({
+      platform: "local",
+      scale: 0.01,
+      drills: [{ name: "pitr", passed: true, expectedRtoMs: 1_800_000 }],
+    });
+    expect(Object.keys(report.drills[0]).sort()).toEqual([
+      "details",
+      "expectedRtoMs",
+      "name",
+      "passed",
+      "rpoMs",
+      "rtoMs",
+      "steps",
+    ]);
     // the contract with `bloom-dr postmortem`, which turns this file into a post-incident report
     expect(() => parseDrillReport(readFileSync(files.json, "utf8"), files.json)).not.toThrow();
     const left = leftovers(parent, teardowns);
@@ -89,7 +104,10 @@ describe("bloom-dr drill (command)", () => {
     controller.abort(new Error("interrupted by SIGINT"));
     const { io, out } = captureIO();
     const code = await drillCommand.run({
-      values: { platform: "local", scale: "0.01", reports: path.join(parent, "reports") }, positionals: ["all"], io, signal: controller.signal,
+      values: { platform: "local", scale: "0.01", reports: path.join(parent, "reports") },
+      positionals: ["all"],
+      io,
+      signal: controller.signal,
     });
     expect(code).toBe(1);
     expect(out.data!.ok).toBe(false);
@@ -97,7 +115,12 @@ describe("bloom-dr drill (command)", () => {
 
   test("--platform cloud without --stack is a usage error, refused before anything runs", async () => {
     const { io } = captureIO();
-    const run = drillCommand.run({ values: { platform: "cloud" }, positionals: ["pitr"], io, signal: new AbortController().signal });
+    const run = drillCommand.run({
+      values: { platform: "cloud" },
+      positionals: ["pitr"],
+      io,
+      signal: new AbortController().signal,
+    });
     await expect(run).rejects.toThrow(UsageError);
     await expect(run).rejects.toThrow("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
   });
@@ -106,6 +129,8 @@ describe("bloom-dr drill (command)", () => {
     const run = await startCli(["drill", "pitr", "--platform", "cloud"]).done;
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(lines(run.stderr)).toEqual(["bloom-dr drill: --platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)"]);
+    expect(lines(run.stderr)).toEqual([
+      "bloom-dr drill: --platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)",
+    ]);
   });
 });

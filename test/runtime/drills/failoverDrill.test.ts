@@ -2,7 +2,15 @@ import { CLEANUP_STEP, PROVISION_STEP } from "../../../runtime/lib/drills/runDri
 import { failoverDrill, smokeChecks } from "../../../runtime/lib/drills/failoverDrill";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { RecoveryPlatform } from "../../../runtime/lib/platform/types";
-import { interruptibleSteps, leftovers, localFactory, makeParent, NOTHING_LEFT, removeParent, runLocalDrill } from "./harness";
+import {
+  interruptibleSteps,
+  leftovers,
+  localFactory,
+  makeParent,
+  NOTHING_LEFT,
+  removeParent,
+  runLocalDrill,
+} from "./harness";
 
 let parent: string;
 let teardowns: number;
@@ -27,7 +35,9 @@ test("Drill 3 passes: primary lost, newest backup restored into the standby, cou
 });
 
 test("a smoke query that finds nothing fails the drill", async () => {
-  const result = await runLocalDrill("failover", parent, { smokeQuery: "SELECT count(*) FROM reservations WHERE price < 0" });
+  const result = await runLocalDrill("failover", parent, {
+    smokeQuery: "SELECT count(*) FROM reservations WHERE price < 0",
+  });
   expect(result.passed).toBe(false);
   expect(result.details.failure).toBe("smoke query returned 1 row(s), first value 0");
   expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
@@ -35,7 +45,11 @@ test("a smoke query that finds nothing fails the drill", async () => {
 
 test("an unreachable standby fails the drill with one line naming it, and leaves nothing behind", async () => {
   const unreachable = (p: RecoveryPlatform): RecoveryPlatform => ({
-    name: p.name, primaryUrl: () => p.primaryUrl(), branchAt: (a, n, s) => p.branchAt(a, n, s), losePrimary: () => p.losePrimary(), dispose: () => p.dispose(),
+    name: p.name,
+    primaryUrl: () => p.primaryUrl(),
+    branchAt: (a, n, s) => p.branchAt(a, n, s),
+    losePrimary: () => p.losePrimary(),
+    dispose: () => p.dispose(),
     standbyUrl: async () => "postgresql://postgres:pw-not-shown@127.0.0.1:1/bloom",
   });
   const result = await runLocalDrill("failover", parent, { openPlatform: localFactory(parent, unreachable) });
@@ -47,7 +61,9 @@ test("an unreachable standby fails the drill with one line naming it, and leaves
 });
 
 test("smokeChecks against an unreachable standby is one line with the password hidden", async () => {
-  await expect(smokeChecks("postgresql://postgres:x@127.0.0.1:1/db", { "public.clients": 1 }, "SELECT 1")).rejects.toThrow(/^cannot connect to postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/db/);
+  await expect(
+    smokeChecks("postgresql://postgres:x@127.0.0.1:1/db", { "public.clients": 1 }, "SELECT 1"),
+  ).rejects.toThrow(/^cannot connect to postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/db/);
 });
 
 describe("Drill 3 interrupted at each step leaves no cluster, process or directory", () => {

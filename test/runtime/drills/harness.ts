@@ -23,19 +23,38 @@ export function removeParent(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export function localFactory(parent: string, wrap: (p: RecoveryPlatform) => RecoveryPlatform = (p) => p): PlatformFactory {
+export function localFactory(
+  parent: string,
+  wrap: (p: RecoveryPlatform) => RecoveryPlatform = (p) => p,
+): PlatformFactory {
   return async (needs, _purpose, signal) => wrap(await openLocalPlatform(needs, { tempParent: parent, signal }));
 }
 
-export function runLocalDrill(name: DrillName, parent: string, options: Partial<RunDrillsOptions> = {}): Promise<DrillResult> {
+export function runLocalDrill(
+  name: DrillName,
+  parent: string,
+  options: Partial<RunDrillsOptions> = {},
+): Promise<DrillResult> {
   return runDrill(DRILLS[name], {
-    platform: "local", openPlatform: localFactory(parent), scale: TEST_SCALE, smokeQuery: DEFAULT_SMOKE_QUERY, tempParent: parent, ...options,
+    platform: "local",
+    openPlatform: localFactory(parent),
+    scale: TEST_SCALE,
+    smokeQuery: DEFAULT_SMOKE_QUERY,
+    tempParent: parent,
+    ...options,
   });
 }
 
 /** Nothing of a drill remains: no file under the parent, no process using it, no pending teardown. */
-export function leftovers(parent: string, teardownsBefore: number): { files: string[]; processes: string[]; teardowns: number } {
-  return { files: readdirSync(parent), processes: processesUnder(parent), teardowns: pendingTeardowns() - teardownsBefore };
+export function leftovers(
+  parent: string,
+  teardownsBefore: number,
+): { files: string[]; processes: string[]; teardowns: number } {
+  return {
+    files: readdirSync(parent),
+    processes: processesUnder(parent),
+    teardowns: pendingTeardowns() - teardownsBefore,
+  };
 }
 
 export const NOTHING_LEFT = { files: [], processes: [], teardowns: 0 };

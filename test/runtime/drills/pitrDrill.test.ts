@@ -5,7 +5,15 @@ import { openLocalPlatform } from "../../../runtime/lib/platform/local";
 import { withClient } from "../../../runtime/lib/platform/sql";
 import { findPostgresBinaries } from "../../../runtime/lib/postgres/binaries";
 import { RecoveryPlatform } from "../../../runtime/lib/platform/types";
-import { interruptibleSteps, leftovers, localFactory, makeParent, NOTHING_LEFT, removeParent, runLocalDrill } from "./harness";
+import {
+  interruptibleSteps,
+  leftovers,
+  localFactory,
+  makeParent,
+  NOTHING_LEFT,
+  removeParent,
+  runLocalDrill,
+} from "./harness";
 
 let parent: string;
 let teardowns: number;
@@ -77,12 +85,17 @@ test("without PostgreSQL the drill fails at once with the install hint, and noth
   const result = await runLocalDrill("pitr", parent, {
     openPlatform: (needs, _purpose, signal) =>
       openLocalPlatform(needs, {
-        tempParent: parent, signal,
+        tempParent: parent,
+        signal,
         findBinaries: (programs) => findPostgresBinaries(programs, { env: nowhere, debianRoot: `${parent}/no-debian` }),
       }),
   });
   expect(result.passed).toBe(false);
-  expect(result.details.failure).toMatch(/^PostgreSQL programs not found \(initdb, pg_ctl, postgres, pg_basebackup\): install the PostgreSQL client and server \(Debian\/Ubuntu: apt-get install postgresql; .*\) or set BLOOM_DR_PG_BIN to its bin directory$/);
-  expect(result.steps).toEqual([expect.objectContaining({ name: "provision platform", error: result.details.failure })]);
+  expect(result.details.failure).toMatch(
+    /^PostgreSQL programs not found \(initdb, pg_ctl, postgres, pg_basebackup\): install the PostgreSQL client and server \(Debian\/Ubuntu: apt-get install postgresql; .*\) or set BLOOM_DR_PG_BIN to its bin directory$/,
+  );
+  expect(result.steps).toEqual([
+    expect.objectContaining({ name: "provision platform", error: result.details.failure }),
+  ]);
   expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
 });

@@ -12,21 +12,38 @@ const report: DrillReport = {
   scale: 0.05,
   drills: [
     {
-      name: "pitr", passed: true, rtoMs: 1300, rpoMs: 40, expectedRtoMs: 1_800_000,
+      name: "pitr",
+      passed: true,
+      rtoMs: 1300,
+      rpoMs: 40,
+      expectedRtoMs: 1_800_000,
       steps: [{ name: "branch at T (point-in-time recovery)", startedAt: "2025-01-15T10:00:01.000Z", durationMs: 500 }],
       details: { recovered: { reservations: 50, clients: 50 } },
     },
     {
-      name: "failover", passed: false, expectedRtoMs: 14_400_000,
-      steps: [{ name: "restore the newest backup into the standby", startedAt: "2025-01-15T10:00:05.000Z", durationMs: 800, error: "pg_restore exited with code 1: x | y" }],
+      name: "failover",
+      passed: false,
+      expectedRtoMs: 14_400_000,
+      steps: [
+        {
+          name: "restore the newest backup into the standby",
+          startedAt: "2025-01-15T10:00:05.000Z",
+          durationMs: 800,
+          error: "pg_restore exited with code 1: x | y",
+        },
+      ],
       details: { failure: "pg_restore exited with code 1: x | y" },
     },
   ],
 };
 
 test("the playbook's expected RTOs are data: 30 min, 1 h, 4 h", () => {
-  expect(Object.fromEntries(Object.entries(PLAYBOOK_DRILLS).map(([k, v]) => [k, formatLimit(v.expectedRtoMs)]))).toEqual({
-    pitr: "30 min", restore: "1 h", failover: "4 h",
+  expect(
+    Object.fromEntries(Object.entries(PLAYBOOK_DRILLS).map(([k, v]) => [k, formatLimit(v.expectedRtoMs)])),
+  ).toEqual({
+    pitr: "30 min",
+    restore: "1 h",
+    failover: "4 h",
   });
 });
 
@@ -64,7 +81,9 @@ test("writes reports/drill-<time>.json (the exact report) and .md (summary, step
     expect(md).toBe(renderMarkdown(report));
     expect(md).toContain("- Result: **FAILED**");
     expect(md).toContain("| pitr | PASS | 1.3s | < 30 min | 40ms | 1 | ");
-    expect(md).toContain("| restore the newest backup into the standby | 2025-01-15T10:00:05.000Z | 800ms | pg_restore exited with code 1: x \\| y |");
+    expect(md).toContain(
+      "| restore the newest backup into the standby | 2025-01-15T10:00:05.000Z | 800ms | pg_restore exited with code 1: x \\| y |",
+    );
     expect(md).toContain("## Drill 3: disaster recovery (failover to the standby): FAIL");
   } finally {
     rmSync(dir, { recursive: true, force: true });

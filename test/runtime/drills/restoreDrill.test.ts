@@ -16,7 +16,10 @@ test("Drill 2 passes: corruption detected, the backup restored into a fresh targ
   expect(result.details.failure).toBeUndefined();
   expect(result.passed).toBe(true);
   expect(result.steps.map((s) => s.name)).toEqual([PROVISION_STEP, ...restoreDrill.steps, CLEANUP_STEP]);
-  const details = result.details as Record<string, unknown> & { deleted: Record<string, number>; tables: Record<string, { expected: number; actual: number }> };
+  const details = result.details as Record<string, unknown> & {
+    deleted: Record<string, number>;
+    tables: Record<string, { expected: number; actual: number }>;
+  };
   expect(Object.keys(details.deleted).sort()).toEqual(["clients", "clinics", "payments", "reservations", "users"]);
   expect(Object.values(details.deleted).every((n) => n >= 1)).toBe(true);
   expect(details.findingsBeforeRestore).toBeGreaterThan(0);

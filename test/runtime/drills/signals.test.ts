@@ -15,10 +15,16 @@ beforeAll(() => {
 });
 afterAll(() => removeParent(parent));
 
-function runUntil(drill: string, step: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+function runUntil(
+  drill: string,
+  step: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--require", "tsx/cjs", FIXTURE, drill], {
-      cwd: ROOT, env: { ...process.env, TMPDIR: parent }, stdio: ["ignore", "pipe", "pipe"],
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: parent },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let sent = false;

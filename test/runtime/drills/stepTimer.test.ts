@@ -31,8 +31,14 @@ test("no RTO until both the incident and the recovery are marked", async () => {
 
 test("a failing step is recorded with its error and rethrown", async () => {
   const timer = new StepTimer("failover", {}, clock(0, 30));
-  await expect(timer.step("restore", async () => { throw new Error("pg_restore exited with code 1"); })).rejects.toThrow("pg_restore exited with code 1");
-  expect(timer.steps).toEqual([{ name: "restore", startedAt: "1970-01-01T00:00:00.000Z", durationMs: 30, error: "pg_restore exited with code 1" }]);
+  await expect(
+    timer.step("restore", async () => {
+      throw new Error("pg_restore exited with code 1");
+    }),
+  ).rejects.toThrow("pg_restore exited with code 1");
+  expect(timer.steps).toEqual([
+    { name: "restore", startedAt: "1970-01-01T00:00:00.000Z", durationMs: 30, error: "pg_restore exited with code 1" },
+  ]);
 });
 
 test("an aborted signal stops the drill before the next step runs, but clean-up still runs", async () => {

@@ -10,7 +10,11 @@ test("the drills run on every pull request and quarterly on the 15th of Jan/Apr/
 test("the local job installs PostgreSQL with apt, runs the drills locally and uploads reports/ even on failure", () => {
   expect(workflow).toContain("apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib");
   expect(workflow).toContain('node bin/bloom-dr.js drill "$DRILL" --platform local --reports reports');
-  expect(workflow.match(/- name: Upload the drill reports\n {8}if: always\(\)\n {8}uses: actions\/upload-artifact@v6\n {8}with:\n {10}name: [^\n]+\n {10}path: reports\//g)).toHaveLength(2);
+  expect(
+    workflow.match(
+      /- name: Upload the drill reports\n {8}if: always\(\)\n {8}uses: actions\/upload-artifact@v6\n {8}with:\n {10}name: [^\n]+\n {10}path: reports\//g,
+    ),
+  ).toHaveLength(2);
 });
 
 test("the cloud job runs only when every credential it needs is configured", () => {

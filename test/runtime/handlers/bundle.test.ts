@@ -29,9 +29,16 @@ let sm: SecretsManagerServer;
 let baseEnv: NodeJS.ProcessEnv;
 
 /** Runs a snippet in a fresh node process (no jest, no tsx): only the bundle and the environment. */
-function node(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function node(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", script], { env: { PATH: process.env.PATH, ...env }, cwd: bundle.outdir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-e", script], {
+      env: { PATH: process.env.PATH, ...env },
+      cwd: bundle.outdir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -43,18 +50,29 @@ function node(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | 
 
 /** The way the Lambda runtime calls a handler string such as "runtime/handlers/dump.handler". */
 function invokeScript(handlerString: string): string {
-  const [file, fn] = [handlerString.slice(0, handlerString.lastIndexOf(".")), handlerString.slice(handlerString.lastIndexOf(".") + 1)];
+  const [file, fn] = [
+    handlerString.slice(0, handlerString.lastIndexOf(".")),
+    handlerString.slice(handlerString.lastIndexOf(".") + 1),
+  ];
   return `require(${JSON.stringify(`./${file}.js`)})[${JSON.stringify(fn)}]({}, { getRemainingTimeInMillis: () => 900000 })
     .then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error("ERROR " + e.message); process.exitCode = 1; });`;
 }
 
 function emfLines(stdout: string): Record<string, any>[] {
-  return stdout.split("\n").filter((l) => l.startsWith('{"_aws"')).map((l) => JSON.parse(l));
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith('{"_aws"'))
+    .map((l) => JSON.parse(l));
 }
 
 beforeAll(async () => {
   out = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-bundle-"));
-  [bundle, cluster, s3, sm] = await Promise.all([bundleHandlers(path.join(out, "dist")), startTestCluster("bundle"), startS3Server(), startSecretsManagerServer()]);
+  [bundle, cluster, s3, sm] = await Promise.all([
+    bundleHandlers(path.join(out, "dist")),
+    startTestCluster("bundle"),
+    startS3Server(),
+    startSecretsManagerServer(),
+  ]);
   src = await createDatabase(cluster, "bloom_src");
   await generateBloomDatabase(src, 0.01);
   await createDatabase(cluster, "standby");
@@ -64,7 +82,10 @@ beforeAll(async () => {
     BACKUP_BUCKET: s3.bucket,
     BACKUP_PREFIX: "bundle/",
     SOURCE_URL_SECRET_ARN: sm.put("bloom-dr/source-url", src),
-    RESTORE_TARGET_SECRET_ARN: sm.put("rds!db-standby", JSON.stringify({ username: cluster.superuser, password: cluster.password })),
+    RESTORE_TARGET_SECRET_ARN: sm.put(
+      "rds!db-standby",
+      JSON.stringify({ username: cluster.superuser, password: cluster.password }),
+    ),
     RESTORE_TARGET_HOST: "127.0.0.1",
     FAILOVER_MODE: "standby",
     RESTORE_TARGET_PORT: String(cluster.port),
@@ -83,26 +104,39 @@ test("the bundle holds one self-contained file per entry point, where the image'
   const dockerCmd = /^CMD \["([^"]+)"\]$/m.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
   expect(dockerCmd).toBe(HANDLER_COMMANDS.backup);
   for (const handlerString of Object.values(HANDLER_COMMANDS)) {
-    expect(existsSync(path.join(bundle.outdir, `${handlerString.slice(0, handlerString.lastIndexOf("."))}.js`))).toBe(true);
+    expect(existsSync(path.join(bundle.outdir, `${handlerString.slice(0, handlerString.lastIndexOf("."))}.js`))).toBe(
+      true,
+    );
   }
   expect(existsSync(path.join(bundle.outdir, FARGATE_BACKUP_COMMAND[1]))).toBe(true);
   // self-contained: no require of a package that would have to be in node_modules
-  const requires = new Set([...readFileSync(bundle.files.dump, "utf8").matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+  const requires = new Set(
+    [...readFileSync(bundle.files.dump, "utf8").matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]),
+  );
   const builtins: string[] = require("node:module").builtinModules;
-  const external = [...requires].filter((r) => !builtins.includes(r.replace(/^node:/, "")) && !(OPTIONAL_EXTERNALS as readonly string[]).includes(r));
+  const external = [...requires].filter(
+    (r) => !builtins.includes(r.replace(/^node:/, "")) && !(OPTIONAL_EXTERNALS as readonly string[]).includes(r),
+  );
   expect(external).toEqual([]);
 });
 
 test("every bundled source file is one the Dockerfile copies and the image tag hashes", () => {
   const sources = bundle.inputs.filter((file) => !file.startsWith("node_modules/"));
   expect(sources).toContain("runtime/handlers/dump.ts");
-  const outside = sources.filter((file) => !IMAGE_INPUTS.some((input) => file === input || file.startsWith(`${input}/`)));
+  const outside = sources.filter(
+    (file) => !IMAGE_INPUTS.some((input) => file === input || file.startsWith(`${input}/`)),
+  );
   expect(outside).toEqual([]);
   const dockerfile = readFileSync(DOCKERFILE, "utf8");
   const copied = dockerfile
     .split("\n")
     .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
-    .flatMap((line) => line.split(/\s+/).slice(1, -1).map((token) => token.replace(/\/$/, "")));
+    .flatMap((line) =>
+      line
+        .split(/\s+/)
+        .slice(1, -1)
+        .map((token) => token.replace(/\/$/, "")),
+    );
   expect([...copied].sort()).toEqual([...IMAGE_INPUTS].sort());
 });
 
@@ -110,7 +144,10 @@ test("the bundled dump core, loaded in-process, runs a backup with injected depe
   const dump = require(bundle.files.dump);
   expect(typeof dump.handler).toBe("function");
   const lines: string[] = [];
-  const outcome = await dump.runDumpJob({ ...dump.defaultDependencies(baseEnv), writeLine: (l: string) => lines.push(l) });
+  const outcome = await dump.runDumpJob({
+    ...dump.defaultDependencies(baseEnv),
+    writeLine: (l: string) => lines.push(l),
+  });
   expect(outcome).toMatchObject({ ok: true, store: `s3://${s3.bucket}/bundle` });
   expect(await s3.listKeys("bundle/")).toContain(`bundle/${outcome.id}.dump`);
   expect(emfLines(lines.join("\n"))[0]).toMatchObject({ BackupSucceeded: 1, Prefix: "bundle/" });
@@ -122,20 +159,35 @@ test("dump.handler in a fresh node process (as Lambda invokes it): a backup in S
   expect(run.stderr).not.toMatch(/^ERROR/m);
   expect(run.code).toBe(0);
   const result = JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1]);
-  expect(await s3.listKeys("bundle/")).toEqual([...before.filter((k) => k !== "bundle/latest.json"), `bundle/${result.id}.dump`, `bundle/${result.id}.json`, "bundle/latest.json"].sort());
+  expect(await s3.listKeys("bundle/")).toEqual(
+    [
+      ...before.filter((k) => k !== "bundle/latest.json"),
+      `bundle/${result.id}.dump`,
+      `bundle/${result.id}.json`,
+      "bundle/latest.json",
+    ].sort(),
+  );
   expect(emfLines(run.stdout)[0]).toMatchObject({ BackupSucceeded: 1, BackupFailed: 0, BackupBytes: result.bytes });
   expect(run.stdout + run.stderr).not.toContain(cluster.password);
 });
 
 test("dump.handler rejects (the invocation is an error) when the backup fails", async () => {
-  const run = await node(invokeScript(HANDLER_COMMANDS.backup), { ...baseEnv, SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf" });
+  const run = await node(invokeScript(HANDLER_COMMANDS.backup), {
+    ...baseEnv,
+    SOURCE_URL_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf",
+  });
   expect(run.code).toBe(1);
-  expect(run.stderr).toMatch(/^ERROR backup to s3:\/\/bloom-vault\/bundle failed: cannot read secret .*ResourceNotFoundException/m);
+  expect(run.stderr).toMatch(
+    /^ERROR backup to s3:\/\/bloom-vault\/bundle failed: cannot read secret .*ResourceNotFoundException/m,
+  );
   expect(emfLines(run.stdout)[0]).toMatchObject({ BackupSucceeded: 0, BackupFailed: 1 });
 });
 
 test("restoreTest.handler in a fresh node process restores the newest backup into the standby", async () => {
-  const run = await node(invokeScript(HANDLER_COMMANDS.restoreTest), { ...baseEnv, RESTORE_SMOKE_QUERY: "SELECT count(*) FROM reservations" });
+  const run = await node(invokeScript(HANDLER_COMMANDS.restoreTest), {
+    ...baseEnv,
+    RESTORE_SMOKE_QUERY: "SELECT count(*) FROM reservations",
+  });
   expect(run.stderr).not.toMatch(/^ERROR/m);
   expect(run.code).toBe(0);
   const result = JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1]);
@@ -146,14 +198,22 @@ test("restoreTest.handler in a fresh node process restores the newest backup int
 
 test("the Fargate entry point (node runtime/handlers/dumpTask.js) exits 0 after a backup and 1 with a one-line reason", async () => {
   const ok = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(FARGATE_BACKUP_COMMAND[0] === "node" ? process.execPath : FARGATE_BACKUP_COMMAND[0], [FARGATE_BACKUP_COMMAND[1]], { cwd: bundle.outdir, env: { PATH: process.env.PATH, ...baseEnv }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      FARGATE_BACKUP_COMMAND[0] === "node" ? process.execPath : FARGATE_BACKUP_COMMAND[0],
+      [FARGATE_BACKUP_COMMAND[1]],
+      { cwd: bundle.outdir, env: { PATH: process.env.PATH, ...baseEnv }, stdio: ["ignore", "ignore", "pipe"] },
+    );
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("close", (code) => resolve({ code, stderr }));
   });
   expect(ok.code).toBe(0);
   const failed = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [FARGATE_BACKUP_COMMAND[1]], { cwd: bundle.outdir, env: { PATH: process.env.PATH, ...baseEnv, BACKUP_BUCKET: "" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [FARGATE_BACKUP_COMMAND[1]], {
+      cwd: bundle.outdir,
+      env: { PATH: process.env.PATH, ...baseEnv, BACKUP_BUCKET: "" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("close", (code) => resolve({ code, stderr }));

@@ -10,7 +10,9 @@ describe("deadlineSignal", () => {
     expect(signal.aborted).toBe(false);
     jest.advanceTimersByTime(1);
     expect(signal.aborted).toBe(true);
-    expect((signal.reason as Error).message).toBe("stopped 60s before the Lambda timeout to clean up: raise the function timeout or use the fargate runner");
+    expect((signal.reason as Error).message).toBe(
+      "stopped 60s before the Lambda timeout to clean up: raise the function timeout or use the fargate runner",
+    );
   });
 
   test("aborts at once when less than the margin remains", () => {

@@ -16,7 +16,14 @@ describe("vaultStoreSpec", () => {
 
 describe("dumpSettingsFromEnv", () => {
   test("reads every variable and keeps the prefix as configured for the metric dimension", () => {
-    expect(dumpSettingsFromEnv({ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "bloom-vault", BACKUP_PREFIX: "production/", BACKUP_KMS_KEY_ID: "alias/k" })).toEqual({
+    expect(
+      dumpSettingsFromEnv({
+        SOURCE_URL_SECRET_ARN: ARN,
+        BACKUP_BUCKET: "bloom-vault",
+        BACKUP_PREFIX: "production/",
+        BACKUP_KMS_KEY_ID: "alias/k",
+      }),
+    ).toEqual({
       sourceUrlSecretArn: ARN,
       bucket: "bloom-vault",
       prefix: "production/",
@@ -26,7 +33,9 @@ describe("dumpSettingsFromEnv", () => {
   });
 
   test("the KMS key and prefix are optional", () => {
-    expect(dumpSettingsFromEnv({ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "bloom-vault", BACKUP_KMS_KEY_ID: " " })).toEqual({
+    expect(
+      dumpSettingsFromEnv({ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "bloom-vault", BACKUP_KMS_KEY_ID: " " }),
+    ).toEqual({
       sourceUrlSecretArn: ARN,
       bucket: "bloom-vault",
       prefix: "",
@@ -38,7 +47,10 @@ describe("dumpSettingsFromEnv", () => {
   test.each([
     [{ BACKUP_BUCKET: "bloom-vault" }, /^environment variable SOURCE_URL_SECRET_ARN is not set: it must hold the ARN/],
     [{ SOURCE_URL_SECRET_ARN: ARN }, /^environment variable BACKUP_BUCKET is not set/],
-    [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "s3://bloom-vault" }, /BACKUP_BUCKET "s3:\/\/bloom-vault" is not a valid S3 bucket name/],
+    [
+      { SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "s3://bloom-vault" },
+      /BACKUP_BUCKET "s3:\/\/bloom-vault" is not a valid S3 bucket name/,
+    ],
     [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "Bloom_Vault" }, /is not a valid S3 bucket name/],
     [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "vault", BACKUP_PREFIX: "../x" }, /BACKUP_PREFIX "..\/x" must use/],
     [{ SOURCE_URL_SECRET_ARN: ARN, BACKUP_BUCKET: "vault", BACKUP_PREFIX: "a b" }, /BACKUP_PREFIX "a b" must use/],
@@ -48,7 +60,13 @@ describe("dumpSettingsFromEnv", () => {
 });
 
 describe("restoreTestSettingsFromEnv", () => {
-  const base = { BACKUP_BUCKET: "vault", BACKUP_PREFIX: "production/", RESTORE_TARGET_SECRET_ARN: ARN, RESTORE_TARGET_HOST: "standby.rds.example", FAILOVER_MODE: "standby" };
+  const base = {
+    BACKUP_BUCKET: "vault",
+    BACKUP_PREFIX: "production/",
+    RESTORE_TARGET_SECRET_ARN: ARN,
+    RESTORE_TARGET_HOST: "standby.rds.example",
+    FAILOVER_MODE: "standby",
+  };
 
   test("defaults: port 5432, database app, verify-full against the bundled RDS CA, no smoke query", () => {
     expect(restoreTestSettingsFromEnv(base)).toEqual({
@@ -56,7 +74,13 @@ describe("restoreTestSettingsFromEnv", () => {
       prefix: "production/",
       storeSpec: "s3://vault/production",
       targetSecretArn: ARN,
-      target: { host: "standby.rds.example", port: 5432, database: "app", sslmode: "verify-full", sslrootcert: "/opt/rds/global-bundle.pem" },
+      target: {
+        host: "standby.rds.example",
+        port: 5432,
+        database: "app",
+        sslmode: "verify-full",
+        sslrootcert: "/opt/rds/global-bundle.pem",
+      },
       smokeQuery: undefined,
       jobs: undefined,
     });
@@ -64,26 +88,45 @@ describe("restoreTestSettingsFromEnv", () => {
 
   test.each([
     [{ RESTORE_TARGET_SSLMODE: "disable" }, { sslmode: "disable", sslrootcert: undefined }],
-    [{ RESTORE_TARGET_SSLMODE: "require", RESTORE_TARGET_SSLROOTCERT: "/x.pem" }, { sslmode: "require", sslrootcert: undefined }],
-    [{ RESTORE_TARGET_SSLMODE: "verify-ca", RESTORE_TARGET_SSLROOTCERT: "/x.pem" }, { sslmode: "verify-ca", sslrootcert: "/x.pem" }],
-    [{ RESTORE_TARGET_PORT: "6543", RESTORE_TARGET_DATABASE: "bloom" }, { port: 6543, database: "bloom" }],
+    [
+      { RESTORE_TARGET_SSLMODE: "require", RESTORE_TARGET_SSLROOTCERT: "/x.pem" },
+      { sslmode: "require", sslrootcert: undefined },
+    ],
+    [
+      { RESTORE_TARGET_SSLMODE: "verify-ca", RESTORE_TARGET_SSLROOTCERT: "/x.pem" },
+      { sslmode: "verify-ca", sslrootcert: "/x.pem" },
+    ],
+    [
+      { RESTORE_TARGET_PORT: "6543", RESTORE_TARGET_DATABASE: "bloom" },
+      { port: 6543, database: "bloom" },
+    ],
   ])("overrides %p", (extra, expected) => {
     expect(restoreTestSettingsFromEnv({ ...base, ...extra }).target).toMatchObject(expected);
   });
 
   test("smoke query and jobs", () => {
-    const s = restoreTestSettingsFromEnv({ ...base, RESTORE_SMOKE_QUERY: "SELECT 1 FROM clients LIMIT 1", RESTORE_JOBS: "4" });
+    const s = restoreTestSettingsFromEnv({
+      ...base,
+      RESTORE_SMOKE_QUERY: "SELECT 1 FROM clients LIMIT 1",
+      RESTORE_JOBS: "4",
+    });
     expect(s.smokeQuery).toBe("SELECT 1 FROM clients LIMIT 1");
     expect(s.jobs).toBe(4);
   });
 
   test.each([
     [{ RESTORE_TARGET_HOST: "" }, /RESTORE_TARGET_HOST is not set/],
-    [{ RESTORE_TARGET_SECRET_ARN: undefined }, /RESTORE_TARGET_SECRET_ARN is not set: it must hold the ARN of the standby's RDS master user secret/],
+    [
+      { RESTORE_TARGET_SECRET_ARN: undefined },
+      /RESTORE_TARGET_SECRET_ARN is not set: it must hold the ARN of the standby's RDS master user secret/,
+    ],
     [{ RESTORE_TARGET_PORT: "0" }, /RESTORE_TARGET_PORT is "0": it must be a whole number from 1 to 65535/],
     [{ RESTORE_TARGET_PORT: "5432x" }, /RESTORE_TARGET_PORT is "5432x"/],
     [{ RESTORE_JOBS: "0" }, /RESTORE_JOBS is "0": it must be a whole number from 1 to 64/],
-    [{ FAILOVER_MODE: undefined }, /FAILOVER_MODE is not set: the restore test wipes its target \(--clean\) and runs only against a standby/],
+    [
+      { FAILOVER_MODE: undefined },
+      /FAILOVER_MODE is not set: the restore test wipes its target \(--clean\) and runs only against a standby/,
+    ],
     [{ FAILOVER_MODE: "active" }, /FAILOVER_MODE is "active": the restore test wipes its target/],
   ])("%p is refused", (extra, message) => {
     expect(() => restoreTestSettingsFromEnv({ ...base, ...extra })).toThrow(message);
@@ -91,12 +134,22 @@ describe("restoreTestSettingsFromEnv", () => {
 });
 
 describe("secretsManagerConfig", () => {
-  const { secretsManagerConfig } = require("../../../runtime/handlers/dependencies") as typeof import("../../../runtime/handlers/dependencies");
+  const { secretsManagerConfig } =
+    require("../../../runtime/handlers/dependencies") as typeof import("../../../runtime/handlers/dependencies");
   test.each([
     [{}, {}],
-    [{ AWS_ENDPOINT_URL: "http://a", AWS_DEFAULT_REGION: "eu-west-1" }, { endpoint: "http://a", region: "eu-west-1" }],
-    [{ AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://sm", AWS_REGION: "us-west-2" }, { endpoint: "http://sm", region: "us-west-2" }],
-    [{ AWS_ACCESS_KEY_ID: "AK", AWS_SECRET_ACCESS_KEY: "SK" }, { credentials: { accessKeyId: "AK", secretAccessKey: "SK", sessionToken: undefined } }],
+    [
+      { AWS_ENDPOINT_URL: "http://a", AWS_DEFAULT_REGION: "eu-west-1" },
+      { endpoint: "http://a", region: "eu-west-1" },
+    ],
+    [
+      { AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://sm", AWS_REGION: "us-west-2" },
+      { endpoint: "http://sm", region: "us-west-2" },
+    ],
+    [
+      { AWS_ACCESS_KEY_ID: "AK", AWS_SECRET_ACCESS_KEY: "SK" },
+      { credentials: { accessKeyId: "AK", secretAccessKey: "SK", sessionToken: undefined } },
+    ],
     [{ AWS_ACCESS_KEY_ID: "AK" }, {}],
   ])("%p → %p", (env, config) => {
     expect(secretsManagerConfig(env)).toEqual(config);

@@ -26,7 +26,13 @@ let standbyArn: string;
 const PREFIX = "production/";
 
 function dependencies(env: NodeJS.ProcessEnv, lines: string[]): HandlerDependencies {
-  return { env: { ...s3.env, ...env }, readSecret: secretsManagerReader(smClient), now: () => new Date(), writeLine: (l) => lines.push(l), openStore };
+  return {
+    env: { ...s3.env, ...env },
+    readSecret: secretsManagerReader(smClient),
+    now: () => new Date(),
+    writeLine: (l) => lines.push(l),
+    openStore,
+  };
 }
 
 function emf(lines: string[]): Record<string, any>[] {
@@ -53,7 +59,11 @@ function restoreEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   [cluster, s3, sm] = await Promise.all([startTestCluster("handlers"), startS3Server(), startSecretsManagerServer()]);
-  smClient = new SecretsManagerClient({ endpoint: sm.endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } });
+  smClient = new SecretsManagerClient({
+    endpoint: sm.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
+  });
   src = await createDatabase(cluster, "bloom_src");
   await generateBloomDatabase(src, 0.01);
   await createDatabase(cluster, "standby");
@@ -74,7 +84,9 @@ describe("runDumpJob", () => {
     const outcome = await runDumpJob(dependencies(dumpEnv(), lines));
     firstId = outcome.id;
     expect(outcome).toMatchObject({ ok: true, store: `s3://${s3.bucket}/production`, bytes: expect.any(Number) });
-    expect(await s3.listKeys(PREFIX)).toEqual([`${PREFIX}${firstId}.dump`, `${PREFIX}${firstId}.json`, `${PREFIX}latest.json`].sort());
+    expect(await s3.listKeys(PREFIX)).toEqual(
+      [`${PREFIX}${firstId}.dump`, `${PREFIX}${firstId}.json`, `${PREFIX}latest.json`].sort(),
+    );
     const [metrics] = emf(lines);
     expect(metrics._aws.CloudWatchMetrics[0]).toEqual({
       Namespace: "BloomDR",
@@ -87,9 +99,20 @@ describe("runDumpJob", () => {
         { Name: "LastBackupAgeSeconds", Unit: "Seconds" },
       ],
     });
-    expect(metrics).toMatchObject({ Prefix: PREFIX, BackupSucceeded: 1, BackupFailed: 0, BackupBytes: outcome.bytes, BackupDurationMs: outcome.durationMs, backupId: firstId });
+    expect(metrics).toMatchObject({
+      Prefix: PREFIX,
+      BackupSucceeded: 1,
+      BackupFailed: 0,
+      BackupBytes: outcome.bytes,
+      BackupDurationMs: outcome.durationMs,
+      backupId: firstId,
+    });
     expect(metrics.LastBackupAgeSeconds).toBeGreaterThanOrEqual(0);
-    expect(sm.requests.at(-1)).toMatchObject({ target: "secretsmanager.GetSecretValue", secretId: sourceArn, authorized: true });
+    expect(sm.requests.at(-1)).toMatchObject({
+      target: "secretsmanager.GetSecretValue",
+      secretId: sourceArn,
+      authorized: true,
+    });
     expect(lines.join("\n")).not.toContain(cluster.password);
   });
 
@@ -99,7 +122,9 @@ describe("runDumpJob", () => {
     const lines: string[] = [];
     const error = await runDumpJob(dependencies(dumpEnv(badArn), lines)).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^backup to s3:\/\/bloom-vault\/production failed: .*password authentication failed/);
+    expect((error as Error).message).toMatch(
+      /^backup to s3:\/\/bloom-vault\/production failed: .*password authentication failed/,
+    );
     expect((error as Error).message).not.toContain("\n");
     expect((error as Error).message + lines.join("\n")).not.toContain("Wr0ngPassw0rd");
     const [metrics] = emf(lines);
@@ -112,22 +137,30 @@ describe("runDumpJob", () => {
 
   test("a missing secret fails before anything is written", async () => {
     const lines: string[] = [];
-    await expect(runDumpJob(dependencies(dumpEnv("arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"), lines))).rejects.toThrow(
-      /failed: cannot read secret arn:aws:secretsmanager:.*gone-AbCdEf: ResourceNotFoundException/,
-    );
+    await expect(
+      runDumpJob(dependencies(dumpEnv("arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"), lines)),
+    ).rejects.toThrow(/failed: cannot read secret arn:aws:secretsmanager:.*gone-AbCdEf: ResourceNotFoundException/);
     expect(emf(lines)[0]).toMatchObject({ BackupSucceeded: 0, BackupFailed: 1 });
   });
 
   test("a misconfigured environment throws naming the variable", async () => {
-    await expect(runDumpJob(dependencies({ BACKUP_BUCKET: s3.bucket }, []))).rejects.toThrow(/SOURCE_URL_SECRET_ARN is not set/);
+    await expect(runDumpJob(dependencies({ BACKUP_BUCKET: s3.bucket }, []))).rejects.toThrow(
+      /SOURCE_URL_SECRET_ARN is not set/,
+    );
   });
 
   test("the Fargate task entry exits 0 on success and 1 on failure", async () => {
     expect(await runDumpTask(() => dependencies(dumpEnv(), []))).toBe(0);
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      expect(await runDumpTask(() => dependencies(dumpEnv("arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"), []))).toBe(1);
-      expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^bloom-dr dump task: backup to .* failed: cannot read secret/));
+      expect(
+        await runDumpTask(() =>
+          dependencies(dumpEnv("arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"), []),
+        ),
+      ).toBe(1);
+      expect(stderr).toHaveBeenCalledWith(
+        expect.stringMatching(/^bloom-dr dump task: backup to .* failed: cannot read secret/),
+      );
     } finally {
       stderr.mockRestore();
     }
@@ -138,23 +171,44 @@ describe("runRestoreTest", () => {
   test("restores the newest backup into a non-empty standby with --clean, runs the smoke query, emits metrics", async () => {
     const standby = cluster.url("standby");
     // an earlier restore left data behind: --clean replaces it
-    await query(standby, "CREATE TABLE clients (id bigint primary key, full_name text); INSERT INTO clients VALUES (1, 'stale')");
+    await query(
+      standby,
+      "CREATE TABLE clients (id bigint primary key, full_name text); INSERT INTO clients VALUES (1, 'stale')",
+    );
     const lines: string[] = [];
-    const outcome = await runRestoreTest(dependencies(restoreEnv({ RESTORE_SMOKE_QUERY: "SELECT id FROM clients ORDER BY id LIMIT 3" }), lines));
-    expect(outcome).toMatchObject({ ok: true, target: { host: "127.0.0.1", port: cluster.port, database: "standby" }, tables: 5, smokeQueryRows: 3 });
+    const outcome = await runRestoreTest(
+      dependencies(restoreEnv({ RESTORE_SMOKE_QUERY: "SELECT id FROM clients ORDER BY id LIMIT 3" }), lines),
+    );
+    expect(outcome).toMatchObject({
+      ok: true,
+      target: { host: "127.0.0.1", port: cluster.port, database: "standby" },
+      tables: 5,
+      smokeQueryRows: 3,
+    });
     expect(await tableDigests(standby)).toEqual(await tableDigests(src));
     const { connectMs, downloadMs, restoreMs, validateMs } = outcome.phases;
     expect(connectMs + downloadMs + restoreMs + validateMs).toBeCloseTo(outcome.totalMs, 0);
     const [metrics] = emf(lines);
-    expect(metrics).toMatchObject({ Prefix: PREFIX, RestoreSucceeded: 1, RestoreFailed: 0, RestoreDurationMs: outcome.totalMs, RestoreValidatedTables: 5, backupId: outcome.backupId });
+    expect(metrics).toMatchObject({
+      Prefix: PREFIX,
+      RestoreSucceeded: 1,
+      RestoreFailed: 0,
+      RestoreDurationMs: outcome.totalMs,
+      RestoreValidatedTables: 5,
+      backupId: outcome.backupId,
+    });
     expect(metrics.RestoredBackupAgeSeconds).toBeGreaterThanOrEqual(0);
     expect(lines.join("\n")).not.toContain(cluster.password);
   });
 
   test("a failing smoke query fails the run: RestoreFailed=1 and a one-line error without the password", async () => {
     const lines: string[] = [];
-    const error = await runRestoreTest(dependencies(restoreEnv({ RESTORE_SMOKE_QUERY: "SELECT * FROM no_such_table" }), lines)).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/^restore test of s3:\/\/bloom-vault\/production into 127\.0\.0\.1\/standby failed: smoke query failed: .*no_such_table/);
+    const error = await runRestoreTest(
+      dependencies(restoreEnv({ RESTORE_SMOKE_QUERY: "SELECT * FROM no_such_table" }), lines),
+    ).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(
+      /^restore test of s3:\/\/bloom-vault\/production into 127\.0\.0\.1\/standby failed: smoke query failed: .*no_such_table/,
+    );
     expect((error as Error).message).not.toContain(cluster.password);
     expect(emf(lines)[0]).toMatchObject({ RestoreSucceeded: 0, RestoreFailed: 1 });
   });
@@ -162,7 +216,9 @@ describe("runRestoreTest", () => {
   test("a secret that is not an RDS master secret is refused without echoing it", async () => {
     const arn = sm.put("rds!db-bad", "hunter2-not-json");
     const lines: string[] = [];
-    const error = await runRestoreTest(dependencies(restoreEnv({ RESTORE_TARGET_SECRET_ARN: arn }), lines)).catch((e: Error) => e);
+    const error = await runRestoreTest(dependencies(restoreEnv({ RESTORE_TARGET_SECRET_ARN: arn }), lines)).catch(
+      (e: Error) => e,
+    );
     expect((error as Error).message).toMatch(/not the JSON of an RDS master user secret/);
     expect((error as Error).message).not.toContain("hunter2");
     expect(emf(lines)[0]).toMatchObject({ RestoreFailed: 1 });

@@ -49,7 +49,9 @@ describe("emfLine", () => {
   });
 
   test.each([NaN, Infinity, -Infinity])("refuses the non-finite value %p", (value) => {
-    expect(() => emfLine({ metrics: [{ name: "BackupBytes", value, unit: "Bytes" }], dimensions: {}, timestamp: at })).toThrow(/BackupBytes has a non-finite value/);
+    expect(() =>
+      emfLine({ metrics: [{ name: "BackupBytes", value, unit: "Bytes" }], dimensions: {}, timestamp: at }),
+    ).toThrow(/BackupBytes has a non-finite value/);
   });
 });
 

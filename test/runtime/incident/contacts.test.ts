@@ -1,11 +1,28 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { contactFor, contactsFile, KNOWN_ROLES, loadContacts, parseContacts, PLACEHOLDER_MARK, withPlaybookFallback } from "../../../runtime/lib/incident/contacts";
+import {
+  contactFor,
+  contactsFile,
+  KNOWN_ROLES,
+  loadContacts,
+  parseContacts,
+  PLACEHOLDER_MARK,
+  withPlaybookFallback,
+} from "../../../runtime/lib/incident/contacts";
 import { incidentDir } from "../../../runtime/lib/incident/timeline";
 
 test("the roles are the escalation matrix's and the playbook's contact list", () => {
-  expect([...KNOWN_ROLES].sort()).toEqual(["Any Developer", "CEO", "CTO", "DevOps Lead", "Neon Support", "On-call DevOps", "Team Lead", "Tech Lead"]);
+  expect([...KNOWN_ROLES].sort()).toEqual([
+    "Any Developer",
+    "CEO",
+    "CTO",
+    "DevOps Lead",
+    "Neon Support",
+    "On-call DevOps",
+    "Team Lead",
+    "Tech Lead",
+  ]);
 });
 
 test.each<[string | undefined, NodeJS.ProcessEnv, string]>([
@@ -18,17 +35,32 @@ test.each<[string | undefined, NodeJS.ProcessEnv, string]>([
 
 describe("parseContacts", () => {
   test("a valid file: trimmed values", () => {
-    expect(parseContacts('{"On-call DevOps": " +52 55 1234 5678 ", "CEO": "ceo@bloom.mx"}', "c.json")).toEqual({ "On-call DevOps": "+52 55 1234 5678", CEO: "ceo@bloom.mx" });
+    expect(parseContacts('{"On-call DevOps": " +52 55 1234 5678 ", "CEO": "ceo@bloom.mx"}', "c.json")).toEqual({
+      "On-call DevOps": "+52 55 1234 5678",
+      CEO: "ceo@bloom.mx",
+    });
   });
 
   test.each([
-    ["not JSON", "{oops", /^c\.json is not valid JSON \(.*\): write one object of role → contact, e\.g\. \{"On-call DevOps"/],
+    [
+      "not JSON",
+      "{oops",
+      /^c\.json is not valid JSON \(.*\): write one object of role → contact, e\.g\. \{"On-call DevOps"/,
+    ],
     ["an array", '["ana@bloom.mx"]', /^c\.json must hold one JSON object of role → contact/],
     ["null", "null", /^c\.json must hold one JSON object of role → contact/],
     ["an unknown role", '{"Devops Lead": "ana@bloom.mx"}', /^c\.json: unknown role "Devops Lead": use .*"DevOps Lead"/],
-    ["a number", '{"DevOps Lead": 5512345678}', /^c\.json: "DevOps Lead" must be a non-empty string .*, got 5512345678$/],
+    [
+      "a number",
+      '{"DevOps Lead": 5512345678}',
+      /^c\.json: "DevOps Lead" must be a non-empty string .*, got 5512345678$/,
+    ],
     ["an empty string", '{"CTO": "  "}', /^c\.json: "CTO" must be a non-empty string/],
-    ["the placeholder", '{"On-call DevOps": "+52-XXX-XXX-XXXX (PagerDuty)"}', /^c\.json: "On-call DevOps" is still the playbook's placeholder "\+52-XXX-XXX-XXXX \(PagerDuty\)": write the real contact$/],
+    [
+      "the placeholder",
+      '{"On-call DevOps": "+52-XXX-XXX-XXXX (PagerDuty)"}',
+      /^c\.json: "On-call DevOps" is still the playbook's placeholder "\+52-XXX-XXX-XXXX \(PagerDuty\)": write the real contact$/,
+    ],
   ])("%s is refused in one line", (_name, text, message) => {
     let error: Error | undefined;
     try {
@@ -43,7 +75,11 @@ describe("parseContacts", () => {
 
 describe("contactFor", () => {
   const fallback = withPlaybookFallback({});
-  const configured = withPlaybookFallback({ "On-call DevOps": "+52 55 1234 5678", CTO: "cto@bloom.mx", CEO: "ceo@bloom.mx" });
+  const configured = withPlaybookFallback({
+    "On-call DevOps": "+52 55 1234 5678",
+    CTO: "cto@bloom.mx",
+    CEO: "ceo@bloom.mx",
+  });
   test.each<[string, Record<string, string>, string | undefined]>([
     ["On-call DevOps", fallback, `+52-XXX-XXX-XXXX (PagerDuty) ${PLACEHOLDER_MARK}`],
     ["DevOps Lead", fallback, `devops-lead@bloom.com ${PLACEHOLDER_MARK}`],
@@ -71,7 +107,10 @@ describe("loadContacts", () => {
   test("a file: its contacts win, the rest stay marked", () => {
     const file = path.join(dir, "contacts.json");
     writeFileSync(file, JSON.stringify({ "DevOps Lead": "ana@bloom.mx" }));
-    expect(loadContacts(file)).toMatchObject({ "DevOps Lead": "ana@bloom.mx", CTO: `cto@bloom.com ${PLACEHOLDER_MARK}` });
+    expect(loadContacts(file)).toMatchObject({
+      "DevOps Lead": "ana@bloom.mx",
+      CTO: `cto@bloom.com ${PLACEHOLDER_MARK}`,
+    });
   });
 
   test("a broken file names itself", () => {

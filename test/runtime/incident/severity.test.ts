@@ -1,7 +1,13 @@
 import { escalationState, parseSeverity, SEVERITIES } from "../../../runtime/lib/incident/severity";
 
 describe("parseSeverity", () => {
-  test.each([["1", 1], ["SEV-2", 2], ["sev3", 3], [" 4 ", 4], ["Sev-1", 1]])("%j → %d", (input, level) => {
+  test.each([
+    ["1", 1],
+    ["SEV-2", 2],
+    ["sev3", 3],
+    [" 4 ", 4],
+    ["Sev-1", 1],
+  ])("%j → %d", (input, level) => {
     expect(parseSeverity(input)).toBe(level);
   });
   test.each(["0", "5", "SEV-", "high", ""])("%j is refused", (input) => {
@@ -16,7 +22,13 @@ describe("the playbook's escalation matrix", () => {
     [3, "On-call DevOps", "4 hours", "Team Lead", "< 4 horas"],
     [4, "Any Developer", "24 hours", "Tech Lead", "< 24 horas"],
   ] as const)("SEV-%d: %s, after %s to %s", (level, first, after, to, response) => {
-    expect(SEVERITIES[level]).toMatchObject({ label: `SEV-${level}`, firstResponder: first, escalateAfter: after, escalateTo: to, responseTime: response });
+    expect(SEVERITIES[level]).toMatchObject({
+      label: `SEV-${level}`,
+      firstResponder: first,
+      escalateAfter: after,
+      escalateTo: to,
+      responseTime: response,
+    });
   });
 
   test.each([

@@ -41,7 +41,11 @@ test.each([
 test("start, note, severity change and resolve build a timeline of JSON lines", () => {
   const store = new IncidentStore(dir, clock("2026-11-27T10:00:00Z", [5, 10, 20, 30]));
   const started = store.start("SEV-2", "Reservations deleted by a bad migration");
-  expect(started).toMatchObject({ id: "20261127-1000-reservations-deleted-by-a-bad-migration", severity: 2, startedAt: "2026-11-27T10:00:00.000Z" });
+  expect(started).toMatchObject({
+    id: "20261127-1000-reservations-deleted-by-a-bad-migration",
+    severity: 2,
+    startedAt: "2026-11-27T10:00:00.000Z",
+  });
   store.note("Branch created at 09:55 from history");
   store.changeSeverity("1");
   const resolved = store.resolve("pitr recover --apply: 50 rows back");
@@ -54,9 +58,16 @@ test("start, note, severity change and resolve build a timeline of JSON lines", 
     ["resolve", "2026-11-27T10:35:00.000Z"],
   ]);
   const file = path.join(dir, `${started.id}.jsonl`);
-  expect(readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l).type)).toEqual(["start", "note", "severity", "resolve"]);
+  expect(
+    readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).type),
+  ).toEqual(["start", "note", "severity", "resolve"]);
   expect(() => store.note("late")).toThrow(`no open incident in ${dir}`);
-  expect(() => store.note("late", started.id)).toThrow(`incident ${started.id} was resolved at 2026-11-27T10:35:00.000Z: start a new one`);
+  expect(() => store.note("late", started.id)).toThrow(
+    `incident ${started.id} was resolved at 2026-11-27T10:35:00.000Z: start a new one`,
+  );
 });
 
 test("with two open incidents a note must name one", () => {

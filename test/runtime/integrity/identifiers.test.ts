@@ -1,4 +1,10 @@
-import { parseTableList, parseTableName, quoteIdent, quoteLiteral, quoteTable } from "../../../runtime/lib/integrity/identifiers";
+import {
+  parseTableList,
+  parseTableName,
+  quoteIdent,
+  quoteLiteral,
+  quoteTable,
+} from "../../../runtime/lib/integrity/identifiers";
 
 describe("quoteIdent", () => {
   test.each([

@@ -1,5 +1,12 @@
 import { ForeignKeyInfo } from "../../../runtime/lib/integrity/catalog";
-import { formatKey, orphanCountSql, orphanFixSql, orphanPredicate, reindexSql, validateConstraintSql } from "../../../runtime/lib/integrity/sqlBuilders";
+import {
+  formatKey,
+  orphanCountSql,
+  orphanFixSql,
+  orphanPredicate,
+  reindexSql,
+  validateConstraintSql,
+} from "../../../runtime/lib/integrity/sqlBuilders";
 
 const single: ForeignKeyInfo = {
   constraint: "payments_reservation_id_fkey",
@@ -62,21 +69,46 @@ describe("orphanCountSql", () => {
 describe("orphanFixSql", () => {
   test("a NOT NULL key can only be fixed by deleting", () => {
     const sql = orphanFixSql(single);
-    expect(sql).toContain(`DELETE FROM ONLY "public"."payments" AS child\n WHERE child."reservation_id" IS NOT NULL AND NOT EXISTS`);
+    expect(sql).toContain(
+      `DELETE FROM ONLY "public"."payments" AS child\n WHERE child."reservation_id" IS NOT NULL AND NOT EXISTS`,
+    );
     expect(sql).not.toContain("UPDATE");
   });
 
   test("a nullable key also gets the SET NULL alternative", () => {
     const sql = orphanFixSql({ ...composite, childNullable: true });
-    expect(sql).toContain(`UPDATE ONLY "public"."reservations" AS child SET "clinic_id" = NULL, "client_id" = NULL\n WHERE`);
+    expect(sql).toContain(
+      `UPDATE ONLY "public"."reservations" AS child SET "clinic_id" = NULL, "client_id" = NULL\n WHERE`,
+    );
   });
 });
 
 describe("other fixes", () => {
   test.each([
-    [validateConstraintSql({ constraint: "amount_small", owner: { schema: "public", name: "payments" }, ownerKind: "table", type: "c", validated: false }), `ALTER TABLE "public"."payments" VALIDATE CONSTRAINT "amount_small";`],
-    [validateConstraintSql({ constraint: "positive", owner: { schema: "public", name: "money" }, ownerKind: "domain", type: "c", validated: false }), `ALTER DOMAIN "public"."money" VALIDATE CONSTRAINT "positive";`],
-    [reindexSql({ schema: "public", name: "payments_reservation_idx" }), `REINDEX INDEX CONCURRENTLY "public"."payments_reservation_idx";`],
+    [
+      validateConstraintSql({
+        constraint: "amount_small",
+        owner: { schema: "public", name: "payments" },
+        ownerKind: "table",
+        type: "c",
+        validated: false,
+      }),
+      `ALTER TABLE "public"."payments" VALIDATE CONSTRAINT "amount_small";`,
+    ],
+    [
+      validateConstraintSql({
+        constraint: "positive",
+        owner: { schema: "public", name: "money" },
+        ownerKind: "domain",
+        type: "c",
+        validated: false,
+      }),
+      `ALTER DOMAIN "public"."money" VALIDATE CONSTRAINT "positive";`,
+    ],
+    [
+      reindexSql({ schema: "public", name: "payments_reservation_idx" }),
+      `REINDEX INDEX CONCURRENTLY "public"."payments_reservation_idx";`,
+    ],
   ])("%s", (actual, expected) => {
     expect(actual).toBe(expected);
   });

@@ -40,7 +40,13 @@ test("a consistent database has no findings; amcheck runs and is not left instal
   const result = await verifyDatabase({ dbUrl: url });
   expect(result.findings).toEqual([]);
   expect(result.ok).toBe(true);
-  expect(result.checked).toEqual({ foreignKeys: 7, constraints: expect.any(Number), indexes: expect.any(Number), tables: 7, amcheck: true });
+  expect(result.checked).toEqual({
+    foreignKeys: 7,
+    constraints: expect.any(Number),
+    indexes: expect.any(Number),
+    tables: 7,
+    amcheck: true,
+  });
   expect(result.checked.indexes).toBeGreaterThanOrEqual(10);
   expect(await query(url, "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'")).toEqual([]);
 });
@@ -54,8 +60,22 @@ test("finds orphans in single-column and multi-column keys, with MATCH SIMPLE an
      INSERT INTO visits VALUES (1, 1, NULL), (2, NULL, 999999), (3, 1, 999999);
      INSERT INTO referrals VALUES (1, 1, NULL), (2, NULL, NULL);`,
   );
-  const orphanPayments = Number((await query<{ n: string }>(url, "SELECT count(*) n FROM payments WHERE reservation_id NOT IN (SELECT id FROM reservations)"))[0].n);
-  const orphanReservations = Number((await query<{ n: string }>(url, "SELECT count(*) n FROM reservations r WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = r.client_id AND c.clinic_id = r.clinic_id)"))[0].n);
+  const orphanPayments = Number(
+    (
+      await query<{ n: string }>(
+        url,
+        "SELECT count(*) n FROM payments WHERE reservation_id NOT IN (SELECT id FROM reservations)",
+      )
+    )[0].n,
+  );
+  const orphanReservations = Number(
+    (
+      await query<{ n: string }>(
+        url,
+        "SELECT count(*) n FROM reservations r WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = r.client_id AND c.clinic_id = r.clinic_id)",
+      )
+    )[0].n,
+  );
   expect(orphanPayments).toBeGreaterThanOrEqual(3);
   expect(orphanReservations).toBeGreaterThanOrEqual(2);
 
@@ -68,12 +88,24 @@ test("finds orphans in single-column and multi-column keys, with MATCH SIMPLE an
     "public.reservations.reservations_clinic_id_client_id_fkey",
     "public.visits.visits_clinic_id_client_id_fkey",
   ]);
-  expect(byObject["public.payments.payments_reservation_id_fkey"].detail).toMatch(new RegExp(`^${orphanPayments} row\\(s\\) of public.payments \\(reservation_id\\) reference no row of public.reservations \\(id\\); e.g. \\(\\d+\\)`));
-  expect(byObject["public.reservations.reservations_clinic_id_client_id_fkey"].detail).toMatch(new RegExp(`^${orphanReservations} row\\(s\\) .*\\(clinic_id, client_id\\) reference no row of public.clients \\(clinic_id, id\\); e.g. \\(\\d+, \\d+\\)`));
+  expect(byObject["public.payments.payments_reservation_id_fkey"].detail).toMatch(
+    new RegExp(
+      `^${orphanPayments} row\\(s\\) of public.payments \\(reservation_id\\) reference no row of public.reservations \\(id\\); e.g. \\(\\d+\\)`,
+    ),
+  );
+  expect(byObject["public.reservations.reservations_clinic_id_client_id_fkey"].detail).toMatch(
+    new RegExp(
+      `^${orphanReservations} row\\(s\\) .*\\(clinic_id, client_id\\) reference no row of public.clients \\(clinic_id, id\\); e.g. \\(\\d+, \\d+\\)`,
+    ),
+  );
   // MATCH SIMPLE: (1, NULL) and (NULL, 999999) are not orphans; (1, 999999) is.
-  expect(byObject["public.visits.visits_clinic_id_client_id_fkey"].detail).toMatch(/^1 row\(s\) .* e\.g\. \(1, 999999\)$/);
+  expect(byObject["public.visits.visits_clinic_id_client_id_fkey"].detail).toMatch(
+    /^1 row\(s\) .* e\.g\. \(1, 999999\)$/,
+  );
   // MATCH FULL: (1, NULL) breaks the key, (NULL, NULL) does not.
-  expect(byObject["public.referrals.referrals_clinic_id_client_id_fkey"].detail).toMatch(/^1 row\(s\) .* e\.g\. \(1, NULL\)$/);
+  expect(byObject["public.referrals.referrals_clinic_id_client_id_fkey"].detail).toMatch(
+    /^1 row\(s\) .* e\.g\. \(1, NULL\)$/,
+  );
   expect(byObject["public.visits.visits_clinic_id_client_id_fkey"].fixSql).toContain("UPDATE ONLY");
   expect(byObject["public.payments.payments_reservation_id_fkey"].fixSql).not.toContain("UPDATE");
   // verify changed nothing.
@@ -102,7 +134,10 @@ test("names that need quoting work end to end, fixes included", async () => {
   );
   const result = await verifyDatabase({ dbUrl: url, amcheck: false });
   expect(result.findings.map((f) => [f.object, f.detail])).toEqual([
-    ['Sales Data.line "items".line->order', '1 row(s) of Sales Data.line "items" (Order Id, select) reference no row of Sales Data.Order (Id, select); e.g. (1, 2)'],
+    [
+      'Sales Data.line "items".line->order',
+      '1 row(s) of Sales Data.line "items" (Order Id, select) reference no row of Sales Data.Order (Id, select); e.g. (1, 2)',
+    ],
   ]);
   await query(url, result.findings[0].fixSql!);
   expect((await verifyDatabase({ dbUrl: url, amcheck: false })).ok).toBe(true);
@@ -117,7 +152,8 @@ test("lists NOT VALID constraints with the VALIDATE statement", async () => {
     {
       check: "constraint-not-valid",
       object: "public.payments.amount_below_million",
-      detail: "check constraint amount_below_million on table public.payments is NOT VALID: existing rows were never checked against it",
+      detail:
+        "check constraint amount_below_million on table public.payments is NOT VALID: existing rows were never checked against it",
       fixSql: `ALTER TABLE "public"."payments" VALIDATE CONSTRAINT "amount_below_million";`,
     },
   ]);
@@ -143,7 +179,9 @@ test("amcheck finds an index whose entries no longer match the heap", async () =
     object: "public.clinics_shifted_idx",
     fixSql: `REINDEX INDEX CONCURRENTLY "public"."clinics_shifted_idx";`,
   });
-  expect(result.findings[0].detail).toMatch(/^amcheck failed on index public.clinics_shifted_idx of public.clinics: .*lacks matching index tuple/);
+  expect(result.findings[0].detail).toMatch(
+    /^amcheck failed on index public.clinics_shifted_idx of public.clinics: .*lacks matching index tuple/,
+  );
   expect(await query(url, "SELECT 1 FROM pg_extension WHERE extname = 'amcheck'")).toEqual([]);
 });
 
@@ -154,12 +192,19 @@ test("a role that may not create amcheck gets the other checks and a note saying
   const result = await verifyDatabase({ dbUrl: appUrl });
   expect(result.ok).toBe(true);
   expect(result.checked).toMatchObject({ foreignKeys: 7, amcheck: false, indexes: 0 });
-  expect(result.notes).toEqual([expect.stringMatching(/^amcheck skipped: could not create the extension temporarily \(permission denied to create extension "amcheck"\); a superuser can run CREATE EXTENSION amcheck$/)]);
+  expect(result.notes).toEqual([
+    expect.stringMatching(
+      /^amcheck skipped: could not create the extension temporarily \(permission denied to create extension "amcheck"\); a superuser can run CREATE EXTENSION amcheck$/,
+    ),
+  ]);
 });
 
 test("compares exact row counts with a backup manifest", async () => {
   const url = await copyOfBloom("counts");
-  await query(url, `DELETE FROM payments WHERE id <= 7; CREATE TABLE "Odd Table" (id int); INSERT INTO "Odd Table" VALUES (1), (2)`);
+  await query(
+    url,
+    `DELETE FROM payments WHERE id <= 7; CREATE TABLE "Odd Table" (id int); INSERT INTO "Odd Table" VALUES (1), (2)`,
+  );
   const manifest = {
     id: "20261127T000000Z-test",
     tables: {
@@ -173,19 +218,33 @@ test("compares exact row counts with a backup manifest", async () => {
     },
   } as unknown as BackupManifest;
   const result = await verifyDatabase({ dbUrl: url, manifest, store: "s3://bloom-vault/production", amcheck: false });
-  expect(result.findings[0].fixSql).toContain("bloom-dr restore --store s3://bloom-vault/production --backup 20261127T000000Z-test --target URL");
+  expect(result.findings[0].fixSql).toContain(
+    "bloom-dr restore --store s3://bloom-vault/production --backup 20261127T000000Z-test --target URL",
+  );
   expect(result.findings.map((f) => [f.check, f.object, f.detail])).toEqual([
-    ["row-count", "public.payments", `public.payments has ${counts.payments - 7} rows; backup 20261127T000000Z-test recorded ${counts.payments} (-7)`],
-    ["row-count", "public.invoices", "table public.invoices is in backup 20261127T000000Z-test (12 rows) but not in the database"],
+    [
+      "row-count",
+      "public.payments",
+      `public.payments has ${counts.payments - 7} rows; backup 20261127T000000Z-test recorded ${counts.payments} (-7)`,
+    ],
+    [
+      "row-count",
+      "public.invoices",
+      "table public.invoices is in backup 20261127T000000Z-test (12 rows) but not in the database",
+    ],
     ["row-count", 'public."Odd Table"', 'public."Odd Table" has 2 rows; backup 20261127T000000Z-test recorded 3 (-1)'],
   ]);
   expect(result.checked.tables).toBe(7);
-  expect(result.notes).toContain("not in backup 20261127T000000Z-test (created after it?): public.referrals, public.visits");
+  expect(result.notes).toContain(
+    "not in backup 20261127T000000Z-test (created after it?): public.referrals, public.visits",
+  );
 });
 
 test("an unreachable database is a one-line error without the password", async () => {
   const url = `postgresql://postgres:s3cret-pw@127.0.0.1:1/nowhere`;
-  await expect(verifyDatabase({ dbUrl: url })).rejects.toThrow(/^cannot connect to the database to verify: .*check --db/);
+  await expect(verifyDatabase({ dbUrl: url })).rejects.toThrow(
+    /^cannot connect to the database to verify: .*check --db/,
+  );
   await expect(verifyDatabase({ dbUrl: url })).rejects.not.toThrow(/s3cret-pw/);
 });
 

@@ -27,7 +27,13 @@ describe("LocalCluster", () => {
     await generateBloomDatabase(b, 0.01);
     expect(counts).toEqual(rowCountsForScale(0.01));
     const [digestA, digestB] = await Promise.all([tableDigests(a), tableDigests(b)]);
-    expect(Object.keys(digestA)).toEqual(["public.clients", "public.clinics", "public.payments", "public.reservations", "public.users"]);
+    expect(Object.keys(digestA)).toEqual([
+      "public.clients",
+      "public.clinics",
+      "public.payments",
+      "public.reservations",
+      "public.users",
+    ]);
     expect(digestA).toEqual(digestB);
     const orphans = await query<{ n: string }>(
       a,

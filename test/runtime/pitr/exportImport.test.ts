@@ -51,8 +51,16 @@ afterAll(async () => {
 });
 
 test("export writes a reviewable file: header, one transaction, parents first, ON CONFLICT DO NOTHING, setval", async () => {
-  const result = await exportRows({ fromUrl: branch, tables: TABLES, out: file, now: () => new Date("2026-11-27T12:00:00Z") });
-  const counts = await query<{ t: string; n: string }>(branch, "SELECT 'clients' t, count(*) n FROM clients UNION ALL SELECT 'reservations', count(*) FROM reservations UNION ALL SELECT 'payments', count(*) FROM payments");
+  const result = await exportRows({
+    fromUrl: branch,
+    tables: TABLES,
+    out: file,
+    now: () => new Date("2026-11-27T12:00:00Z"),
+  });
+  const counts = await query<{ t: string; n: string }>(
+    branch,
+    "SELECT 'clients' t, count(*) n FROM clients UNION ALL SELECT 'reservations', count(*) FROM reservations UNION ALL SELECT 'payments', count(*) FROM payments",
+  );
   const n = Object.fromEntries(counts.map((c) => [c.t, Number(c.n)]));
   expect(result.tables).toEqual([
     { table: "public.clients", rows: n.clients },
@@ -62,18 +70,28 @@ test("export writes a reviewable file: header, one transaction, parents first, O
   ]);
   const text = readFileSync(file, "utf8");
   const lines = text.split("\n");
-  expect(lines[0]).toBe("-- bloom-dr pitr export: rows to put back, to review before importing (playbook SEV-2, PASO 4-6)");
+  expect(lines[0]).toBe(
+    "-- bloom-dr pitr export: rows to put back, to review before importing (playbook SEV-2, PASO 4-6)",
+  );
   expect(lines[1]).toBe(`-- source: postgresql://postgres:***@127.0.0.1:${cluster.port}/branch`);
   expect(lines[2]).toBe("-- exported at: 2026-11-27T12:00:00.000Z (one snapshot of the source)");
-  expect(lines[3]).toBe(`-- tables, parents first: public.clients (${n.clients} rows), public.reservations (${n.reservations} rows), public.payments (${n.payments} rows), public.notes (3 rows)`);
+  expect(lines[3]).toBe(
+    `-- tables, parents first: public.clients (${n.clients} rows), public.reservations (${n.reservations} rows), public.payments (${n.payments} rows), public.notes (3 rows)`,
+  );
   expect(text).not.toContain(cluster.password);
   expect(text).toContain("\nBEGIN;\n");
   expect(text.endsWith("COMMIT;\n")).toBe(true);
   expect(text.match(/^INSERT INTO "public"."clients" /gm)).toHaveLength(n.clients);
-  expect(text).toContain(`INSERT INTO "public"."notes" ("id", "body", "tags", "payload", "ratio", "at", "meta", "span") OVERRIDING SYSTEM VALUE VALUES (`);
+  expect(text).toContain(
+    `INSERT INTO "public"."notes" ("id", "body", "tags", "payload", "ratio", "at", "meta", "span") OVERRIDING SYSTEM VALUE VALUES (`,
+  );
   expect(text.match(/^SELECT x\.seq AS sequence, setval/gm)).toHaveLength(4);
-  expect(text.indexOf('INSERT INTO "public"."clients"')).toBeLessThan(text.indexOf('INSERT INTO "public"."reservations"'));
-  expect(text.indexOf('INSERT INTO "public"."reservations"')).toBeLessThan(text.indexOf('INSERT INTO "public"."payments"'));
+  expect(text.indexOf('INSERT INTO "public"."clients"')).toBeLessThan(
+    text.indexOf('INSERT INTO "public"."reservations"'),
+  );
+  expect(text.indexOf('INSERT INTO "public"."reservations"')).toBeLessThan(
+    text.indexOf('INSERT INTO "public"."payments"'),
+  );
   expect(existsSync(`${file}.partial-${process.pid}`)).toBe(false);
 });
 
@@ -82,13 +100,20 @@ test("import: the dry run counts and changes nothing; apply restores every value
   await query(target, INCIDENT);
   await query(target, "UPDATE payments SET amount = 7.77 WHERE id = (SELECT min(id) FROM payments)"); // changed after the incident
   const before = await tableDigests(target);
-  const lost = Number((await query<{ n: string }>(branch, "SELECT count(*) n FROM reservations WHERE client_id <= 10"))[0].n);
+  const lost = Number(
+    (await query<{ n: string }>(branch, "SELECT count(*) n FROM reservations WHERE client_id <= 10"))[0].n,
+  );
 
   const dry = await importRows({ file, targetUrl: target, apply: false });
   expect(dry.applied).toBe(false);
   expect(dry.tables.find((t) => t.table === "public.clients")).toMatchObject({ inserted: 10 });
   expect(dry.tables.find((t) => t.table === "public.reservations")).toMatchObject({ inserted: lost });
-  expect(dry.tables.find((t) => t.table === "public.notes")).toEqual({ table: "public.notes", rows: 3, inserted: 2, skipped: 1 });
+  expect(dry.tables.find((t) => t.table === "public.notes")).toEqual({
+    table: "public.notes",
+    rows: 3,
+    inserted: 2,
+    skipped: 1,
+  });
   expect(dry.sequences).toEqual({ run: 0, advanced: [] });
   expect(await tableDigests(target)).toEqual(before);
   expect((await query<{ v: string }>(target, "SELECT last_value::text v FROM clients_id_seq"))[0].v).toBe("2");
@@ -99,9 +124,12 @@ test("import: the dry run counts and changes nothing; apply restores every value
   expect(applied.sequences.advanced).toEqual(["public.clients_id_seq → 600"]);
   const after = await tableDigests(target);
   const expected = await tableDigests(branch);
-  for (const t of ["public.clients", "public.reservations", "public.notes", "public.clinics", "public.users"]) expect(after[t]).toBe(expected[t]);
+  for (const t of ["public.clients", "public.reservations", "public.notes", "public.clinics", "public.users"])
+    expect(after[t]).toBe(expected[t]);
   expect(after["public.payments"]).not.toBe(expected["public.payments"]); // the later change was kept
-  expect(await query(target, "SELECT amount FROM payments WHERE id = (SELECT min(id) FROM payments)")).toEqual([{ amount: "7.77" }]);
+  expect(await query(target, "SELECT amount FROM payments WHERE id = (SELECT min(id) FROM payments)")).toEqual([
+    { amount: "7.77" },
+  ]);
 
   const again = await importRows({ file, targetUrl: target, apply: true });
   expect(again.tables.every((t) => t.inserted === 0 && t.skipped === t.rows)).toBe(true);
@@ -112,7 +140,10 @@ test("the file is plain SQL that psql applies the same way", async () => {
   const target = await copy("bloom", "psql_target");
   await query(target, INCIDENT);
   const psql = findPostgresBinaries(["psql"]).path("psql");
-  await runProgram(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file], { env: libpqEnvironment(target), secrets: [cluster.password] });
+  await runProgram(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file], {
+    env: libpqEnvironment(target),
+    secrets: [cluster.password],
+  });
   expect(await tableDigests(target)).toEqual(await tableDigests(branch));
 });
 
@@ -128,8 +159,12 @@ test("a tampered file is refused before anything runs, naming the line", async (
   );
   const foreign = path.join(dir, "other.sql");
   writeFileSync(foreign, "INSERT INTO clients VALUES (1);\n");
-  await expect(importRows({ file: foreign, targetUrl: target, apply: true })).rejects.toThrow(`${foreign} is not a bloom-dr pitr export`);
-  await expect(importRows({ file: path.join(dir, "missing.sql"), targetUrl: target, apply: true })).rejects.toThrow(/^cannot read .*missing.sql: ENOENT/);
+  await expect(importRows({ file: foreign, targetUrl: target, apply: true })).rejects.toThrow(
+    `${foreign} is not a bloom-dr pitr export`,
+  );
+  await expect(importRows({ file: path.join(dir, "missing.sql"), targetUrl: target, apply: true })).rejects.toThrow(
+    /^cannot read .*missing.sql: ENOENT/,
+  );
   expect(await tableDigests(target)).toEqual(before);
 });
 
@@ -138,7 +173,10 @@ test("a failing statement rolls everything back", async () => {
   await query(target, INCIDENT);
   const before = await tableDigests(target);
   const childOnly = path.join(dir, "children-only.sql");
-  const text = readFileSync(file, "utf8").split("\n").filter((l) => !l.startsWith('INSERT INTO "public"."clients"')).join("\n");
+  const text = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => !l.startsWith('INSERT INTO "public"."clients"'))
+    .join("\n");
   writeFileSync(childOnly, text);
   await expect(importRows({ file: childOnly, targetUrl: target, apply: true })).rejects.toThrow(
     /^importing .*children-only.sql failed and was rolled back, nothing was changed: lines \d+-\d+: insert or update on table "reservations" violates foreign key constraint/,
@@ -148,7 +186,9 @@ test("a failing statement rolls everything back", async () => {
 
 test("export refuses unknown tables and writes no file", async () => {
   const out = path.join(dir, "refused.sql");
-  await expect(exportRows({ fromUrl: branch, tables: ["clients", "nope"], out })).rejects.toThrow("unknown table public.nope: not found in the source; no file was written");
+  await expect(exportRows({ fromUrl: branch, tables: ["clients", "nope"], out })).rejects.toThrow(
+    "unknown table public.nope: not found in the source; no file was written",
+  );
   expect(existsSync(out)).toBe(false);
 });
 
@@ -163,7 +203,9 @@ test("an output directory that does not exist is one error naming --out, before 
 test("a source that cannot be reached leaves no partial file behind", async () => {
   const outDir = path.join(dir, "unreachable");
   mkdirSync(outDir);
-  await expect(exportRows({ fromUrl: "postgresql://u:pw@127.0.0.1:1/none", tables: ["clients"], out: path.join(outDir, "x.sql") })).rejects.toThrow(/^cannot connect to the source/);
+  await expect(
+    exportRows({ fromUrl: "postgresql://u:pw@127.0.0.1:1/none", tables: ["clients"], out: path.join(outDir, "x.sql") }),
+  ).rejects.toThrow(/^cannot connect to the source/);
   expect(readdirSync(outDir)).toEqual([]);
 });
 

@@ -11,10 +11,20 @@ const bloom = [
 describe("parentsFirst", () => {
   test.each<[string, string[], { child: string; parent: string }[], string[]]>([
     ["already ordered", ["public.clients", "public.reservations"], bloom, ["public.clients", "public.reservations"]],
-    ["children given first", ["public.payments", "public.reservations", "public.clients"], bloom, ["public.clients", "public.reservations", "public.payments"]],
+    [
+      "children given first",
+      ["public.payments", "public.reservations", "public.clients"],
+      bloom,
+      ["public.clients", "public.reservations", "public.payments"],
+    ],
     ["unrelated tables keep the user's order", ["public.b", "public.a"], [], ["public.b", "public.a"]],
     ["keys to tables not chosen are ignored", ["public.payments"], bloom, ["public.payments"]],
-    ["a self-reference is not a cycle", ["public.staff"], [{ child: "public.staff", parent: "public.staff" }], ["public.staff"]],
+    [
+      "a self-reference is not a cycle",
+      ["public.staff"],
+      [{ child: "public.staff", parent: "public.staff" }],
+      ["public.staff"],
+    ],
     [
       "the whole Bloom schema",
       ["public.payments", "public.reservations", "public.users", "public.clients", "public.clinics"],

@@ -10,32 +10,81 @@ import { TableShape } from "../../../runtime/lib/pitr/tableShape";
 import { query, startTestCluster, tableDigests } from "../../support/postgres";
 
 const clinics = { schema: "public", name: "clinics" };
-const column = (name: string, generated = false) => ({ name, type: "text", generated, identity: "" as const, sequence: null });
+const column = (name: string, generated = false) => ({
+  name,
+  type: "text",
+  generated,
+  identity: "" as const,
+  sequence: null,
+});
 const shape = (columns: string[], primaryKey: string[], generatedColumns: string[] = []): TableShape => ({
   table: clinics,
   columns: [...columns.map((c) => column(c)), ...generatedColumns.map((c) => column(c, true))],
   primaryKey,
 });
-const wanted = (columnLists: string[][], keys: string[][] = [["id"]]): FileTable => ({ table: clinics, columnLists, keys });
+const wanted = (columnLists: string[][], keys: string[][] = [["id"]]): FileTable => ({
+  table: clinics,
+  columnLists,
+  keys,
+});
 
 test.each<[string, FileTable, TableShape | undefined, string | undefined]>([
   ["same columns and key", wanted([["id", "name"]]), shape(["id", "name"], ["id"]), undefined],
-  ["column order does not matter; generated columns are not in the file", wanted([["name", "id"]]), shape(["id", "name"], ["id"], ["slug"]), undefined],
+  [
+    "column order does not matter; generated columns are not in the file",
+    wanted([["name", "id"]]),
+    shape(["id", "name"], ["id"], ["slug"]),
+    undefined,
+  ],
   ["missing table", wanted([["id"]]), undefined, "unknown table public.clinics: not found in the target"],
-  ["no primary key", wanted([["id"]]), shape(["id"], []), "table public.clinics has no primary key: its rows cannot be matched between databases, so they are never copied blindly"],
-  ["a column only in the file", wanted([["id", "name", "region"]]), shape(["id", "name"], ["id"]), "table public.clinics differs between the file and the target: column region exists only in the file"],
-  ["a column only in the target", wanted([["id"]]), shape(["id", "name"], ["id"]), "table public.clinics differs between the file and the target: column name exists only in the target"],
-  ["a column generated in the target", wanted([["id", "slug"]]), shape(["id"], ["id"], ["slug"]), "table public.clinics differs between the file and the target: column slug is generated in the target"],
-  ["a different key", wanted([["id", "name"]]), shape(["id", "name"], ["id", "name"]), "table public.clinics differs between the file and the target: primary key is (id) in the file and (id, name) in the target"],
-  ["an edited file with two column lists", wanted([["id", "name"], ["id"]]), shape(["id", "name"], ["id"]), "table public.clinics differs between the file and the target: column name exists only in the target"],
+  [
+    "no primary key",
+    wanted([["id"]]),
+    shape(["id"], []),
+    "table public.clinics has no primary key: its rows cannot be matched between databases, so they are never copied blindly",
+  ],
+  [
+    "a column only in the file",
+    wanted([["id", "name", "region"]]),
+    shape(["id", "name"], ["id"]),
+    "table public.clinics differs between the file and the target: column region exists only in the file",
+  ],
+  [
+    "a column only in the target",
+    wanted([["id"]]),
+    shape(["id", "name"], ["id"]),
+    "table public.clinics differs between the file and the target: column name exists only in the target",
+  ],
+  [
+    "a column generated in the target",
+    wanted([["id", "slug"]]),
+    shape(["id"], ["id"], ["slug"]),
+    "table public.clinics differs between the file and the target: column slug is generated in the target",
+  ],
+  [
+    "a different key",
+    wanted([["id", "name"]]),
+    shape(["id", "name"], ["id", "name"]),
+    "table public.clinics differs between the file and the target: primary key is (id) in the file and (id, name) in the target",
+  ],
+  [
+    "an edited file with two column lists",
+    wanted([["id", "name"], ["id"]]),
+    shape(["id", "name"], ["id"]),
+    "table public.clinics differs between the file and the target: column name exists only in the target",
+  ],
 ])("targetRefusal: %s", (_name, file, target, expected) => {
   expect(targetRefusal(file, target)).toBe(expected);
 });
 
 test("FileTargets reads the table, columns and key of each INSERT, quoted names included", () => {
   const targets = new FileTargets();
-  targets.add(`INSERT INTO "Sales Data"."line ""items""" ("id", "a, b") VALUES ('1', 'x') ON CONFLICT ("id") DO NOTHING`);
-  targets.add(`INSERT INTO "Sales Data"."line ""items""" ("id", "a, b") VALUES ('2', 'y') ON CONFLICT ("id") DO NOTHING`);
+  targets.add(
+    `INSERT INTO "Sales Data"."line ""items""" ("id", "a, b") VALUES ('1', 'x') ON CONFLICT ("id") DO NOTHING`,
+  );
+  targets.add(
+    `INSERT INTO "Sales Data"."line ""items""" ("id", "a, b") VALUES ('2', 'y') ON CONFLICT ("id") DO NOTHING`,
+  );
   targets.add(`INSERT INTO "public"."notes" ("id") OVERRIDING SYSTEM VALUE VALUES ('1') ON CONFLICT ("id") DO NOTHING`);
   expect(targets.tables()).toEqual([
     { table: { schema: "Sales Data", name: 'line "items"' }, columnLists: [["id", "a, b"]], keys: [["id"]] },
@@ -81,13 +130,41 @@ describe("import refuses a target that cannot take the file, naming the table, a
   });
 
   test.each<[string, string, string]>([
-    ["a missing table", "DROP TABLE clients CASCADE", "unknown table public.clients: not found in the target; nothing was changed"],
-    ["a dropped column", "ALTER TABLE clinics DROP COLUMN timezone", "table public.clinics differs between the file and the target: column timezone exists only in the file; nothing was changed"],
-    ["a renamed column", "ALTER TABLE clinics RENAME COLUMN timezone TO tz", "table public.clinics differs between the file and the target: column timezone exists only in the file; column tz exists only in the target; nothing was changed"],
-    ["an added column", "ALTER TABLE clinics ADD COLUMN region text", "table public.clinics differs between the file and the target: column region exists only in the target; nothing was changed"],
-    ["a dropped primary key", "ALTER TABLE clinics DROP CONSTRAINT clinics_pkey CASCADE", "table public.clinics has no primary key: its rows cannot be matched between databases, so they are never copied blindly; nothing was changed"],
-    ["a different primary key", "ALTER TABLE clinics DROP CONSTRAINT clinics_pkey CASCADE; ALTER TABLE clinics ADD PRIMARY KEY (id, name)", "table public.clinics differs between the file and the target: primary key is (id) in the file and (id, name) in the target; nothing was changed"],
-    ["several tables at once", "ALTER TABLE clinics ADD COLUMN region text; ALTER TABLE clients DROP CONSTRAINT clients_pkey CASCADE", "table public.clinics differs between the file and the target: column region exists only in the target; table public.clients has no primary key: its rows cannot be matched between databases, so they are never copied blindly; nothing was changed"],
+    [
+      "a missing table",
+      "DROP TABLE clients CASCADE",
+      "unknown table public.clients: not found in the target; nothing was changed",
+    ],
+    [
+      "a dropped column",
+      "ALTER TABLE clinics DROP COLUMN timezone",
+      "table public.clinics differs between the file and the target: column timezone exists only in the file; nothing was changed",
+    ],
+    [
+      "a renamed column",
+      "ALTER TABLE clinics RENAME COLUMN timezone TO tz",
+      "table public.clinics differs between the file and the target: column timezone exists only in the file; column tz exists only in the target; nothing was changed",
+    ],
+    [
+      "an added column",
+      "ALTER TABLE clinics ADD COLUMN region text",
+      "table public.clinics differs between the file and the target: column region exists only in the target; nothing was changed",
+    ],
+    [
+      "a dropped primary key",
+      "ALTER TABLE clinics DROP CONSTRAINT clinics_pkey CASCADE",
+      "table public.clinics has no primary key: its rows cannot be matched between databases, so they are never copied blindly; nothing was changed",
+    ],
+    [
+      "a different primary key",
+      "ALTER TABLE clinics DROP CONSTRAINT clinics_pkey CASCADE; ALTER TABLE clinics ADD PRIMARY KEY (id, name)",
+      "table public.clinics differs between the file and the target: primary key is (id) in the file and (id, name) in the target; nothing was changed",
+    ],
+    [
+      "several tables at once",
+      "ALTER TABLE clinics ADD COLUMN region text; ALTER TABLE clients DROP CONSTRAINT clients_pkey CASCADE",
+      "table public.clinics differs between the file and the target: column region exists only in the target; table public.clients has no primary key: its rows cannot be matched between databases, so they are never copied blindly; nothing was changed",
+    ],
   ])("%s", async (_name, change, message) => {
     const target = await copy("bloom");
     await query(target, change);
@@ -99,7 +176,9 @@ describe("import refuses a target that cannot take the file, naming the table, a
   test("export refuses a table without a primary key and writes no file", async () => {
     const out = path.join(dir, "no-key.sql");
     await expect(exportRows({ fromUrl: cluster.url("branch"), tables: ["clinics", "audit_log"], out })).rejects.toThrow(
-      new Error("table public.audit_log has no primary key: its rows cannot be matched between databases, so they are never copied blindly; no file was written"),
+      new Error(
+        "table public.audit_log has no primary key: its rows cannot be matched between databases, so they are never copied blindly; no file was written",
+      ),
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -23,7 +23,8 @@ const copy = async (from: string, to: string) => {
   await query(cluster.url(), `CREATE DATABASE ${to} TEMPLATE ${from}`);
   return cluster.url(to);
 };
-const count = async (url: string, sql: string) => Number((await query<{ n: string }>(url, `SELECT count(*) AS n FROM ${sql}`))[0].n);
+const count = async (url: string, sql: string) =>
+  Number((await query<{ n: string }>(url, `SELECT count(*) AS n FROM ${sql}`))[0].n);
 
 beforeAll(async () => {
   cluster = await startTestCluster("pitr-recover");
@@ -79,7 +80,10 @@ describe("an accidental deletion of 50 reservations with their clients and payme
     const before = await tableDigests(target);
     const result = await recoverRows({ fromUrl: branch, targetUrl: target, tables, apply: false });
     const lostPayments = await count(branch, "payments WHERE reservation_id IN (SELECT id FROM chosen)");
-    const lostClients = await count(branch, "clients c WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.client_id = c.id AND r.id NOT IN (SELECT id FROM chosen))");
+    const lostClients = await count(
+      branch,
+      "clients c WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.client_id = c.id AND r.id NOT IN (SELECT id FROM chosen))",
+    );
     expect(lostPayments).toBeGreaterThan(0);
     expect(lostClients).toBeGreaterThan(1);
     const total = async (t: string) => count(branch, t);
@@ -87,9 +91,19 @@ describe("an accidental deletion of 50 reservations with their clients and payme
       applied: false,
       sequences: [],
       tables: [
-        { table: "public.clients", missing: lostClients - 1, existing: (await total("clients")) - lostClients + 1, inserted: 0 },
+        {
+          table: "public.clients",
+          missing: lostClients - 1,
+          existing: (await total("clients")) - lostClients + 1,
+          inserted: 0,
+        },
         { table: "public.reservations", missing: 50, existing: (await total("reservations")) - 50, inserted: 0 },
-        { table: "public.payments", missing: lostPayments, existing: (await total("payments")) - lostPayments, inserted: 0 },
+        {
+          table: "public.payments",
+          missing: lostPayments,
+          existing: (await total("payments")) - lostPayments,
+          inserted: 0,
+        },
         { table: "public.notes", missing: 3, existing: 1, inserted: 0 },
       ],
     });
@@ -102,10 +116,19 @@ describe("an accidental deletion of 50 reservations with their clients and payme
     for (const t of result.tables) expect(t.inserted).toBe(t.missing);
     expect(result.tables.find((t) => t.table === "public.reservations")!.inserted).toBe(50);
     expect(await tableDigests(target)).toEqual(await tableDigests(expected));
-    expect(await query(target, "SELECT full_name FROM clients WHERE id = 5")).toEqual([{ full_name: "Re-created by support" }]);
+    expect(await query(target, "SELECT full_name FROM clients WHERE id = 5")).toEqual([
+      { full_name: "Re-created by support" },
+    ]);
     const maxId = Number((await query<{ m: string }>(target, "SELECT max(id) AS m FROM reservations"))[0].m);
-    expect(result.sequences).toContainEqual({ table: "public.reservations", column: "id", sequence: "public.reservations_id_seq", setTo: String(maxId) });
-    const next = Number((await query<{ n: string }>(target, "SELECT nextval(pg_get_serial_sequence('reservations', 'id')) AS n"))[0].n);
+    expect(result.sequences).toContainEqual({
+      table: "public.reservations",
+      column: "id",
+      sequence: "public.reservations_id_seq",
+      setTo: String(maxId),
+    });
+    const next = Number(
+      (await query<{ n: string }>(target, "SELECT nextval(pg_get_serial_sequence('reservations', 'id')) AS n"))[0].n,
+    );
     expect(next).toBe(maxId + 1);
     // The note with a GENERATED ALWAYS id kept its id and its generated column was recomputed.
     const notes = "SELECT id, body_length, length(body) AS computed FROM notes WHERE id IN (1, 2) ORDER BY id";
@@ -137,8 +160,16 @@ test("names that need quoting, a composite key and a self-reference", async () =
   const t = await copy("bloom", "odd_target");
   await query(b, schema);
   await query(t, schema);
-  await query(t, `DELETE FROM "Sales Data"."line ""items""" WHERE id >= 5; DELETE FROM "Sales Data"."Order" WHERE "Id" >= 10`);
-  const result = await recoverRows({ fromUrl: b, targetUrl: t, tables: ['"Sales Data"."line ""items"""', '"Sales Data"."Order"'], apply: true });
+  await query(
+    t,
+    `DELETE FROM "Sales Data"."line ""items""" WHERE id >= 5; DELETE FROM "Sales Data"."Order" WHERE "Id" >= 10`,
+  );
+  const result = await recoverRows({
+    fromUrl: b,
+    targetUrl: t,
+    tables: ['"Sales Data"."line ""items"""', '"Sales Data"."Order"'],
+    apply: true,
+  });
   expect(result.tables).toEqual([
     { table: "Sales Data.Order", missing: 11, existing: 9, inserted: 11 },
     { table: 'Sales Data.line "items"', missing: 16, existing: 4, inserted: 16 },
@@ -155,21 +186,57 @@ describe("refusals change nothing and name the table", () => {
     target = await copy("bloom", "refuse_target");
     await query(branch, "DELETE FROM payments WHERE id <= 10");
     await query(target, "DELETE FROM payments WHERE id <= 20");
-    await query(target, "ALTER TABLE clinics ADD COLUMN region text; ALTER TABLE users ALTER COLUMN full_name TYPE varchar(200)");
-    const cycle = "CREATE TABLE a (id int PRIMARY KEY, b_id int); CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a); ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b";
+    await query(
+      target,
+      "ALTER TABLE clinics ADD COLUMN region text; ALTER TABLE users ALTER COLUMN full_name TYPE varchar(200)",
+    );
+    const cycle =
+      "CREATE TABLE a (id int PRIMARY KEY, b_id int); CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a); ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b";
     await query(branch, cycle);
     await query(target, cycle);
   });
 
   test.each<[string, string[], string]>([
-    ["an unknown table", ["payments", "nope"], "unknown table public.nope: not found in the branch or the target; nothing was changed"],
-    ["a table without a primary key", ["audit_log"], "table public.audit_log has no primary key: its rows cannot be matched between databases, so they are never copied blindly; nothing was changed"],
-    ["an extra column", ["clinics"], "table public.clinics differs between branch and target: column region exists only in the target; nothing was changed"],
-    ["a changed type", ["users"], "table public.users differs between branch and target: column full_name is text in the branch and character varying(200) in the target; nothing was changed"],
-    ["a table name that tries SQL injection", ["payments; DROP TABLE clients; --"], "unknown table public.payments; DROP TABLE clients; --: not found in the branch or the target; nothing was changed"],
-    ["a quoted name that tries SQL injection", ['"payments"" WHERE false; DROP TABLE clients; --"'], 'unknown table public.payments" WHERE false; DROP TABLE clients; --: not found in the branch or the target; nothing was changed'],
-    ["a foreign-key cycle", ["a", "b"], "foreign keys form a cycle among the chosen tables (public.a → public.b → public.a): no insertion order puts every parent first; recover these tables through pitr export and edit the file; nothing was changed"],
-    ["the same table twice", ["payments", "public.payments"], "table public.payments is listed twice; nothing was changed"],
+    [
+      "an unknown table",
+      ["payments", "nope"],
+      "unknown table public.nope: not found in the branch or the target; nothing was changed",
+    ],
+    [
+      "a table without a primary key",
+      ["audit_log"],
+      "table public.audit_log has no primary key: its rows cannot be matched between databases, so they are never copied blindly; nothing was changed",
+    ],
+    [
+      "an extra column",
+      ["clinics"],
+      "table public.clinics differs between branch and target: column region exists only in the target; nothing was changed",
+    ],
+    [
+      "a changed type",
+      ["users"],
+      "table public.users differs between branch and target: column full_name is text in the branch and character varying(200) in the target; nothing was changed",
+    ],
+    [
+      "a table name that tries SQL injection",
+      ["payments; DROP TABLE clients; --"],
+      "unknown table public.payments; DROP TABLE clients; --: not found in the branch or the target; nothing was changed",
+    ],
+    [
+      "a quoted name that tries SQL injection",
+      ['"payments"" WHERE false; DROP TABLE clients; --"'],
+      'unknown table public.payments" WHERE false; DROP TABLE clients; --: not found in the branch or the target; nothing was changed',
+    ],
+    [
+      "a foreign-key cycle",
+      ["a", "b"],
+      "foreign keys form a cycle among the chosen tables (public.a → public.b → public.a): no insertion order puts every parent first; recover these tables through pitr export and edit the file; nothing was changed",
+    ],
+    [
+      "the same table twice",
+      ["payments", "public.payments"],
+      "table public.payments is listed twice; nothing was changed",
+    ],
   ])("%s", async (_name, tables, message) => {
     const before = await tableDigests(target);
     await expect(recoverRows({ fromUrl: branch, targetUrl: target, tables, apply: true })).rejects.toThrow(message);
@@ -177,7 +244,9 @@ describe("refusals change nothing and name the table", () => {
   });
 
   test("several problems are reported together", async () => {
-    await expect(recoverRows({ fromUrl: branch, targetUrl: target, tables: ["payments", "nope", "audit_log"], apply: true })).rejects.toThrow(
+    await expect(
+      recoverRows({ fromUrl: branch, targetUrl: target, tables: ["payments", "nope", "audit_log"], apply: true }),
+    ).rejects.toThrow(
       /^unknown table public.nope: .*; table public.audit_log has no primary key: .*; nothing was changed$/,
     );
   });
@@ -197,14 +266,22 @@ describe("refusals change nothing and name the table", () => {
     const before = await tableDigests(target);
     const controller = new AbortController();
     controller.abort(new Error("SIGINT"));
-    await expect(recoverRows({ fromUrl: branch, targetUrl: target, tables: ["payments"], apply: true, signal: controller.signal })).rejects.toThrow(
-      "pitr recover interrupted; the transaction was rolled back, nothing was changed",
-    );
+    await expect(
+      recoverRows({ fromUrl: branch, targetUrl: target, tables: ["payments"], apply: true, signal: controller.signal }),
+    ).rejects.toThrow("pitr recover interrupted; the transaction was rolled back, nothing was changed");
     expect(await tableDigests(target)).toEqual(before);
   });
 
   test("an unreachable target is a one-line error without its password", async () => {
-    const err = await recoverRows({ fromUrl: branch, targetUrl: "postgresql://postgres:hunter2-secret@127.0.0.1:1/prod", tables: ["payments"], apply: false }).then(() => new Error("resolved"), (e: Error) => e);
+    const err = await recoverRows({
+      fromUrl: branch,
+      targetUrl: "postgresql://postgres:hunter2-secret@127.0.0.1:1/prod",
+      tables: ["payments"],
+      apply: false,
+    }).then(
+      () => new Error("resolved"),
+      (e: Error) => e,
+    );
     expect(err.message).toMatch(/^cannot connect to the target postgresql:\/\/postgres:\*\*\*@127.0.0.1:1\/prod: /);
     expect(err.message).not.toContain("hunter2");
     expect(err.message).not.toContain("\n");

@@ -2,15 +2,40 @@ import { classifyStatements, splitStatements } from "../../../runtime/lib/pitr/s
 
 describe("splitStatements", () => {
   test.each<[string, string, { sql: string; line: number }[]]>([
-    ["two statements", "BEGIN;\nCOMMIT;\n", [{ sql: "BEGIN", line: 1 }, { sql: "COMMIT", line: 2 }]],
+    [
+      "two statements",
+      "BEGIN;\nCOMMIT;\n",
+      [
+        { sql: "BEGIN", line: 1 },
+        { sql: "COMMIT", line: 2 },
+      ],
+    ],
     ["semicolon inside a literal", "INSERT INTO t VALUES ('a;b');", [{ sql: "INSERT INTO t VALUES ('a;b')", line: 1 }]],
     ["doubled quote", "SELECT 'it''s;';", [{ sql: "SELECT 'it''s;'", line: 1 }]],
     ["E'' with an escaped quote", "SELECT E'a\\';b';", [{ sql: "SELECT E'a\\';b'", line: 1 }]],
-    ["a backslash ends a plain literal", "SELECT 'a\\';SELECT 2;", [{ sql: "SELECT 'a\\'", line: 1 }, { sql: "SELECT 2", line: 1 }]],
+    [
+      "a backslash ends a plain literal",
+      "SELECT 'a\\';SELECT 2;",
+      [
+        { sql: "SELECT 'a\\'", line: 1 },
+        { sql: "SELECT 2", line: 1 },
+      ],
+    ],
     ["an identifier ending in e is not an E-string", "SELECT some'x;';", [{ sql: "SELECT some'x;'", line: 1 }]],
     ["quoted identifier", 'INSERT INTO "a;""b" VALUES (1);', [{ sql: 'INSERT INTO "a;""b" VALUES (1)', line: 1 }]],
-    ["newline inside a literal counts lines", "SELECT 'a\n;b';\nSELECT 3;", [{ sql: "SELECT 'a\n;b'", line: 1 }, { sql: "SELECT 3", line: 3 }]],
-    ["comments are skipped", "-- one; two\n/* x; /* nested; */ y */ SELECT 1; -- tail;\n", [{ sql: "SELECT 1", line: 2 }]],
+    [
+      "newline inside a literal counts lines",
+      "SELECT 'a\n;b';\nSELECT 3;",
+      [
+        { sql: "SELECT 'a\n;b'", line: 1 },
+        { sql: "SELECT 3", line: 3 },
+      ],
+    ],
+    [
+      "comments are skipped",
+      "-- one; two\n/* x; /* nested; */ y */ SELECT 1; -- tail;\n",
+      [{ sql: "SELECT 1", line: 2 }],
+    ],
     ["dollar quotes", "SELECT $q$a;'b$q$;", [{ sql: "SELECT $q$a;'b$q$", line: 1 }]],
     ["empty statements are dropped", ";;\n;", []],
   ])("%s", (_name, text, expected) => {
@@ -19,7 +44,7 @@ describe("splitStatements", () => {
 
   test.each([
     ["SELECT 'open;\n", "unterminated string literal starting on line 1"],
-    ["SELECT 1;\nSELECT \"x;\n", "unterminated quoted identifier starting on line 2"],
+    ['SELECT 1;\nSELECT "x;\n', "unterminated quoted identifier starting on line 2"],
     ["/* never closed", "unterminated comment starting on line 1"],
     ["SELECT 1;\nINSERT INTO t VALUES (1)\n", "statement on line 2 has no terminating semicolon"],
   ])("%j is refused", (text, message) => {
@@ -44,7 +69,10 @@ describe("classifyStatements", () => {
 
   test.each([
     ["DELETE FROM clients", "line 7: statement not allowed in a pitr import file"],
-    [`INSERT INTO "public"."t" ("id") VALUES ('1') ON CONFLICT ("id") DO UPDATE SET id = 2`, "line 7: statement not allowed"],
+    [
+      `INSERT INTO "public"."t" ("id") VALUES ('1') ON CONFLICT ("id") DO UPDATE SET id = 2`,
+      "line 7: statement not allowed",
+    ],
     [`INSERT INTO "public"."t" ("id") VALUES ('1')`, "line 7: statement not allowed"],
     ["SET LOCAL role = 'postgres'", "line 7: statement not allowed"],
     ["SET LOCAL TimeZone = 'UTC\\'; DROP'", "line 7: statement not allowed"],
@@ -57,7 +85,8 @@ describe("readStatements", () => {
   const { mkdtempSync, rmSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");
   const path = require("node:path") as typeof import("node:path");
-  const { readStatements } = require("../../../runtime/lib/pitr/sqlScript") as typeof import("../../../runtime/lib/pitr/sqlScript");
+  const { readStatements } =
+    require("../../../runtime/lib/pitr/sqlScript") as typeof import("../../../runtime/lib/pitr/sqlScript");
   const text = [
     "-- header; with a semicolon",
     "BEGIN;",

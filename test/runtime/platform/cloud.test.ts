@@ -7,12 +7,23 @@ import { FakeStackDriver, mockNeon, PROD_OUTPUTS } from "./fakes";
 const NOW = new Date("2025-01-15T10:00:00.000Z");
 const CREATED = "2025-01-15T09:59:00.000Z";
 
-function setup(overrides: Partial<CloudPlatformOptions> = {}, drOutputs: Record<string, unknown> = {}, drConfig: Record<string, string> = { "failover.mode": "off" }) {
+function setup(
+  overrides: Partial<CloudPlatformOptions> = {},
+  drOutputs: Record<string, unknown> = {},
+  drConfig: Record<string, string> = { "failover.mode": "off" },
+) {
   const { neon, client } = mockNeon({ createdAt: CREATED });
   const prod = new FakeStackDriver("acme/bloom-dr/prod", PROD_OUTPUTS);
   const dr = new FakeStackDriver("acme/bloom-dr/dr", { primaryStack: "acme/bloom-dr/prod" }, drConfig, drOutputs);
   const readSecret = jest.fn(async () => "{}");
-  const options: CloudPlatformOptions = { neon: client, primaryStack: prod, drStack: dr, readSecret, now: () => NOW, ...overrides };
+  const options: CloudPlatformOptions = {
+    neon: client,
+    primaryStack: prod,
+    drStack: dr,
+    readSecret,
+    now: () => NOW,
+    ...overrides,
+  };
   return { neon, prod, dr, readSecret, options };
 }
 
@@ -22,12 +33,24 @@ describe("cloud platform: Neon branches", () => {
     const platform = await CloudPlatform.open({ branches: true, standby: false }, "pitr", options);
     expect(neon.createProjectBranch).toHaveBeenCalledTimes(1);
     expect(neon.createProjectBranch).toHaveBeenCalledWith("proj-bloom", {
-      branch: { parent_id: "br-main", name: "bloom-dr-drill-pitr-2025-01-15t10-00-00-000z", expires_at: "2025-01-16T10:00:00.000Z" },
+      branch: {
+        parent_id: "br-main",
+        name: "bloom-dr-drill-pitr-2025-01-15t10-00-00-000z",
+        expires_at: "2025-01-16T10:00:00.000Z",
+      },
       endpoints: [{ type: "read_write" }],
     });
-    expect(neon.getProjectOperation.mock.calls).toEqual([["proj-bloom", "op-1-a"], ["proj-bloom", "op-1-b"]]);
+    expect(neon.getProjectOperation.mock.calls).toEqual([
+      ["proj-bloom", "op-1-a"],
+      ["proj-bloom", "op-1-b"],
+    ]);
     expect(neon.getConnectionUri).toHaveBeenCalledWith({
-      projectId: "proj-bloom", branch_id: "br-working", endpoint_id: "ep-1", database_name: "bloom", role_name: "app", pooled: false,
+      projectId: "proj-bloom",
+      branch_id: "br-working",
+      endpoint_id: "ep-1",
+      database_name: "bloom",
+      role_name: "app",
+      pooled: false,
     });
     expect(platform.primaryUrl()).toBe("postgresql://app:secret@br-working.neon.example/bloom?sslmode=require");
     expect(dr.calls).toEqual([]); // no standby needed: the DR stack is not touched
@@ -43,8 +66,10 @@ describe("cloud platform: Neon branches", () => {
     expect(neon.getProject).toHaveBeenCalledWith("proj-bloom");
     expect(neon.createProjectBranch).toHaveBeenLastCalledWith("proj-bloom", {
       branch: {
-        parent_id: "br-working", name: "bloom-dr-drill-pitr-2025-01-15t10-00-00-000z-pitr-drill",
-        parent_timestamp: "2025-01-15T09:59:30.000Z", expires_at: "2025-01-16T10:00:00.000Z",
+        parent_id: "br-working",
+        name: "bloom-dr-drill-pitr-2025-01-15t10-00-00-000z-pitr-drill",
+        parent_timestamp: "2025-01-15T09:59:30.000Z",
+        expires_at: "2025-01-16T10:00:00.000Z",
       },
       endpoints: [{ type: "read_write" }],
     });
@@ -64,7 +89,11 @@ describe("cloud platform: Neon branches", () => {
 
   test.each([
     ["in the future", "2025-01-15T10:00:01.000Z", /^branch time 2025-01-15T10:00:01.000Z is in the future/],
-    ["before the working branch", "2025-01-15T09:58:59.000Z", /^branch time \S+ is before the drill's working branch bloom-dr-drill-pitr-\S+ \(2025-01-15T09:59:00.000Z\)/],
+    [
+      "before the working branch",
+      "2025-01-15T09:58:59.000Z",
+      /^branch time \S+ is before the drill's working branch bloom-dr-drill-pitr-\S+ \(2025-01-15T09:59:00.000Z\)/,
+    ],
   ])("branchAt refuses a time %s without creating anything", async (_label, at, message) => {
     const { neon, options } = setup();
     const platform = await CloudPlatform.open({ branches: true, standby: false }, "pitr", options);
@@ -85,7 +114,9 @@ describe("cloud platform: Neon branches", () => {
 
   test("a failed Neon operation deletes the half-made branch and says why in one line", async () => {
     const { neon, options } = setup();
-    neon.getProjectOperation.mockResolvedValueOnce({ data: { operation: { id: "op-1-a", action: "create_branch", status: "failed", error: "quota exceeded" } } } as never);
+    neon.getProjectOperation.mockResolvedValueOnce({
+      data: { operation: { id: "op-1-a", action: "create_branch", status: "failed", error: "quota exceeded" } },
+    } as never);
     await expect(CloudPlatform.open({ branches: true, standby: false }, "pitr", options)).rejects.toThrow(
       "Neon operation create_branch (op-1-a) ended failed: quota exceeded: retry, or check the project's operations in the Neon console",
     );
@@ -94,12 +125,16 @@ describe("cloud platform: Neon branches", () => {
 
   test("an HTTP error becomes one line with Neon's message and no credentials", async () => {
     const { neon, options } = setup();
-    neon.createProjectBranch.mockRejectedValueOnce(Object.assign(new Error("Request failed with status code 401"), {
-      response: { status: 401, data: { message: "authorization failed" } },
-      config: { headers: { Authorization: "Bearer napi_secret" } },
-    }));
+    neon.createProjectBranch.mockRejectedValueOnce(
+      Object.assign(new Error("Request failed with status code 401"), {
+        response: { status: 401, data: { message: "authorization failed" } },
+        config: { headers: { Authorization: "Bearer napi_secret" } },
+      }),
+    );
     const error = await CloudPlatform.open({ branches: true, standby: false }, "pitr", options).catch((e: Error) => e);
-    expect((error as Error).message).toBe("Neon API createProjectBranch for bloom-dr-drill-pitr-2025-01-15t10-00-00-000z failed (HTTP 401): authorization failed: check NEON_API_KEY");
+    expect((error as Error).message).toBe(
+      "Neon API createProjectBranch for bloom-dr-drill-pitr-2025-01-15t10-00-00-000z failed (HTTP 401): authorization failed: check NEON_API_KEY",
+    );
     expect((error as Error).message).not.toContain("napi_secret");
   });
 
@@ -129,7 +164,11 @@ describe("cloud platform: the DR stack's standby", () => {
   });
 
   function standbySetup(extra: Partial<CloudPlatformOptions> = {}, drConfig?: Record<string, string>) {
-    const drOutputs = { failoverAddress: "127.0.0.1", failoverPort: rds.port, failoverMasterSecretArn: "arn:aws:secretsmanager:us-east-1:123:secret:rds-master" };
+    const drOutputs = {
+      failoverAddress: "127.0.0.1",
+      failoverPort: rds.port,
+      failoverMasterSecretArn: "arn:aws:secretsmanager:us-east-1:123:secret:rds-master",
+    };
     const s = setup({ standbySslMode: "disable", ...extra }, drOutputs, drConfig);
     s.readSecret.mockResolvedValue(JSON.stringify({ username: "postgres", password: rds.password }));
     return s;
@@ -146,7 +185,9 @@ describe("cloud platform: the DR stack's standby", () => {
     ]);
     expect(readSecret).toHaveBeenCalledWith("arn:aws:secretsmanager:us-east-1:123:secret:rds-master");
     const url = await platform.standbyUrl();
-    expect(url).toBe(`postgresql://postgres:${encodeURIComponent(rds.password)}@127.0.0.1:${rds.port}/bloom_drill_failover_1?sslmode=disable`);
+    expect(url).toBe(
+      `postgresql://postgres:${encodeURIComponent(rds.password)}@127.0.0.1:${rds.port}/bloom_drill_failover_1?sslmode=disable`,
+    );
     expect(await queryOne(url, "SELECT current_database() AS db")).toEqual({ db: "bloom_drill_failover_1" });
     dr.calls.length = 0;
     await platform.dispose();
@@ -155,7 +196,9 @@ describe("cloud platform: the DR stack's standby", () => {
       ["removeConfig", ["drill.scenario"]],
       ["up", { "failover.mode": "off" }],
     ]);
-    expect(await queryOne(rds.url(), "SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'bloom_drill_%'")).toEqual({ n: 0 });
+    expect(
+      await queryOne(rds.url(), "SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'bloom_drill_%'"),
+    ).toEqual({ n: 0 });
   });
 
   test("a dedicated drill stack is destroyed instead", async () => {
@@ -169,26 +212,39 @@ describe("cloud platform: the DR stack's standby", () => {
   test("a failed up still puts the stack config back and removes the working branch", async () => {
     const { dr, neon, options } = standbySetup();
     jest.spyOn(dr, "up").mockRejectedValueOnce(new Error("pulumi up failed: quota"));
-    await expect(CloudPlatform.open({ branches: false, standby: true }, "failover", options)).rejects.toThrow("pulumi up failed: quota");
+    await expect(CloudPlatform.open({ branches: false, standby: true }, "failover", options)).rejects.toThrow(
+      "pulumi up failed: quota",
+    );
     expect(dr.config).toEqual({ "failover.mode": "off" });
     expect(neon.deleteProjectBranch).toHaveBeenCalledWith({ projectId: "proj-bloom", branchId: "br-working" });
   });
 });
 
 describe("platformFactory for --platform cloud", () => {
-  const loadStack = (stacks: Record<string, FakeStackDriver>) => jest.fn(async (name: string) => {
-    if (!stacks[name]) throw new Error(`no stack ${name}`);
-    return stacks[name];
-  });
+  const loadStack = (stacks: Record<string, FakeStackDriver>) =>
+    jest.fn(async (name: string) => {
+      if (!stacks[name]) throw new Error(`no stack ${name}`);
+      return stacks[name];
+    });
 
   test("needs --stack", async () => {
-    await expect(platformFactory("cloud", {}, { stack: "", workDir: ".", destroyDrStack: false, loadStack: loadStack({}), env: {} })).rejects.toThrow(
-      "--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)",
-    );
+    await expect(
+      platformFactory(
+        "cloud",
+        {},
+        { stack: "", workDir: ".", destroyDrStack: false, loadStack: loadStack({}), env: {} },
+      ),
+    ).rejects.toThrow("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
   });
 
   test("needs NEON_API_KEY", async () => {
-    await expect(platformFactory("cloud", {}, { stack: "dr", workDir: ".", destroyDrStack: false, loadStack: loadStack({}), env: {} })).rejects.toThrow(
+    await expect(
+      platformFactory(
+        "cloud",
+        {},
+        { stack: "dr", workDir: ".", destroyDrStack: false, loadStack: loadStack({}), env: {} },
+      ),
+    ).rejects.toThrow(
       "--platform cloud needs NEON_API_KEY in the environment (a Neon API key with access to the project)",
     );
   });
@@ -198,11 +254,22 @@ describe("platformFactory for --platform cloud", () => {
     const dr = new FakeStackDriver("dr", { primaryStack: "acme/bloom-dr/prod" });
     const prod = new FakeStackDriver("acme/bloom-dr/prod", PROD_OUTPUTS);
     const load = loadStack({ dr, "acme/bloom-dr/prod": prod });
-    const factory = await platformFactory("cloud", {}, {
-      stack: "dr", workDir: "/project", destroyDrStack: false, loadStack: load, env: { NEON_API_KEY: "napi_x", NEON_PROJECT_ID: "proj-env" },
-      overrides: { neon: client },
-    });
-    expect(load.mock.calls).toEqual([["dr", "/project"], ["acme/bloom-dr/prod", "/project"]]);
+    const factory = await platformFactory(
+      "cloud",
+      {},
+      {
+        stack: "dr",
+        workDir: "/project",
+        destroyDrStack: false,
+        loadStack: load,
+        env: { NEON_API_KEY: "napi_x", NEON_PROJECT_ID: "proj-env" },
+        overrides: { neon: client },
+      },
+    );
+    expect(load.mock.calls).toEqual([
+      ["dr", "/project"],
+      ["acme/bloom-dr/prod", "/project"],
+    ]);
     const platform = await factory({ branches: true, standby: false }, "pitr");
     expect(platform.name).toBe("cloud");
     expect(neon.createProjectBranch.mock.calls[0][0]).toBe("proj-env");

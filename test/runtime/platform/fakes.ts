@@ -41,7 +41,9 @@ export class FakeStackDriver implements StackDriver {
 }
 
 function wrap(values: Record<string, unknown>): StackOutputs {
-  return Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: /Uri|Url|Secret/.test(k) }]));
+  return Object.fromEntries(
+    Object.entries(values).map(([k, value]) => [k, { value, secret: /Uri|Url|Secret/.test(k) }]),
+  );
 }
 
 /** jest mocks of the Neon API client methods the cloud platform calls, answering like the real API. */
@@ -59,8 +61,12 @@ export function mockNeon(options: { createdAt: string; branchIds?: string[] }) {
         },
       };
     }),
-    getProjectOperation: jest.fn(async (_projectId: string, id: string) => ({ data: { operation: { id, action: "create_branch", status: "finished" } } })),
-    getConnectionUri: jest.fn(async (q: { branch_id: string }) => ({ data: { uri: `postgresql://app:secret@${q.branch_id}.neon.example/bloom?sslmode=require` } })),
+    getProjectOperation: jest.fn(async (_projectId: string, id: string) => ({
+      data: { operation: { id, action: "create_branch", status: "finished" } },
+    })),
+    getConnectionUri: jest.fn(async (q: { branch_id: string }) => ({
+      data: { uri: `postgresql://app:secret@${q.branch_id}.neon.example/bloom?sslmode=require` },
+    })),
     getProject: jest.fn(async () => ({ data: { project: { history_retention_seconds: 86_400 } } })),
     deleteProjectBranch: jest.fn(async () => ({ data: {} })),
     deleteProjectEndpoint: jest.fn(async () => ({ data: {} })),

@@ -26,7 +26,11 @@ describe("branchTimeProblem", () => {
       "2025-01-15T09:59:59.999Z",
       "branch time 2025-01-15T09:59:59.999Z is before the base backup (2025-01-15T10:00:00.000Z): pick a time between 2025-01-15T10:00:00.000Z and 2025-01-15T12:00:00.000Z",
     ],
-    ["an invalid date", "not a date", "branch time is not a valid date: give an ISO-8601 UTC time such as 2025-01-15T10:30:00Z"],
+    [
+      "an invalid date",
+      "not a date",
+      "branch time is not a valid date: give an ISO-8601 UTC time such as 2025-01-15T10:30:00Z",
+    ],
   ])("rejects %s with one line", (_label, at, message) => {
     expect(branchTimeProblem(new Date(at), window)).toBe(message);
     expect(() => assertBranchTime(new Date(at), window)).toThrow(message);

@@ -22,10 +22,16 @@ describe("local platform with branches and a standby", () => {
   beforeAll(async () => {
     teardownsBefore = pendingTeardowns();
     platform = await LocalPlatform.open({ branches: true, standby: true }, { tempParent: parent });
-    await withClient(platform.primaryUrl(), (c) => c.query("CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 100) i"));
+    await withClient(platform.primaryUrl(), (c) =>
+      c.query(
+        "CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 100) i",
+      ),
+    );
     before = (await queryOne<{ now: Date }>(platform.primaryUrl(), "SELECT clock_timestamp() AS now")).now;
     await new Promise((r) => setTimeout(r, 20));
-    await withClient(platform.primaryUrl(), (c) => c.query("DELETE FROM t WHERE id <= 40; UPDATE t SET note = 'changed' WHERE id = 100"));
+    await withClient(platform.primaryUrl(), (c) =>
+      c.query("DELETE FROM t WHERE id <= 40; UPDATE t SET note = 'changed' WHERE id = 100"),
+    );
   });
   afterAll(async () => {
     await platform?.dispose();
@@ -39,7 +45,9 @@ describe("local platform with branches and a standby", () => {
   test("branchAt(T) is a real point-in-time recovery: the branch has the data as of T, the primary is untouched", async () => {
     const branch = await platform.branchAt(before, "t1");
     try {
-      expect(await queryOne(branch.url, "SELECT count(*)::int AS n, max(note) FILTER (WHERE id = 100) AS note FROM t")).toEqual({ n: 100, note: "row 100" });
+      expect(
+        await queryOne(branch.url, "SELECT count(*)::int AS n, max(note) FILTER (WHERE id = 100) AS note FROM t"),
+      ).toEqual({ n: 100, note: "row 100" });
       expect(await queryOne(branch.url, "SELECT pg_is_in_recovery() AS r")).toEqual({ r: false });
       // a branch is writable and independent of the primary
       await withClient(branch.url, (c) => c.query("INSERT INTO t VALUES (1000, 'only on the branch')"));
@@ -51,8 +59,16 @@ describe("local platform with branches and a standby", () => {
   });
 
   test.each([
-    ["in the future", () => new Date(Date.now() + 60_000), /^branch time \S+ is in the future \(now \S+\): pick a time in the past$/],
-    ["before the base backup", () => new Date(Date.now() - 3_600_000), /^branch time \S+ is before the base backup \(\S+\): pick a time between \S+ and \S+$/],
+    [
+      "in the future",
+      () => new Date(Date.now() + 60_000),
+      /^branch time \S+ is in the future \(now \S+\): pick a time in the past$/,
+    ],
+    [
+      "before the base backup",
+      () => new Date(Date.now() - 3_600_000),
+      /^branch time \S+ is before the base backup \(\S+\): pick a time between \S+ and \S+$/,
+    ],
   ])("branchAt rejects a time %s with one line and creates nothing", async (_label, at, message) => {
     const entries = readdirSync(platform.root.dir).sort();
     await expect(platform.branchAt(at(), "bad")).rejects.toThrow(message);
@@ -62,7 +78,9 @@ describe("local platform with branches and a standby", () => {
   test("the standby is an empty database of its own", async () => {
     const url = await platform.standbyUrl();
     expect(url).not.toBe(platform.primaryUrl());
-    expect(await queryOne(url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual({ n: 0 });
+    expect(await queryOne(url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual({
+      n: 0,
+    });
   });
 
   test("after the primary is lost, a time past the last archived WAL is refused; an earlier one still branches", async () => {
@@ -71,7 +89,9 @@ describe("local platform with branches and a standby", () => {
     await new Promise((r) => setTimeout(r, 20));
     await platform.losePrimary();
     await expect(queryOne(platform.primaryUrl(), "SELECT 1")).rejects.toThrow(/ECONNREFUSED/);
-    await expect(platform.branchAt(new Date(), "late")).rejects.toThrow(/is after the last archived WAL \(\S+\) and the primary is stopped: pick an earlier time$/);
+    await expect(platform.branchAt(new Date(), "late")).rejects.toThrow(
+      /is after the last archived WAL \(\S+\) and the primary is stopped: pick an earlier time$/,
+    );
     const again = await platform.branchAt(before, "t3");
     expect(await queryOne(again.url, "SELECT count(*)::int AS n FROM t")).toEqual({ n: 100 });
     await again.dispose();
@@ -91,24 +111,40 @@ test("without PostgreSQL: a one-line install hint and nothing created", async ()
   const nowhere = { PATH: "", BLOOM_DR_PG_BIN: path.join(parent, "no-such-bin") };
   const teardowns = pendingTeardowns();
   await expect(
-    LocalPlatform.open({ branches: true, standby: true }, {
-      tempParent: parent,
-      findBinaries: (programs) => findPostgresBinaries(programs, { env: nowhere, debianRoot: path.join(parent, "no-debian") }),
-    }),
-  ).rejects.toThrow(/^PostgreSQL programs not found \(initdb, pg_ctl, postgres, pg_basebackup\): install the PostgreSQL client and server .* or set BLOOM_DR_PG_BIN to its bin directory$/);
+    LocalPlatform.open(
+      { branches: true, standby: true },
+      {
+        tempParent: parent,
+        findBinaries: (programs) =>
+          findPostgresBinaries(programs, { env: nowhere, debianRoot: path.join(parent, "no-debian") }),
+      },
+    ),
+  ).rejects.toThrow(
+    /^PostgreSQL programs not found \(initdb, pg_ctl, postgres, pg_basebackup\): install the PostgreSQL client and server .* or set BLOOM_DR_PG_BIN to its bin directory$/,
+  );
   expect(readdirSync(parent)).toEqual([]);
   expect(pendingTeardowns()).toBe(teardowns);
 });
 
-test.each(["initdb", "pg_ctl", "pg_basebackup"])("an abort while opening (when %s is used) removes everything created so far", async (program) => {
-  const controller = new AbortController();
-  const real = findPostgresBinaries(["initdb", "pg_ctl", "postgres", "pg_basebackup"]);
-  // the abort lands in the middle of opening, at the moment this program is looked up
-  const binaries = { ...real, path: (p: string) => (p === program && controller.abort(new Error("interrupted by SIGINT")), real.path(p)) };
-  const teardowns = pendingTeardowns();
-  await expect(LocalPlatform.open({ branches: true, standby: true }, { tempParent: parent, signal: controller.signal, findBinaries: () => binaries }))
-    .rejects.toThrow("interrupted by SIGINT");
-  expect(readdirSync(parent)).toEqual([]);
-  expect(processesUnder(parent)).toEqual([]);
-  expect(pendingTeardowns()).toBe(teardowns);
-});
+test.each(["initdb", "pg_ctl", "pg_basebackup"])(
+  "an abort while opening (when %s is used) removes everything created so far",
+  async (program) => {
+    const controller = new AbortController();
+    const real = findPostgresBinaries(["initdb", "pg_ctl", "postgres", "pg_basebackup"]);
+    // the abort lands in the middle of opening, at the moment this program is looked up
+    const binaries = {
+      ...real,
+      path: (p: string) => (p === program && controller.abort(new Error("interrupted by SIGINT")), real.path(p)),
+    };
+    const teardowns = pendingTeardowns();
+    await expect(
+      LocalPlatform.open(
+        { branches: true, standby: true },
+        { tempParent: parent, signal: controller.signal, findBinaries: () => binaries },
+      ),
+    ).rejects.toThrow("interrupted by SIGINT");
+    expect(readdirSync(parent)).toEqual([]);
+    expect(processesUnder(parent)).toEqual([]);
+    expect(pendingTeardowns()).toBe(teardowns);
+  },
+);

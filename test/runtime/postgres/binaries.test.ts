@@ -15,11 +15,13 @@ test("finds the installed PostgreSQL programs", () => {
 });
 
 test("names the binary to install when the client is older than the server", () => {
-  expect(() => findPostgresBinaries(["pg_dump"], { minMajor: 99 })).toThrow(/older than the server \(PostgreSQL 99\): install the PostgreSQL 99 client tools/);
+  expect(() => findPostgresBinaries(["pg_dump"], { minMajor: 99 })).toThrow(
+    /older than the server \(PostgreSQL 99\): install the PostgreSQL 99 client tools/,
+  );
 });
 
 test("gives an install hint when no PostgreSQL is found", () => {
-  expect(() => findPostgresBinaries(["pg_dump"], { env: { PATH: "/nonexistent" }, debianRoot: "/nonexistent", minMajor: 1 })).toThrow(
-    /PostgreSQL programs not found \(pg_dump\): install the PostgreSQL client/,
-  );
+  expect(() =>
+    findPostgresBinaries(["pg_dump"], { env: { PATH: "/nonexistent" }, debianRoot: "/nonexistent", minMajor: 1 }),
+  ).toThrow(/PostgreSQL programs not found \(pg_dump\): install the PostgreSQL client/);
 });

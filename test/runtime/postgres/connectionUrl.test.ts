@@ -9,7 +9,10 @@ import {
 
 describe("parseConnectionUrl", () => {
   test.each([
-    ["postgresql://bloom:s3cr%40t@ep-cool-1.us-east-2.aws.neon.tech/neondb?sslmode=require", { host: "ep-cool-1.us-east-2.aws.neon.tech", port: 5432, database: "neondb", user: "bloom", password: "s3cr@t" }],
+    [
+      "postgresql://bloom:s3cr%40t@ep-cool-1.us-east-2.aws.neon.tech/neondb?sslmode=require",
+      { host: "ep-cool-1.us-east-2.aws.neon.tech", port: 5432, database: "neondb", user: "bloom", password: "s3cr@t" },
+    ],
     ["postgres://u@127.0.0.1:6543/db", { host: "127.0.0.1", port: 6543, database: "db", user: "u", password: "" }],
     ["postgresql://u:p@[::1]:5433/x", { host: "::1", port: 5433, database: "x", user: "u", password: "p" }],
     ["postgresql://u:p@h", { host: "h", port: 5432, database: "postgres", user: "u", password: "p" }],
@@ -18,7 +21,10 @@ describe("parseConnectionUrl", () => {
   });
 
   test.each([
-    ["not a url", "database URL is not a valid URL (not a url): expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD"],
+    [
+      "not a url",
+      "database URL is not a valid URL (not a url): expected postgresql://user@host:5432/dbname with the password in the URL or PGPASSWORD",
+    ],
     ["mysql://u:p@h/db", "database URL must start with postgresql:// (got mysql://)"],
   ])("rejects %s", (url, message) => {
     expect(() => parseConnectionUrl(url)).toThrow(message);
@@ -54,5 +60,12 @@ describe("Neon pooled hosts", () => {
 
 test("libpqEnvironment passes the password in PGPASSWORD, not argv", () => {
   const env = libpqEnvironment("postgresql://u:p%2Fw@h:5433/db?sslmode=require", {});
-  expect(env).toMatchObject({ PGHOST: "h", PGPORT: "5433", PGDATABASE: "db", PGUSER: "u", PGPASSWORD: "p/w", PGSSLMODE: "require" });
+  expect(env).toMatchObject({
+    PGHOST: "h",
+    PGPORT: "5433",
+    PGDATABASE: "db",
+    PGUSER: "u",
+    PGPASSWORD: "p/w",
+    PGSSLMODE: "require",
+  });
 });

@@ -25,7 +25,10 @@ beforeAll(async () => {
   good = (await runBackup({ dbUrl: sourceUrl, store: openStore(path.join(dir, "good")) })).manifest;
   // A non-empty target restored with clean: any refusal must leave its own data in place.
   targetUrl = await createDatabase(cluster, "target");
-  await query(targetUrl, "CREATE TABLE precious (id int PRIMARY KEY, note text); INSERT INTO precious SELECT i, md5(i::text) FROM generate_series(1, 25) i");
+  await query(
+    targetUrl,
+    "CREATE TABLE precious (id int PRIMARY KEY, note text); INSERT INTO precious SELECT i, md5(i::text) FROM generate_series(1, 25) i",
+  );
   targetDigests = await tableDigests(targetUrl);
 });
 afterAll(async () => {
@@ -86,11 +89,7 @@ test.each<[string, (d: string) => void, RegExp]>([
     (d) => editManifest(d, (m) => delete m.dump.sha256),
     /^manifest file:\S+\.json is malformed at dump\.sha256: .*; restore another backup/,
   ],
-  [
-    "a missing dump",
-    (d) => rmSync(dumpFile(d)),
-    /\.dump not found in file:\S+: check the store and the backup id/,
-  ],
+  ["a missing dump", (d) => rmSync(dumpFile(d)), /\.dump not found in file:\S+: check the store and the backup id/],
   [
     "a malformed latest.json",
     (d) => writeFileSync(path.join(d, LATEST_KEY), "[]"),
@@ -98,41 +97,60 @@ test.each<[string, (d: string) => void, RegExp]>([
   ],
 ])("%s is refused before the target is touched", async (name, damage, message) => {
   const storeDir = damagedStore(name.replace(/\W+/g, "-"), damage);
-  await expect(runRestore({ store: openStore(storeDir), backup: "latest", targetUrl, clean: true, tempDir })).rejects.toThrow(message);
+  await expect(
+    runRestore({ store: openStore(storeDir), backup: "latest", targetUrl, clean: true, tempDir }),
+  ).rejects.toThrow(message);
   expect(await tableDigests(targetUrl)).toEqual(targetDigests);
   expect(readdirSync(tempDir)).toEqual([]);
 });
 
 test("an empty store: no latest.json, a clear message", async () => {
-  await expect(runRestore({ store: openStore(path.join(dir, "empty")), backup: "latest", targetUrl, tempDir })).rejects.toThrow(
+  await expect(
+    runRestore({ store: openStore(path.join(dir, "empty")), backup: "latest", targetUrl, tempDir }),
+  ).rejects.toThrow(
     /^no backups in file:\S+\/empty: latest\.json not found; run bloom-dr backup first or check --store$/,
   );
 });
 
 test("a backup id that is not one is refused", async () => {
-  await expect(runRestore({ store: openStore(path.join(dir, "good")), backup: "../etc/passwd", targetUrl, tempDir })).rejects.toThrow(
-    /is not a backup id \(e\.g\. 20261127T184800123Z-a1b2c3\) or "latest"/,
-  );
+  await expect(
+    runRestore({ store: openStore(path.join(dir, "good")), backup: "../etc/passwd", targetUrl, tempDir }),
+  ).rejects.toThrow(/is not a backup id \(e\.g\. 20261127T184800123Z-a1b2c3\) or "latest"/);
 });
 
 test("row counts that differ from the manifest fail validation and name the table", async () => {
   const storeDir = damagedStore("wrong-counts", (d) => editManifest(d, (m) => (m.tables["public.payments"] = 1799)));
   const emptyUrl = await createDatabase(cluster, "validate_target");
-  const error = await runRestore({ store: openStore(storeDir), backup: "latest", targetUrl: emptyUrl, tempDir }).catch((e) => e);
-  expect(error.message).toMatch(/^restore of backup \S+ into 127\.0\.0\.1:\d+\/validate_target does not match its manifest: public\.payments has 1800 rows, expected 1799$/);
+  const error = await runRestore({ store: openStore(storeDir), backup: "latest", targetUrl: emptyUrl, tempDir }).catch(
+    (e) => e,
+  );
+  expect(error.message).toMatch(
+    /^restore of backup \S+ into 127\.0\.0\.1:\d+\/validate_target does not match its manifest: public\.payments has 1800 rows, expected 1799$/,
+  );
   expect(error.tables["public.clients"]).toEqual({ expected: 600, actual: 600 });
   expect(readdirSync(tempDir)).toEqual([]);
 });
 
 test("a pooled target URL is refused", async () => {
   await expect(
-    runRestore({ store: openStore(path.join(dir, "good")), backup: "latest", targetUrl: "postgresql://u:pw@ep-a-1-pooler.eu-central-1.aws.neon.tech/db" }),
+    runRestore({
+      store: openStore(path.join(dir, "good")),
+      backup: "latest",
+      targetUrl: "postgresql://u:pw@ep-a-1-pooler.eu-central-1.aws.neon.tech/db",
+    }),
   ).rejects.toThrow("use the direct host ep-a-1.eu-central-1.aws.neon.tech");
 });
 
 test("bad target credentials: one line, no password", async () => {
   const wrong = targetUrl.replace(encodeURIComponent(cluster.password), "Bad-Secret-987");
-  const error = await runRestore({ store: openStore(path.join(dir, "good")), backup: "latest", targetUrl: wrong, tempDir }).catch((e) => e);
-  expect(error.message).toMatch(/^cannot connect to the target database 127\.0\.0\.1:\d+\/target: password authentication failed/);
+  const error = await runRestore({
+    store: openStore(path.join(dir, "good")),
+    backup: "latest",
+    targetUrl: wrong,
+    tempDir,
+  }).catch((e) => e);
+  expect(error.message).toMatch(
+    /^cannot connect to the target database 127\.0\.0\.1:\d+\/target: password authentication failed/,
+  );
   expect(error.message).not.toContain("Bad-Secret-987");
 });

@@ -38,13 +38,23 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
   test("backup then restore: every table, sequence, view, function and trigger identical", async () => {
     const store = stores[kind]();
     const progress: number[] = [];
-    const backup = await runBackup({ dbUrl: sourceUrl, store, label: `rt-${kind}`, onProgress: (p) => progress.push(p.bytes) });
+    const backup = await runBackup({
+      dbUrl: sourceUrl,
+      store,
+      label: `rt-${kind}`,
+      onProgress: (p) => progress.push(p.bytes),
+    });
     const m = backup.manifest;
     expect(m.label).toBe(`rt-${kind}`);
     expect(m.dump.bytes).toBeGreaterThan(10_000);
     expect(progress[progress.length - 1]).toBe(m.dump.bytes);
     expect(m.tables).toEqual({
-      "audit.events": 50, "public.clients": 600, "public.clinics": 2, "public.payments": 1800, "public.reservations": 2400, "public.users": 5,
+      "audit.events": 50,
+      "public.clients": 600,
+      "public.clinics": 2,
+      "public.payments": 1800,
+      "public.reservations": 2400,
+      "public.users": 5,
     });
     expect(m.source).toMatchObject({ host: "127.0.0.1", port: cluster.port, database: "source", serverMajor: 15 });
     expect(JSON.stringify(m)).not.toContain(cluster.password);
@@ -53,8 +63,24 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
 
     const targetUrl = await createDatabase(cluster, `target_${kind}`);
     const phases: string[] = [];
-    const result = await runRestore({ store, backup: "latest", targetUrl, jobs: 2, tempDir, onPhase: (p, s) => phases.push(`${p}:${s}`) });
-    expect(phases).toEqual(["connect:start", "connect:done", "download:start", "download:done", "restore:start", "restore:done", "validate:start", "validate:done"]);
+    const result = await runRestore({
+      store,
+      backup: "latest",
+      targetUrl,
+      jobs: 2,
+      tempDir,
+      onPhase: (p, s) => phases.push(`${p}:${s}`),
+    });
+    expect(phases).toEqual([
+      "connect:start",
+      "connect:done",
+      "download:start",
+      "download:done",
+      "restore:start",
+      "restore:done",
+      "validate:start",
+      "validate:done",
+    ]);
     const { connectMs, downloadMs, restoreMs, validateMs } = result.phases;
     expect(connectMs + downloadMs + restoreMs + validateMs).toBeCloseTo(result.totalMs, 6);
     expect(result.manifest.id).toBe(backup.id);
@@ -80,7 +106,10 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
       "INSERT INTO payments (reservation_id, amount, paid_at) VALUES (1, 42, now()) RETURNING id",
     );
     expect(inserted.id).toBe("1801");
-    const [audit] = await query<{ id: string; payload: { payment: number } }>(targetUrl, "SELECT id, payload FROM audit.events ORDER BY id DESC LIMIT 1");
+    const [audit] = await query<{ id: string; payload: { payment: number } }>(
+      targetUrl,
+      "SELECT id, payload FROM audit.events ORDER BY id DESC LIMIT 1",
+    );
     expect(audit).toEqual({ id: "51", payload: { payment: 1801 } });
     const [touched] = await query<{ changed: boolean }>(
       targetUrl,
@@ -98,7 +127,10 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
     expect(ids).toEqual([third.id, second.id, ...before]);
     expect((await resolveBackup(store, "latest")).id).toBe(third.id);
     expect((await resolveBackup(store, second.id)).dump.sha256).toBe(second.manifest.dump.sha256);
-    expect(JSON.parse((await store.getText(LATEST_KEY))!)).toMatchObject({ id: third.id, manifest: `${third.id}.json` });
+    expect(JSON.parse((await store.getText(LATEST_KEY))!)).toMatchObject({
+      id: third.id,
+      manifest: `${third.id}.json`,
+    });
     // an explicit older id restores that backup
     const targetUrl = await createDatabase(cluster, `older_${kind}`);
     const result = await runRestore({ store, backup: second.id, targetUrl, tempDir });
@@ -110,7 +142,10 @@ test("clean restore replaces a target that has other objects, data and dependant
   const store = stores.file();
   const targetUrl = await createDatabase(cluster, "dirty");
   await createFixtureDatabase(targetUrl);
-  await query(targetUrl, "DELETE FROM payments WHERE id > 100; CREATE TABLE public.stray (x int); CREATE VIEW public.depends AS SELECT * FROM clients");
+  await query(
+    targetUrl,
+    "DELETE FROM payments WHERE id > 100; CREATE TABLE public.stray (x int); CREATE VIEW public.depends AS SELECT * FROM clients",
+  );
 
   await expect(runRestore({ store, backup: "latest", targetUrl, tempDir })).rejects.toThrow(
     /^refusing to restore into 127\.0\.0\.1:\d+\/dirty: it is not empty \(\d+ user objects, e\.g\. table audit\.events, table public\.clients, table public\.clinics\); restore into an empty database or pass --clean/,
@@ -120,7 +155,11 @@ test("clean restore replaces a target that has other objects, data and dependant
 
   const psql = cluster.binaries.path("psql");
   const result = await runRestore({
-    store, backup: "latest", targetUrl, clean: true, tempDir,
+    store,
+    backup: "latest",
+    targetUrl,
+    clean: true,
+    tempDir,
     then: `"${psql}" "$DATABASE_URL" -q -c "CREATE TABLE public.migrated_by_then (ok boolean)"`,
   });
   expect(result.phases.thenMs).toBeGreaterThanOrEqual(0);
@@ -133,7 +172,9 @@ test("clean restore replaces a target that has other objects, data and dependant
 
 test("a failing then command fails the restore with its exit code, after a validated restore", async () => {
   const targetUrl = await createDatabase(cluster, "then_fails");
-  await expect(runRestore({ store: stores.file(), backup: "latest", targetUrl, tempDir, then: "exit 3" })).rejects.toThrow(
+  await expect(
+    runRestore({ store: stores.file(), backup: "latest", targetUrl, tempDir, then: "exit 3" }),
+  ).rejects.toThrow(
     /the --then command \(exit 3\) exited with code 3; the restore itself completed and was validated$/,
   );
   const [row] = await query<{ n: string }>(targetUrl, "SELECT count(*) AS n FROM payments");

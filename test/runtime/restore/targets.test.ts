@@ -22,7 +22,10 @@ beforeAll(async () => {
   sourceUrl = await createDatabase(cluster, "source");
   await createFixtureDatabase(sourceUrl);
   // the source uses an extension too: clean must let the dump recreate it
-  await query(sourceUrl, "CREATE EXTENSION citext; CREATE TABLE public.tags (name citext PRIMARY KEY); INSERT INTO tags VALUES ('Vip'), ('new')");
+  await query(
+    sourceUrl,
+    "CREATE EXTENSION citext; CREATE TABLE public.tags (name citext PRIMARY KEY); INSERT INTO tags VALUES ('Vip'), ('new')",
+  );
   dir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-targets-"));
   tempDir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-targets-tmp-"));
   store = openStore(dir);
@@ -47,7 +50,11 @@ test.each<[string, string, string[]]>([
   ["a fresh database", "", []],
   ["only an extension's objects", "CREATE EXTENSION pg_trgm", []],
   ["a view", "CREATE VIEW v AS SELECT 1 AS one", ["view public.v"]],
-  ["a function and an enum in another schema", "CREATE SCHEMA s; CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TYPE s.e AS ENUM ('a')", ["type s.e", "function s.f"]],
+  [
+    "a function and an enum in another schema",
+    "CREATE SCHEMA s; CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TYPE s.e AS ENUM ('a')",
+    ["type s.e", "function s.f"],
+  ],
   ["a sequence and a table", "CREATE SEQUENCE q; CREATE TABLE t (x int)", ["table public.t", "sequence public.q"]],
 ])("userObjects: %s", async (name, sql, expected) => {
   const url = await createDatabase(cluster, `objects_${name.replace(/\W+/g, "_")}`);
@@ -57,13 +64,26 @@ test.each<[string, string, string[]]>([
 
 test("clean drops the target's extension along with public and the dump recreates what it needs", async () => {
   const url = await createDatabase(cluster, "with_extension");
-  await query(url, "CREATE EXTENSION pg_trgm; CREATE TABLE public.old (x int); CREATE SCHEMA stray; CREATE VIEW stray.v AS SELECT 1 AS one");
+  await query(
+    url,
+    "CREATE EXTENSION pg_trgm; CREATE TABLE public.old (x int); CREATE SCHEMA stray; CREATE VIEW stray.v AS SELECT 1 AS one",
+  );
   const announced: string[][] = [];
-  await runRestore({ store, backup: "latest", targetUrl: url, clean: true, tempDir, onClean: (schemas) => announced.push(schemas) });
+  await runRestore({
+    store,
+    backup: "latest",
+    targetUrl: url,
+    clean: true,
+    tempDir,
+    onClean: (schemas) => announced.push(schemas),
+  });
   expect(announced).toEqual([["public", "stray"]]); // once, naming every schema it then dropped
   expect(await query(url, "SELECT 1 FROM pg_namespace WHERE nspname = 'stray'")).toEqual([]);
   expect(await tableDigests(url)).toEqual(await tableDigests(sourceUrl));
-  const extensions = await query<{ extname: string }>(url, "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1");
+  const extensions = await query<{ extname: string }>(
+    url,
+    "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1",
+  );
   expect(extensions.map((e) => e.extname)).toEqual(["citext"]);
   const [vip] = await query<{ n: string }>(url, "SELECT count(*) AS n FROM tags WHERE name = 'VIP'");
   expect(vip.n).toBe("1"); // citext semantics survived
@@ -73,10 +93,16 @@ test("interrupted during pg_restore: one-line error, temp file removed", async (
   const url = await createDatabase(cluster, "interrupted_restore");
   const controller = new AbortController();
   const error = await runRestore({
-    store, backup: "latest", targetUrl: url, tempDir, signal: controller.signal,
+    store,
+    backup: "latest",
+    targetUrl: url,
+    tempDir,
+    signal: controller.signal,
     onPhase: (phase, state) => (phase === "restore" && state === "start" ? controller.abort() : undefined),
   }).catch((e: Error) => e);
-  expect((error as Error).message).toMatch(/^restore of backup \S+ into 127\.0\.0\.1:\d+\/interrupted_restore failed: interrupted during pg_restore; the target is partially restored: restore again with --clean$/);
+  expect((error as Error).message).toMatch(
+    /^restore of backup \S+ into 127\.0\.0\.1:\d+\/interrupted_restore failed: interrupted during pg_restore; the target is partially restored: restore again with --clean$/,
+  );
   expect(readdirSync(tempDir)).toEqual([]);
 });
 
@@ -86,11 +112,18 @@ test("interrupted during the then command: the command's process group is stoppe
   const marker = path.join(dir, "then-finished");
   const started = Date.now();
   const error = await runRestore({
-    store, backup: "latest", targetUrl: url, tempDir, signal: controller.signal,
+    store,
+    backup: "latest",
+    targetUrl: url,
+    tempDir,
+    signal: controller.signal,
     then: `sleep 20; touch "${marker}"`,
-    onPhase: (phase, state) => (phase === "then" && state === "start" ? setTimeout(() => controller.abort(), 200) : undefined),
+    onPhase: (phase, state) =>
+      phase === "then" && state === "start" ? setTimeout(() => controller.abort(), 200) : undefined,
   }).catch((e: Error) => e);
-  expect((error as Error).message).toMatch(/the --then command \(sleep 20; .*\) was killed by SIGTERM; the restore itself completed and was validated$/);
+  expect((error as Error).message).toMatch(
+    /the --then command \(sleep 20; .*\) was killed by SIGTERM; the restore itself completed and was validated$/,
+  );
   expect(Date.now() - started).toBeLessThan(15_000);
   expect(readdirSync(dir)).not.toContain("then-finished");
 });

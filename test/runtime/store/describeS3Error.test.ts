@@ -7,8 +7,16 @@ function sdkError(name: string, message: string, extra: Record<string, unknown> 
 
 describe("describeS3Error", () => {
   test.each<[string, unknown, string]>([
-    ["the code is prefixed", sdkError("NoSuchBucket", "The specified bucket does not exist"), "NoSuchBucket: The specified bucket does not exist"],
-    ["only the first line is kept", sdkError("AccessDenied", "Access Denied\nRequestId: X"), "AccessDenied: Access Denied"],
+    [
+      "the code is prefixed",
+      sdkError("NoSuchBucket", "The specified bucket does not exist"),
+      "NoSuchBucket: The specified bucket does not exist",
+    ],
+    [
+      "only the first line is kept",
+      sdkError("AccessDenied", "Access Denied\nRequestId: X"),
+      "AccessDenied: Access Denied",
+    ],
     ["a plain Error keeps its message", new Error("socket hang up"), "socket hang up"],
     [
       "missing credentials say what to set",

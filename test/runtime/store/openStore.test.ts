@@ -28,8 +28,14 @@ test.each([
 test.each([
   [{}, { region: "us-east-1", endpoint: undefined, forcePathStyle: undefined }],
   [{ AWS_REGION: "eu-west-1" }, { region: "eu-west-1", endpoint: undefined, forcePathStyle: undefined }],
-  [{ AWS_DEFAULT_REGION: "us-west-2", AWS_ENDPOINT_URL: "http://minio:9000" }, { region: "us-west-2", endpoint: "http://minio:9000", forcePathStyle: true }],
-  [{ AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_S3: "http://s3-only" }, { region: "us-east-1", endpoint: "http://s3-only", forcePathStyle: true }],
+  [
+    { AWS_DEFAULT_REGION: "us-west-2", AWS_ENDPOINT_URL: "http://minio:9000" },
+    { region: "us-west-2", endpoint: "http://minio:9000", forcePathStyle: true },
+  ],
+  [
+    { AWS_ENDPOINT_URL: "http://a", AWS_ENDPOINT_URL_S3: "http://s3-only" },
+    { region: "us-east-1", endpoint: "http://s3-only", forcePathStyle: true },
+  ],
 ])("s3ClientConfig(%j)", (env, expected) => {
   const config = s3ClientConfig(env as NodeJS.ProcessEnv);
   expect({ region: config.region, endpoint: config.endpoint, forcePathStyle: config.forcePathStyle }).toEqual(expected);

@@ -45,7 +45,8 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-store-"));
   stores.file = () => openStore(`file://${dir}`);
   // 5 MiB parts (S3's minimum) so that a 12 MiB object is a real 3-part multipart upload
-  stores.s3 = () => new S3Store({ bucket: s3.bucket, prefix: "team/bloom", env: s3.env, partSize: 5 * 1024 * 1024, queueSize: 2 });
+  stores.s3 = () =>
+    new S3Store({ bucket: s3.bucket, prefix: "team/bloom", env: s3.env, partSize: 5 * 1024 * 1024, queueSize: 2 });
 });
 afterAll(async () => {
   await s3?.stop();
@@ -85,7 +86,9 @@ describe.each(["file", "s3"])("%s store", (kind) => {
 
   test("a source failing mid-upload leaves no object, no temp file and no multipart upload", async () => {
     const data = randomBytes(12 * 1024 * 1024);
-    await expect(store().put("fail.dump", byteStream(data, 7 * 1024 * 1024))).rejects.toThrow(/failed: source failed mid-stream/);
+    await expect(store().put("fail.dump", byteStream(data, 7 * 1024 * 1024))).rejects.toThrow(
+      /failed: source failed mid-stream/,
+    );
     expect(await leftovers(kind)).toEqual([]);
   });
 
@@ -130,7 +133,10 @@ test("s3 store: a part rejected by the server aborts the multipart upload", asyn
 test("s3 store: SSE-KMS headers on every write when a key is configured; keys under the prefix", async () => {
   const seen: string[] = [];
   s3.failWhen((r) => {
-    if (r.method === "PUT" || r.method === "POST") seen.push(`${r.key} ${r.headers["x-amz-server-side-encryption"]} ${r.headers["x-amz-server-side-encryption-aws-kms-key-id"]}`);
+    if (r.method === "PUT" || r.method === "POST")
+      seen.push(
+        `${r.key} ${r.headers["x-amz-server-side-encryption"]} ${r.headers["x-amz-server-side-encryption-aws-kms-key-id"]}`,
+      );
     return false;
   });
   try {
@@ -153,8 +159,12 @@ test("s3 store: a stopped server gives a one-line error naming the store", async
 
 test("the test server really reports open multipart uploads (so the 'none left' checks can fail)", async () => {
   const { CreateMultipartUploadCommand, AbortMultipartUploadCommand } = await import("@aws-sdk/client-s3");
-  const created = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: "team/bloom/open.dump" }));
+  const created = await s3.client.send(
+    new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: "team/bloom/open.dump" }),
+  );
   expect(await s3.listMultipartUploads()).toEqual([{ key: "team/bloom/open.dump", uploadId: created.UploadId }]);
-  await s3.client.send(new AbortMultipartUploadCommand({ Bucket: s3.bucket, Key: "team/bloom/open.dump", UploadId: created.UploadId }));
+  await s3.client.send(
+    new AbortMultipartUploadCommand({ Bucket: s3.bucket, Key: "team/bloom/open.dump", UploadId: created.UploadId }),
+  );
   expect(await s3.listMultipartUploads()).toEqual([]);
 });

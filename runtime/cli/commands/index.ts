@@ -3,6 +3,8 @@ import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
 import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
+import { migrateRunCommand } from "./migrateRun";
+import { migrateStatusCommand } from "./migrateStatus";
 import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
@@ -25,6 +27,8 @@ export const COMMANDS: CliCommand[] = [
   pitrExportCommand,
   pitrImportCommand,
   drillCommand,
+  migrateRunCommand,
+  migrateStatusCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,
 ];

@@ -5,6 +5,7 @@ import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
 import { migrateRunCommand } from "./migrateRun";
 import { migrateStatusCommand } from "./migrateStatus";
+import { perfCommand } from "./perf";
 import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
@@ -29,6 +30,7 @@ export const COMMANDS: CliCommand[] = [
   drillCommand,
   migrateRunCommand,
   migrateStatusCommand,
+  perfCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,
 ];

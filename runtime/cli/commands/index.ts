@@ -11,6 +11,7 @@ import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
 import { postmortemCommand } from "./postmortem";
 import { pruneCommand } from "./prune";
+import { readinessCommand } from "./readiness";
 import { restoreCommand } from "./restore";
 import { verifyCommand } from "./verify";
 
@@ -31,6 +32,7 @@ export const COMMANDS: CliCommand[] = [
   migrateRunCommand,
   migrateStatusCommand,
   perfCommand,
+  readinessCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,
 ];

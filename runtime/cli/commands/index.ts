@@ -3,11 +3,15 @@ import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
 import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
+import { migrateRunCommand } from "./migrateRun";
+import { migrateStatusCommand } from "./migrateStatus";
+import { perfCommand } from "./perf";
 import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
 import { postmortemCommand } from "./postmortem";
 import { pruneCommand } from "./prune";
+import { readinessCommand } from "./readiness";
 import { restoreCommand } from "./restore";
 import { verifyCommand } from "./verify";
 
@@ -25,6 +29,10 @@ export const COMMANDS: CliCommand[] = [
   pitrExportCommand,
   pitrImportCommand,
   drillCommand,
+  migrateRunCommand,
+  migrateStatusCommand,
+  perfCommand,
+  readinessCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,
 ];

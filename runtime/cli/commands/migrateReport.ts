@@ -88,7 +88,7 @@ export function runReport(result: MigrateRunResult): string {
     lines.push("  way back to the database as it was before the migration:", ...result.wayBack.map((w) => `    ${w}`));
     if (result.backup)
       lines.push(
-        "    (the --target URL carries no password: libpq reads it from ~/.pgpass, or write it back into the URL)",
+        "    (the --target URL carries no password: set PGPASSWORD, use ~/.pgpass, or write it back into the URL)",
       );
   }
   return lines.join("\n");

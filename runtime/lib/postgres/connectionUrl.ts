@@ -75,8 +75,9 @@ export function libpqEnvironment(url: string, base: NodeJS.ProcessEnv = process.
     PGDATABASE: parts.database,
   };
   if (parts.user) env.PGUSER = parts.user;
+  // A URL without a password leaves PGPASSWORD (or ~/.pgpass) to supply it, as node-postgres
+  // does for the engine's own sessions: the child tools must authenticate the same way.
   if (parts.password) env.PGPASSWORD = parts.password;
-  else delete env.PGPASSWORD;
   if (parts.params.sslmode) env.PGSSLMODE = parts.params.sslmode;
   if (parts.params.sslrootcert) env.PGSSLROOTCERT = parts.params.sslrootcert;
   if (parts.params.options) env.PGOPTIONS = parts.params.options;

@@ -298,7 +298,7 @@ describe("bloom-dr migrate run", () => {
     expect(out.slice(-3)).toEqual([
       "  way back to the database as it was before the migration:",
       `    ${restore}`,
-      "    (the --target URL carries no password: libpq reads it from ~/.pgpass, or write it back into the URL)",
+      "    (the --target URL carries no password: set PGPASSWORD, use ~/.pgpass, or write it back into the URL)",
     ]);
     expect(run.stdout + run.stderr).not.toContain("app-pw");
 

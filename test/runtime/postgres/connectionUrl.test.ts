@@ -69,3 +69,12 @@ test("libpqEnvironment passes the password in PGPASSWORD, not argv", () => {
     PGSSLMODE: "require",
   });
 });
+
+test.each<[string, NodeJS.ProcessEnv, string | undefined]>([
+  ["the URL's password wins over the environment's", { PGPASSWORD: "from-env" }, "from-url"],
+  ["without one in the URL, PGPASSWORD from the environment reaches the tool", { PGPASSWORD: "from-env" }, "from-env"],
+  ["neither: no PGPASSWORD (libpq then reads ~/.pgpass)", {}, undefined],
+])("libpqEnvironment: %s", (name, base, expected) => {
+  const url = name.startsWith("the URL") ? "postgresql://u:from-url@h/db" : "postgresql://u@h/db";
+  expect(libpqEnvironment(url, base).PGPASSWORD).toBe(expected);
+});

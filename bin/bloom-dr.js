@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (no build step after `npm ci`): tsx compiles on load.
+// Runs the TypeScript CLI straight from the checkout (no build step after `npm ci`): loadTypeScript
+// compiles each module on first use and caches it under node_modules/.cache/bloom-dr.
 "use strict";
-require("tsx/cjs");
-const { main } = require("../runtime/cli/main.ts");
+require("./loadTypeScript").register();
+const { main } = require("../runtime/cli/main");
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -5,7 +5,10 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
+    // dependencies that ship only ES modules (test/support/esmToCommonJs.js says why)
+    "/node_modules/commander/.+\\.js$": "<rootDir>/test/support/esmToCommonJs.js",
   },
+  transformIgnorePatterns: ["/node_modules/(?!commander/)"],
   testTimeout: 120000,
   // PostgreSQL clusters are cheap but not free on 2 cores: two test files at a time.
   maxWorkers: 2,

@@ -11,7 +11,7 @@ import { Client } from "pg";
 import { generateBloomDatabase } from "../runtime/lib/bloom/generate";
 import { LocalCluster } from "../runtime/lib/local/cluster";
 import { redactUrl } from "../runtime/lib/postgres/connectionUrl";
-import { formatBytes, formatDuration } from "../runtime/cli/io";
+import { formatBytes, formatDuration } from "../runtime/lib/text/format";
 
 export async function databaseSizeBytes(url: string): Promise<number> {
   const client = new Client({ connectionString: url });

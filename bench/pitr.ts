@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { formatBytes, formatDuration } from "../runtime/cli/io";
+import { formatBytes, formatDuration } from "../runtime/lib/text/format";
 import { LocalCluster } from "../runtime/lib/local/cluster";
 import { exportRows } from "../runtime/lib/pitr/export";
 import { importRows } from "../runtime/lib/pitr/import";

@@ -1,5 +1,5 @@
 /** Ratios, targets and the printed table of a benchmark run; pure. */
-import { formatDuration, formatTable } from "../runtime/cli/io";
+import { formatDuration, formatTable } from "../runtime/lib/text/format";
 
 export interface BenchTimes {
   backup: number;

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { formatBytes } from "../runtime/cli/io";
+import { formatBytes } from "../runtime/lib/text/format";
 import { LocalCluster } from "../runtime/lib/local/cluster";
 import { findPostgresBinaries } from "../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../runtime/lib/postgres/connectionUrl";

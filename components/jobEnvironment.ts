@@ -4,9 +4,9 @@
  * environment (anyone with lambda:GetFunctionConfiguration or ecs:DescribeTaskDefinition can read
  * it). Pure (no @pulumi import).
  */
-import { ENV } from "../runtime/handlers/environment";
+import { ENV } from "../runtime/handlers/contract";
 
-/** The handlers' names (runtime/handlers/environment.ts owns them; imported so they cannot drift). */
+/** The handlers' names (the contract module owns them; imported so they cannot drift). */
 export const JOB_ENV = {
   sourceSecretArn: ENV.sourceUrlSecretArn,
   bucket: ENV.backupBucket,

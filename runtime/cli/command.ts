@@ -1,4 +1,8 @@
-/** The shape every `bloom-dr` subcommand has; main.ts dispatches on it and generates --help. */
+/**
+ * The shape every `bloom-dr` subcommand has: declared here, listed in commands/index.ts; program.ts
+ * builds the commander program (parsing, dispatch, --help) from it. A spec file imports only light
+ * modules at the top; run() loads the engine with `await import(...)` (bloom-dr --help stays fast).
+ */
 
 export interface OptionSpec {
   type: "string" | "boolean";

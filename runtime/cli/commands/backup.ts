@@ -1,4 +1,4 @@
-import { runBackup, BackupResult } from "../../lib/backup/runBackup";
+import type { BackupResult } from "../../lib/backup/runBackup";
 import { parseConnectionUrl, redactUrl } from "../../lib/postgres/connectionUrl";
 import { CliCommand, requiredOption, stringOption, UsageError } from "../command";
 import { formatBytes, formatDuration } from "../io";
@@ -54,6 +54,7 @@ Exit status: 0 backup complete and catalogued; 1 failed (reason on stderr); 2 us
       );
     }
     const store = storeFromOptions(ctx, { kmsKeyId });
+    const { runBackup } = await import("../../lib/backup/runBackup");
     const startedAt = Date.now();
     let lastDrawn = 0;
     const result = await runBackup({

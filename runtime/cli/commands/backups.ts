@@ -1,5 +1,5 @@
-import { BackupManifest } from "../../lib/backup/manifest";
-import { catalogBackups, resolveBackup, SkippedManifest } from "../../lib/catalog";
+import type { BackupManifest } from "../../lib/backup/manifest";
+import type { SkippedManifest } from "../../lib/catalog";
 import { CliCommand } from "../command";
 import { formatBytes, formatTable } from "../io";
 import { totalRows } from "./backup";
@@ -23,6 +23,7 @@ Examples:
 Exit status: 0 listed (also when the store holds none); 1 the store could not be read; 2 usage error.`,
   async run(ctx) {
     const store = storeFromOptions(ctx, { existing: true });
+    const { catalogBackups, resolveBackup } = await import("../../lib/catalog");
     const { backups, skipped } = await catalogBackups(store);
     for (const s of skipped) ctx.io.info(`warning: ${s.key} is malformed, not listed`);
     let latestId: string | undefined;

@@ -1,12 +1,8 @@
 import path from "node:path";
-import { DEFAULT_SMOKE_QUERY } from "../../lib/drills/expectations";
-import { summaryTable, writeReport } from "../../lib/drills/report";
-import { runDrills } from "../../lib/drills/runDrills";
-import { DRILL_NAMES, DrillName } from "../../lib/drills/types";
+import { DRILL_NAMES, type DrillName } from "../../lib/drills/types";
+import type { StackDriverLoader } from "../../lib/platform/stackDriver";
+import type { PlatformName } from "../../lib/platform/types";
 import { formatDuration } from "../io";
-import { platformFactory } from "../../lib/platform/openPlatform";
-import { StackDriverLoader } from "../../lib/platform/stackDriver";
-import { PlatformName } from "../../lib/platform/types";
 import { CliCommand, CommandContext, stringOption, UsageError } from "../command";
 
 /** Default Bloom scale: small enough that `npm run drill` finishes in seconds. */
@@ -35,9 +31,7 @@ export function parseScale(raw: string | undefined): number {
 /** The Pulumi driver lives outside runtime/ (no @pulumi imports here); loaded only for the cloud. */
 const loadPulumiStack: StackDriverLoader = async (stackName, workDir) => {
   const modulePath = path.join(__dirname, "..", "..", "..", "automation", "pulumiStackDriver");
-  // require, not import(): under tsx a dynamic import() needs the ".ts" extension, require resolves it
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { selectPulumiStack } = require(modulePath) as { selectPulumiStack: StackDriverLoader };
+  const { selectPulumiStack } = (await import(modulePath)) as { selectPulumiStack: StackDriverLoader };
   return selectPulumiStack(stackName, workDir);
 };
 
@@ -105,10 +99,14 @@ Exit status 0 only when every drill passed (its checks and the playbook's expect
     const platform = parsePlatform(stringOption(ctx, "platform"));
     const scale = parseScale(stringOption(ctx, "scale"));
     const reportsDir = path.resolve(stringOption(ctx, "reports") ?? "reports");
-    const smokeQuery = stringOption(ctx, "smoke-query") ?? DEFAULT_SMOKE_QUERY;
     const stack = stringOption(ctx, "stack");
     if (platform === "cloud" && !stack)
       throw new UsageError("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
+    const { DEFAULT_SMOKE_QUERY } = await import("../../lib/drills/expectations");
+    const { summaryTable, writeReport } = await import("../../lib/drills/report");
+    const { runDrills } = await import("../../lib/drills/runDrills");
+    const { platformFactory } = await import("../../lib/platform/openPlatform");
+    const smokeQuery = stringOption(ctx, "smoke-query") ?? DEFAULT_SMOKE_QUERY;
     const openPlatform = await platformFactory(
       platform,
       {},

@@ -1,9 +1,5 @@
-import { contactFor, Contacts, contactsFile, loadContacts } from "../../lib/incident/contacts";
-import { escalationState, parseSeverity, SEVERITIES, Severity } from "../../lib/incident/severity";
-import { formatSpan } from "../../lib/incident/postmortem";
-import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timeline";
-import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
-import { formatTable } from "../io";
+/** `bloom-dr incident start|note|resolve|status`: the playbook's incident timeline. What they do lives in ./incidentActions.ts, loaded when one runs. */
+import { CliCommand } from "../command";
 
 const DIR_OPTION = {
   type: "string",
@@ -15,74 +11,6 @@ const INCIDENT_OPTION = {
   value: "ID",
   description: "which incident (default: the only open one)",
 } as const;
-
-function storeFor(ctx: CommandContext): IncidentStore {
-  return new IncidentStore(incidentDir(stringOption(ctx, "dir")));
-}
-
-/**
- * contacts.json beside the store's directory; a broken one is the user's to fix (exit 1). Read
- * after the timeline is written: a typo in the contacts must not keep an incident unrecorded.
- */
-function contactsFor(store: IncidentStore, recorded?: string): Contacts {
-  try {
-    return loadContacts(contactsFile(store.dir));
-  } catch (err) {
-    throw new UsageError(recorded ? `${recorded}, but ${(err as Error).message}` : (err as Error).message, 1);
-  }
-}
-
-/** Runs a store operation; its errors are the user's to fix (wrong id, nothing open): exit 1 with the reason. */
-function userError<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    throw new UsageError((err as Error).message, 1);
-  }
-}
-
-/** A bad --sev is the user's typo: exit 2 with the allowed values, before anything is written. */
-function severityOption(raw: string): Severity {
-  try {
-    return parseSeverity(raw);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-/** Elapsed time, escalation due time and who to call, for humans and for --json. */
-export function incidentSummary(incident: Incident, now: Date, contacts: Contacts): Record<string, unknown> {
-  const end = incident.resolvedAt ? new Date(incident.resolvedAt) : now;
-  const elapsedMs = end.getTime() - Date.parse(incident.startedAt);
-  const sev = SEVERITIES[incident.severity];
-  const escalation = escalationState(incident.severity, elapsedMs);
-  return {
-    ...incident,
-    severityLabel: sev.label,
-    elapsedMs,
-    open: !incident.resolvedAt,
-    escalation: {
-      firstResponder: sev.firstResponder,
-      escalateTo: sev.escalateTo,
-      contact: contactFor(sev.escalateTo, contacts) ?? null,
-      after: sev.escalateAfter,
-      dueAt: new Date(Date.parse(incident.startedAt) + sev.escalateAfterMs).toISOString(),
-      overdue: escalation.overdue,
-    },
-  };
-}
-
-function escalationLine(incident: Incident, now: Date, contacts: Contacts): string {
-  const s = incidentSummary(incident, now, contacts) as {
-    elapsedMs: number;
-    escalation: { escalateTo: string; contact: string | null; after: string; dueAt: string; overdue: boolean };
-  };
-  const who = `${s.escalation.escalateTo}${s.escalation.contact ? ` (${s.escalation.contact})` : ""}`;
-  if (incident.resolvedAt) return `resolved after ${formatSpan(s.elapsedMs)}`;
-  return s.escalation.overdue
-    ? `ESCALATE NOW to ${who}: open ${formatSpan(s.elapsedMs)}, past the ${s.escalation.after} threshold (${s.escalation.dueAt.slice(11, 16)} UTC)`
-    : `escalate to ${who} at ${s.escalation.dueAt.slice(11, 16)} UTC if not resolved (after ${s.escalation.after})`;
-}
 
 export const incidentStartCommand: CliCommand = {
   name: "incident start",
@@ -112,27 +40,7 @@ Exit status: 0 started; 1 the timeline could not be written, or contacts.json is
 incident is recorded all the same); 2 usage error (a missing option, a severity other than 1-4,
 an empty title).`,
   async run(ctx) {
-    const store = storeFor(ctx);
-    const severity = severityOption(requiredOption(ctx, "sev", "1-4"));
-    const title = requiredOption(ctx, "title", "what is happening");
-    if (!title.trim())
-      throw new UsageError(
-        'incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"',
-      );
-    const incident = userError(() => store.start(severity, title));
-    const contacts = contactsFor(store, `incident ${incident.id} started`);
-    const firstContact = contactFor(SEVERITIES[incident.severity].firstResponder, contacts);
-    const now = new Date();
-    const sev = SEVERITIES[incident.severity];
-    ctx.io.result(
-      { ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
-      [
-        `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
-        `first responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}; ${escalationLine(incident, now, contacts)}`,
-        `timeline: ${store.dir}/${incident.id}.jsonl`,
-      ].join("\n"),
-    );
-    return 0;
+    return (await import("./incidentActions")).startIncident(ctx);
   },
 };
 
@@ -147,19 +55,7 @@ export const incidentNoteCommand: CliCommand = {
   },
   details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error (also a --sev other than 1-4; nothing is noted then).`,
   async run(ctx) {
-    const store = storeFor(ctx);
-    const id = stringOption(ctx, "incident");
-    const rawSev = stringOption(ctx, "sev");
-    const sev = rawSev === undefined ? undefined : severityOption(rawSev);
-    let incident = userError(() => store.note(ctx.positionals.join(" "), id));
-    if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
-    const contacts = contactsFor(store, `noted in ${incident.id}`);
-    const now = new Date();
-    ctx.io.result(
-      { ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
-      `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`,
-    );
-    return 0;
+    return (await import("./incidentActions")).noteIncident(ctx);
   },
 };
 
@@ -172,18 +68,7 @@ export const incidentResolveCommand: CliCommand = {
   options: { incident: INCIDENT_OPTION, dir: DIR_OPTION },
   details: `Exit status: 0 resolved; 1 no open incident (or several: use --incident); 2 usage error.`,
   async run(ctx) {
-    const store = storeFor(ctx);
-    const incident = userError(() => store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident")));
-    const contacts = contactsFor(store, `incident ${incident.id} resolved`);
-    const summary = incidentSummary(incident, new Date(), contacts);
-    ctx.io.result(
-      { ok: true, command: "incident resolve", dir: store.dir, incident: summary },
-      [
-        `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
-        `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
-      ].join("\n"),
-    );
-    return 0;
+    return (await import("./incidentActions")).resolveIncident(ctx);
   },
 };
 
@@ -196,49 +81,7 @@ export const incidentStatusCommand: CliCommand = {
   },
   details: `Who to call comes from contacts.json beside the incidents directory ($BLOOM_DR_HOME/contacts.json); without it the playbook's placeholders are shown, marked. See docs/operations.md.\n\nExit status: 0 listed (also when there are none); 1 unknown --incident, unreadable timeline or broken contacts.json; 2 usage error.`,
   async run(ctx) {
-    const store = storeFor(ctx);
-    const contacts = contactsFor(store);
-    const now = new Date();
-    const id = stringOption(ctx, "incident");
-    if (id) {
-      const incident = userError(() => store.get(id));
-      ctx.io.result(
-        { ok: true, command: "incident status", dir: store.dir, incidents: [incidentSummary(incident, now, contacts)] },
-        [
-          `${incident.id}: ${incident.title} (${SEVERITIES[incident.severity].label}) — ${escalationLine(incident, now, contacts)}`,
-          ...incident.events.map(
-            (e) =>
-              `  ${e.at}  ${e.type}${"text" in e && e.text ? `: ${e.text}` : ""}${"severity" in e ? ` ${SEVERITIES[e.severity].label}` : ""}`,
-          ),
-        ].join("\n"),
-      );
-      return 0;
-    }
-    const incidents = userError(() => store.list());
-    const shown = [...incidents.filter((i) => !i.resolvedAt), ...incidents.filter((i) => i.resolvedAt).slice(0, 5)];
-    const human =
-      shown.length === 0
-        ? `no incidents in ${store.dir}`
-        : formatTable([
-            ["incident", "severity", "state", "title", "escalation"],
-            ...shown.map((i) => [
-              i.id,
-              SEVERITIES[i.severity].label,
-              i.resolvedAt ? "resolved" : "OPEN",
-              i.title,
-              escalationLine(i, now, contacts),
-            ]),
-          ]);
-    ctx.io.result(
-      {
-        ok: true,
-        command: "incident status",
-        dir: store.dir,
-        incidents: shown.map((i) => incidentSummary(i, now, contacts)),
-      },
-      human,
-    );
-    return 0;
+    return (await import("./incidentActions")).showIncidents(ctx);
   },
 };
 

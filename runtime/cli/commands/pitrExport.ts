@@ -1,6 +1,5 @@
 import path from "node:path";
 import { redactUrl } from "../../lib/postgres/connectionUrl";
-import { exportRows } from "../../lib/pitr/export";
 import { CliCommand, requiredOption } from "../command";
 import { formatBytes, formatTable } from "../io";
 import { tablesOption, TABLES_OPTION, urlOption } from "./pitrRecover";
@@ -40,6 +39,7 @@ Exit status: 0 written; 1 refused (unknown table, no primary key) or failed, no 
     const tables = tablesOption(ctx);
     const out = path.resolve(requiredOption(ctx, "out", "the SQL file to write"));
     ctx.io.progress(`pitr export: writing ${out}…`);
+    const { exportRows } = await import("../../lib/pitr/export");
     const result = await exportRows({ fromUrl, tables, out, signal: ctx.signal });
     const rows = result.tables.reduce((n, t) => n + t.rows, 0);
     ctx.io.result(

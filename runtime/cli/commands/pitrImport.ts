@@ -1,6 +1,6 @@
 import path from "node:path";
 import { redactUrl } from "../../lib/postgres/connectionUrl";
-import { importRows, ImportResult } from "../../lib/pitr/import";
+import type { ImportResult } from "../../lib/pitr/import";
 import { CliCommand, requiredOption } from "../command";
 import { formatTable } from "../io";
 import { urlOption } from "./pitrRecover";
@@ -31,6 +31,7 @@ Exit status: 0 counted (dry run) or committed; 1 refused or failed (rolled back)
     const file = path.resolve(requiredOption(ctx, "file", "the SQL file pitr export wrote"));
     const targetUrl = urlOption(ctx, "target");
     ctx.io.progress(`pitr import: running ${file}…`);
+    const { importRows } = await import("../../lib/pitr/import");
     const result = await importRows({ file, targetUrl, apply: ctx.values.apply === true, signal: ctx.signal });
     const target = redactUrl(targetUrl);
     ctx.io.result({ ok: true, command: "pitr import", file, target, ...result }, importReport(result, file, target));

@@ -1,6 +1,6 @@
 import { parseTableList, quoteTable } from "../../lib/integrity/identifiers";
 import { parseConnectionUrl, redactUrl } from "../../lib/postgres/connectionUrl";
-import { recoverRows, RecoverResult } from "../../lib/pitr/recover";
+import type { RecoverResult } from "../../lib/pitr/recover";
 import { CliCommand, CommandContext, requiredOption, UsageError } from "../command";
 import { formatTable } from "../io";
 
@@ -68,6 +68,7 @@ Exit status: 0 counted (dry run) or inserted; 1 refused or failed (rolled back);
     const tables = tablesOption(ctx);
     const apply = ctx.values.apply === true;
     ctx.io.progress(`pitr recover: comparing ${tables.length} table(s)…`);
+    const { recoverRows } = await import("../../lib/pitr/recover");
     const result = await recoverRows({ fromUrl, targetUrl, tables, apply, signal: ctx.signal });
     const from = redactUrl(fromUrl);
     const target = redactUrl(targetUrl);

@@ -1,9 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseDrillReport, postmortemFromDrill, postmortemFromIncident } from "../../lib/incident/fromSources";
-import { contactsFile, loadContacts } from "../../lib/incident/contacts";
-import { renderPostmortem } from "../../lib/incident/postmortem";
-import { incidentDir, IncidentStore } from "../../lib/incident/timeline";
 import { CliCommand, stringOption, UsageError } from "../command";
 
 /** `bloom-dr postmortem`: the playbook's post-incident template, filled in. */
@@ -40,6 +36,11 @@ Exit status: 0 written; 1 no such incident or unreadable report; 2 usage error.`
     const drill = stringOption(ctx, "from-drill");
     const id = stringOption(ctx, "incident");
     if (drill && id) throw new UsageError("give either --incident or --from-drill, not both");
+    const { parseDrillReport, postmortemFromDrill, postmortemFromIncident } =
+      await import("../../lib/incident/fromSources");
+    const { contactsFile, loadContacts } = await import("../../lib/incident/contacts");
+    const { renderPostmortem } = await import("../../lib/incident/postmortem");
+    const { incidentDir, IncidentStore } = await import("../../lib/incident/timeline");
     const now = new Date();
     let input;
     try {

@@ -1,5 +1,4 @@
-import { isBackupId } from "../../lib/backup/manifest";
-import { pruneBackups } from "../../lib/prune";
+import { isBackupId } from "../../lib/backup/backupId";
 import { CliCommand, positiveIntegerOption, requiredOption, stringOption, UsageError } from "../command";
 import { isS3Spec, STORE_OPTION, storeFromOptions } from "./storeOption";
 
@@ -38,6 +37,7 @@ Exit status: 0 pruned (also when nothing was old enough); 1 a removal failed; 2 
     const keep = positiveIntegerOption(ctx, "keep", 1);
     const keepDays = keepDaysOption(stringOption(ctx, "keep-days"));
     const store = storeFromOptions(ctx, { existing: true });
+    const { pruneBackups } = await import("../../lib/prune");
     const outcome = splitLeftovers(await pruneBackups(store, { keep, keepDays }));
     ctx.io.result(
       { ok: true, command: "prune", store: store.describe(), keep, keepDays: keepDays ?? null, ...outcome },

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { parseConnectionUrl, redactUrl } from "../../lib/postgres/connectionUrl";
-import { RestorePhase, RestoreResult, runRestore } from "../../lib/restore/runRestore";
+import type { RestorePhase, RestoreResult } from "../../lib/restore/runRestore";
 import { CliCommand, positiveIntegerOption, requiredOption, stringOption, UsageError } from "../command";
 import { formatDuration, formatTable } from "../io";
 import { STORE_OPTION, storeFromOptions } from "./storeOption";
@@ -81,6 +81,7 @@ failure); 2 usage error.`,
       throw new UsageError('--then is empty: give a command, e.g. --then "npx prisma migrate deploy"');
     const store = storeFromOptions(ctx, { existing: true });
     const target = redactUrl(targetUrl);
+    const { runRestore } = await import("../../lib/restore/runRestore");
     const result = await runRestore({
       store,
       backup,

@@ -1,6 +1,5 @@
-import { BackupManifest } from "../../lib/backup/manifest";
-import { resolveBackup } from "../../lib/catalog";
-import { verifyDatabase, VerifyResult } from "../../lib/integrity/verify";
+import type { BackupManifest } from "../../lib/backup/manifest";
+import type { VerifyResult } from "../../lib/integrity/verify";
 import { redactUrl } from "../../lib/postgres/connectionUrl";
 import { CliCommand, stringOption, UsageError } from "../command";
 import { storeFromOptions } from "./storeOption";
@@ -49,9 +48,11 @@ Exit status: 0 no findings; 1 findings (or the checks could not run); 2 usage er
     if (stringOption(ctx, "store") !== undefined) {
       const opened = storeFromOptions(ctx, { existing: true });
       store = opened.describe();
+      const { resolveBackup } = await import("../../lib/catalog");
       manifest = await resolveBackup(opened, backup ?? "latest");
     }
     ctx.io.progress("verify: checking foreign keys, constraints, indexes…");
+    const { verifyDatabase } = await import("../../lib/integrity/verify");
     const result = await verifyDatabase({ dbUrl, manifest, store, amcheck: ctx.values["skip-amcheck"] !== true });
     const db = redactUrl(dbUrl);
     ctx.io.result(

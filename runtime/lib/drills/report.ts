@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { formatDuration, formatTable } from "../../cli/io";
+import { formatDuration, formatTable } from "../text/format";
 import { PLAYBOOK_DRILLS } from "./expectations";
 import { DrillReport, DrillResult } from "./types";
 

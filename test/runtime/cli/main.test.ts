@@ -1,12 +1,13 @@
 /**
- * The dispatcher: command lookup (one or two words, flags never part of the name), command groups,
- * stray positionals and negative option values. In-process against fake commands, then a few runs
- * of the real `bin/bloom-dr.js`.
+ * The command line as the commander program built from the specs reads it: command lookup (one or
+ * two words, flags never part of the name), command groups, options, stray positionals and
+ * negative option values. In-process against fake commands, then a few runs of the real
+ * `bin/bloom-dr.js`.
  */
 import os from "node:os";
 import path from "node:path";
 import { CliCommand, CommandContext } from "../../../runtime/cli/command";
-import { findCommand, main, normalizeNegativeValues } from "../../../runtime/cli/main";
+import { main } from "../../../runtime/cli/main";
 import { cli, lines } from "./runCli";
 
 const calls: { name: string; ctx: CommandContext }[] = [];
@@ -42,7 +43,11 @@ interface Captured {
   stderr: string;
 }
 
-async function run(...argv: string[]): Promise<Captured> {
+function run(...argv: string[]): Promise<Captured> {
+  return runWith(COMMANDS, argv);
+}
+
+async function runWith(commands: CliCommand[], argv: string[]): Promise<Captured> {
   let stdout = "";
   let stderr = "";
   const out = jest
@@ -52,7 +57,7 @@ async function run(...argv: string[]): Promise<Captured> {
     .spyOn(process.stderr, "write")
     .mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true));
   try {
-    const code = await main(argv, COMMANDS);
+    const code = await main(argv, commands);
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();
@@ -64,18 +69,89 @@ beforeEach(() => {
   calls.length = 0;
 });
 
-describe("findCommand", () => {
-  test.each<[string[], string | undefined, string[]]>([
-    [["backup", "--verbose"], "backup", ["--verbose"]],
-    [["pitr", "recover", "--verbose"], "pitr recover", ["--verbose"]],
-    [["drill", "pitr"], "drill", ["pitr"]],
-    [["pitr", "--help"], undefined, []],
-    [["nosuch", "--json"], undefined, []],
-    [["backup", "--keep-days", "3"], "backup", ["--keep-days", "3"]],
-  ])("%j → %s", (argv, name, rest) => {
-    const found = findCommand(argv, COMMANDS);
-    expect(found?.command.name).toBe(name);
-    if (found) expect(found.rest).toEqual(rest);
+describe("dispatch", () => {
+  test.each<[string[], string, Record<string, unknown>, string[]]>([
+    [["backup", "--verbose"], "backup", { verbose: true }, []],
+    [["pitr", "recover", "--verbose"], "pitr recover", { verbose: true }, []],
+    [["drill", "pitr"], "drill", {}, ["pitr"]],
+    [["backup", "--keep-days", "3"], "backup", { "keep-days": "3" }, []],
+    [["backup", "--keep-days=3", "--json"], "backup", { "keep-days": "3", json: true }, []],
+    [["incident", "note", "--verbose", "branch", "created"], "incident note", { verbose: true }, ["branch", "created"]],
+  ])("%j runs %s with its values and positionals", async (argv, name, values, positionals) => {
+    expect((await run(...argv)).code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].name).toBe(name);
+    expect(Object.fromEntries(Object.entries(calls[0].ctx.values).filter(([, v]) => v !== undefined))).toEqual(values);
+    expect(calls[0].ctx.positionals).toEqual(positionals);
+  });
+
+  test("the exit code is the command's own", async () => {
+    const failing: CliCommand = { ...fake("verify"), run: async () => 1 };
+    expect((await runWith([failing], ["verify"])).code).toBe(1);
+  });
+
+  test.each(["--help", "-h", "help"])("bloom-dr %s lists every command by its full name, exit 0", async (flag) => {
+    const r = await run(flag);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.name} +${c.summary}$`, "m"));
+    expect(r.stdout).toContain("Exit status: 0");
+  });
+
+  test("bloom-dr without a command: the program help, exit 2", async () => {
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^Usage: bloom-dr <command>/);
+  });
+
+  test.each([[["backup", "--help"]], [["help", "backup"]], [["backup", "-h", "--keep-days", "3"]]])(
+    "%j: the command's help with its usage line, nothing runs, exit 0",
+    async (argv) => {
+      const r = await run(...argv);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("Usage: bloom-dr backup [--keep-days D] [--verbose] [--json]\n");
+      expect(r.stdout).toMatch(/^ {2}--keep-days D +days$/m);
+      expect(calls).toEqual([]);
+    },
+  );
+});
+
+describe("options", () => {
+  test.each<[string[], string]>([
+    [["backup", "--bogus"], `Unknown option '--bogus': see "bloom-dr backup --help"`],
+    [["backup", "--verbos"], `Unknown option '--verbos' (did you mean --verbose?): see "bloom-dr backup --help"`],
+    [["backup", "--keep-days"], `--keep-days needs a value: see "bloom-dr backup --help"`],
+    [
+      ["backup", "--keep-days", "--verbose"],
+      "--keep-days needs a value, not --verbose: usage: bloom-dr backup [--keep-days D] [--verbose] [--json]",
+    ],
+    [
+      ["backup", "--keep-days", "-h"],
+      "--keep-days needs a value, not -h: usage: bloom-dr backup [--keep-days D] [--verbose] [--json]",
+    ],
+  ])("%j: exit 2, one line, nothing runs", async (argv, message) => {
+    const r = await run(...argv);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `bloom-dr backup: ${message}\n` });
+    expect(calls).toEqual([]);
+  });
+
+  test("a required option that is missing names itself and the usage", async () => {
+    const strict = fake("restore", {
+      options: { target: { type: "string", value: "URL", required: true, description: "where to" } },
+    });
+    const r = await runWith([strict], ["restore"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "bloom-dr restore: --target is required: where to (usage: bloom-dr restore --target URL [--json])\n",
+    );
+    expect(calls).toEqual([]);
+  });
+
+  test("a password in a bad option is not echoed", async () => {
+    const r = await run("backup", "--db=postgresql://u:s3cret@h/db", "--json");
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toContain("s3cret");
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, command: "backup" });
   });
 });
 
@@ -175,35 +251,24 @@ describe("positionals", () => {
 });
 
 describe("negative option values", () => {
-  test.each<[string[], string[]]>([
-    [["--keep-days", "-1"], ["--keep-days=-1"]],
-    [
-      ["--keep-days", "-0.5", "--verbose"],
-      ["--keep-days=-0.5", "--verbose"],
-    ],
-    [
-      ["--keep-days", "3"],
-      ["--keep-days", "3"],
-    ],
-    [
-      ["--keep-days", "--verbose"],
-      ["--keep-days", "--verbose"],
-    ],
-    [
-      ["--verbose", "-1"],
-      ["--verbose", "-1"],
-    ], // a boolean takes no value: -1 stays a (bad) option
-    [
-      ["--", "--keep-days", "-1"],
-      ["--", "--keep-days", "-1"],
-    ],
-  ])("%j → %j", (args, expected) => {
-    expect(normalizeNegativeValues(args, COMMANDS[0].options)).toEqual(expected);
+  test.each<[string[], Record<string, unknown>]>([
+    [["--keep-days", "-1"], { "keep-days": "-1" }],
+    [["--keep-days", "-0.5", "--verbose"], { "keep-days": "-0.5", verbose: true }],
+    [["--keep-days=-1"], { "keep-days": "-1" }],
+    [["--keep-days", "-1x"], { "keep-days": "-1x" }],
+  ])("%j reaches the command as given; it validates the value itself", async (args, values) => {
+    expect((await run("backup", ...args)).code).toBe(0);
+    expect(Object.fromEntries(Object.entries(calls[0].ctx.values).filter(([, v]) => v !== undefined))).toEqual(values);
   });
 
-  test("the command receives the negative value and validates it itself", async () => {
-    expect((await run("backup", "--keep-days", "-1")).code).toBe(0);
-    expect(calls[0].ctx.values["keep-days"]).toBe("-1");
+  test.each([
+    [["--verbose", "-1"], '"-1"'], // a boolean takes no value: -1 is a stray argument
+    [["--", "--keep-days", "-1"], '"--keep-days"'], // after --, words are positionals
+  ])("%j is a usage error naming %s", async (args, word) => {
+    const r = await run("backup", ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`unexpected argument ${word}`);
+    expect(calls).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 /** The human report of `bloom-dr perf`: the numbers, then each finding with the SQL to review. */
-import { formatTable } from "../../cli/io";
+import { formatTable } from "../text/format";
 import { PerfReport, StatementStat } from "./types";
 
 function ms(value: number): string {

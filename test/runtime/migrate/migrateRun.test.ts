@@ -216,7 +216,7 @@ describe("runMigration", () => {
 });
 
 describe("bloom-dr migrate run", () => {
-  test("everything after -- reaches the command untouched, options included; --json keeps stdout to one object", async () => {
+  test("everything after -- reaches the command untouched, options included (--help and --json too); --json keeps stdout to one object", async () => {
     const db = await appDatabase();
     const storeDir = freshStore();
     const { done } = startCli(
@@ -236,6 +236,8 @@ describe("bloom-dr migrate run", () => {
         "--schema",
         "prisma/schema.prisma",
         "--label",
+        "--help",
+        "--json",
       ],
       { ...process.env, DATABASE_URL: db.url },
     );
@@ -251,7 +253,7 @@ describe("bloom-dr migrate run", () => {
       prisma: { table: "public._prisma_migrations", applied: 1, failed: [], rolledBack: 0 },
     });
     expect(run.stderr).toContain(
-      `argv: ${JSON.stringify(["20250309_idx", "CREATE INDEX clinics_name ON clinics (name)", "--schema", "prisma/schema.prisma", "--label"])}`,
+      `argv: ${JSON.stringify(["20250309_idx", "CREATE INDEX clinics_name ON clinics (name)", "--schema", "prisma/schema.prisma", "--label", "--help", "--json"])}`,
     );
     expect(run.stdout + run.stderr).not.toContain("app-pw");
   });

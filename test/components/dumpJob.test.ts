@@ -6,6 +6,7 @@ import {
   setupPulumiMocks,
   valueOf,
 } from "../support/pulumiMocks";
+import { constructionFailure } from "./support/failedConstruction";
 
 let mocks: PulumiMockHarness;
 let DumpJob: typeof DumpJobModule.DumpJob;
@@ -350,10 +351,12 @@ test.each([
   [{ runner: "batch" as never }, 'DumpJob bad: runner must be "lambda" or "fargate" (got "batch")'],
   [{ fargateCommand: ["x"] }, 'DumpJob bad: fargateNetwork/fargateCommand are set but runner is "lambda"'],
   [{ schedule: "cron(0 4 ? * SUN *)", stalenessGraceMinutes: 60 }, "longer than CloudWatch's 604800 s"],
-])("rejects %j before creating anything", (extra, message) => {
-  mocks.reset();
-  expect(() => new DumpJob("bad", { ...VAULT, sourceDatabaseUrl: SOURCE_URL, alarmTopicArn: TOPIC, ...extra })).toThrow(
-    message,
+])("rejects %j before creating anything", async (extra, message) => {
+  const failure = await constructionFailure(
+    mocks,
+    "bad",
+    () => new DumpJob("bad", { ...VAULT, sourceDatabaseUrl: SOURCE_URL, alarmTopicArn: TOPIC, ...extra }),
   );
-  expect(mocks.resources.filter((resource) => resource.name.startsWith("bad"))).toHaveLength(0);
+  expect(failure.error).toContain(message);
+  expect(failure.children).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as FailoverModule from "../../components/failoverDatabase";
 import { PulumiMockHarness, RecordedResource, setupPulumiMocks, valueOf } from "../support/pulumiMocks";
+import { constructionFailure } from "./support/failedConstruction";
 
 let mocks: PulumiMockHarness;
 let FailoverDatabase: typeof FailoverModule.FailoverDatabase;
@@ -404,7 +405,8 @@ test.each([
     "FailoverDatabase bad: subnetIds needs at least two subnets in two AZs (got 1)",
   ],
   [{ restoreSchedule: "daily" }, 'schedule "daily" is neither rate(...) nor cron(...)'],
-])("rejects %j before creating anything", (extra, message) => {
-  expect(() => new FailoverDatabase("bad", { ...BASE, ...extra })).toThrow(message);
-  expect(mocks.customResources().filter((resource) => resource.name.startsWith("bad"))).toHaveLength(0);
+])("rejects %j before creating anything", async (extra, message) => {
+  const failure = await constructionFailure(mocks, "bad", () => new FailoverDatabase("bad", { ...BASE, ...extra }));
+  expect(failure.error).toContain(message);
+  expect(failure.children).toEqual([]);
 });

@@ -6,6 +6,11 @@ import { connectionUri, historyRetentionSeconds, NEON_DEFAULT_BRANCH, pooledHost
 
 export interface NeonPrimaryArgs {
   readonly projectName: string;
+  /**
+   * Neon organization that owns the project. Required with a personal API key; an organization
+   * API key implies its organization. Changing it replaces the project (refused: it is protected).
+   */
+  readonly orgId?: string;
   /** Neon region id, e.g. "aws-us-east-2". */
   readonly regionId: string;
   /** Postgres major version, e.g. 17. */
@@ -61,6 +66,7 @@ export class NeonPrimary extends pulumi.ComponentResource {
       `${name}-project`,
       {
         name: args.projectName,
+        ...(args.orgId !== undefined ? { orgId: args.orgId } : {}),
         regionId: args.regionId,
         pgVersion: args.pgVersion,
         historyRetentionSeconds: historyRetentionSeconds(args.historyRetentionHours),

@@ -20,6 +20,15 @@ export const NEON_BRANCH_NAME_RULE =
 export const NEON_REGION = /^(aws|azure)-[a-z0-9]+(-[a-z0-9]+)*$/;
 export const NEON_REGION_RULE = "must be a Neon region id such as aws-us-east-2 or azure-eastus2";
 
+/**
+ * Neon organization ids look like org-cold-wave-12345678. The project is created in it; Neon
+ * cannot move a project to another organization, so the provider replaces the project when it
+ * changes (and `protect` refuses that).
+ */
+export const NEON_ORG_ID = /^org-[a-z0-9]+(-[a-z0-9]+)*$/;
+export const NEON_ORG_ID_RULE =
+  "must be a Neon organization id like org-cold-wave-12345678 (Neon Console > organization Settings); set it before the first deploy: changing it later replaces the project, which protect refuses";
+
 export const NEON_PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 export const NEON_PROJECT_NAME_RULE = "must be 1-64 characters of letters, digits, space, dot, _ or -";
 

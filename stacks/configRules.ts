@@ -7,6 +7,7 @@
 import { SEVERITIES } from "../components/alertEndpoints";
 import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
+import { NEON_PLAN_LIMITS, planForHistory } from "./neonPlans";
 import {
   BACKUP_DEFAULTS,
   AlertsConfig,
@@ -53,10 +54,22 @@ export function backupProblem(backup: BackupConfig | undefined, awsRegion?: stri
   return undefined;
 }
 
-/** The primary branch is created from the default branch, so it cannot take its name. */
+/**
+ * The primary branch is created from the default branch, so it cannot take its name; the history
+ * window and branch protection must fit the organization's Neon plan.
+ */
 export function neonProblem(neon: NeonConfig): string | undefined {
   if (neon.primaryBranchName === NEON_DEFAULT_BRANCH) {
     return `${k("neon.primaryBranchName")} must not be ${shown(NEON_DEFAULT_BRANCH)}, the project's default branch it is created from (got ${shown(neon.primaryBranchName)}); use e.g. "production"`;
+  }
+  const limits = NEON_PLAN_LIMITS[neon.plan];
+  if (neon.protectPrimaryBranch && limits.protectedBranches === 0) {
+    return `${k("neon.protectPrimaryBranch")} needs a paid Neon plan: the ${limits.label} plan (neon.plan) has no protected branches; upgrade the organization to Launch or Scale and set neon.plan, or set protectPrimaryBranch: false (got true)`;
+  }
+  if (neon.historyRetentionHours > limits.maxHistoryRetentionHours) {
+    const enough = planForHistory(neon.historyRetentionHours);
+    const upgrade = enough ? `upgrade to ${NEON_PLAN_LIMITS[enough].label} and set neon.plan: ${enough}` : "upgrade";
+    return `${k("neon.historyRetentionHours")} must be at most ${limits.maxHistoryRetentionHours} on Neon's ${limits.label} plan (neon.plan) (got ${neon.historyRetentionHours}); ${upgrade}, or shorten the window`;
   }
   return undefined;
 }

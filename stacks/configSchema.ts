@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { alertProtocol } from "../components/alertEndpoints";
 import * as f from "./configFormats";
+import { NEON_PLANS } from "./neonPlans";
 
 const text = (pattern: RegExp, rule: string) => z.string().regex(pattern, { message: rule });
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -18,10 +19,17 @@ export const NEON_DEFAULTS = {
   roleName: "bloom_app",
   primaryBranchName: "production",
   protectPrimaryBranch: true,
+  // The smallest plan that keeps the 7-day history window the policy pack requires.
+  plan: "launch",
 } as const;
 
 export const neonSchema = z.strictObject({
   projectName: text(f.NEON_PROJECT_NAME, f.NEON_PROJECT_NAME_RULE),
+  // Needed with a personal API key (Neon answers "org_id is required" without it); an
+  // organization API key implies its own organization.
+  orgId: text(f.NEON_ORG_ID, f.NEON_ORG_ID_RULE).optional(),
+  // The organization's plan: protected branches and history beyond 6 hours need a paid plan.
+  plan: z.enum(NEON_PLANS).default(NEON_DEFAULTS.plan),
   regionId: text(f.NEON_REGION, f.NEON_REGION_RULE).default(NEON_DEFAULTS.regionId),
   pgVersion: z
     .union([z.literal(14), z.literal(15), z.literal(16), z.literal(17), z.literal(18)])

@@ -24,6 +24,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
 
   const primary = new NeonPrimary("primary", {
     projectName: config.neon.projectName,
+    orgId: config.neon.orgId,
     regionId: config.neon.regionId,
     pgVersion: config.neon.pgVersion,
     historyRetentionHours: config.neon.historyRetentionHours,

@@ -47,6 +47,11 @@ test("the project has the region, version and a history window in seconds", asyn
   });
 });
 
+test("the project is created in the given Neon organization", async () => {
+  await build({ orgId: "org-cold-wave-12345678" });
+  expect(mocks.one("neon:index/project:Project").inputs.orgId).toBe("org-cold-wave-12345678");
+});
+
 test("production data lives on a protected branch of the default branch, with a read-write endpoint", async () => {
   await build();
   expect(mocks.one("neon:index/branch:Branch").inputs).toEqual({

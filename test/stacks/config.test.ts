@@ -78,6 +78,36 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "bloom-dr:neon.historyRetentionHours must be a whole number (got 1.5)",
   ],
   [
+    "organization id that is not one",
+    prodBase,
+    (c) => (c.neon.orgId = "bloom-org"),
+    'bloom-dr:neon.orgId must be a Neon organization id like org-cold-wave-12345678 (Neon Console > organization Settings); set it before the first deploy: changing it later replaces the project, which protect refuses (got "bloom-org")',
+  ],
+  [
+    "unknown Neon plan",
+    prodBase,
+    (c) => (c.neon.plan = "pro"),
+    'bloom-dr:neon.plan must be one of free, launch, scale (got "pro")',
+  ],
+  [
+    "protected primary branch on the Free plan",
+    prodBase,
+    (c) => Object.assign(c.neon, { plan: "free", historyRetentionHours: 6 }),
+    "bloom-dr:neon.protectPrimaryBranch needs a paid Neon plan: the Free plan (neon.plan) has no protected branches; upgrade the organization to Launch or Scale and set neon.plan, or set protectPrimaryBranch: false (got true)",
+  ],
+  [
+    "a 7-day history window on the Free plan",
+    prodBase,
+    (c) => Object.assign(c.neon, { plan: "free", protectPrimaryBranch: false }),
+    "bloom-dr:neon.historyRetentionHours must be at most 6 on Neon's Free plan (neon.plan) (got 168); upgrade to Launch and set neon.plan: launch, or shorten the window",
+  ],
+  [
+    "a 30-day history window on the default Launch plan",
+    prodBase,
+    (c) => (c.neon.historyRetentionHours = 720),
+    "bloom-dr:neon.historyRetentionHours must be at most 168 on Neon's Launch plan (neon.plan) (got 720); upgrade to Scale and set neon.plan: scale, or shorten the window",
+  ],
+  [
     "primary branch named like the default branch",
     prodBase,
     (c) => (c.neon.primaryBranchName = "main"),
@@ -369,6 +399,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         roleName: "bloom_app",
         primaryBranchName: "production",
         protectPrimaryBranch: true,
+        plan: "launch",
       },
       pitrBranches: [],
       backup: {
@@ -432,6 +463,18 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     const config = prodBase();
     config.pitrBranches = [{ name: "restore-a", at, keepAfterWindow }];
     expect((parseStackConfig(config, NOW, "prod") as ProdStackConfig).pitrBranches[0].at).toBe(at);
+  });
+
+  test.each([
+    ["Scale, 30 days, protected", { plan: "scale", historyRetentionHours: 720 }],
+    ["Launch, 7 days, protected", { plan: "launch", historyRetentionHours: 168 }],
+    ["Free, 6 hours, unprotected", { plan: "free", historyRetentionHours: 6, protectPrimaryBranch: false }],
+  ])("a Neon config within its plan is accepted: %s", (_label, neon) => {
+    const config = prodBase();
+    Object.assign(config.neon, neon, { orgId: "org-cold-wave-12345678" });
+    config.pitrBranches = [];
+    const parsed = parseStackConfig(config, NOW, "prod") as ProdStackConfig;
+    expect(parsed.neon).toMatchObject({ ...neon, orgId: "org-cold-wave-12345678" });
   });
 
   test("objectLockDays equal to retentionDays is allowed", () => {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { sourceImageTag } from "./imageTag";
+import { imageTagPolicy, sourceImageTag } from "./imageTag";
 
 /** The repository root: build context of the image. */
 export const REPOSITORY_ROOT = path.join(__dirname, "..");
@@ -20,9 +20,9 @@ export interface BackupImageArgs {
 }
 
 /**
- * The backup image: an ECR repository (scan on push, immutable tags) and the image built from
- * runtime/Dockerfile and pushed to it. `imageUri` is digest-pinned so Lambda and ECS run exactly
- * what was built.
+ * The backup image: an ECR repository (scan on push, immutable tags except the build's own
+ * "src-*" tags, see imageTag.ts) and the image built from runtime/Dockerfile and pushed to it.
+ * `imageUri` is digest-pinned so Lambda and ECS run exactly what was built, whatever a tag says.
  */
 export class BackupImage extends pulumi.ComponentResource {
   declare public readonly repositoryUrl: pulumi.Output<string>;
@@ -37,7 +37,7 @@ export class BackupImage extends pulumi.ComponentResource {
     const repository = new aws.ecr.Repository(
       `${name}-repository`,
       {
-        imageTagMutability: "IMMUTABLE",
+        ...imageTagPolicy(),
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "KMS" }],
         // Keep the images that running jobs point at when the stack is torn down by mistake.

@@ -77,10 +77,11 @@ describe("lambda runner", () => {
     );
   });
 
-  test("the image repository scans on push and has immutable tags; the image is pushed for amd64", async () => {
+  test("the image repository scans on push and has immutable tags but the build's; the image is pushed for amd64", async () => {
     const job = await build();
     expect(mocks.one("aws:ecr/repository:Repository").inputs).toMatchObject({
-      imageTagMutability: "IMMUTABLE",
+      imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+      imageTagMutabilityExclusionFilters: [{ filter: "src-*", filterType: "WILDCARD" }],
       imageScanningConfiguration: { scanOnPush: true },
       forceDelete: false,
     });

@@ -38,6 +38,12 @@ export interface FailoverDatabaseArgs {
   readonly subnetIds?: pulumi.Input<string>[];
   /** Query the restore test runs against the restored database, e.g. a row count. */
   readonly smokeQuery?: string;
+  /**
+   * Reserve one concurrent execution for the restore test, so two restores never overlap on the
+   * standby. Default false: the account must keep 10 unreserved executions, which a new account
+   * (quota 10) cannot (docs/aws-components.md).
+   */
+  readonly reserveConcurrency?: boolean;
   /** During a drill the app's DATABASE_URL secret is never touched and resources are tagged. */
   readonly drill?: { readonly scenario: DrillScenario };
   // From the prod stack reference:
@@ -199,6 +205,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         securityGroupId: network.restoreJobSecurityGroup.id,
         schedule: args.restoreSchedule,
         enabled: !active,
+        reserveConcurrency: args.reserveConcurrency ?? false,
         alarmTopicArn: args.alarmTopicArn,
         tags,
       },

@@ -45,6 +45,9 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
 export function backupProblem(backup: BackupConfig | undefined, awsRegion?: string): string | undefined {
   const retentionDays = backup?.retentionDays ?? BACKUP_DEFAULTS.retentionDays;
   const objectLockDays = backup?.objectLockDays ?? BACKUP_DEFAULTS.objectLockDays;
+  if (backup?.reserveConcurrency && backup.runner === "fargate") {
+    return `${k("backup.reserveConcurrency")} applies to the Lambda runner only; remove it or set backup.runner: lambda (got true with runner fargate)`;
+  }
   if (objectLockDays > retentionDays) {
     return `${k("backup.objectLockDays")} must be at most backup.retentionDays (${retentionDays}) so locked backups can expire (got ${objectLockDays})`;
   }

@@ -56,6 +56,7 @@ export const BACKUP_DEFAULTS = {
   runner: "lambda",
   prefix: "production/",
   stalenessGraceMinutes: 60,
+  reserveConcurrency: false,
 } as const;
 
 export const backupSchema = z.strictObject({
@@ -67,6 +68,8 @@ export const backupSchema = z.strictObject({
   stalenessGraceMinutes: wholeNumber(0, 1440).default(BACKUP_DEFAULTS.stalenessGraceMinutes),
   breakGlassRoleArn: text(f.IAM_ROLE_ARN, f.IAM_ROLE_ARN_RULE).optional(),
   replicaRegion: text(f.AWS_REGION, f.AWS_REGION_RULE).optional(),
+  // Lambda runner: reserve one concurrent execution (the account must keep 10 unreserved).
+  reserveConcurrency: z.boolean().default(BACKUP_DEFAULTS.reserveConcurrency),
 });
 
 const alertEndpoint = z.string().refine((value) => alertProtocol(value) !== undefined, {
@@ -84,6 +87,7 @@ export const FAILOVER_DEFAULTS = {
   backupRetentionDays: 7,
   restoreSchedule: "cron(0 6 * * ? *)",
   databaseName: "bloom",
+  reserveConcurrency: false,
 } as const;
 
 export const failoverSchema = z.strictObject({
@@ -100,6 +104,8 @@ export const failoverSchema = z.strictObject({
   vpcId: text(f.VPC_ID, f.VPC_ID_RULE).optional(),
   subnetIds: z.array(text(f.SUBNET_ID, f.SUBNET_ID_RULE)).optional(),
   smokeQuery: z.string().min(1).optional(),
+  // The restore test: reserve one concurrent execution (the account must keep 10 unreserved).
+  reserveConcurrency: z.boolean().default(FAILOVER_DEFAULTS.reserveConcurrency),
   // The database the backups are restored into and the app's URL names on failover: the same
   // name as prod's neon.databaseName, so the app sees the same database name after a failover.
   databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.databaseName),

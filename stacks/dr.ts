@@ -43,6 +43,7 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     vpcId: config.failover.vpcId,
     subnetIds: config.failover.subnetIds,
     smokeQuery: config.failover.smokeQuery,
+    reserveConcurrency: config.failover.reserveConcurrency,
     databaseName: config.failover.databaseName,
     drill: config.drill,
     vaultBucketName: vault.bucketName,

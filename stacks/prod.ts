@@ -71,6 +71,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     schedule: config.backup.schedule,
     stalenessGraceMinutes: config.backup.stalenessGraceMinutes,
     runner: config.backup.runner,
+    reserveConcurrency: config.backup.reserveConcurrency,
     alarmTopicArn: alerting.sev2TopicArn,
     tags,
   });

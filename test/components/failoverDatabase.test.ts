@@ -232,6 +232,7 @@ describe("standby", () => {
       },
       timeout: 900,
     });
+    expect(fn.inputs.reservedConcurrentExecutions).toBeUndefined();
     expect(fn.inputs.environment.variables).toEqual({
       BACKUP_BUCKET: "prod-vault",
       BACKUP_PREFIX: "production/",
@@ -277,6 +278,11 @@ describe("standby", () => {
     });
     expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
     expect(await valueOf(db.appSecretSwitched)).toBe(false);
+  });
+
+  test("reserveConcurrency reserves one execution for the restore test", async () => {
+    await build({ reserveConcurrency: true });
+    expect(mocks.one("aws:lambda/function:Function").inputs.reservedConcurrentExecutions).toBe(1);
   });
 
   test("given subnets are used and no VPC or endpoints are created", async () => {

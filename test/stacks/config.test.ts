@@ -44,7 +44,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "unknown nested key",
     prodBase,
     (c) => (c.backup.retention = 3),
-    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, replicaRegion)",
+    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, replicaRegion, reserveConcurrency)",
   ],
   [
     "prod without neon",
@@ -190,6 +190,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     prodBase,
     (c) => (c.backup.runner = "ec2"),
     'bloom-dr:backup.runner must be one of lambda, fargate (got "ec2")',
+  ],
+  [
+    "reserved concurrency with the Fargate runner",
+    prodBase,
+    (c) => (c.backup = { runner: "fargate", reserveConcurrency: true }),
+    "bloom-dr:backup.reserveConcurrency applies to the Lambda runner only; remove it or set backup.runner: lambda (got true with runner fargate)",
   ],
   [
     "crontab schedule",
@@ -409,6 +415,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         runner: "lambda",
         prefix: "production/",
         stalenessGraceMinutes: 60,
+        reserveConcurrency: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
@@ -428,6 +435,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         restoreSchedule: "cron(0 6 * * ? *)",
         appCidrs: [],
         databaseName: "bloom",
+        reserveConcurrency: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });

@@ -64,7 +64,8 @@ export const SUBNET_ID_RULE = "must be a subnet id like subnet-0123456789abcdef0
 
 /** Pulumi stack reference: stack, project/stack or org/project/stack. */
 export const STACK_REFERENCE = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
-export const STACK_REFERENCE_RULE = "must be a Pulumi stack name like acme/bloom-dr/prod";
+export const STACK_REFERENCE_RULE =
+  "must be a Pulumi stack name: prod (this organization and project), bloom-dr/prod or acme/bloom-dr/prod";
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export const CIDR_RULE = "must be an IPv4 CIDR like 10.0.0.0/16, narrower than /0";

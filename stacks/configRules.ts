@@ -34,7 +34,7 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
       return `${k(prodOnly)} is only for prod stacks; remove it from the dr stack "${stackName}" (it reads the prod stack's outputs)`;
   }
   if (config.primaryStack === undefined)
-    return `${k("primaryStack")} is required for a dr stack (the prod stack to reference, e.g. acme/bloom-dr/prod)`;
+    return `${k("primaryStack")} is required for a dr stack (the prod stack to reference: prod in the same organization and project, or acme/bloom-dr/prod)`;
   if (config.primaryStack.split("/").pop() === stackName) {
     return `${k("primaryStack")} must name the prod stack, not this dr stack (got ${shown(config.primaryStack)})`;
   }

@@ -12,7 +12,10 @@ describe("npm run plan -- --stack dr", () => {
     const { code, plan } = await runPlanJson(["--stack", "dr"]);
     expect(plan.violations).toEqual([]);
     expect(code).toBe(0);
+    // The shipped `primaryStack: prod` is completed with the running stack's organization and
+    // project: a local backend's organization here, the owning organization on Pulumi Cloud.
     expect(typesOf(plan, "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["organization/bloom-dr/prod"]);
+    expect(plan.outputs.primaryStack).toBe("organization/bloom-dr/prod");
     expect(plan.outputs.failoverMode).toBe("standby");
     // The shipped prod config replicates its vault into the dr region: restores use the replica.
     expect(plan.outputs.restoresFromReplica).toBe(true);

@@ -267,7 +267,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "dr without primaryStack",
     drBase,
     (c) => delete c.primaryStack,
-    "bloom-dr:primaryStack is required for a dr stack (the prod stack to reference, e.g. acme/bloom-dr/prod)",
+    "bloom-dr:primaryStack is required for a dr stack (the prod stack to reference: prod in the same organization and project, or acme/bloom-dr/prod)",
   ],
   [
     "dr without failover",
@@ -280,6 +280,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     drBase,
     (c) => (c.primaryStack = "acme/bloom-dr/dr"),
     'bloom-dr:primaryStack must name the prod stack, not this dr stack (got "acme/bloom-dr/dr")',
+  ],
+  [
+    "a stack reference with four parts",
+    drBase,
+    (c) => (c.primaryStack = "acme/bloom-dr/prod/extra"),
+    'bloom-dr:primaryStack must be a Pulumi stack name: prod (this organization and project), bloom-dr/prod or acme/bloom-dr/prod (got "acme/bloom-dr/prod/extra")',
   ],
   [
     "dr with neon settings",

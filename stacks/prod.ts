@@ -44,7 +44,6 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
       at: entry.at,
       databaseName: primary.databaseName,
       roleName: primary.roleName,
-      rolePassword: primary.rolePassword,
     });
     pitrBranches[entry.name] = { branchId: branch.branchId, at: entry.at, connectionUri: branch.connectionUri };
   }

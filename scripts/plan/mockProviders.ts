@@ -15,7 +15,7 @@ export const PLAN_REGION = "us-east-1";
 export interface MockNaming {
   /** The physical name of a resource whose inputs do not name it. */
   physicalName(logicalName: string): string;
-  /** The password generated for a Neon role or project owner. */
+  /** The password Neon holds for a role: by logical name, or "<branch id>-<role>" for a branch's copy. */
   password(logicalName: string): string;
   /** The password of an ECR authorization token. */
   readonly registryPassword: string;
@@ -248,6 +248,14 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       default: true,
     }),
     "aws:ec2/getSubnets:getSubnets": () => ({ id: region, ids: ["subnet-default-a", "subnet-default-b"], filters: [] }),
+    // A role's password on one branch: branches of a protected branch get their own passwords.
+    "neon:index/getBranchRolePassword:getBranchRolePassword": (inputs) => ({
+      id: `${inputs.projectId}/${inputs.branchId}/${inputs.roleName}/password`,
+      projectId: inputs.projectId,
+      branchId: inputs.branchId,
+      roleName: inputs.roleName,
+      password: naming.password(`${inputs.branchId}-${inputs.roleName}`),
+    }),
   };
 }
 

@@ -43,6 +43,21 @@ describe("planMocks", () => {
     });
   });
 
+  test("answers a branch's role password for that branch and role", async () => {
+    expect(
+      await mocks.call({
+        token: "neon:index/getBranchRolePassword:getBranchRolePassword",
+        inputs: { projectId: "p", branchId: "br-pitr", roleName: "bloom_app" },
+      }),
+    ).toEqual({
+      id: "p/br-pitr/bloom_app/password",
+      projectId: "p",
+      branchId: "br-pitr",
+      roleName: "bloom_app",
+      password: "offline-plan-password",
+    });
+  });
+
   test("answers the invokes the program uses, in the configured region", async () => {
     expect(await mocks.call({ token: "aws:index/getRegion:getRegion", inputs: {} })).toMatchObject({
       name: "eu-west-1",

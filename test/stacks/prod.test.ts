@@ -172,8 +172,9 @@ describe("PITR branches", () => {
     });
     expect(Object.keys(outputs.pitrBranches).sort()).toEqual(["drill-q1", "restore-orders"]);
     expect(await isSecretOutput(outputs.pitrBranches["restore-orders"].connectionUri)).toBe(true);
+    // The branch's own password (Neon gives branches of a protected branch new ones), not the primary role's.
     expect(await valueOf(outputs.pitrBranches["restore-orders"].connectionUri)).toBe(
-      "postgresql://bloom_app:mock-password-primary-role@ep-pitr-restore-orders-endpoint.aws.neon.tech/bloom?sslmode=require",
+      "postgresql://bloom_app:mock-password-br-pitr-restore-orders-branch-bloom_app@ep-pitr-restore-orders-endpoint.aws.neon.tech/bloom?sslmode=require",
     );
   });
 

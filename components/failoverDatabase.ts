@@ -30,9 +30,13 @@ export interface FailoverDatabaseArgs {
   readonly backupRetentionDays: number;
   /** Scheduler expression for the restore test, UTC. */
   readonly restoreSchedule: string;
-  /** CIDRs of the app that may reach port 5432. Default none. */
+  /** CIDRs of the app that may reach port 5432. Default none; required when the app is switched. */
   readonly appCidrs?: string[];
-  /** Existing VPC; with subnetIds. Default: a small private VPC is created. */
+  /**
+   * Existing VPC the app can reach; with subnetIds. Default: a small private VPC is created, which
+   * has no peering or route to any other network (fine for restore testing and drills), so an
+   * instance that the app is switched to ("active" outside a drill) requires it.
+   */
   readonly vpcId?: pulumi.Input<string>;
   /** At least two private subnets in two AZs of vpcId. */
   readonly subnetIds?: pulumi.Input<string>[];
@@ -96,6 +100,11 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       );
     }
     const switchesApp = args.mode === "active" && args.drill === undefined;
+    if (switchesApp && (args.vpcId === undefined || (args.appCidrs ?? []).length === 0)) {
+      throw new Error(
+        `FailoverDatabase ${name}: mode "active" points the app at the instance, so it needs the app's network: vpcId and subnetIds the app can reach, and appCidrs (a VPC created here has no route to the app)`,
+      );
+    }
     if (args.mode === "off") {
       this.instanceIdentifier =
         this.address =

@@ -12,6 +12,7 @@ import {
   BACKUP_DEFAULTS,
   AlertsConfig,
   BackupConfig,
+  DrillConfig,
   FailoverConfig,
   NeonConfig,
   ParsedStackConfig,
@@ -104,7 +105,12 @@ export function pitrBranchProblem(
   return undefined;
 }
 
-export function failoverProblem(failover: FailoverConfig): string | undefined {
+/**
+ * The pairs and lists of the failover network, then reachability: a standby exists to become
+ * active, and an active instance is the app's database, so outside a drill both need the app's
+ * own network (a VPC created here has no peering or route to it) and the app's CIDRs.
+ */
+export function failoverProblem(failover: FailoverConfig, drill?: DrillConfig): string | undefined {
   const hasVpc = failover.vpcId !== undefined;
   const hasSubnets = failover.subnetIds !== undefined;
   if (hasVpc && !hasSubnets) return `${k("failover.subnetIds")} is required when failover.vpcId is set (got nothing)`;
@@ -120,7 +126,17 @@ export function failoverProblem(failover: FailoverConfig): string | undefined {
     if (cidrs.has(cidr)) return `${k(`failover.appCidrs[${index}]`)} repeats ${shown(cidr)}; list each CIDR once`;
     cidrs.add(cidr);
   }
-  return undefined;
+  if (failover.mode === "off" || drill !== undefined) return undefined;
+  const missing = [
+    ...(hasVpc ? [] : ["failover.vpcId", "failover.subnetIds"]),
+    ...(failover.appCidrs.length > 0 ? [] : ["failover.appCidrs"]),
+  ];
+  if (missing.length === 0) return undefined;
+  const listed = [k(missing[0]), ...missing.slice(1)];
+  const names = listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
+  const verb = missing.length === 1 ? "is" : "are";
+  const becomes = failover.mode === "standby" ? " (a standby becomes the app's database on failover)" : "";
+  return `${names} ${verb} required when failover.mode is ${failover.mode}${becomes}: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill`;
 }
 
 export function alertsProblem(alerts: AlertsConfig): string | undefined {

@@ -97,6 +97,22 @@ const STANDBY_WITH_OWN_VPC = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
 };
 
+/** The app's own network: what an instance the app is switched to must live in. */
+const APP_NETWORK = { vpcId: "vpc-app", subnetIds: ["subnet-app-1", "subnet-app-2"] };
+const STANDBY_IN_APP_VPC: Record<string, number> = {
+  ...STANDBY_WITH_OWN_VPC,
+  "aws:ec2/securityGroup:SecurityGroup": 2,
+};
+for (const type of [
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+]) {
+  delete STANDBY_IN_APP_VPC[type];
+}
+
 test("off creates nothing but the component and reports no instance", async () => {
   const { db } = await build({ mode: "off" });
   expect(mocks.customResources()).toHaveLength(0);
@@ -287,17 +303,7 @@ describe("standby", () => {
 
   test("given subnets are used and no VPC or endpoints are created", async () => {
     await build({ vpcId: "vpc-dr", subnetIds: ["subnet-1", "subnet-2"] });
-    const expected: Record<string, number> = { ...STANDBY_WITH_OWN_VPC, "aws:ec2/securityGroup:SecurityGroup": 2 };
-    for (const type of [
-      "aws:ec2/vpc:Vpc",
-      "aws:ec2/subnet:Subnet",
-      "aws:ec2/routeTable:RouteTable",
-      "aws:ec2/routeTableAssociation:RouteTableAssociation",
-      "aws:ec2/vpcEndpoint:VpcEndpoint",
-    ]) {
-      delete expected[type];
-    }
-    expect(counts(mocks.customResources())).toEqual(expected);
+    expect(counts(mocks.customResources())).toEqual(STANDBY_IN_APP_VPC);
     expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(["subnet-1", "subnet-2"]);
     expect(mocks.named("failover-db-sg").inputs.vpcId).toBe("vpc-dr");
   });
@@ -313,9 +319,10 @@ describe("standby", () => {
 
 describe("active", () => {
   test("protects the instance, stops restoring into it and points the app secret at it", async () => {
-    const { db, options } = await build({ mode: "active" });
+    const { db, options } = await build({ mode: "active", ...APP_NETWORK });
     const instance = mocks.one("aws:rds/instance:Instance");
     expect(instance.inputs.deletionProtection).toBe(true);
+    expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(APP_NETWORK.subnetIds);
     expect(options.get("failover-db")?.protect).toBe(true);
     expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.state).toBe("DISABLED");
     // a manual invoke of the disabled job must not wipe the now-live instance
@@ -345,17 +352,17 @@ describe("active", () => {
         .sort(),
     ).toEqual(["failover-restore-dlq-messages", "failover-restore-errors"]);
     expect(counts(mocks.customResources())).toEqual({
-      ...STANDBY_WITH_OWN_VPC,
+      ...STANDBY_IN_APP_VPC,
       "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
       "aws:secretsmanager/secretVersion:SecretVersion": 1,
     });
   });
 
   test("switching back to standby removes only the retained secret version, re-adds the restore staleness alarm and keeps the instance", async () => {
-    await build({ mode: "active" });
+    await build({ mode: "active", ...APP_NETWORK });
     const active = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
     mocks.reset();
-    await build({ mode: "standby" });
+    await build({ mode: "standby", ...APP_NETWORK });
     const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
     expect(active.filter((resource) => !standby.includes(resource))).toEqual([
       "aws:secretsmanager/secretVersion:SecretVersion::failover-app-database-url",
@@ -397,7 +404,7 @@ describe("active", () => {
   test.each(["standby", "active"] as const)(
     "the %s instance carries its mode as a tag for the policy pack",
     async (mode) => {
-      await build({ mode });
+      await build({ mode, ...APP_NETWORK });
       expect(mocks.one("aws:rds/instance:Instance").inputs.tags).toEqual({ "bloom-dr:failover-mode": mode });
     },
   );
@@ -411,6 +418,11 @@ test.each([
     "FailoverDatabase bad: subnetIds needs at least two subnets in two AZs (got 1)",
   ],
   [{ restoreSchedule: "daily" }, 'schedule "daily" is neither rate(...) nor cron(...)'],
+  [
+    { mode: "active" as const },
+    'FailoverDatabase bad: mode "active" points the app at the instance, so it needs the app\'s network: vpcId and subnetIds the app can reach, and appCidrs (a VPC created here has no route to the app)',
+  ],
+  [{ mode: "active" as const, ...APP_NETWORK, appCidrs: [] }, 'FailoverDatabase bad: mode "active" points the app'],
 ])("rejects %j before creating anything", async (extra, message) => {
   const failure = await constructionFailure(mocks, "bad", () => new FailoverDatabase("bad", { ...BASE, ...extra }));
   expect(failure.error).toContain(message);

@@ -19,7 +19,12 @@ const prodBase = (): Record<string, any> => ({
 const drBase = (): Record<string, any> => ({
   role: "dr",
   primaryStack: "acme/bloom-dr/prod",
-  failover: { mode: "standby" },
+  failover: {
+    mode: "standby",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    appCidrs: ["10.20.0.0/16"],
+  },
   alerts: { sev1: ["oncall@bloom.example"] },
 });
 
@@ -338,13 +343,13 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
   [
     "vpc without subnets",
     drBase,
-    (c) => (c.failover.vpcId = "vpc-0123456789abcdef0"),
+    (c) => delete c.failover.subnetIds,
     "bloom-dr:failover.subnetIds is required when failover.vpcId is set (got nothing)",
   ],
   [
     "subnets without vpc",
     drBase,
-    (c) => (c.failover.subnetIds = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
+    (c) => delete c.failover.vpcId,
     "bloom-dr:failover.vpcId is required when failover.subnetIds is set (got nothing)",
   ],
   [
@@ -359,6 +364,18 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     (c) =>
       Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "sn-1"] }),
     'bloom-dr:failover.subnetIds[1] must be a subnet id like subnet-0123456789abcdef0 (got "sn-1")',
+  ],
+  [
+    "a standby in a VPC created here, which the app cannot reach",
+    drBase,
+    (c) => (c.failover = { mode: "standby" }),
+    "bloom-dr:failover.vpcId, failover.subnetIds and failover.appCidrs are required when failover.mode is standby (a standby becomes the app's database on failover): the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
+  ],
+  [
+    "an active instance nobody is admitted to",
+    drBase,
+    (c) => Object.assign(c.failover, { mode: "active", appCidrs: [] }),
+    "bloom-dr:failover.appCidrs is required when failover.mode is active: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
   ],
   [
     "unknown drill scenario",
@@ -489,6 +506,15 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     config.pitrBranches = [];
     const parsed = parseStackConfig(config, NOW, "prod") as ProdStackConfig;
     expect(parsed.neon).toMatchObject({ ...neon, orgId: "org-cold-wave-12345678" });
+  });
+
+  test.each([
+    ["mode off", { mode: "off" }, undefined],
+    ["a failover drill", { mode: "active" }, { scenario: "failover" }],
+    ["a restore drill in standby", { mode: "standby" }, { scenario: "restore" }],
+  ])("%s needs no app network (nothing serves the app)", (_label, failover, drill) => {
+    const config = { ...drBase(), failover, ...(drill ? { drill } : {}) };
+    expect((parseStackConfig(config, NOW, "dr") as DrStackConfig).failover.vpcId).toBeUndefined();
   });
 
   test("objectLockDays equal to retentionDays is allowed", () => {

@@ -88,6 +88,7 @@ export const FAILOVER_DEFAULTS = {
   restoreSchedule: "cron(0 6 * * ? *)",
   databaseName: "bloom",
   reserveConcurrency: false,
+  appSecret: "primary",
 } as const;
 
 export const failoverSchema = z.strictObject({
@@ -106,6 +107,9 @@ export const failoverSchema = z.strictObject({
   smokeQuery: z.string().min(1).optional(),
   // The restore test: reserve one concurrent execution (the account must keep 10 unreserved).
   reserveConcurrency: z.boolean().default(FAILOVER_DEFAULTS.reserveConcurrency),
+  // Which copy of the app's DATABASE_URL secret an active failover writes: the prod region's, or
+  // the promoted replica in this region during a prod-region outage.
+  appSecret: z.enum(["primary", "replica"]).default(FAILOVER_DEFAULTS.appSecret),
   // The database the backups are restored into and the app's URL names on failover: the same
   // name as prod's neon.databaseName, so the app sees the same database name after a failover.
   databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.databaseName),

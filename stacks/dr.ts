@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
 import { FailoverDatabase } from "../components/failoverDatabase";
 import type { DrStackConfig } from "./configSchema";
+import { AppSecretOutputs, appSecretTarget } from "./appSecretTarget";
 import { qualifiedStackName } from "./stackReference";
 import { stackTags } from "./stackTags";
 import { VaultOutputs, vaultSource } from "./vaultSource";
@@ -43,6 +44,15 @@ export function buildDr(config: DrStackConfig, stackName: string) {
         Object.fromEntries(VAULT_OUTPUT_NAMES.map((outputName, index) => [outputName, values[index]])) as VaultOutputs,
     );
   const vault = vaultOutputs.apply((outputs) => vaultSource(outputs, primaryStack));
+  const appSecretArn = pulumi
+    .all([prod.getOutput("appDatabaseUrlSecretArn"), prod.getOutput("appDatabaseUrlSecretReplicaArn")])
+    .apply(([appDatabaseUrlSecretArn, appDatabaseUrlSecretReplicaArn]) =>
+      appSecretTarget(
+        { appDatabaseUrlSecretArn, appDatabaseUrlSecretReplicaArn } as AppSecretOutputs,
+        config.failover.appSecret,
+        primaryStack,
+      ),
+    );
 
   const alerting = new Alerting("alerts", { endpoints: config.alerts, tags });
 
@@ -64,7 +74,7 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     vaultBucketArn: vault.bucketArn,
     vaultKeyArn: vault.keyArn,
     backupPrefix: prod.requireOutput("backupPrefix") as pulumi.Output<string>,
-    appDatabaseUrlSecretArn: prod.requireOutput("appDatabaseUrlSecretArn") as pulumi.Output<string>,
+    appDatabaseUrlSecretArn: appSecretArn,
     alarmTopicArn: alerting.sev2TopicArn,
     tags,
   });

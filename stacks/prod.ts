@@ -59,7 +59,12 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
   });
 
   // The app reads DATABASE_URL from here; the dr stack repoints it on failover.
-  const appDatabase = new AppDatabaseSecret("app-database-url", { initialDatabaseUrl: primary.pooledUri, tags });
+  // Replicated into the DR region (backup.replicaRegion), so a prod-region outage cannot hide it.
+  const appDatabase = new AppDatabaseSecret("app-database-url", {
+    initialDatabaseUrl: primary.pooledUri,
+    replicaRegion: config.backup.replicaRegion,
+    tags,
+  });
 
   const dumpJob = new DumpJob("backup", {
     vaultBucketName: vault.bucketName,
@@ -99,6 +104,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     backupScheduleArn: dumpJob.scheduleArn,
     backupSourceSecretArn: dumpJob.sourceSecretArn,
     appDatabaseUrlSecretArn: appDatabase.secretArn,
+    appDatabaseUrlSecretReplicaArn: appDatabase.replicaSecretArn,
     sev1TopicArn: alerting.sev1TopicArn,
     sev2TopicArn: alerting.sev2TopicArn,
     sev3TopicArn: alerting.sev3TopicArn,

@@ -46,6 +46,7 @@ export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string
         vaultReplicaBucketName: `${bucket}-replica`,
         vaultReplicaBucketArn: `arn:aws:s3:::${bucket}-replica`,
         vaultReplicaKeyArn: `arn:aws:kms:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000003`,
+        appDatabaseUrlSecretReplicaArn: `arn:aws:secretsmanager:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
       }
     : {};
   return {

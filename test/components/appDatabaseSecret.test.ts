@@ -31,3 +31,19 @@ test.each([[undefined], ["arn:aws:kms:us-east-1:123456789012:key/app"]])(
     expect(JSON.stringify(created.inputs)).not.toContain("pooled-pw");
   },
 );
+
+test("with a replica region the secret is replicated there, and the replica's ARN differs only in the region", async () => {
+  const secret = new AppDatabaseSecret("app-db", { initialDatabaseUrl: POOLED, replicaRegion: "us-west-2" });
+  await mocks.settle(secret.secretArn, secret.replicaSecretArn);
+  const created = mocks.one("aws:secretsmanager/secret:Secret");
+  expect(created.inputs.replicas).toEqual([{ region: "us-west-2" }]);
+  expect(mocks.customResources()).toHaveLength(2);
+  expect(await valueOf(secret.replicaSecretArn)).toBe(created.state.arn.replace(":us-east-1:", ":us-west-2:"));
+});
+
+test("without a replica region there is no replica", async () => {
+  const secret = new AppDatabaseSecret("app-db", { initialDatabaseUrl: POOLED });
+  await mocks.settle(secret.secretArn);
+  expect(mocks.one("aws:secretsmanager/secret:Secret").inputs.replicas).toBeUndefined();
+  expect(await valueOf(secret.replicaSecretArn)).toBeUndefined();
+});

@@ -378,6 +378,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "bloom-dr:failover.appCidrs is required when failover.mode is active: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
   ],
   [
+    "unknown app secret copy",
+    drBase,
+    (c) => (c.failover.appSecret = "dr"),
+    'bloom-dr:failover.appSecret must be one of primary, replica (got "dr")',
+  ],
+  [
     "unknown drill scenario",
     drBase,
     (c) => (c.drill = { scenario: "chaos" }),
@@ -459,6 +465,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         appCidrs: [],
         databaseName: "bloom",
         reserveConcurrency: false,
+        appSecret: "primary",
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });

@@ -7,6 +7,7 @@ const NOW = new Date("2026-03-10T12:00:00Z");
 const DR = shippedConfig("dr") as Record<string, any>;
 const PRIMARY_STACK = DR["bloom-dr:primaryStack"] as string;
 const APP_SECRET_ARN = "arn:aws:secretsmanager:us-east-2:123456789012:secret:app-database-url-AbCdEf";
+const APP_SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-database-url-AbCdEf";
 
 const prodOutputs = {
   vaultBucketName: "vault-primary",
@@ -17,6 +18,7 @@ const prodOutputs = {
   vaultReplicaKeyArn: "arn:aws:kms:us-west-2:123456789012:key/replica",
   backupPrefix: "production/",
   appDatabaseUrlSecretArn: APP_SECRET_ARN,
+  appDatabaseUrlSecretReplicaArn: APP_SECRET_REPLICA_ARN,
 };
 
 let mocks: PulumiMockHarness;
@@ -45,6 +47,7 @@ beforeAll(async () => {
         vaultReplicaBucketName: undefined,
         vaultReplicaBucketArn: undefined,
         vaultReplicaKeyArn: undefined,
+        appDatabaseUrlSecretReplicaArn: undefined,
       },
     },
   });
@@ -166,6 +169,23 @@ describe("failover modes on the shipped dr config", () => {
       /^postgres(ql)?:\/\/bloom_admin:mock-master-password@[^/]+\/bloom(\?|$)/,
     );
     expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
+  });
+
+  test("active with appSecret replica (prod's region is down): the promoted replica in this region is written", async () => {
+    const failover = { ...DR["bloom-dr:failover"], mode: "active", appSecret: "replica" };
+    const outputs = await build(withChanges(DR, { "bloom-dr:failover": failover }));
+    const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
+    expect(version.inputs).toMatchObject({ secretId: APP_SECRET_REPLICA_ARN, region: "us-west-2" });
+    expect(appSecretWrites()).toHaveLength(0);
+    expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
+  });
+
+  test("active with the default appSecret writes the prod region's secret, which replicates by itself", async () => {
+    await build(withMode("active"));
+    expect(mocks.one("aws:secretsmanager/secretVersion:SecretVersion").inputs).toMatchObject({
+      secretId: APP_SECRET_ARN,
+      region: "us-east-2",
+    });
   });
 
   test("active during a drill: the instance exists, the app secret is never written", async () => {

@@ -113,12 +113,22 @@ test("the vault gets the shipped retention, lock and replica region", async () =
   expect(await valueOf(outputs.vaultReplicaBucketName)).toBeDefined();
 });
 
+test("the app secret is replicated into the dr region and its replica ARN is exported", async () => {
+  const outputs = await build();
+  expect(mocks.one("aws:secretsmanager/secret:Secret", "app-database-url-secret").inputs.replicas).toEqual([
+    { region: "us-west-2" },
+  ]);
+  const primaryArn = await valueOf(outputs.appDatabaseUrlSecretArn);
+  expect(await valueOf(outputs.appDatabaseUrlSecretReplicaArn)).toBe(primaryArn.replace(":us-east-1:", ":us-west-2:"));
+});
+
 test("without replicaRegion there is one vault bucket and no replica output", async () => {
   const prod = shippedConfig("prod") as Record<string, any>;
   const { replicaRegion: _dropped, ...backup } = prod["bloom-dr:backup"];
   const outputs = await build(withChanges(prod, { "bloom-dr:backup": backup }));
   expect(mocks.ofType("aws:s3/bucket:Bucket")).toHaveLength(1);
   expect(await valueOf(outputs.vaultReplicaBucketName)).toBeUndefined();
+  expect(await valueOf(outputs.appDatabaseUrlSecretReplicaArn)).toBeUndefined();
 });
 
 test("the app secret holds the pooled URI, the dump job's source secret the direct URI, both as secrets; dump alarms notify SEV-2", async () => {

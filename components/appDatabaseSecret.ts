@@ -2,6 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arnInRegion } from "./failoverUrl";
 
+/** Tag on the app's DATABASE_URL secret; the policy pack finds it by this. */
+export const APP_SECRET_TAG = "bloom-dr:app-secret";
+
 export interface AppDatabaseSecretArgs {
   /** The app's DATABASE_URL while the primary is healthy (the Neon pooled URI). A secret input. */
   readonly initialDatabaseUrl: pulumi.Input<string>;
@@ -21,7 +24,9 @@ export interface AppDatabaseSecretArgs {
  * URI; the dr stack's FailoverDatabase writes the RDS URL into the same secret when failover is
  * active (or into the promoted replica during a prod-region outage). That is why the prod
  * version ignores changes to its version stages: after a failover the DR version is AWSCURRENT,
- * and a `pulumi refresh` of prod must not move it back.
+ * and a `pulumi refresh` of prod must not move it back. The secret is `protect`ed and retained on
+ * delete: a destroy that deleted it would take the app down (and recovery windows do not help an
+ * app that cannot start).
  */
 export class AppDatabaseSecret extends pulumi.ComponentResource {
   declare public readonly secretArn: pulumi.Output<string>;
@@ -39,9 +44,11 @@ export class AppDatabaseSecret extends pulumi.ComponentResource {
         // The maximum: a deleted app secret takes the app down, so keep it restorable for 30 days.
         recoveryWindowInDays: 30,
         ...(replicaRegion !== undefined ? { replicas: [{ region: replicaRegion }] } : {}),
-        tags: args.tags,
+        tags: pulumi
+          .output(args.tags ?? {})
+          .apply((base): Record<string, string> => ({ ...base, [APP_SECRET_TAG]: "database-url" })),
       },
-      { parent: this },
+      { parent: this, protect: true, retainOnDelete: true },
     );
     new aws.secretsmanager.SecretVersion(
       `${name}-primary-url`,

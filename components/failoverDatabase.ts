@@ -140,7 +140,9 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         tags,
       },
-      { parent: this },
+      // The final snapshot taken when the instance is deleted (standby -> off) is encrypted with
+      // this key: dropping the instance must leave the key in place, or the snapshot is unreadable.
+      { parent: this, retainOnDelete: true },
     );
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,

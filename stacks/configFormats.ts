@@ -48,6 +48,11 @@ export const S3_PREFIX_RULE = 'must be an S3 key prefix like "production/" (no l
 export const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 export const IAM_ROLE_ARN_RULE = "must be an IAM role ARN like arn:aws:iam::123456789012:role/bloom-break-glass";
 
+/** What a policy's aws:PrincipalArn can name: an IAM role or user (an STS session ARN cannot). */
+export const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+export const IAM_PRINCIPAL_ARN_RULE =
+  "must be an IAM role or user ARN like arn:aws:iam::123456789012:role/bloom-deployer (for an assumed role, the role's ARN, not the session's)";
+
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const AWS_REGION_RULE = "must be an AWS region like us-west-2";
 

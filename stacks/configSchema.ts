@@ -4,7 +4,8 @@
  * is set here, and is the secure choice. Cross-field rules live in configRules.ts.
  */
 import { z } from "zod";
-import { alertProtocol } from "../components/alertEndpoints";
+import { alertProtocol, nonConfirmingService } from "../components/alertEndpoints";
+import { CONFIRMING_ENDPOINTS_RULE } from "../policies/lib/confirmingEndpoints";
 import * as f from "./configFormats";
 import { NEON_PLANS } from "./neonPlans";
 
@@ -67,14 +68,20 @@ export const backupSchema = z.strictObject({
   prefix: text(f.S3_PREFIX, f.S3_PREFIX_RULE).default(BACKUP_DEFAULTS.prefix),
   stalenessGraceMinutes: wholeNumber(0, 1440).default(BACKUP_DEFAULTS.stalenessGraceMinutes),
   breakGlassRoleArn: text(f.IAM_ROLE_ARN, f.IAM_ROLE_ARN_RULE).optional(),
+  // Who may reconfigure the vault (with break-glass); default the identity running `pulumi up`.
+  deployerArn: text(f.IAM_PRINCIPAL_ARN, f.IAM_PRINCIPAL_ARN_RULE).optional(),
   replicaRegion: text(f.AWS_REGION, f.AWS_REGION_RULE).optional(),
   // Lambda runner: reserve one concurrent execution (the account must keep 10 unreserved).
   reserveConcurrency: z.boolean().default(BACKUP_DEFAULTS.reserveConcurrency),
 });
 
-const alertEndpoint = z.string().refine((value) => alertProtocol(value) !== undefined, {
-  message: "must be an email address or an https:// URL without credentials",
-});
+const alertEndpoint = z
+  .string()
+  .refine((value) => alertProtocol(value) !== undefined, {
+    message: "must be an email address or an https:// URL without credentials",
+    abort: true,
+  })
+  .refine((value) => nonConfirmingService(value) === undefined, { message: CONFIRMING_ENDPOINTS_RULE });
 const alertList = z.array(alertEndpoint).default([]);
 
 export const alertsSchema = z.strictObject({ sev1: alertList, sev2: alertList, sev3: alertList, sev4: alertList });

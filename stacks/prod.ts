@@ -54,6 +54,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     retentionDays: config.backup.retentionDays,
     objectLockDays: config.backup.objectLockDays,
     breakGlassRoleArn: config.backup.breakGlassRoleArn,
+    deployerArn: config.backup.deployerArn,
     replicaRegion: config.backup.replicaRegion,
     tags,
   });

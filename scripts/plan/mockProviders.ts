@@ -197,6 +197,18 @@ export function mockResourceState(
 
 export type InvokeAnswer = (inputs: Record<string, any>) => Record<string, any>;
 
+/**
+ * What aws.iam.getSessionContext answers: an assumed-role session's role ARN (the real data
+ * source also looks up the role's path, which a session ARN does not carry), anything else as is.
+ */
+export function sessionContext(arn: string): Record<string, string> {
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  if (!session) return { id: arn, arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "" };
+  const [, partition, account, role, sessionName] = session;
+  const issuerArn = `arn:${partition}:iam::${account}:role/${role}`;
+  return { id: arn, arn, issuerArn, issuerId: `AROA${role.toUpperCase()}`, issuerName: role, sessionName };
+}
+
 export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMING): Record<string, InvokeAnswer> {
   return {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
@@ -205,6 +217,7 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       userId: "AIDAOFFLINE",
       id: PLAN_ACCOUNT_ID,
     }),
+    "aws:iam/getSessionContext:getSessionContext": (inputs) => sessionContext(String(inputs.arn)),
     "aws:index/getRegion:getRegion": () => ({
       name: region,
       region,

@@ -21,7 +21,9 @@ test.each([[undefined], ["arn:aws:kms:us-east-1:123456789012:key/app"]])(
       "aws:secretsmanager/secretVersion:SecretVersion",
     ]);
     const created = mocks.one("aws:secretsmanager/secret:Secret");
-    expect(created.inputs).toMatchObject({ recoveryWindowInDays: 30 });
+    expect(created.inputs).toMatchObject({ recoveryWindowInDays: 30, tags: { "bloom-dr:app-secret": "database-url" } });
+    // A destroy must not take the app's DATABASE_URL away: protected and retained.
+    expect([created.options.protect, created.options.retainOnDelete]).toEqual([true, true]);
     expect(created.inputs.kmsKeyId).toBe(kmsKeyArn);
     const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
     expect(version.inputs).toEqual({ secretId: created.id, secretString: POOLED });

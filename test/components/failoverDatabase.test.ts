@@ -229,6 +229,8 @@ describe("standby", () => {
       mocks.named("failover-private-1").id,
     ]);
     expect(options.get("failover-db")?.protect).toBeFalsy();
+    // The final snapshot (standby -> off deletes the instance) is encrypted with this key: it stays.
+    expect(mocks.named("failover-key").options).toMatchObject({ protect: false, retainOnDelete: true });
     expect(await valueOf(db.masterSecretArn)).toBe(
       mocks.one("aws:rds/instance:Instance").state.masterUserSecrets[0].secretArn,
     );

@@ -34,7 +34,8 @@ interface SentOptions {
 async function build(name: string, extra: Partial<PitrBranchArgs> = {}) {
   const options = new Map<string, SentOptions>();
   const recorder: pulumi.ResourceTransformation = ({ name: child, opts }) => {
-    options.set(child, { deleteBeforeReplace: opts.deleteBeforeReplace, replaceOnChanges: opts.replaceOnChanges });
+    const sent = opts as pulumi.CustomResourceOptions;
+    options.set(child, { deleteBeforeReplace: sent.deleteBeforeReplace, replaceOnChanges: sent.replaceOnChanges });
     return undefined;
   };
   const branch = new PitrBranch(

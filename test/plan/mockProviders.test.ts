@@ -1,7 +1,25 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { mockResourceState, planMocks, prodStackOutputs } from "../../scripts/plan/mockProviders";
+import { mockResourceState, planMocks, prodStackOutputs, sessionContext } from "../../scripts/plan/mockProviders";
 import { ROOT } from "./support/runPlanCli";
+
+describe("sessionContext (aws.iam.getSessionContext)", () => {
+  test.each([
+    [
+      "an assumed-role session resolves to its role",
+      "arn:aws:sts::123456789012:assumed-role/bloom-deployer/ci-run-42",
+      "arn:aws:iam::123456789012:role/bloom-deployer",
+    ],
+    ["a user is passed through", "arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/alice"],
+    [
+      "another partition",
+      "arn:aws-us-gov:sts::123456789012:assumed-role/deployer/s",
+      "arn:aws-us-gov:iam::123456789012:role/deployer",
+    ],
+  ])("%s", (_label, arn, issuerArn) => {
+    expect(sessionContext(arn).issuerArn).toBe(issuerArn);
+  });
+});
 
 describe("planMocks", () => {
   const mocks = planMocks({ region: "eu-west-1", stackReferences: { "*": { vaultBucketName: "v" } } });
@@ -89,6 +107,7 @@ describe("planMocks", () => {
       { replicaRegion: "us-west-2" },
       [
         "appDatabaseUrlSecretArn",
+        "appDatabaseUrlSecretReplicaArn",
         "backupImageUri",
         "backupPrefix",
         "vaultBucketArn",

@@ -41,6 +41,10 @@ describe("npm run plan -- --stack dr", () => {
       restoreJobs: typesOf(plan, "aws:lambda/function:Function").length,
       appSecretWrites: typesOf(plan, SECRET_VERSION).length,
     }).toEqual(expected);
+    // The key the final snapshot is encrypted with outlives the instance.
+    expect(typesOf(plan, "aws:kms/key:Key").map((k) => [k.name, k.retainOnDelete === true])).toEqual(
+      instances.length > 0 ? [["failover-key", true]] : [],
+    );
     for (const instance of instances) {
       expect(instance.inputs).toMatchObject({
         publiclyAccessible: false,

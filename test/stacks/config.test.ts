@@ -49,7 +49,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "unknown nested key",
     prodBase,
     (c) => (c.backup.retention = 3),
-    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, replicaRegion, reserveConcurrency)",
+    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, deployerArn, replicaRegion, reserveConcurrency)",
   ],
   [
     "prod without neon",
@@ -221,6 +221,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     'bloom-dr:backup.breakGlassRoleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/bloom-break-glass (got "arn:aws:iam::123456789012:user/admin")',
   ],
   [
+    "an assumed-role session as the deployer",
+    prodBase,
+    (c) => (c.backup.deployerArn = "arn:aws:sts::123456789012:assumed-role/deployer/ci-42"),
+    "bloom-dr:backup.deployerArn must be an IAM role or user ARN like arn:aws:iam::123456789012:role/bloom-deployer (for an assumed role, the role's ARN, not the session's) (got \"arn:aws:sts::123456789012:assumed-role/deployer/ci-42\")",
+  ],
+  [
     "bad replica region",
     prodBase,
     (c) => (c.backup.replicaRegion = "oregon"),
@@ -237,6 +243,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     prodBase,
     (c) => (c.alerts.sev1 = ["https://user:pw@hooks.example/x"]),
     'bloom-dr:alerts.sev1[0] must be an email address or an https:// URL without credentials (got "https://user:pw@hooks.example/x")',
+  ],
+  [
+    "a Slack incoming webhook, which never confirms an SNS subscription",
+    prodBase,
+    (c) => (c.alerts.sev4 = ["https://hooks.slack.com/services/T000/B000/XXXX"]),
+    'bloom-dr:alerts.sev4[0] cannot confirm an SNS subscription (Slack, Microsoft Teams, Discord and Google Chat webhooks never do, so nobody would be paged): use an email address, an HTTPS endpoint that confirms subscriptions (e.g. a PagerDuty or Opsgenie SNS integration), or AWS Chatbot for chat (got "https://hooks.slack.com/services/T000/B000/XXXX")',
   ],
   [
     "alerts as a single string",

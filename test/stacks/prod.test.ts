@@ -122,6 +122,42 @@ test("the app secret is replicated into the dr region and its replica ARN is exp
   expect(await valueOf(outputs.appDatabaseUrlSecretReplicaArn)).toBe(primaryArn.replace(":us-east-1:", ":us-west-2:"));
 });
 
+test("backup.deployerArn is who the vault's bucket and key policies let reconfigure them", async () => {
+  const deployer = "arn:aws:iam::123456789012:role/ci/bloom-deployer";
+  const backup = { ...(PROD["bloom-dr:backup"] as object), deployerArn: deployer };
+  await build(withChanges(PROD, { "bloom-dr:backup": backup }));
+  for (const name of ["vault-policy", "vault-replica-policy"]) {
+    const reconfiguration = JSON.parse(mocks.named(name).inputs.policy).Statement[2];
+    expect(reconfiguration.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": deployer } });
+  }
+  for (const name of ["vault-key", "vault-replica-key"]) {
+    const policyChanges = JSON.parse(mocks.named(name).inputs.policy).Statement[2];
+    expect(policyChanges.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": deployer } });
+  }
+});
+
+test("what protects recovery is protected and retained: vault keys and buckets, the app secret, the Neon data", async () => {
+  await build();
+  const held = mocks
+    .customResources()
+    .filter((r) => r.options.protect)
+    .map((r) => `${r.name} ${r.options.retainOnDelete ? "retained" : "not retained"}`)
+    .sort();
+  expect(held).toEqual(
+    [
+      "app-database-url-secret",
+      "primary-branch",
+      "primary-database",
+      "primary-project",
+      "primary-role",
+      "vault-bucket",
+      "vault-key",
+      "vault-replica-bucket",
+      "vault-replica-key",
+    ].map((name) => `${name} retained`),
+  );
+});
+
 test("without replicaRegion there is one vault bucket and no replica output", async () => {
   const prod = shippedConfig("prod") as Record<string, any>;
   const { replicaRegion: _dropped, ...backup } = prod["bloom-dr:backup"];

@@ -16,6 +16,13 @@ export interface BackupImageArgs {
   readonly dockerfilePath?: string;
   /** Default "src-<hash of runtime/ and the lock files>". */
   readonly tag?: string;
+  /**
+   * Let `pulumi destroy` delete the repository with its images. Default false: the images running
+   * jobs point at survive a mistaken teardown. True for stacks meant to be torn down (the dr
+   * stack): docker-build cannot delete the images it pushed once its stored ECR token has expired
+   * (12 hours), and a repository with images in it cannot be deleted otherwise.
+   */
+  readonly forceDelete?: boolean;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -40,8 +47,7 @@ export class BackupImage extends pulumi.ComponentResource {
         ...imageTagPolicy(),
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "KMS" }],
-        // Keep the images that running jobs point at when the stack is torn down by mistake.
-        forceDelete: false,
+        forceDelete: args.forceDelete ?? false,
         tags: args.tags,
       },
       { parent: this },

@@ -197,7 +197,9 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       return arn;
     });
 
-    const imageUri = args.imageUri ?? new BackupImage(`${name}-image`, { tags }, { parent: this }).imageUri;
+    // The dr stack is torn down after drills: its repository must go with it (see BackupImage).
+    const imageUri =
+      args.imageUri ?? new BackupImage(`${name}-image`, { tags, forceDelete: true }, { parent: this }).imageUri;
     const restore = createRestoreJob(
       `${name}-restore`,
       {

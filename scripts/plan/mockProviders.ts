@@ -231,12 +231,21 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       id: "aws",
       reverseDnsPrefix: "com.amazonaws",
     }),
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-      id: region,
-      names: [`${region}a`, `${region}b`, `${region}c`],
-      zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
-      groupNames: [region],
-    }),
+    // An account opted in to a Local Zone: it sorts first unless the opt-in-status filter drops it.
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs) => {
+      const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
+      const regularOnly = filters.some(
+        (f) => f.name === "opt-in-status" && f.values.length === 1 && f.values[0] === "opt-in-not-required",
+      );
+      const local = regularOnly ? [] : [`${region}-bos-1a`];
+      return {
+        id: region,
+        names: [...local, `${region}a`, `${region}b`, `${region}c`],
+        zoneIds: [...(regularOnly ? [] : ["use1-bos1-az1"]), "use1-az1", "use1-az2", "use1-az4"],
+        groupNames: [...(regularOnly ? [] : [`${region}-bos-1`]), region],
+        filters,
+      };
+    },
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
       authorizationToken: "QVdTOm9mZmxpbmU=",
       expiresAt: "2099-01-01T00:00:00Z",

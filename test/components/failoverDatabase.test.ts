@@ -34,12 +34,8 @@ beforeAll(async () => {
       if (type === "aws:rds/instance:Instance") return { identifier: `${name}-identifier` };
       return undefined;
     },
+    // Availability zones: the shared mock, which lists an opted-in Local Zone first unless filtered.
     invokes: {
-      "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-        id: "us-east-1",
-        names: ["us-east-1a", "us-east-1b", "us-east-1c"],
-        zoneIds: ["use1-az1", "use1-az2", "use1-az3"],
-      }),
       "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
         id: inputs.secretId,
         arn: inputs.secretId,
@@ -132,8 +128,12 @@ describe("standby", () => {
     }
   });
 
-  test("the VPC has two private subnets in two AZs and the S3 and Secrets Manager endpoints", async () => {
+  test("the VPC has two private subnets in two regular AZs (never a Local Zone) and the S3 and Secrets Manager endpoints", async () => {
     await build();
+    expect(
+      mocks.invokes.filter((invoke) => invoke.token === "aws:index/getAvailabilityZones:getAvailabilityZones")[0]
+        .inputs,
+    ).toEqual({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
     expect(mocks.named("failover-vpc").inputs).toMatchObject({
       cidrBlock: "10.42.0.0/16",
       enableDnsSupport: true,
@@ -308,6 +308,11 @@ describe("standby", () => {
     expect(counts(mocks.customResources())).toEqual(STANDBY_IN_APP_VPC);
     expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(["subnet-1", "subnet-2"]);
     expect(mocks.named("failover-db-sg").inputs.vpcId).toBe("vpc-dr");
+  });
+
+  test("the DR image repository can be torn down with its images (forceDelete)", async () => {
+    await build();
+    expect(mocks.one("aws:ecr/repository:Repository").inputs.forceDelete).toBe(true);
   });
 
   test("an image from the prod stack is reused instead of building one", async () => {

@@ -61,6 +61,22 @@ describe("planMocks", () => {
     });
   });
 
+  test("availability zones: an opted-in Local Zone comes first unless filtered on opt-in-not-required", async () => {
+    const token = "aws:index/getAvailabilityZones:getAvailabilityZones";
+    expect((await mocks.call({ token, inputs: { state: "available" } })).names).toEqual([
+      "eu-west-1-bos-1a",
+      "eu-west-1a",
+      "eu-west-1b",
+      "eu-west-1c",
+    ]);
+    const filters = [{ name: "opt-in-status", values: ["opt-in-not-required"] }];
+    expect((await mocks.call({ token, inputs: { state: "available", filters } })).names).toEqual([
+      "eu-west-1a",
+      "eu-west-1b",
+      "eu-west-1c",
+    ]);
+  });
+
   test("answers a branch's role password for that branch and role", async () => {
     expect(
       await mocks.call({

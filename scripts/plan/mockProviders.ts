@@ -78,9 +78,11 @@ export function mockResourceState(
   type: string,
   name: string,
   inputs: Record<string, any>,
-  region = PLAN_REGION,
+  stackRegion = PLAN_REGION,
   naming: MockNaming = PLAN_NAMING,
 ): MockAnswer {
+  // AWS provider v7: a resource's own `region` input wins over the stack's (the replica vault).
+  const region = typeof inputs.region === "string" ? inputs.region : stackRegion;
   const physical = naming.physicalName(name);
   const named = typeof inputs.name === "string" ? inputs.name : physical;
   switch (type) {

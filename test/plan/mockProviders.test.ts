@@ -138,6 +138,15 @@ describe("planMocks", () => {
     expect(Object.keys(prodStackOutputs(options)).sort()).toEqual(keys);
   });
 
+  test("a resource's own region input wins over the stack's (the replica vault's key)", () => {
+    expect(mockResourceState("aws:kms/key:Key", "k", { region: "us-west-2" }, "us-east-2").state.arn).toBe(
+      "arn:aws:kms:us-west-2:123456789012:key/k-key-id",
+    );
+    expect(mockResourceState("aws:kms/key:Key", "k", {}, "us-east-2").state.arn).toBe(
+      "arn:aws:kms:us-east-2:123456789012:key/k-key-id",
+    );
+  });
+
   test("RDS instances expose an address and a managed master secret", () => {
     const { state } = mockResourceState("aws:rds/instance:Instance", "db", { identifier: "failover" }, "us-west-2");
     expect(state).toMatchObject({

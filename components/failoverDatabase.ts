@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupImage } from "./backupImage";
 import { createFailoverNetwork } from "./failoverNetwork";
-import { failoverDatabaseUrl, regionOfArn } from "./failoverUrl";
+import { switchAppSecret } from "./appSecretSwitch";
 import { drillTagValue, finalSnapshotIdentifier } from "./names";
 import { RESTORE_JOB_DEFAULTS, createRestoreJob } from "./restoreJob";
 import { stalenessPeriodSeconds } from "./schedules";
@@ -226,27 +226,10 @@ export class FailoverDatabase extends pulumi.ComponentResource {
     );
 
     if (switchesApp) {
-      const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: masterSecretArn }, { parent: this });
-      new aws.secretsmanager.SecretVersion(
-        `${name}-app-database-url`,
-        {
-          secretId: args.appDatabaseUrlSecretArn,
-          region: pulumi.output(args.appDatabaseUrlSecretArn).apply(regionOfArn),
-          secretString: pulumi.secret(
-            pulumi
-              .all([masterSecret.secretString, instance.address, instance.port])
-              .apply(([masterSecretJson, host, port]) =>
-                failoverDatabaseUrl({ masterSecretJson, host, port, database: databaseName }),
-              ),
-          ),
-        },
-        {
-          parent: this,
-          // Leaving "active" must not pull the URL the app is using right now; failing back
-          // is its own deliberate step (docs/aws-components.md).
-          retainOnDelete: true,
-          dependsOn: [instance],
-        },
+      switchAppSecret(
+        name,
+        { appDatabaseUrlSecretArn: args.appDatabaseUrlSecretArn, masterSecretArn, instance, databaseName },
+        this,
       );
     }
 

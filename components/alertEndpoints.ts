@@ -2,6 +2,9 @@
  * Which SNS protocol an alert endpoint from config uses. Pure: the config schema rejects what
  * this cannot classify, and the Alerting component subscribes with what it returns.
  */
+import { nonConfirmingService } from "../policies/lib/confirmingEndpoints";
+
+export { nonConfirmingService } from "../policies/lib/confirmingEndpoints";
 export type AlertProtocol = "email" | "https";
 
 export const SEVERITIES = ["sev1", "sev2", "sev3", "sev4"] as const;
@@ -55,6 +58,11 @@ export function planSubscriptions(endpoints: Readonly<Record<Severity, readonly 
       if (protocol === undefined)
         throw new Error(
           `alerts.${severity}: "${endpoint}" is neither an email address nor an https:// URL; fix bloom-dr:alerts`,
+        );
+      const chat = nonConfirmingService(endpoint);
+      if (chat !== undefined)
+        throw new Error(
+          `alerts.${severity}: "${endpoint}" is ${chat}, which cannot confirm an SNS subscription; use an email, a paging service's SNS endpoint or AWS Chatbot`,
         );
       return { severity, endpoint, protocol, key: endpointKey(endpoint) };
     }),

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { sourceImageTag } from "./imageTag";
+import { imageTagPolicy, sourceImageTag } from "./imageTag";
 
 /** The repository root: build context of the image. */
 export const REPOSITORY_ROOT = path.join(__dirname, "..");
@@ -16,13 +16,20 @@ export interface BackupImageArgs {
   readonly dockerfilePath?: string;
   /** Default "src-<hash of runtime/ and the lock files>". */
   readonly tag?: string;
+  /**
+   * Let `pulumi destroy` delete the repository with its images. Default false: the images running
+   * jobs point at survive a mistaken teardown. True for stacks meant to be torn down (the dr
+   * stack): docker-build cannot delete the images it pushed once its stored ECR token has expired
+   * (12 hours), and a repository with images in it cannot be deleted otherwise.
+   */
+  readonly forceDelete?: boolean;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
- * The backup image: an ECR repository (scan on push, immutable tags) and the image built from
- * runtime/Dockerfile and pushed to it. `imageUri` is digest-pinned so Lambda and ECS run exactly
- * what was built.
+ * The backup image: an ECR repository (scan on push, immutable tags except the build's own
+ * "src-*" tags, see imageTag.ts) and the image built from runtime/Dockerfile and pushed to it.
+ * `imageUri` is digest-pinned so Lambda and ECS run exactly what was built, whatever a tag says.
  */
 export class BackupImage extends pulumi.ComponentResource {
   declare public readonly repositoryUrl: pulumi.Output<string>;
@@ -37,11 +44,10 @@ export class BackupImage extends pulumi.ComponentResource {
     const repository = new aws.ecr.Repository(
       `${name}-repository`,
       {
-        imageTagMutability: "IMMUTABLE",
+        ...imageTagPolicy(),
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "KMS" }],
-        // Keep the images that running jobs point at when the stack is torn down by mistake.
-        forceDelete: false,
+        forceDelete: args.forceDelete ?? false,
         tags: args.tags,
       },
       { parent: this },

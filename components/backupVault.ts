@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { resolveDeployer } from "./deployer";
 import { assumeRolePolicy, replicationPolicy } from "./iamPolicies";
-import { LockedBucket, ObjectLockMode, applyVaultPolicy, createLockedBucket } from "./lockedBucket";
+import { LockedBucket, ObjectLockMode, applyVaultPolicy, createLockedBucket, vaultOptions } from "./lockedBucket";
 import { vaultRetention } from "./retention";
 
 export type { ObjectLockMode } from "./lockedBucket";
@@ -15,6 +16,13 @@ export interface BackupVaultArgs {
   readonly objectLockMode?: ObjectLockMode;
   /** The only principal allowed to delete objects or change retention; none = nobody can. */
   readonly breakGlassRoleArn?: pulumi.Input<string>;
+  /**
+   * The IAM role or user that deploys the stack: with the break-glass role, the only principal
+   * allowed to change the vault's configuration, bucket policy and key policies. Default: the
+   * identity running `pulumi up` (an assumed role's session resolved to the role). Set it when more
+   * than one identity deploys (components/deployer.ts).
+   */
+  readonly deployerArn?: pulumi.Input<string>;
   /** Region of an optional replica vault (own key; same credentials). Plain: decides existence. */
   readonly replicaRegion?: string;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -39,6 +47,8 @@ export class BackupVault extends pulumi.ComponentResource {
   declare public readonly replicaBucketName: pulumi.Output<string | undefined>;
   declare public readonly replicaBucketArn: pulumi.Output<string | undefined>;
   declare public readonly replicaKeyArn: pulumi.Output<string | undefined>;
+  /** The principal the vault's policies let reconfigure it (besides the break-glass role). */
+  declare public readonly deployerArn: pulumi.Output<string>;
 
   constructor(name: string, args: BackupVaultArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("bloom-dr:backup:BackupVault", name, {}, opts);
@@ -50,9 +60,14 @@ export class BackupVault extends pulumi.ComponentResource {
       retention,
       objectLockMode: args.objectLockMode ?? BACKUP_VAULT_DEFAULTS.objectLockMode,
       breakGlassRoleArn: args.breakGlassRoleArn,
+      deployer: resolveDeployer(args.deployerArn, this),
       tags: args.tags,
     };
-    const primary = createLockedBucket(name, { ...shared, description: `bloom-dr backup vault ${name}` }, this);
+    const primary = createLockedBucket(
+      name,
+      { ...shared, copy: "primary", description: `bloom-dr backup vault ${name}` },
+      this,
+    );
     const replica =
       args.replicaRegion === undefined ? undefined : this.replicate(name, args.replicaRegion, primary, shared);
     applyVaultPolicy(name, primary, shared, this, replica ? [replica.replication] : []);
@@ -63,7 +78,9 @@ export class BackupVault extends pulumi.ComponentResource {
     this.replicaBucketName = replica ? replica.bucket.bucket : pulumi.output(undefined);
     this.replicaBucketArn = replica ? replica.bucket.arn : pulumi.output(undefined);
     this.replicaKeyArn = replica ? replica.key.arn : pulumi.output(undefined);
+    this.deployerArn = shared.deployer.arn;
     this.registerOutputs({
+      deployerArn: this.deployerArn,
       bucketName: this.bucketName,
       bucketArn: this.bucketArn,
       keyArn: this.keyArn,
@@ -82,13 +99,14 @@ export class BackupVault extends pulumi.ComponentResource {
     name: string,
     replicaRegion: string,
     primary: LockedBucket,
-    shared: Omit<Parameters<typeof createLockedBucket>[1], "description" | "region">,
+    shared: Omit<Parameters<typeof createLockedBucket>[1], "description" | "region" | "copy">,
   ): LockedBucket & { replication: aws.s3.BucketReplicationConfig } {
     const replica = createLockedBucket(
       `${name}-replica`,
       {
         ...shared,
         region: replicaRegion,
+        copy: "replica",
         description: `bloom-dr backup vault ${name} (replica in ${replicaRegion})`,
       },
       this,
@@ -133,7 +151,7 @@ export class BackupVault extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, dependsOn: [primary.versioning, replica.versioning] },
+      vaultOptions(this, [primary.versioning, replica.versioning]).locks,
     );
     return { ...replica, replication };
   }

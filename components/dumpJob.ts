@@ -31,6 +31,12 @@ export interface DumpJobArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** Lambda memory, MB. Default 2048 (pg_dump and zstd are CPU-bound; Lambda CPU scales with memory). */
   readonly memorySizeMb?: number;
+  /**
+   * Lambda only: reserve one concurrent execution, so two runs never overlap. Default false: a
+   * reservation must leave the account at least 10 unreserved executions, which new accounts
+   * (concurrency quota 10) cannot; overlapping dumps are harmless (latest.json only moves forward).
+   */
+  readonly reserveConcurrency?: boolean;
   /** Lambda /tmp size, MB. Default 10240, the maximum. */
   readonly ephemeralStorageMb?: number;
   /** Fargate only; default: the default VPC's default subnets with a public IP. */
@@ -80,6 +86,11 @@ export class DumpJob extends pulumi.ComponentResource {
     if (runner === "lambda" && (args.fargateNetwork || args.fargateCommand)) {
       throw new Error(
         `DumpJob ${name}: fargateNetwork/fargateCommand are set but runner is "lambda"; remove them or set runner "fargate"`,
+      );
+    }
+    if (runner === "fargate" && args.reserveConcurrency) {
+      throw new Error(
+        `DumpJob ${name}: reserveConcurrency is set but runner is "fargate"; it applies to the Lambda runner only`,
       );
     }
     // Validates the schedule before anything is registered.
@@ -150,8 +161,7 @@ export class DumpJob extends pulumi.ComponentResource {
           timeout: DUMP_JOB_DEFAULTS.timeoutSeconds,
           memorySize: args.memorySizeMb ?? DUMP_JOB_DEFAULTS.memorySizeMb,
           ephemeralStorage: { size: args.ephemeralStorageMb ?? DUMP_JOB_DEFAULTS.ephemeralStorageMb },
-          // One dump at a time: a late run must not race the next one for latest.json.
-          reservedConcurrentExecutions: 1,
+          ...(args.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
           environment: { variables: environment },
           loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
           tags,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupImage } from "./backupImage";
 import { createFailoverNetwork } from "./failoverNetwork";
-import { failoverDatabaseUrl, regionOfArn } from "./failoverUrl";
+import { switchAppSecret } from "./appSecretSwitch";
 import { drillTagValue, finalSnapshotIdentifier } from "./names";
 import { RESTORE_JOB_DEFAULTS, createRestoreJob } from "./restoreJob";
 import { stalenessPeriodSeconds } from "./schedules";
@@ -30,14 +30,24 @@ export interface FailoverDatabaseArgs {
   readonly backupRetentionDays: number;
   /** Scheduler expression for the restore test, UTC. */
   readonly restoreSchedule: string;
-  /** CIDRs of the app that may reach port 5432. Default none. */
+  /** CIDRs of the app that may reach port 5432. Default none; required when the app is switched. */
   readonly appCidrs?: string[];
-  /** Existing VPC; with subnetIds. Default: a small private VPC is created. */
+  /**
+   * Existing VPC the app can reach; with subnetIds. Default: a small private VPC is created, which
+   * has no peering or route to any other network (fine for restore testing and drills), so an
+   * instance that the app is switched to ("active" outside a drill) requires it.
+   */
   readonly vpcId?: pulumi.Input<string>;
   /** At least two private subnets in two AZs of vpcId. */
   readonly subnetIds?: pulumi.Input<string>[];
   /** Query the restore test runs against the restored database, e.g. a row count. */
   readonly smokeQuery?: string;
+  /**
+   * Reserve one concurrent execution for the restore test, so two restores never overlap on the
+   * standby. Default false: the account must keep 10 unreserved executions, which a new account
+   * (quota 10) cannot (docs/aws-components.md).
+   */
+  readonly reserveConcurrency?: boolean;
   /** During a drill the app's DATABASE_URL secret is never touched and resources are tagged. */
   readonly drill?: { readonly scenario: DrillScenario };
   // From the prod stack reference:
@@ -90,6 +100,11 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       );
     }
     const switchesApp = args.mode === "active" && args.drill === undefined;
+    if (switchesApp && (args.vpcId === undefined || (args.appCidrs ?? []).length === 0)) {
+      throw new Error(
+        `FailoverDatabase ${name}: mode "active" points the app at the instance, so it needs the app's network: vpcId and subnetIds the app can reach, and appCidrs (a VPC created here has no route to the app)`,
+      );
+    }
     if (args.mode === "off") {
       this.instanceIdentifier =
         this.address =
@@ -125,7 +140,9 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         tags,
       },
-      { parent: this },
+      // The final snapshot taken when the instance is deleted (standby -> off) is encrypted with
+      // this key: dropping the instance must leave the key in place, or the snapshot is unreadable.
+      { parent: this, retainOnDelete: true },
     );
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
@@ -180,7 +197,9 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       return arn;
     });
 
-    const imageUri = args.imageUri ?? new BackupImage(`${name}-image`, { tags }, { parent: this }).imageUri;
+    // The dr stack is torn down after drills: its repository must go with it (see BackupImage).
+    const imageUri =
+      args.imageUri ?? new BackupImage(`${name}-image`, { tags, forceDelete: true }, { parent: this }).imageUri;
     const restore = createRestoreJob(
       `${name}-restore`,
       {
@@ -199,6 +218,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         securityGroupId: network.restoreJobSecurityGroup.id,
         schedule: args.restoreSchedule,
         enabled: !active,
+        reserveConcurrency: args.reserveConcurrency ?? false,
         alarmTopicArn: args.alarmTopicArn,
         tags,
       },
@@ -206,27 +226,10 @@ export class FailoverDatabase extends pulumi.ComponentResource {
     );
 
     if (switchesApp) {
-      const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: masterSecretArn }, { parent: this });
-      new aws.secretsmanager.SecretVersion(
-        `${name}-app-database-url`,
-        {
-          secretId: args.appDatabaseUrlSecretArn,
-          region: pulumi.output(args.appDatabaseUrlSecretArn).apply(regionOfArn),
-          secretString: pulumi.secret(
-            pulumi
-              .all([masterSecret.secretString, instance.address, instance.port])
-              .apply(([masterSecretJson, host, port]) =>
-                failoverDatabaseUrl({ masterSecretJson, host, port, database: databaseName }),
-              ),
-          ),
-        },
-        {
-          parent: this,
-          // Leaving "active" must not pull the URL the app is using right now; failing back
-          // is its own deliberate step (docs/aws-components.md).
-          retainOnDelete: true,
-          dependsOn: [instance],
-        },
+      switchAppSecret(
+        name,
+        { appDatabaseUrlSecretArn: args.appDatabaseUrlSecretArn, masterSecretArn, instance, databaseName },
+        this,
       );
     }
 

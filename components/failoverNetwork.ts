@@ -122,7 +122,11 @@ function createPrivateVpc(name: string, tags: Tags, parent: pulumi.Resource): Pr
     { cidrBlock: PRIVATE_VPC_CIDR, enableDnsSupport: true, enableDnsHostnames: true, tags },
     opts,
   );
-  const zones = aws.getAvailabilityZonesOutput({ state: "available" }, opts);
+  // Regular AZs only: Local and Wavelength Zones (opt-in) sort first otherwise and offer no RDS.
+  const zones = aws.getAvailabilityZonesOutput(
+    { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+    opts,
+  );
   const routeTable = new aws.ec2.RouteTable(`${name}-private-routes`, { vpcId: vpc.id, tags }, opts);
   const subnets = PRIVATE_SUBNET_CIDRS.map((cidrBlock, index) => {
     const subnet = new aws.ec2.Subnet(

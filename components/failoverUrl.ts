@@ -48,3 +48,14 @@ export function regionOfArn(arn: string): string {
   }
   return parts[3];
 }
+
+/**
+ * The same resource's ARN in another region. A Secrets Manager replica keeps its primary's name
+ * and random suffix, so its ARN differs only in the region.
+ */
+export function arnInRegion(arn: string, region: string): string {
+  regionOfArn(arn);
+  const parts = arn.split(":");
+  parts[3] = region;
+  return parts.join(":");
+}

@@ -44,6 +44,27 @@ export function epochSeconds(iso: string): number {
   return Math.floor(millis / 1000);
 }
 
+/** What Neon's getBranchRolePassword answers. */
+export interface BranchRolePassword {
+  readonly password: string;
+  readonly roleName: string;
+  readonly branchId: string;
+}
+
+/**
+ * The password, or a one-line error naming role and branch: the provider answers a failed API
+ * call with an empty password rather than an error, and a URI with an empty password would only
+ * fail later, at the first connection during an incident.
+ */
+export function requireBranchPassword(answer: BranchRolePassword, component: string): string {
+  if (!answer.password) {
+    throw new Error(
+      `${component}: Neon returned no password for role ${answer.roleName} on branch ${answer.branchId}; check neon:apiKey and that the project stores passwords`,
+    );
+  }
+  return answer.password;
+}
+
 /** Neon's flag fields take "yes" / "no" strings. */
 export function yesNo(flag: boolean): "yes" | "no" {
   return flag ? "yes" : "no";

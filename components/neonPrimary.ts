@@ -6,6 +6,11 @@ import { connectionUri, historyRetentionSeconds, NEON_DEFAULT_BRANCH, pooledHost
 
 export interface NeonPrimaryArgs {
   readonly projectName: string;
+  /**
+   * Neon organization that owns the project. Required with a personal API key; an organization
+   * API key implies its organization. Changing it replaces the project (refused: it is protected).
+   */
+  readonly orgId?: string;
   /** Neon region id, e.g. "aws-us-east-2". */
   readonly regionId: string;
   /** Postgres major version, e.g. 17. */
@@ -25,8 +30,10 @@ export interface NeonPrimaryArgs {
 /**
  * The primary Neon project. The provider cannot protect a project's default branch, so
  * production data lives on a dedicated, protected branch (child of the default branch `main`)
- * with its own read-write endpoint, role and database. The project and that branch are Pulumi
- * `protect`ed as well: deleting them deletes the data and its history.
+ * with its own read-write endpoint, role and database. The project, that branch, the database and
+ * its owner role are Pulumi `protect`ed and retained on delete: deleting (or replacing) any of them
+ * deletes the data, its history or the objects the role owns. Changing `roleName` or
+ * `databaseName` therefore fails the update instead of replacing the production database.
  */
 export class NeonPrimary extends pulumi.ComponentResource {
   declare public readonly projectId: pulumi.Output<string>;
@@ -61,6 +68,7 @@ export class NeonPrimary extends pulumi.ComponentResource {
       `${name}-project`,
       {
         name: args.projectName,
+        ...(args.orgId !== undefined ? { orgId: args.orgId } : {}),
         regionId: args.regionId,
         pgVersion: args.pgVersion,
         historyRetentionSeconds: historyRetentionSeconds(args.historyRetentionHours),
@@ -68,7 +76,7 @@ export class NeonPrimary extends pulumi.ComponentResource {
         // Role passwords must be stored for the provider to return them (connection URIs).
         storePassword: "yes",
       },
-      { parent: this, protect: true },
+      { parent: this, protect: true, retainOnDelete: true },
     );
 
     const branch = new neon.Branch(
@@ -79,7 +87,7 @@ export class NeonPrimary extends pulumi.ComponentResource {
         name: primaryBranchName,
         protected: yesNo(protectPrimaryBranch),
       },
-      { parent: this, protect: true },
+      { parent: this, protect: true, retainOnDelete: true },
     );
 
     const endpoint = new neon.Endpoint(
@@ -91,13 +99,13 @@ export class NeonPrimary extends pulumi.ComponentResource {
     const role = new neon.Role(
       `${name}-role`,
       { projectId: project.id, branchId: branch.id, name: roleName },
-      { parent: this },
+      { parent: this, protect: true, retainOnDelete: true },
     );
 
     const database = new neon.Database(
       `${name}-database`,
       { projectId: project.id, branchId: branch.id, name: databaseName, ownerName: role.name },
-      { parent: this },
+      { parent: this, protect: true, retainOnDelete: true },
     );
 
     this.projectId = project.id;

@@ -20,6 +20,16 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
 }
 
 /**
+ * The condition that exempts principals from a Deny: `aws:PrincipalArn` is the role's ARN for every
+ * session of a role (whatever the session name) and the user's ARN for a user. None: deny everyone.
+ */
+export function exceptPrincipals(arns: readonly string[]): Pick<PolicyStatement, "Condition"> {
+  const unique = [...new Set(arns)];
+  if (unique.length === 0) return {};
+  return { Condition: { ArnNotEquals: { "aws:PrincipalArn": unique.length === 1 ? unique[0] : unique } } };
+}
+
+/**
  * A backup prefix as an S3 key prefix: relative, ending in "/", so "production/" never also
  * matches "production-old/...".
  */

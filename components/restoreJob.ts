@@ -38,6 +38,8 @@ export interface RestoreJobArgs {
   readonly schedule: string;
   /** False while failover is active: restoring into the live database would destroy it. */
   readonly enabled: boolean;
+  /** Reserve one concurrent execution (needs 11+ unreserved executions in the account). */
+  readonly reserveConcurrency: boolean;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -94,7 +96,7 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
       timeout: RESTORE_JOB_DEFAULTS.timeoutSeconds,
       memorySize: RESTORE_JOB_DEFAULTS.memorySizeMb,
       ephemeralStorage: { size: RESTORE_JOB_DEFAULTS.ephemeralStorageMb },
-      reservedConcurrentExecutions: 1,
+      ...(args.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
       vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
       environment: {
         variables: pulumi

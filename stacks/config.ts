@@ -41,7 +41,7 @@ export function parseStackConfig(
       ? (neonProblem(config.neon!) ??
         backupProblem(config.backup, context.awsRegion) ??
         pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now))
-      : failoverProblem(config.failover!));
+      : failoverProblem(config.failover!, config.drill));
   if (problem !== undefined) throw new StackConfigError(problem);
 
   if (config.role === "prod") {

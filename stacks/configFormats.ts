@@ -20,6 +20,15 @@ export const NEON_BRANCH_NAME_RULE =
 export const NEON_REGION = /^(aws|azure)-[a-z0-9]+(-[a-z0-9]+)*$/;
 export const NEON_REGION_RULE = "must be a Neon region id such as aws-us-east-2 or azure-eastus2";
 
+/**
+ * Neon organization ids look like org-cold-wave-12345678. The project is created in it; Neon
+ * cannot move a project to another organization, so the provider replaces the project when it
+ * changes (and `protect` refuses that).
+ */
+export const NEON_ORG_ID = /^org-[a-z0-9]+(-[a-z0-9]+)*$/;
+export const NEON_ORG_ID_RULE =
+  "must be a Neon organization id like org-cold-wave-12345678 (Neon Console > organization Settings); set it before the first deploy: changing it later replaces the project, which protect refuses";
+
 export const NEON_PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 export const NEON_PROJECT_NAME_RULE = "must be 1-64 characters of letters, digits, space, dot, _ or -";
 
@@ -39,6 +48,11 @@ export const S3_PREFIX_RULE = 'must be an S3 key prefix like "production/" (no l
 export const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 export const IAM_ROLE_ARN_RULE = "must be an IAM role ARN like arn:aws:iam::123456789012:role/bloom-break-glass";
 
+/** What a policy's aws:PrincipalArn can name: an IAM role or user (an STS session ARN cannot). */
+export const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+export const IAM_PRINCIPAL_ARN_RULE =
+  "must be an IAM role or user ARN like arn:aws:iam::123456789012:role/bloom-deployer (for an assumed role, the role's ARN, not the session's)";
+
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const AWS_REGION_RULE = "must be an AWS region like us-west-2";
 
@@ -55,7 +69,8 @@ export const SUBNET_ID_RULE = "must be a subnet id like subnet-0123456789abcdef0
 
 /** Pulumi stack reference: stack, project/stack or org/project/stack. */
 export const STACK_REFERENCE = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
-export const STACK_REFERENCE_RULE = "must be a Pulumi stack name like acme/bloom-dr/prod";
+export const STACK_REFERENCE_RULE =
+  "must be a Pulumi stack name: prod (this organization and project), bloom-dr/prod or acme/bloom-dr/prod";
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export const CIDR_RULE = "must be an IPv4 CIDR like 10.0.0.0/16, narrower than /0";

@@ -7,10 +7,12 @@
 import { SEVERITIES } from "../components/alertEndpoints";
 import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
+import { NEON_PLAN_LIMITS, planForHistory } from "./neonPlans";
 import {
   BACKUP_DEFAULTS,
   AlertsConfig,
   BackupConfig,
+  DrillConfig,
   FailoverConfig,
   NeonConfig,
   ParsedStackConfig,
@@ -33,7 +35,7 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
       return `${k(prodOnly)} is only for prod stacks; remove it from the dr stack "${stackName}" (it reads the prod stack's outputs)`;
   }
   if (config.primaryStack === undefined)
-    return `${k("primaryStack")} is required for a dr stack (the prod stack to reference, e.g. acme/bloom-dr/prod)`;
+    return `${k("primaryStack")} is required for a dr stack (the prod stack to reference: prod in the same organization and project, or acme/bloom-dr/prod)`;
   if (config.primaryStack.split("/").pop() === stackName) {
     return `${k("primaryStack")} must name the prod stack, not this dr stack (got ${shown(config.primaryStack)})`;
   }
@@ -44,6 +46,9 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
 export function backupProblem(backup: BackupConfig | undefined, awsRegion?: string): string | undefined {
   const retentionDays = backup?.retentionDays ?? BACKUP_DEFAULTS.retentionDays;
   const objectLockDays = backup?.objectLockDays ?? BACKUP_DEFAULTS.objectLockDays;
+  if (backup?.reserveConcurrency && backup.runner === "fargate") {
+    return `${k("backup.reserveConcurrency")} applies to the Lambda runner only; remove it or set backup.runner: lambda (got true with runner fargate)`;
+  }
   if (objectLockDays > retentionDays) {
     return `${k("backup.objectLockDays")} must be at most backup.retentionDays (${retentionDays}) so locked backups can expire (got ${objectLockDays})`;
   }
@@ -53,10 +58,22 @@ export function backupProblem(backup: BackupConfig | undefined, awsRegion?: stri
   return undefined;
 }
 
-/** The primary branch is created from the default branch, so it cannot take its name. */
+/**
+ * The primary branch is created from the default branch, so it cannot take its name; the history
+ * window and branch protection must fit the organization's Neon plan.
+ */
 export function neonProblem(neon: NeonConfig): string | undefined {
   if (neon.primaryBranchName === NEON_DEFAULT_BRANCH) {
     return `${k("neon.primaryBranchName")} must not be ${shown(NEON_DEFAULT_BRANCH)}, the project's default branch it is created from (got ${shown(neon.primaryBranchName)}); use e.g. "production"`;
+  }
+  const limits = NEON_PLAN_LIMITS[neon.plan];
+  if (neon.protectPrimaryBranch && limits.protectedBranches === 0) {
+    return `${k("neon.protectPrimaryBranch")} needs a paid Neon plan: the ${limits.label} plan (neon.plan) has no protected branches; upgrade the organization to Launch or Scale and set neon.plan, or set protectPrimaryBranch: false (got true)`;
+  }
+  if (neon.historyRetentionHours > limits.maxHistoryRetentionHours) {
+    const enough = planForHistory(neon.historyRetentionHours);
+    const upgrade = enough ? `upgrade to ${NEON_PLAN_LIMITS[enough].label} and set neon.plan: ${enough}` : "upgrade";
+    return `${k("neon.historyRetentionHours")} must be at most ${limits.maxHistoryRetentionHours} on Neon's ${limits.label} plan (neon.plan) (got ${neon.historyRetentionHours}); ${upgrade}, or shorten the window`;
   }
   return undefined;
 }
@@ -88,7 +105,12 @@ export function pitrBranchProblem(
   return undefined;
 }
 
-export function failoverProblem(failover: FailoverConfig): string | undefined {
+/**
+ * The pairs and lists of the failover network, then reachability: a standby exists to become
+ * active, and an active instance is the app's database, so outside a drill both need the app's
+ * own network (a VPC created here has no peering or route to it) and the app's CIDRs.
+ */
+export function failoverProblem(failover: FailoverConfig, drill?: DrillConfig): string | undefined {
   const hasVpc = failover.vpcId !== undefined;
   const hasSubnets = failover.subnetIds !== undefined;
   if (hasVpc && !hasSubnets) return `${k("failover.subnetIds")} is required when failover.vpcId is set (got nothing)`;
@@ -104,7 +126,17 @@ export function failoverProblem(failover: FailoverConfig): string | undefined {
     if (cidrs.has(cidr)) return `${k(`failover.appCidrs[${index}]`)} repeats ${shown(cidr)}; list each CIDR once`;
     cidrs.add(cidr);
   }
-  return undefined;
+  if (failover.mode === "off" || drill !== undefined) return undefined;
+  const missing = [
+    ...(hasVpc ? [] : ["failover.vpcId", "failover.subnetIds"]),
+    ...(failover.appCidrs.length > 0 ? [] : ["failover.appCidrs"]),
+  ];
+  if (missing.length === 0) return undefined;
+  const listed = [k(missing[0]), ...missing.slice(1)];
+  const names = listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
+  const verb = missing.length === 1 ? "is" : "are";
+  const becomes = failover.mode === "standby" ? " (a standby becomes the app's database on failover)" : "";
+  return `${names} ${verb} required when failover.mode is ${failover.mode}${becomes}: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill`;
 }
 
 export function alertsProblem(alerts: AlertsConfig): string | undefined {

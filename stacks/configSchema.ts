@@ -4,8 +4,10 @@
  * is set here, and is the secure choice. Cross-field rules live in configRules.ts.
  */
 import { z } from "zod";
-import { alertProtocol } from "../components/alertEndpoints";
+import { alertProtocol, nonConfirmingService } from "../components/alertEndpoints";
+import { CONFIRMING_ENDPOINTS_RULE } from "../policies/lib/confirmingEndpoints";
 import * as f from "./configFormats";
+import { NEON_PLANS } from "./neonPlans";
 
 const text = (pattern: RegExp, rule: string) => z.string().regex(pattern, { message: rule });
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -18,10 +20,17 @@ export const NEON_DEFAULTS = {
   roleName: "bloom_app",
   primaryBranchName: "production",
   protectPrimaryBranch: true,
+  // The smallest plan that keeps the 7-day history window the policy pack requires.
+  plan: "launch",
 } as const;
 
 export const neonSchema = z.strictObject({
   projectName: text(f.NEON_PROJECT_NAME, f.NEON_PROJECT_NAME_RULE),
+  // Needed with a personal API key (Neon answers "org_id is required" without it); an
+  // organization API key implies its own organization.
+  orgId: text(f.NEON_ORG_ID, f.NEON_ORG_ID_RULE).optional(),
+  // The organization's plan: protected branches and history beyond 6 hours need a paid plan.
+  plan: z.enum(NEON_PLANS).default(NEON_DEFAULTS.plan),
   regionId: text(f.NEON_REGION, f.NEON_REGION_RULE).default(NEON_DEFAULTS.regionId),
   pgVersion: z
     .union([z.literal(14), z.literal(15), z.literal(16), z.literal(17), z.literal(18)])
@@ -48,6 +57,7 @@ export const BACKUP_DEFAULTS = {
   runner: "lambda",
   prefix: "production/",
   stalenessGraceMinutes: 60,
+  reserveConcurrency: false,
 } as const;
 
 export const backupSchema = z.strictObject({
@@ -58,12 +68,20 @@ export const backupSchema = z.strictObject({
   prefix: text(f.S3_PREFIX, f.S3_PREFIX_RULE).default(BACKUP_DEFAULTS.prefix),
   stalenessGraceMinutes: wholeNumber(0, 1440).default(BACKUP_DEFAULTS.stalenessGraceMinutes),
   breakGlassRoleArn: text(f.IAM_ROLE_ARN, f.IAM_ROLE_ARN_RULE).optional(),
+  // Who may reconfigure the vault (with break-glass); default the identity running `pulumi up`.
+  deployerArn: text(f.IAM_PRINCIPAL_ARN, f.IAM_PRINCIPAL_ARN_RULE).optional(),
   replicaRegion: text(f.AWS_REGION, f.AWS_REGION_RULE).optional(),
+  // Lambda runner: reserve one concurrent execution (the account must keep 10 unreserved).
+  reserveConcurrency: z.boolean().default(BACKUP_DEFAULTS.reserveConcurrency),
 });
 
-const alertEndpoint = z.string().refine((value) => alertProtocol(value) !== undefined, {
-  message: "must be an email address or an https:// URL without credentials",
-});
+const alertEndpoint = z
+  .string()
+  .refine((value) => alertProtocol(value) !== undefined, {
+    message: "must be an email address or an https:// URL without credentials",
+    abort: true,
+  })
+  .refine((value) => nonConfirmingService(value) === undefined, { message: CONFIRMING_ENDPOINTS_RULE });
 const alertList = z.array(alertEndpoint).default([]);
 
 export const alertsSchema = z.strictObject({ sev1: alertList, sev2: alertList, sev3: alertList, sev4: alertList });
@@ -76,6 +94,8 @@ export const FAILOVER_DEFAULTS = {
   backupRetentionDays: 7,
   restoreSchedule: "cron(0 6 * * ? *)",
   databaseName: "bloom",
+  reserveConcurrency: false,
+  appSecret: "primary",
 } as const;
 
 export const failoverSchema = z.strictObject({
@@ -92,6 +112,11 @@ export const failoverSchema = z.strictObject({
   vpcId: text(f.VPC_ID, f.VPC_ID_RULE).optional(),
   subnetIds: z.array(text(f.SUBNET_ID, f.SUBNET_ID_RULE)).optional(),
   smokeQuery: z.string().min(1).optional(),
+  // The restore test: reserve one concurrent execution (the account must keep 10 unreserved).
+  reserveConcurrency: z.boolean().default(FAILOVER_DEFAULTS.reserveConcurrency),
+  // Which copy of the app's DATABASE_URL secret an active failover writes: the prod region's, or
+  // the promoted replica in this region during a prod-region outage.
+  appSecret: z.enum(["primary", "replica"]).default(FAILOVER_DEFAULTS.appSecret),
   // The database the backups are restored into and the app's URL names on failover: the same
   // name as prod's neon.databaseName, so the app sees the same database name after a failover.
   databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.databaseName),

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
 import { FailoverDatabase } from "../components/failoverDatabase";
 import type { DrStackConfig } from "./configSchema";
+import { AppSecretOutputs, appSecretTarget } from "./appSecretTarget";
+import { qualifiedStackName } from "./stackReference";
 import { stackTags } from "./stackTags";
 import { VaultOutputs, vaultSource } from "./vaultSource";
 
@@ -18,9 +20,22 @@ const VAULT_OUTPUT_NAMES = [
   "vaultReplicaKeyArn",
 ] as const;
 
+/** The organization Pulumi runs this stack in; mocks without one leave it undefined. */
+function currentOrganization(): string | undefined {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return undefined;
+  }
+}
+
 export function buildDr(config: DrStackConfig, stackName: string) {
   const tags = stackTags(stackName, "dr", config.drill);
-  const prod = new pulumi.StackReference(config.primaryStack);
+  const primaryStack = qualifiedStackName(config.primaryStack, {
+    organization: currentOrganization(),
+    project: pulumi.getProject(),
+  });
+  const prod = new pulumi.StackReference(primaryStack);
 
   const vaultOutputs = pulumi
     .all(VAULT_OUTPUT_NAMES.map((outputName) => prod.getOutput(outputName)))
@@ -28,7 +43,16 @@ export function buildDr(config: DrStackConfig, stackName: string) {
       (values) =>
         Object.fromEntries(VAULT_OUTPUT_NAMES.map((outputName, index) => [outputName, values[index]])) as VaultOutputs,
     );
-  const vault = vaultOutputs.apply((outputs) => vaultSource(outputs, config.primaryStack));
+  const vault = vaultOutputs.apply((outputs) => vaultSource(outputs, primaryStack));
+  const appSecretArn = pulumi
+    .all([prod.getOutput("appDatabaseUrlSecretArn"), prod.getOutput("appDatabaseUrlSecretReplicaArn")])
+    .apply(([appDatabaseUrlSecretArn, appDatabaseUrlSecretReplicaArn]) =>
+      appSecretTarget(
+        { appDatabaseUrlSecretArn, appDatabaseUrlSecretReplicaArn } as AppSecretOutputs,
+        config.failover.appSecret,
+        primaryStack,
+      ),
+    );
 
   const alerting = new Alerting("alerts", { endpoints: config.alerts, tags });
 
@@ -43,13 +67,14 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     vpcId: config.failover.vpcId,
     subnetIds: config.failover.subnetIds,
     smokeQuery: config.failover.smokeQuery,
+    reserveConcurrency: config.failover.reserveConcurrency,
     databaseName: config.failover.databaseName,
     drill: config.drill,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,
     vaultKeyArn: vault.keyArn,
     backupPrefix: prod.requireOutput("backupPrefix") as pulumi.Output<string>,
-    appDatabaseUrlSecretArn: prod.requireOutput("appDatabaseUrlSecretArn") as pulumi.Output<string>,
+    appDatabaseUrlSecretArn: appSecretArn,
     alarmTopicArn: alerting.sev2TopicArn,
     tags,
   });
@@ -57,7 +82,7 @@ export function buildDr(config: DrStackConfig, stackName: string) {
   return {
     role: "dr" as const,
     drillScenario: config.drill?.scenario ?? "none",
-    primaryStack: config.primaryStack,
+    primaryStack,
     failoverMode: config.failover.mode,
     restoresFromReplica: vault.replica,
     restoreSourceBucketName: vault.bucketName,

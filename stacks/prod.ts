@@ -24,6 +24,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
 
   const primary = new NeonPrimary("primary", {
     projectName: config.neon.projectName,
+    orgId: config.neon.orgId,
     regionId: config.neon.regionId,
     pgVersion: config.neon.pgVersion,
     historyRetentionHours: config.neon.historyRetentionHours,
@@ -43,7 +44,6 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
       at: entry.at,
       databaseName: primary.databaseName,
       roleName: primary.roleName,
-      rolePassword: primary.rolePassword,
     });
     pitrBranches[entry.name] = { branchId: branch.branchId, at: entry.at, connectionUri: branch.connectionUri };
   }
@@ -54,12 +54,18 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     retentionDays: config.backup.retentionDays,
     objectLockDays: config.backup.objectLockDays,
     breakGlassRoleArn: config.backup.breakGlassRoleArn,
+    deployerArn: config.backup.deployerArn,
     replicaRegion: config.backup.replicaRegion,
     tags,
   });
 
   // The app reads DATABASE_URL from here; the dr stack repoints it on failover.
-  const appDatabase = new AppDatabaseSecret("app-database-url", { initialDatabaseUrl: primary.pooledUri, tags });
+  // Replicated into the DR region (backup.replicaRegion), so a prod-region outage cannot hide it.
+  const appDatabase = new AppDatabaseSecret("app-database-url", {
+    initialDatabaseUrl: primary.pooledUri,
+    replicaRegion: config.backup.replicaRegion,
+    tags,
+  });
 
   const dumpJob = new DumpJob("backup", {
     vaultBucketName: vault.bucketName,
@@ -70,6 +76,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     schedule: config.backup.schedule,
     stalenessGraceMinutes: config.backup.stalenessGraceMinutes,
     runner: config.backup.runner,
+    reserveConcurrency: config.backup.reserveConcurrency,
     alarmTopicArn: alerting.sev2TopicArn,
     tags,
   });
@@ -98,6 +105,7 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     backupScheduleArn: dumpJob.scheduleArn,
     backupSourceSecretArn: dumpJob.sourceSecretArn,
     appDatabaseUrlSecretArn: appDatabase.secretArn,
+    appDatabaseUrlSecretReplicaArn: appDatabase.replicaSecretArn,
     sev1TopicArn: alerting.sev1TopicArn,
     sev2TopicArn: alerting.sev2TopicArn,
     sev3TopicArn: alerting.sev3TopicArn,

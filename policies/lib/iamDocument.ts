@@ -81,3 +81,42 @@ export function deniesInsecureTransport(statement: IamStatement): boolean {
   const coversBucket = resources.some((r) => r === "*" || !r.endsWith("/*"));
   return coversObjects && coversBucket;
 }
+
+/** Condition keys a Deny may exempt named principals with and still count as "everyone else". */
+const PRINCIPAL_EXEMPTIONS = new Set(["ArnNotEquals", "ArnNotLike"]);
+
+function coversAction(statement: IamStatement, action: string): boolean {
+  const [service] = action.toLowerCase().split(":", 1);
+  return asList(statement.Action).some((candidate) => {
+    const lower = candidate.toLowerCase();
+    return lower === "*" || lower === `${service}:*` || lower === action.toLowerCase();
+  });
+}
+
+/**
+ * Whether a Deny statement refuses `action` to every principal except, at most, principals it names
+ * through `aws:PrincipalArn` (ArnNotEquals / ArnNotLike): the shape of a lock with a break-glass or
+ * deployer exemption. Any other condition could switch the deny off and does not count.
+ */
+export function deniesToAllButNamed(statement: IamStatement, action: string, resource?: string): boolean {
+  if (statement.Effect !== "Deny" || !principalIsEveryone(statement.Principal)) return false;
+  if (!coversAction(statement, action)) return false;
+  if (resource !== undefined) {
+    const resources = asList(statement.Resource);
+    if (!resources.includes("*") && !resources.includes(resource)) return false;
+  }
+  for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
+    if (!PRINCIPAL_EXEMPTIONS.has(operator)) return false;
+    if (Object.keys(block).some((key) => key.toLowerCase() !== "aws:principalarn")) return false;
+  }
+  return true;
+}
+
+/** The actions of `required` that no statement of the document denies to all but named principals. */
+export function undeniedActions(
+  statements: readonly IamStatement[],
+  required: readonly string[],
+  resource?: string,
+): string[] {
+  return required.filter((action) => !statements.some((s) => deniesToAllButNamed(s, action, resource)));
+}

@@ -34,6 +34,13 @@ export const IAM_ATTACHMENT_TYPES = [
 export const SNS_TOPIC_TYPES = ["aws:sns/topic:Topic"] as const;
 export const SNS_SUBSCRIPTION_TYPES = ["aws:sns/topicSubscription:TopicSubscription"] as const;
 export const NEON_PROJECT_TYPES = ["neon:index/project:Project"] as const;
+export const NEON_DATA_TYPES = ["neon:index/database:Database", "neon:index/role:Role"] as const;
+export const SECRETS_MANAGER_SECRET_TYPES = ["aws:secretsmanager/secret:Secret"] as const;
+
+/** Tag on the backup vault's buckets and KMS keys (value: the copy, primary or replica); the vault rules' scope. */
+export const VAULT_TAG = "bloom-dr:vault";
+/** Tag on the Secrets Manager secret that holds the app's DATABASE_URL. */
+export const APP_SECRET_TAG = "bloom-dr:app-secret";
 
 /** The tag the failover database carries; `active` means the app's DATABASE_URL points at it. */
 export const FAILOVER_MODE_TAG = "bloom-dr:failover-mode";

@@ -20,7 +20,15 @@ export interface ResourceRecord {
   parentUrn?: string;
   dependencyUrns?: string[];
   propertyDependencyUrns?: Record<string, string[]>;
-  opts?: Partial<PolicyResourceOptions>;
+  opts?: Partial<PolicyResourceOptions> & LifecycleOptions;
+}
+
+/**
+ * Options @pulumi/policy 1.21 does not pass to packs. The offline plan knows them and passes them
+ * in `opts`; under `pulumi preview --policy-pack` they are absent (undefined: not known).
+ */
+export interface LifecycleOptions {
+  retainOnDelete?: boolean;
 }
 
 export interface ValidationContext {

@@ -4,10 +4,13 @@
  */
 import type { BloomRule } from "../lib/rule";
 import { alarmsNotifySomeone } from "./alarmsNotifySomeone";
+import { appSecretProtected } from "./appSecretProtected";
 import { iamNoBroadManagedPolicies } from "./iamNoBroadManagedPolicies";
 import { iamNoWildcardOnDataServices } from "./iamNoWildcardOnDataServices";
 import { jobsHaveErrorAlarm } from "./jobsHaveErrorAlarm";
+import { kmsKeyRetainedOnDelete } from "./kmsKeyRetainedOnDelete";
 import { kmsKeyRotationEnabled } from "./kmsKeyRotationEnabled";
+import { neonDatabaseAndRoleProtected } from "./neonDatabaseAndRoleProtected";
 import { neonHistoryRetentionMinimum } from "./neonHistoryRetentionMinimum";
 import { neonPrimaryBranchProtected } from "./neonPrimaryBranchProtected";
 import { neonProjectProtected } from "./neonProjectProtected";
@@ -24,18 +27,25 @@ import { sev1TopicHasSubscription } from "./sev1TopicHasSubscription";
 import { vaultBucketControlsAttached } from "./vaultBucketControlsAttached";
 import { vaultBucketEncryptedWithCustomerKey } from "./vaultBucketEncryptedWithCustomerKey";
 import { vaultBucketObjectLockEnabled } from "./vaultBucketObjectLockEnabled";
+import { vaultBucketPolicyDeniesTampering } from "./vaultBucketPolicyDeniesTampering";
 import { vaultBucketPolicyRequiresTls } from "./vaultBucketPolicyRequiresTls";
+import { vaultBucketProtected } from "./vaultBucketProtected";
 import { vaultBucketPublicAccessBlocked } from "./vaultBucketPublicAccessBlocked";
 import { vaultBucketVersioningEnabled } from "./vaultBucketVersioningEnabled";
 import { vaultLifecycleRetentionMinimum } from "./vaultLifecycleRetentionMinimum";
+import { vaultKeyPolicyDeniesDestruction } from "./vaultKeyPolicyDeniesDestruction";
+import { vaultKeyProtected } from "./vaultKeyProtected";
 import { vaultObjectLockDefaultRetention } from "./vaultObjectLockDefaultRetention";
 
 export {
   alarmsNotifySomeone,
+  appSecretProtected,
   iamNoBroadManagedPolicies,
   iamNoWildcardOnDataServices,
   jobsHaveErrorAlarm,
+  kmsKeyRetainedOnDelete,
   kmsKeyRotationEnabled,
+  neonDatabaseAndRoleProtected,
   neonHistoryRetentionMinimum,
   neonPrimaryBranchProtected,
   neonProjectProtected,
@@ -52,9 +62,13 @@ export {
   vaultBucketControlsAttached,
   vaultBucketEncryptedWithCustomerKey,
   vaultBucketObjectLockEnabled,
+  vaultBucketPolicyDeniesTampering,
   vaultBucketPolicyRequiresTls,
+  vaultBucketProtected,
   vaultBucketPublicAccessBlocked,
   vaultBucketVersioningEnabled,
+  vaultKeyPolicyDeniesDestruction,
+  vaultKeyProtected,
   vaultLifecycleRetentionMinimum,
   vaultObjectLockDefaultRetention,
 };
@@ -69,7 +83,15 @@ export const allRules: readonly BloomRule[] = [
   vaultObjectLockDefaultRetention,
   vaultLifecycleRetentionMinimum,
   vaultBucketControlsAttached,
+  vaultBucketPolicyDeniesTampering,
   kmsKeyRotationEnabled,
+  // Nothing that protects recovery can be deleted by a routine destroy
+  vaultBucketProtected,
+  vaultKeyProtected,
+  vaultKeyPolicyDeniesDestruction,
+  kmsKeyRetainedOnDelete,
+  appSecretProtected,
+  neonDatabaseAndRoleProtected,
   // Failover database
   rdsNotPubliclyAccessible,
   rdsStorageEncrypted,

@@ -10,6 +10,8 @@ import {
   S3_VERSIONING_TYPES,
 } from "../lib/resourceTypes";
 import { ofTypes, resourcesReferring } from "../lib/links";
+import { vaultCopy } from "../lib/vaultScope";
+import { VAULT_TAG } from "../lib/resourceTypes";
 
 /** The companion resources (AWS provider v7 splits bucket settings into them) every vault bucket needs. */
 export const BUCKET_CONTROLS: ReadonlyArray<{ control: string; types: readonly string[] }> = [
@@ -30,14 +32,14 @@ const BUCKET_KEYS = ["bucket", "id"];
  */
 export const vaultBucketControlsAttached: BloomStackRule = {
   name: "vault-bucket-controls-attached",
-  description:
-    "Every S3 bucket must have its encryption, versioning, public access block, bucket policy, Object Lock and lifecycle configurations attached.",
+  description: `Every vault bucket (tagged ${VAULT_TAG}) must have its encryption, versioning, public access block, bucket policy, Object Lock and lifecycle configurations attached.`,
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
     "Create the bucket through the BackupVault component, which attaches all six configurations; a hand-made bucket must get each missing configuration resource with `bucket: bucket.id`.",
   validateStack: (args, reportViolation) => {
-    const buckets = ofTypes(args.resources, S3_BUCKET_TYPES);
+    // Other buckets (logs, artifacts) are not vaults and need none of this.
+    const buckets = ofTypes(args.resources, S3_BUCKET_TYPES).filter((bucket) => vaultCopy(bucket.props) !== undefined);
     for (const bucket of buckets) {
       for (const { control, types } of BUCKET_CONTROLS) {
         const attached: PolicyResource[] = resourcesReferring(args.resources, types, "bucket", bucket, BUCKET_KEYS);

@@ -1,3 +1,4 @@
+import { isVaultConfiguration } from "../lib/vaultScope";
 import { BloomResourceRule, forTypes } from "../lib/rule";
 import { S3_SSE_TYPES } from "../lib/resourceTypes";
 
@@ -12,7 +13,8 @@ export const vaultBucketEncryptedWithCustomerKey: BloomResourceRule = {
   severity: "critical",
   remediationSteps:
     "In the bucket's BucketServerSideEncryptionConfiguration set rules[].applyServerSideEncryptionByDefault to { sseAlgorithm: \"aws:kms\", kmsMasterKeyId: <the vault's aws.kms.Key arn> } (BackupVault does this).",
-  validateResource: forTypes(S3_SSE_TYPES, (props, _args, reportViolation) => {
+  validateResource: forTypes(S3_SSE_TYPES, (props, args, reportViolation) => {
+    if (!isVaultConfiguration(args)) return args.notApplicable("a configuration of a bucket outside the vault");
     const rules: any[] = props.rules ?? [];
     if (rules.length === 0) {
       reportViolation("the encryption configuration has no rules: objects would use the S3-managed key");

@@ -1,3 +1,4 @@
+import { isVaultConfiguration } from "../lib/vaultScope";
 import { BloomResourceRule, forTypes } from "../lib/rule";
 import { S3_BUCKET_POLICY_TYPES } from "../lib/resourceTypes";
 import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iamDocument";
@@ -10,7 +11,8 @@ export const vaultBucketPolicyRequiresTls: BloomResourceRule = {
   severity: "high",
   remediationSteps:
     'Add a statement { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } } to the BucketPolicy.',
-  validateResource: forTypes(S3_BUCKET_POLICY_TYPES, (props, _args, reportViolation) => {
+  validateResource: forTypes(S3_BUCKET_POLICY_TYPES, (props, args, reportViolation) => {
+    if (!isVaultConfiguration(args)) return args.notApplicable("a configuration of a bucket outside the vault");
     const parsed = parsePolicyDocument(props.policy);
     if ("error" in parsed) {
       reportViolation(`${parsed.error}, so it cannot be shown to deny non-TLS requests`);

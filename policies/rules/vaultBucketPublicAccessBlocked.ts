@@ -1,3 +1,4 @@
+import { isVaultConfiguration } from "../lib/vaultScope";
 import { BloomResourceRule, forTypes } from "../lib/rule";
 import { S3_PUBLIC_ACCESS_BLOCK_TYPES } from "../lib/resourceTypes";
 
@@ -16,7 +17,8 @@ export const vaultBucketPublicAccessBlocked: BloomResourceRule = {
   severity: "critical",
   remediationSteps:
     "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the bucket's BucketPublicAccessBlock.",
-  validateResource: forTypes(S3_PUBLIC_ACCESS_BLOCK_TYPES, (props, _args, reportViolation) => {
+  validateResource: forTypes(S3_PUBLIC_ACCESS_BLOCK_TYPES, (props, args, reportViolation) => {
+    if (!isVaultConfiguration(args)) return args.notApplicable("a configuration of a bucket outside the vault");
     for (const flag of PUBLIC_ACCESS_FLAGS) {
       if (props[flag] !== true) reportViolation(`${flag} is ${JSON.stringify(props[flag])}; it must be true`);
     }

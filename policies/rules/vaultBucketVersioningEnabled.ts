@@ -1,3 +1,4 @@
+import { isVaultConfiguration } from "../lib/vaultScope";
 import { BloomResourceRule, forTypes } from "../lib/rule";
 import { S3_VERSIONING_TYPES } from "../lib/resourceTypes";
 
@@ -8,7 +9,8 @@ export const vaultBucketVersioningEnabled: BloomResourceRule = {
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: 'Set versioningConfiguration.status to "Enabled" on the bucket\'s BucketVersioning resource.',
-  validateResource: forTypes(S3_VERSIONING_TYPES, (props, _args, reportViolation) => {
+  validateResource: forTypes(S3_VERSIONING_TYPES, (props, args, reportViolation) => {
+    if (!isVaultConfiguration(args)) return args.notApplicable("a configuration of a bucket outside the vault");
     const status = props.versioningConfiguration?.status;
     if (status !== "Enabled") {
       reportViolation(`versioningConfiguration.status is ${JSON.stringify(status)}; it must be "Enabled"`);

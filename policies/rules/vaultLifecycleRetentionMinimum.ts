@@ -1,3 +1,4 @@
+import { isVaultConfiguration } from "../lib/vaultScope";
 import { BloomResourceRule, forTypes, readConfig } from "../lib/rule";
 import { S3_LIFECYCLE_TYPES } from "../lib/resourceTypes";
 
@@ -19,6 +20,7 @@ export const vaultLifecycleRetentionMinimum: BloomResourceRule = {
     properties: { minRetentionDays: { type: "integer", minimum: 1, default: 30 } },
   },
   validateResource: forTypes(S3_LIFECYCLE_TYPES, (props, args, reportViolation) => {
+    if (!isVaultConfiguration(args)) return args.notApplicable("a configuration of a bucket outside the vault");
     const { minRetentionDays } = readConfig(args, { minRetentionDays: 30 });
     const rules: any[] = props.rules ?? [];
     for (const rule of rules) {

@@ -1,3 +1,4 @@
+import { isVaultConfiguration } from "../lib/vaultScope";
 import { BloomResourceRule, forTypes, readConfig } from "../lib/rule";
 import { S3_OBJECT_LOCK_TYPES } from "../lib/resourceTypes";
 
@@ -21,6 +22,7 @@ export const vaultObjectLockDefaultRetention: BloomResourceRule = {
     properties: { minObjectLockDays: { type: "integer", minimum: 1, default: 1 } },
   },
   validateResource: forTypes(S3_OBJECT_LOCK_TYPES, (props, args, reportViolation) => {
+    if (!isVaultConfiguration(args)) return args.notApplicable("a configuration of a bucket outside the vault");
     const { minObjectLockDays } = readConfig(args, { minObjectLockDays: 1 });
     if (props.objectLockEnabled !== undefined && props.objectLockEnabled !== "Enabled") {
       reportViolation(`objectLockEnabled is ${JSON.stringify(props.objectLockEnabled)}; it must be "Enabled"`);

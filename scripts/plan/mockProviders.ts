@@ -15,7 +15,7 @@ export const PLAN_REGION = "us-east-1";
 export interface MockNaming {
   /** The physical name of a resource whose inputs do not name it. */
   physicalName(logicalName: string): string;
-  /** The password generated for a Neon role or project owner. */
+  /** The password Neon holds for a role: by logical name, or "<branch id>-<role>" for a branch's copy. */
   password(logicalName: string): string;
   /** The password of an ECR authorization token. */
   readonly registryPassword: string;
@@ -46,6 +46,7 @@ export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string
         vaultReplicaBucketName: `${bucket}-replica`,
         vaultReplicaBucketArn: `arn:aws:s3:::${bucket}-replica`,
         vaultReplicaKeyArn: `arn:aws:kms:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:key/00000000-0000-4000-8000-000000000003`,
+        appDatabaseUrlSecretReplicaArn: `arn:aws:secretsmanager:${options.replicaRegion}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
       }
     : {};
   return {
@@ -77,9 +78,11 @@ export function mockResourceState(
   type: string,
   name: string,
   inputs: Record<string, any>,
-  region = PLAN_REGION,
+  stackRegion = PLAN_REGION,
   naming: MockNaming = PLAN_NAMING,
 ): MockAnswer {
+  // AWS provider v7: a resource's own `region` input wins over the stack's (the replica vault).
+  const region = typeof inputs.region === "string" ? inputs.region : stackRegion;
   const physical = naming.physicalName(name);
   const named = typeof inputs.name === "string" ? inputs.name : physical;
   switch (type) {
@@ -196,6 +199,18 @@ export function mockResourceState(
 
 export type InvokeAnswer = (inputs: Record<string, any>) => Record<string, any>;
 
+/**
+ * What aws.iam.getSessionContext answers: an assumed-role session's role ARN (the real data
+ * source also looks up the role's path, which a session ARN does not carry), anything else as is.
+ */
+export function sessionContext(arn: string): Record<string, string> {
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  if (!session) return { id: arn, arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "" };
+  const [, partition, account, role, sessionName] = session;
+  const issuerArn = `arn:${partition}:iam::${account}:role/${role}`;
+  return { id: arn, arn, issuerArn, issuerId: `AROA${role.toUpperCase()}`, issuerName: role, sessionName };
+}
+
 export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMING): Record<string, InvokeAnswer> {
   return {
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
@@ -204,6 +219,7 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       userId: "AIDAOFFLINE",
       id: PLAN_ACCOUNT_ID,
     }),
+    "aws:iam/getSessionContext:getSessionContext": (inputs) => sessionContext(String(inputs.arn)),
     "aws:index/getRegion:getRegion": () => ({
       name: region,
       region,
@@ -217,12 +233,21 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       id: "aws",
       reverseDnsPrefix: "com.amazonaws",
     }),
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-      id: region,
-      names: [`${region}a`, `${region}b`, `${region}c`],
-      zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
-      groupNames: [region],
-    }),
+    // An account opted in to a Local Zone: it sorts first unless the opt-in-status filter drops it.
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs) => {
+      const filters: Array<{ name: string; values: string[] }> = inputs.filters ?? [];
+      const regularOnly = filters.some(
+        (f) => f.name === "opt-in-status" && f.values.length === 1 && f.values[0] === "opt-in-not-required",
+      );
+      const local = regularOnly ? [] : [`${region}-bos-1a`];
+      return {
+        id: region,
+        names: [...local, `${region}a`, `${region}b`, `${region}c`],
+        zoneIds: [...(regularOnly ? [] : ["use1-bos1-az1"]), "use1-az1", "use1-az2", "use1-az4"],
+        groupNames: [...(regularOnly ? [] : [`${region}-bos-1`]), region],
+        filters,
+      };
+    },
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
       authorizationToken: "QVdTOm9mZmxpbmU=",
       expiresAt: "2099-01-01T00:00:00Z",
@@ -248,6 +273,14 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       default: true,
     }),
     "aws:ec2/getSubnets:getSubnets": () => ({ id: region, ids: ["subnet-default-a", "subnet-default-b"], filters: [] }),
+    // A role's password on one branch: branches of a protected branch get their own passwords.
+    "neon:index/getBranchRolePassword:getBranchRolePassword": (inputs) => ({
+      id: `${inputs.projectId}/${inputs.branchId}/${inputs.roleName}/password`,
+      projectId: inputs.projectId,
+      branchId: inputs.branchId,
+      roleName: inputs.roleName,
+      password: naming.password(`${inputs.branchId}-${inputs.roleName}`),
+    }),
   };
 }
 

@@ -135,7 +135,11 @@ export function renderText(report: PlanReport): string {
   ];
   for (const resource of treeOrder(report.resources)) {
     const indent = "  ".repeat(depthOf(resource, byUrn));
-    const flags = [resource.protect ? "protected" : "", resource.read ? "read" : ""]
+    const flags = [
+      resource.protect ? "protected" : "",
+      resource.retainOnDelete ? "retained" : "",
+      resource.read ? "read" : "",
+    ]
       .filter(Boolean)
       .map((f) => ` [${f}]`)
       .join("");
@@ -174,6 +178,7 @@ export function renderJson(report: PlanReport): Record<string, unknown> {
       custom: r.custom,
       ...(r.parentUrn ? { parent: r.parentUrn } : {}),
       ...(r.protect ? { protect: true } : {}),
+      ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
       inputs: maskSecrets(r.inputs),
     })),
     outputs: maskSecrets(report.outputs),

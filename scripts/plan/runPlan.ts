@@ -52,7 +52,8 @@ export function policyRecords(resources: readonly PlannedResource[], view: "inpu
     ...(r.parentUrn ? { parentUrn: r.parentUrn } : {}),
     dependencyUrns: r.dependencyUrns,
     propertyDependencyUrns: r.propertyDependencyUrns,
-    opts: { protect: r.protect },
+    // retainOnDelete: known here, though @pulumi/policy does not pass it to packs under `pulumi preview`.
+    opts: { protect: r.protect, retainOnDelete: r.retainOnDelete },
   }));
 }
 

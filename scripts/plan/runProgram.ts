@@ -24,7 +24,12 @@ export interface ProgramOptions {
   programPath: string;
   stackReferences: Record<string, Record<string, unknown>>;
   region?: string;
+  /** The Pulumi organization the program sees; default a local backend's, "organization". */
+  organization?: string;
 }
+
+/** What `pulumi.getOrganization()` returns for every stack of a local (file) backend. */
+export const LOCAL_BACKEND_ORGANIZATION = "organization";
 
 /** Drains the runtime's outstanding RPCs; registrations made inside applies finish late. */
 async function settle(): Promise<void> {
@@ -81,7 +86,13 @@ async function resolveOutputs(exported: Record<string, unknown>): Promise<Record
 
 export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
-  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+  await pulumi.runtime.setMocks(
+    mocks,
+    options.project,
+    options.stack,
+    false,
+    options.organization ?? LOCAL_BACKEND_ORGANIZATION,
+  );
   const resources = recordRegistrations();
   pulumi.runtime.setAllConfig(options.config.values, options.config.secretKeys);
 

@@ -1,4 +1,4 @@
-import { alertProtocol, endpointKey, planSubscriptions } from "../../components/alertEndpoints";
+import { alertProtocol, endpointKey, nonConfirmingService, planSubscriptions } from "../../components/alertEndpoints";
 
 test.each([
   ["oncall@bloom.example", "email"],
@@ -37,7 +37,7 @@ describe("planSubscriptions", () => {
       sev1: ["oncall@bloom.example", "https://events.pagerduty.example/x"],
       sev2: ["oncall@bloom.example"],
       sev3: [],
-      sev4: ["https://hooks.slack.example/y"],
+      sev4: ["https://api.opsgenie.example/v1/json/amazonsns?apiKey=y"],
     });
     expect(plan).toEqual([
       {
@@ -60,9 +60,9 @@ describe("planSubscriptions", () => {
       },
       {
         severity: "sev4",
-        endpoint: "https://hooks.slack.example/y",
+        endpoint: "https://api.opsgenie.example/v1/json/amazonsns?apiKey=y",
         protocol: "https",
-        key: endpointKey("https://hooks.slack.example/y"),
+        key: endpointKey("https://api.opsgenie.example/v1/json/amazonsns?apiKey=y"),
       },
     ]);
   });
@@ -70,6 +70,33 @@ describe("planSubscriptions", () => {
   test("a malformed endpoint is refused with its severity", () => {
     expect(() => planSubscriptions({ sev1: [], sev2: ["http://x.example"], sev3: [], sev4: [] })).toThrow(
       'alerts.sev2: "http://x.example" is neither an email address nor an https:// URL; fix bloom-dr:alerts',
+    );
+  });
+});
+
+describe("endpoints that can never confirm an SNS subscription", () => {
+  test.each([
+    ["https://hooks.slack.com/services/T000/B000/XXXX", "a Slack incoming webhook"],
+    ["https://hooks.slack.com/workflows/T000/A000/1/x", "a Slack incoming webhook"],
+    ["https://bloom.webhook.office.com/webhookb2/x", "a Microsoft Teams incoming webhook"],
+    ["https://outlook.office.com/webhook/x", "a Microsoft Teams incoming webhook"],
+    ["https://discord.com/api/webhooks/1/x", "a Discord webhook"],
+    ["https://chat.googleapis.com/v1/spaces/x/messages?key=k", "a Google Chat webhook"],
+    ["https://events.pagerduty.com/integration/abc/enqueue", undefined],
+    ["https://api.opsgenie.com/v1/json/amazonsns?apiKey=k", undefined],
+    ["https://slack.com/help", undefined],
+    ["https://discord.com/channels/1", undefined],
+    ["oncall@bloom.example", undefined],
+    ["not a url", undefined],
+  ])("%s: %s", (endpoint, service) => {
+    expect(nonConfirmingService(endpoint)).toBe(service);
+  });
+
+  test("planSubscriptions refuses them, naming severity, endpoint and what to use", () => {
+    expect(() =>
+      planSubscriptions({ sev1: [], sev2: [], sev3: [], sev4: ["https://hooks.slack.com/services/T/B/X"] }),
+    ).toThrow(
+      'alerts.sev4: "https://hooks.slack.com/services/T/B/X" is a Slack incoming webhook, which cannot confirm an SNS subscription; use an email, a paging service\'s SNS endpoint or AWS Chatbot',
     );
   });
 });

@@ -15,7 +15,7 @@ const endpoints = {
   sev1: ["oncall@bloom.example", "https://events.pagerduty.example/sev1"],
   sev2: ["oncall@bloom.example"],
   sev3: [],
-  sev4: ["https://hooks.slack.example/sev4"],
+  sev4: ["https://api.opsgenie.example/sev4"],
 };
 
 async function build(args: ConstructorParameters<typeof AlertingType>[1] = { endpoints }) {
@@ -68,10 +68,10 @@ test("subscriptions infer the protocol and target their severity's topic", async
       endpoint: "oncall@bloom.example",
     },
     {
-      name: `alerts-sev4-${endpointKey("https://hooks.slack.example/sev4")}`,
+      name: `alerts-sev4-${endpointKey("https://api.opsgenie.example/sev4")}`,
       topic: "arn:aws:sns:us-east-1:123456789012:alerts-sev4",
       protocol: "https",
-      endpoint: "https://hooks.slack.example/sev4",
+      endpoint: "https://api.opsgenie.example/sev4",
     },
   ]);
 });

@@ -1,5 +1,6 @@
 import type * as BackupVaultModule from "../../components/backupVault";
-import { PulumiMockHarness, setupPulumiMocks, valueOf } from "../support/pulumiMocks";
+import { MOCK_ACCOUNT_ID, PulumiMockHarness, setupPulumiMocks, valueOf } from "../support/pulumiMocks";
+import { constructionFailure } from "./support/failedConstruction";
 
 let mocks: PulumiMockHarness;
 let BackupVault: typeof BackupVaultModule.BackupVault;
@@ -13,6 +14,9 @@ beforeAll(async () => {
 beforeEach(() => mocks.reset());
 
 const BREAK_GLASS = "arn:aws:iam::123456789012:role/break-glass";
+/** What the mock caller identity (an IAM user) resolves to. */
+const CALLER = `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`;
+const HOLDS = ["aws:kms/key:Key", "aws:s3/bucket:Bucket"];
 
 async function build(args: BackupVaultModule.BackupVaultArgs = {}) {
   const vault = new BackupVault("vault", args);
@@ -107,9 +111,14 @@ test.each([
 });
 
 test.each([
-  [undefined, "DenyDestructionToEveryone", undefined],
-  [BREAK_GLASS, "DenyDestructionExceptBreakGlass", { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } }],
-])("bucket policy with break-glass role %s", async (breakGlassRoleArn, sid, condition) => {
+  [undefined, "DenyDestructionToEveryone", undefined, CALLER],
+  [
+    BREAK_GLASS,
+    "DenyDestructionExceptBreakGlass",
+    { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+    [CALLER, BREAK_GLASS],
+  ],
+])("bucket policy with break-glass role %s", async (breakGlassRoleArn, sid, condition, reconfigurers) => {
   const vault = await build({ breakGlassRoleArn });
   const bucketArn = await valueOf(vault.bucketArn);
   const policy = policyOf("vault-policy");
@@ -123,15 +132,128 @@ test.each([
   });
   expect(policy.Statement[1].Sid).toBe(sid);
   expect(policy.Statement[1].Condition).toEqual(condition);
-  expect(policy.Statement[1].Action).toEqual(
-    expect.arrayContaining(["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration"]),
+  expect(policy.Statement[1].Action).toEqual(expect.arrayContaining(["s3:DeleteObject", "s3:DeleteObjectVersion"]));
+  // Lifecycle, lock, replication and the policy itself: the deployer may, everyone else may not.
+  expect(policy.Statement[2]).toMatchObject({
+    Sid: "DenyReconfigurationExceptDeployer",
+    Effect: "Deny",
+    Principal: "*",
+    Resource: bucketArn,
+    Condition: { ArnNotEquals: { "aws:PrincipalArn": reconfigurers } },
+  });
+  expect(policy.Statement[2].Action).toEqual(
+    expect.arrayContaining([
+      "s3:PutBucketPolicy",
+      "s3:DeleteBucketPolicy",
+      "s3:PutLifecycleConfiguration",
+      "s3:PutBucketObjectLockConfiguration",
+      "s3:PutReplicationConfiguration",
+    ]),
   );
 });
 
-test("objectLockDays above retentionDays is refused before anything is created", () => {
-  expect(() => new BackupVault("bad", { retentionDays: 7, objectLockDays: 14 })).toThrow(
+describe("the deployer the policies name", () => {
+  test("defaults to the identity running the update, resolved by getSessionContext", async () => {
+    const vault = await build();
+    expect(await valueOf(vault.deployerArn)).toBe(CALLER);
+    const caller = mocks.invokes.find((invoke) => invoke.token === "aws:index/getCallerIdentity:getCallerIdentity");
+    expect(caller).toBeDefined();
+    expect(
+      mocks.invokes.filter((invoke) => invoke.token === "aws:iam/getSessionContext:getSessionContext")[0].inputs,
+    ).toEqual({ arn: CALLER });
+  });
+
+  test("an explicit deployer is used as given, without asking who runs the update", async () => {
+    const deployer = "arn:aws:iam::123456789012:role/ci/bloom-deployer";
+    const vault = await build({ deployerArn: deployer });
+    expect(await valueOf(vault.deployerArn)).toBe(deployer);
+    expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain("aws:iam/getSessionContext:getSessionContext");
+    expect(policyOf("vault-policy").Statement[2].Condition).toEqual({
+      ArnNotEquals: { "aws:PrincipalArn": deployer },
+    });
+    expect(policyOf("vault-key").Statement[2].Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": deployer } });
+  });
+});
+
+describe("nothing that holds or locks backups can be deleted by a routine destroy", () => {
+  test("key and bucket are protected and retained; every configuration resource is retained", async () => {
+    await build({ replicaRegion: "us-west-2" });
+    for (const resource of mocks.customResources()) {
+      const holds = HOLDS.includes(resource.type);
+      const expected = resource.type === "aws:kms/alias:Alias" || resource.type.startsWith("aws:iam/") ? false : true;
+      expect([resource.name, resource.options.protect, resource.options.retainOnDelete]).toEqual([
+        resource.name,
+        holds,
+        expected,
+      ]);
+    }
+    expect(mocks.customResources().filter((resource) => resource.options.protect)).toHaveLength(4);
+  });
+
+  test.each([
+    [undefined, "DenyKeyDestructionToEveryone", undefined, CALLER],
+    [
+      BREAK_GLASS,
+      "DenyKeyDestructionExceptBreakGlass",
+      { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+      [CALLER, BREAK_GLASS],
+    ],
+  ])(
+    "each key's policy denies deletion, disabling and policy changes (break-glass %s)",
+    async (breakGlassRoleArn, sid, condition, editors) => {
+      await build({ replicaRegion: "us-west-2", breakGlassRoleArn });
+      for (const key of ["vault-key", "vault-replica-key"]) {
+        const [root, destruction, policyChanges] = policyOf(key).Statement;
+        expect(root).toEqual({
+          Sid: "EnableIamPolicies",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        });
+        expect(destruction).toEqual({
+          Sid: sid,
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+          Resource: "*",
+          ...(condition ? { Condition: condition } : {}),
+        });
+        expect(policyChanges).toEqual({
+          Sid: "DenyKeyPolicyChangesExceptDeployer",
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["kms:PutKeyPolicy"],
+          Resource: "*",
+          Condition: { ArnNotEquals: { "aws:PrincipalArn": editors } },
+        });
+      }
+    },
+  );
+
+  test("buckets and keys are tagged with the vault copy they belong to", async () => {
+    await build({ replicaRegion: "us-west-2", tags: { team: "data" } });
+    for (const [name, copy] of [
+      ["vault-bucket", "primary"],
+      ["vault-key", "primary"],
+      ["vault-replica-bucket", "replica"],
+      ["vault-replica-key", "replica"],
+    ]) {
+      expect(mocks.named(name).inputs.tags).toEqual({ team: "data", "bloom-dr:vault": copy });
+    }
+  });
+});
+
+test("objectLockDays above retentionDays is refused before anything is created", async () => {
+  const failure = await constructionFailure(
+    mocks,
+    "bad",
+    () => new BackupVault("bad", { retentionDays: 7, objectLockDays: 14 }),
+  );
+  expect(failure.error).toContain(
     "objectLockDays (14) must not exceed retentionDays (7); lower objectLockDays or raise retentionDays",
   );
+  expect(failure.children).toEqual([]);
 });
 
 describe("with a replica region", () => {

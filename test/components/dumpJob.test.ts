@@ -6,6 +6,7 @@ import {
   setupPulumiMocks,
   valueOf,
 } from "../support/pulumiMocks";
+import { constructionFailure } from "./support/failedConstruction";
 
 let mocks: PulumiMockHarness;
 let DumpJob: typeof DumpJobModule.DumpJob;
@@ -76,10 +77,11 @@ describe("lambda runner", () => {
     );
   });
 
-  test("the image repository scans on push and has immutable tags; the image is pushed for amd64", async () => {
+  test("the image repository scans on push and has immutable tags but the build's; the image is pushed for amd64", async () => {
     const job = await build();
     expect(mocks.one("aws:ecr/repository:Repository").inputs).toMatchObject({
-      imageTagMutability: "IMMUTABLE",
+      imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+      imageTagMutabilityExclusionFilters: [{ filter: "src-*", filterType: "WILDCARD" }],
       imageScanningConfiguration: { scanOnPush: true },
       forceDelete: false,
     });
@@ -105,7 +107,6 @@ describe("lambda runner", () => {
       timeout: 900,
       memorySize: 2048,
       ephemeralStorage: { size: 10240 },
-      reservedConcurrentExecutions: 1,
       role: mocks.named("backup-role").state.arn,
       loggingConfig: { logFormat: "Text", logGroup: mocks.named("backup-logs").state.name },
     });
@@ -119,6 +120,14 @@ describe("lambda runner", () => {
     expect(JSON.stringify(mocks.resources.map((resource) => resource.inputs.environment))).not.toContain(
       "direct-secret-pw",
     );
+  });
+
+  test("no concurrency is reserved unless asked: new accounts (quota 10) cannot reserve any", async () => {
+    await build();
+    expect(mocks.one("aws:lambda/function:Function").inputs.reservedConcurrentExecutions).toBeUndefined();
+    mocks.reset();
+    await build({ reserveConcurrency: true });
+    expect(mocks.one("aws:lambda/function:Function").inputs.reservedConcurrentExecutions).toBe(1);
   });
 
   test("the source URL lives only in a secret version, as a secret", async () => {
@@ -349,11 +358,17 @@ test.each([
   [{ prefix: "production" }, 'backup prefix must be a relative S3 key prefix ending in "/"'],
   [{ runner: "batch" as never }, 'DumpJob bad: runner must be "lambda" or "fargate" (got "batch")'],
   [{ fargateCommand: ["x"] }, 'DumpJob bad: fargateNetwork/fargateCommand are set but runner is "lambda"'],
+  [
+    { runner: "fargate" as const, reserveConcurrency: true },
+    'DumpJob bad: reserveConcurrency is set but runner is "fargate"; it applies to the Lambda runner only',
+  ],
   [{ schedule: "cron(0 4 ? * SUN *)", stalenessGraceMinutes: 60 }, "longer than CloudWatch's 604800 s"],
-])("rejects %j before creating anything", (extra, message) => {
-  mocks.reset();
-  expect(() => new DumpJob("bad", { ...VAULT, sourceDatabaseUrl: SOURCE_URL, alarmTopicArn: TOPIC, ...extra })).toThrow(
-    message,
+])("rejects %j before creating anything", async (extra, message) => {
+  const failure = await constructionFailure(
+    mocks,
+    "bad",
+    () => new DumpJob("bad", { ...VAULT, sourceDatabaseUrl: SOURCE_URL, alarmTopicArn: TOPIC, ...extra }),
   );
-  expect(mocks.resources.filter((resource) => resource.name.startsWith("bad"))).toHaveLength(0);
+  expect(failure.error).toContain(message);
+  expect(failure.children).toEqual([]);
 });

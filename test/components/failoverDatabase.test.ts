@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as FailoverModule from "../../components/failoverDatabase";
 import { PulumiMockHarness, RecordedResource, setupPulumiMocks, valueOf } from "../support/pulumiMocks";
+import { constructionFailure } from "./support/failedConstruction";
 
 let mocks: PulumiMockHarness;
 let FailoverDatabase: typeof FailoverModule.FailoverDatabase;
@@ -33,12 +34,8 @@ beforeAll(async () => {
       if (type === "aws:rds/instance:Instance") return { identifier: `${name}-identifier` };
       return undefined;
     },
+    // Availability zones: the shared mock, which lists an opted-in Local Zone first unless filtered.
     invokes: {
-      "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-        id: "us-east-1",
-        names: ["us-east-1a", "us-east-1b", "us-east-1c"],
-        zoneIds: ["use1-az1", "use1-az2", "use1-az3"],
-      }),
       "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
         id: inputs.secretId,
         arn: inputs.secretId,
@@ -96,6 +93,22 @@ const STANDBY_WITH_OWN_VPC = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
 };
 
+/** The app's own network: what an instance the app is switched to must live in. */
+const APP_NETWORK = { vpcId: "vpc-app", subnetIds: ["subnet-app-1", "subnet-app-2"] };
+const STANDBY_IN_APP_VPC: Record<string, number> = {
+  ...STANDBY_WITH_OWN_VPC,
+  "aws:ec2/securityGroup:SecurityGroup": 2,
+};
+for (const type of [
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+]) {
+  delete STANDBY_IN_APP_VPC[type];
+}
+
 test("off creates nothing but the component and reports no instance", async () => {
   const { db } = await build({ mode: "off" });
   expect(mocks.customResources()).toHaveLength(0);
@@ -115,8 +128,12 @@ describe("standby", () => {
     }
   });
 
-  test("the VPC has two private subnets in two AZs and the S3 and Secrets Manager endpoints", async () => {
+  test("the VPC has two private subnets in two regular AZs (never a Local Zone) and the S3 and Secrets Manager endpoints", async () => {
     await build();
+    expect(
+      mocks.invokes.filter((invoke) => invoke.token === "aws:index/getAvailabilityZones:getAvailabilityZones")[0]
+        .inputs,
+    ).toEqual({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] });
     expect(mocks.named("failover-vpc").inputs).toMatchObject({
       cidrBlock: "10.42.0.0/16",
       enableDnsSupport: true,
@@ -212,6 +229,8 @@ describe("standby", () => {
       mocks.named("failover-private-1").id,
     ]);
     expect(options.get("failover-db")?.protect).toBeFalsy();
+    // The final snapshot (standby -> off deletes the instance) is encrypted with this key: it stays.
+    expect(mocks.named("failover-key").options).toMatchObject({ protect: false, retainOnDelete: true });
     expect(await valueOf(db.masterSecretArn)).toBe(
       mocks.one("aws:rds/instance:Instance").state.masterUserSecrets[0].secretArn,
     );
@@ -231,6 +250,7 @@ describe("standby", () => {
       },
       timeout: 900,
     });
+    expect(fn.inputs.reservedConcurrentExecutions).toBeUndefined();
     expect(fn.inputs.environment.variables).toEqual({
       BACKUP_BUCKET: "prod-vault",
       BACKUP_PREFIX: "production/",
@@ -278,21 +298,21 @@ describe("standby", () => {
     expect(await valueOf(db.appSecretSwitched)).toBe(false);
   });
 
+  test("reserveConcurrency reserves one execution for the restore test", async () => {
+    await build({ reserveConcurrency: true });
+    expect(mocks.one("aws:lambda/function:Function").inputs.reservedConcurrentExecutions).toBe(1);
+  });
+
   test("given subnets are used and no VPC or endpoints are created", async () => {
     await build({ vpcId: "vpc-dr", subnetIds: ["subnet-1", "subnet-2"] });
-    const expected: Record<string, number> = { ...STANDBY_WITH_OWN_VPC, "aws:ec2/securityGroup:SecurityGroup": 2 };
-    for (const type of [
-      "aws:ec2/vpc:Vpc",
-      "aws:ec2/subnet:Subnet",
-      "aws:ec2/routeTable:RouteTable",
-      "aws:ec2/routeTableAssociation:RouteTableAssociation",
-      "aws:ec2/vpcEndpoint:VpcEndpoint",
-    ]) {
-      delete expected[type];
-    }
-    expect(counts(mocks.customResources())).toEqual(expected);
+    expect(counts(mocks.customResources())).toEqual(STANDBY_IN_APP_VPC);
     expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(["subnet-1", "subnet-2"]);
     expect(mocks.named("failover-db-sg").inputs.vpcId).toBe("vpc-dr");
+  });
+
+  test("the DR image repository can be torn down with its images (forceDelete)", async () => {
+    await build();
+    expect(mocks.one("aws:ecr/repository:Repository").inputs.forceDelete).toBe(true);
   });
 
   test("an image from the prod stack is reused instead of building one", async () => {
@@ -306,9 +326,10 @@ describe("standby", () => {
 
 describe("active", () => {
   test("protects the instance, stops restoring into it and points the app secret at it", async () => {
-    const { db, options } = await build({ mode: "active" });
+    const { db, options } = await build({ mode: "active", ...APP_NETWORK });
     const instance = mocks.one("aws:rds/instance:Instance");
     expect(instance.inputs.deletionProtection).toBe(true);
+    expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(APP_NETWORK.subnetIds);
     expect(options.get("failover-db")?.protect).toBe(true);
     expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.state).toBe("DISABLED");
     // a manual invoke of the disabled job must not wipe the now-live instance
@@ -338,17 +359,17 @@ describe("active", () => {
         .sort(),
     ).toEqual(["failover-restore-dlq-messages", "failover-restore-errors"]);
     expect(counts(mocks.customResources())).toEqual({
-      ...STANDBY_WITH_OWN_VPC,
+      ...STANDBY_IN_APP_VPC,
       "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
       "aws:secretsmanager/secretVersion:SecretVersion": 1,
     });
   });
 
   test("switching back to standby removes only the retained secret version, re-adds the restore staleness alarm and keeps the instance", async () => {
-    await build({ mode: "active" });
+    await build({ mode: "active", ...APP_NETWORK });
     const active = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
     mocks.reset();
-    await build({ mode: "standby" });
+    await build({ mode: "standby", ...APP_NETWORK });
     const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
     expect(active.filter((resource) => !standby.includes(resource))).toEqual([
       "aws:secretsmanager/secretVersion:SecretVersion::failover-app-database-url",
@@ -390,7 +411,7 @@ describe("active", () => {
   test.each(["standby", "active"] as const)(
     "the %s instance carries its mode as a tag for the policy pack",
     async (mode) => {
-      await build({ mode });
+      await build({ mode, ...APP_NETWORK });
       expect(mocks.one("aws:rds/instance:Instance").inputs.tags).toEqual({ "bloom-dr:failover-mode": mode });
     },
   );
@@ -404,7 +425,13 @@ test.each([
     "FailoverDatabase bad: subnetIds needs at least two subnets in two AZs (got 1)",
   ],
   [{ restoreSchedule: "daily" }, 'schedule "daily" is neither rate(...) nor cron(...)'],
-])("rejects %j before creating anything", (extra, message) => {
-  expect(() => new FailoverDatabase("bad", { ...BASE, ...extra })).toThrow(message);
-  expect(mocks.customResources().filter((resource) => resource.name.startsWith("bad"))).toHaveLength(0);
+  [
+    { mode: "active" as const },
+    'FailoverDatabase bad: mode "active" points the app at the instance, so it needs the app\'s network: vpcId and subnetIds the app can reach, and appCidrs (a VPC created here has no route to the app)',
+  ],
+  [{ mode: "active" as const, ...APP_NETWORK, appCidrs: [] }, 'FailoverDatabase bad: mode "active" points the app'],
+])("rejects %j before creating anything", async (extra, message) => {
+  const failure = await constructionFailure(mocks, "bad", () => new FailoverDatabase("bad", { ...BASE, ...extra }));
+  expect(failure.error).toContain(message);
+  expect(failure.children).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { failoverDatabaseUrl, regionOfArn } from "../../components/failoverUrl";
+import { arnInRegion, failoverDatabaseUrl, regionOfArn } from "../../components/failoverUrl";
 
 const TARGET = { host: "db.abc.us-west-2.rds.amazonaws.com", port: 5432, database: "app" };
 
@@ -52,5 +52,26 @@ describe("regionOfArn", () => {
 
   test.each(["bloom-app-db-url", "arn:aws:iam::123456789012:role/x", ""])("refuses %j", (arn) => {
     expect(() => regionOfArn(arn)).toThrow(`"${arn}" is not a regional ARN`);
+  });
+});
+
+describe("arnInRegion", () => {
+  test.each([
+    [
+      "arn:aws:secretsmanager:us-east-2:123456789012:secret:app-db-url-AbC123",
+      "us-west-2",
+      "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-db-url-AbC123",
+    ],
+    [
+      "arn:aws:secretsmanager:eu-central-1:123456789012:secret:a:b",
+      "eu-west-1",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:a:b",
+    ],
+  ])("%s in %s", (arn, region, expected) => {
+    expect(arnInRegion(arn, region)).toBe(expected);
+  });
+
+  test("refuses an ARN without a region", () => {
+    expect(() => arnInRegion("arn:aws:iam::123456789012:role/x", "us-west-2")).toThrow("is not a regional ARN");
   });
 });

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sourceImageTag } from "../../components/imageTag";
+import { imageTagPolicy, sourceImageTag, tagIsMutable, wildcardMatches } from "../../components/imageTag";
 
 let root: string;
 beforeEach(() => {
@@ -50,4 +50,43 @@ test("a directory without any input is refused", () => {
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test("file modes do not change the tag (docker-build's context hash sees them, so a rebuild reuses the tag)", () => {
+  const before = sourceImageTag(root);
+  chmodSync(join(root, "runtime", "handlers", "backup.ts"), 0o600);
+  expect(sourceImageTag(root)).toBe(before);
+  expect(tagIsMutable(before)).toBe(true);
+});
+
+describe("the repository's tag policy", () => {
+  test("tags are immutable except the build's src-* tags", () => {
+    expect(imageTagPolicy()).toEqual({
+      imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+      imageTagMutabilityExclusionFilters: [{ filter: "src-*", filterType: "WILDCARD" }],
+    });
+  });
+
+  test.each([
+    ["a build tag", "src-0123456789abcdef", true],
+    ["the tag of these very sources", undefined, true],
+    ["a release tag", "v1.4.0", false],
+    ["latest", "latest", false],
+    ["the bare prefix word", "src", false],
+    ["another case", "SRC-0123456789abcdef", false],
+    ["the prefix inside a tag", "pre-src-0123", false],
+  ])("%s (%s) is mutable: %s", (_label, tag, mutable) => {
+    expect(tagIsMutable(tag ?? sourceImageTag(root))).toBe(mutable);
+  });
+
+  test.each([
+    ["src-*", "src-abc", true],
+    ["src-*", "src-", true],
+    ["*-rc", "v1-rc", true],
+    ["a*b*c", "aXXbYYc", true],
+    ["a.b", "aXb", false],
+    ["v1.0", "v1.0", true],
+  ])("wildcard %s on %s matches: %s", (filter, tag, matches) => {
+    expect(wildcardMatches(filter, tag)).toBe(matches);
+  });
 });

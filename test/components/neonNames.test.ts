@@ -1,4 +1,11 @@
-import { connectionUri, epochSeconds, historyRetentionSeconds, pooledHost, yesNo } from "../../components/neonNames";
+import {
+  connectionUri,
+  epochSeconds,
+  historyRetentionSeconds,
+  pooledHost,
+  requireBranchPassword,
+  yesNo,
+} from "../../components/neonNames";
 
 test.each([
   ["ep-cool-darkness-123456.us-east-2.aws.neon.tech", "ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"],
@@ -49,4 +56,20 @@ test("epochSeconds rejects a non-date", () =>
 test("yesNo", () => {
   expect(yesNo(true)).toBe("yes");
   expect(yesNo(false)).toBe("no");
+});
+
+describe("requireBranchPassword", () => {
+  test("returns the branch's password", () => {
+    expect(requireBranchPassword({ password: "pw", roleName: "bloom_app", branchId: "br-1" }, "PitrBranch p")).toBe(
+      "pw",
+    );
+  });
+
+  test.each(["", undefined])("an empty answer (%j) fails with role and branch named", (password) => {
+    expect(() =>
+      requireBranchPassword({ password: password as string, roleName: "bloom_app", branchId: "br-1" }, "PitrBranch p"),
+    ).toThrow(
+      "PitrBranch p: Neon returned no password for role bloom_app on branch br-1; check neon:apiKey and that the project stores passwords",
+    );
+  });
 });

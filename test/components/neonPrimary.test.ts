@@ -47,6 +47,11 @@ test("the project has the region, version and a history window in seconds", asyn
   });
 });
 
+test("the project is created in the given Neon organization", async () => {
+  await build({ orgId: "org-cold-wave-12345678" });
+  expect(mocks.one("neon:index/project:Project").inputs.orgId).toBe("org-cold-wave-12345678");
+});
+
 test("production data lives on a protected branch of the default branch, with a read-write endpoint", async () => {
   await build();
   expect(mocks.one("neon:index/branch:Branch").inputs).toEqual({
@@ -113,14 +118,18 @@ test("children are parented to the component", async () => {
   }
 });
 
-test("the project and the production branch are Pulumi-protected; the rest can be replaced", async () => {
+test("project, production branch, database and role are protected and retained; only the endpoint can be replaced", async () => {
   await build();
-  const protectedNames = mocks
-    .customResources()
-    .filter((r) => r.options.protect)
-    .map((r) => r.name)
-    .sort();
-  expect(protectedNames).toEqual(["primary-branch", "primary-project"]);
+  const options = Object.fromEntries(
+    mocks.customResources().map((r) => [r.name, [r.options.protect, r.options.retainOnDelete]]),
+  );
+  expect(options).toEqual({
+    "primary-project": [true, true],
+    "primary-branch": [true, true],
+    "primary-role": [true, true],
+    "primary-database": [true, true],
+    "primary-endpoint": [false, false],
+  });
   for (const resource of mocks.customResources()) expect(resource.options.parent).toBe(mocks.urnOf("primary"));
 });
 

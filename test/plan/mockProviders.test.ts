@@ -1,7 +1,25 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { mockResourceState, planMocks, prodStackOutputs } from "../../scripts/plan/mockProviders";
+import { mockResourceState, planMocks, prodStackOutputs, sessionContext } from "../../scripts/plan/mockProviders";
 import { ROOT } from "./support/runPlanCli";
+
+describe("sessionContext (aws.iam.getSessionContext)", () => {
+  test.each([
+    [
+      "an assumed-role session resolves to its role",
+      "arn:aws:sts::123456789012:assumed-role/bloom-deployer/ci-run-42",
+      "arn:aws:iam::123456789012:role/bloom-deployer",
+    ],
+    ["a user is passed through", "arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/alice"],
+    [
+      "another partition",
+      "arn:aws-us-gov:sts::123456789012:assumed-role/deployer/s",
+      "arn:aws-us-gov:iam::123456789012:role/deployer",
+    ],
+  ])("%s", (_label, arn, issuerArn) => {
+    expect(sessionContext(arn).issuerArn).toBe(issuerArn);
+  });
+});
 
 describe("planMocks", () => {
   const mocks = planMocks({ region: "eu-west-1", stackReferences: { "*": { vaultBucketName: "v" } } });
@@ -43,6 +61,37 @@ describe("planMocks", () => {
     });
   });
 
+  test("availability zones: an opted-in Local Zone comes first unless filtered on opt-in-not-required", async () => {
+    const token = "aws:index/getAvailabilityZones:getAvailabilityZones";
+    expect((await mocks.call({ token, inputs: { state: "available" } })).names).toEqual([
+      "eu-west-1-bos-1a",
+      "eu-west-1a",
+      "eu-west-1b",
+      "eu-west-1c",
+    ]);
+    const filters = [{ name: "opt-in-status", values: ["opt-in-not-required"] }];
+    expect((await mocks.call({ token, inputs: { state: "available", filters } })).names).toEqual([
+      "eu-west-1a",
+      "eu-west-1b",
+      "eu-west-1c",
+    ]);
+  });
+
+  test("answers a branch's role password for that branch and role", async () => {
+    expect(
+      await mocks.call({
+        token: "neon:index/getBranchRolePassword:getBranchRolePassword",
+        inputs: { projectId: "p", branchId: "br-pitr", roleName: "bloom_app" },
+      }),
+    ).toEqual({
+      id: "p/br-pitr/bloom_app/password",
+      projectId: "p",
+      branchId: "br-pitr",
+      roleName: "bloom_app",
+      password: "offline-plan-password",
+    });
+  });
+
   test("answers the invokes the program uses, in the configured region", async () => {
     expect(await mocks.call({ token: "aws:index/getRegion:getRegion", inputs: {} })).toMatchObject({
       name: "eu-west-1",
@@ -74,6 +123,7 @@ describe("planMocks", () => {
       { replicaRegion: "us-west-2" },
       [
         "appDatabaseUrlSecretArn",
+        "appDatabaseUrlSecretReplicaArn",
         "backupImageUri",
         "backupPrefix",
         "vaultBucketArn",
@@ -86,6 +136,15 @@ describe("planMocks", () => {
     ],
   ])("prod outputs %j", (options, keys) => {
     expect(Object.keys(prodStackOutputs(options)).sort()).toEqual(keys);
+  });
+
+  test("a resource's own region input wins over the stack's (the replica vault's key)", () => {
+    expect(mockResourceState("aws:kms/key:Key", "k", { region: "us-west-2" }, "us-east-2").state.arn).toBe(
+      "arn:aws:kms:us-west-2:123456789012:key/k-key-id",
+    );
+    expect(mockResourceState("aws:kms/key:Key", "k", {}, "us-east-2").state.arn).toBe(
+      "arn:aws:kms:us-east-2:123456789012:key/k-key-id",
+    );
   });
 
   test("RDS instances expose an address and a managed master secret", () => {

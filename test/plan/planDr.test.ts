@@ -12,7 +12,10 @@ describe("npm run plan -- --stack dr", () => {
     const { code, plan } = await runPlanJson(["--stack", "dr"]);
     expect(plan.violations).toEqual([]);
     expect(code).toBe(0);
+    // The shipped `primaryStack: prod` is completed with the running stack's organization and
+    // project: a local backend's organization here, the owning organization on Pulumi Cloud.
     expect(typesOf(plan, "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["organization/bloom-dr/prod"]);
+    expect(plan.outputs.primaryStack).toBe("organization/bloom-dr/prod");
     expect(plan.outputs.failoverMode).toBe("standby");
     // The shipped prod config replicates its vault into the dr region: restores use the replica.
     expect(plan.outputs.restoresFromReplica).toBe(true);
@@ -38,6 +41,10 @@ describe("npm run plan -- --stack dr", () => {
       restoreJobs: typesOf(plan, "aws:lambda/function:Function").length,
       appSecretWrites: typesOf(plan, SECRET_VERSION).length,
     }).toEqual(expected);
+    // The key the final snapshot is encrypted with outlives the instance.
+    expect(typesOf(plan, "aws:kms/key:Key").map((k) => [k.name, k.retainOnDelete === true])).toEqual(
+      instances.length > 0 ? [["failover-key", true]] : [],
+    );
     for (const instance of instances) {
       expect(instance.inputs).toMatchObject({
         publiclyAccessible: false,

@@ -19,6 +19,22 @@ describe("npm run plan -- --stack prod", () => {
       /^arn:aws:sqs:/,
     );
     expect(typesOf(plan, "aws:sns/topic:Topic")).toHaveLength(4);
+    // Nothing that protects recovery can be deleted by a routine destroy: the plan records both options.
+    const held = plan.resources.filter((r) => r.protect).map((r) => [r.name, r.retainOnDelete === true]);
+    expect(held.map(([name]) => name).sort()).toEqual(
+      [
+        "app-database-url-secret",
+        "primary-branch",
+        "primary-database",
+        "primary-project",
+        "primary-role",
+        "vault-bucket",
+        "vault-key",
+        "vault-replica-bucket",
+        "vault-replica-key",
+      ].sort(),
+    );
+    expect(held.every(([, retained]) => retained)).toBe(true);
     // Secrets never reach the output.
     expect(plan.outputs.directConnectionUri).toBe("[secret]");
     expect(JSON.stringify(plan)).not.toMatch(/postgres(ql)?:\/\/[^:"]+:[^@"]+@/);
@@ -28,7 +44,9 @@ describe("npm run plan -- --stack prod", () => {
     const { code, stdout, stderr } = await runPlanCli(["--stack", "prod"]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toMatch(/^bloom-dr offline plan · stack prod · config Pulumi\.prod\.yaml$/m);
-    expect(stdout).toMatch(/^\+ {3}aws:s3\/bucket:Bucket vault-bucket {2}.*objectLockEnabled=true/m);
+    expect(stdout).toMatch(
+      /^\+ {3}aws:s3\/bucket:Bucket vault-bucket \[protected\] \[retained\] {2}.*objectLockEnabled=true/m,
+    );
     expect(stdout).toContain(`Policies: ${allRules.length} rules of bloom-dr-recovery-guarantees`);
     expect(stdout).toMatch(/^ {2}no violations$/m);
   });

@@ -79,7 +79,7 @@ describe("renderText / renderJson", () => {
     "aws:s3/bucket:Bucket",
     "vault-bucket",
     { bucket: "b", objectLockEnabled: true },
-    { parentUrn: parent.urn, protect: true },
+    { parentUrn: parent.urn, protect: true, retainOnDelete: true },
   );
   const secretVersion = planned("aws:secretsmanager/secretVersion:SecretVersion", "url", {
     secretString: secret("postgres://u:hunter2@h/d"),
@@ -118,7 +118,7 @@ describe("renderText / renderJson", () => {
       "3 resources (2 provider resources, 1 components)",
       "",
       "+ bloom-dr:backup:BackupVault vault",
-      "+   aws:s3/bucket:Bucket vault-bucket [protected]  bucket=b objectLockEnabled=true",
+      "+   aws:s3/bucket:Bucket vault-bucket [protected] [retained]  bucket=b objectLockEnabled=true",
       "+ aws:secretsmanager/secretVersion:SecretVersion url  secretString=[secret]",
       "",
       "Outputs:",
@@ -146,6 +146,7 @@ describe("renderText / renderJson", () => {
       custom: true,
       parent: parent.urn,
       protect: true,
+      retainOnDelete: true,
       inputs: { bucket: "b", objectLockEnabled: true },
     });
   });

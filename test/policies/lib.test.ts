@@ -1,4 +1,11 @@
-import { asList, deniesInsecureTransport, parsePolicyDocument, wildcardGrants } from "../../policies/lib/iamDocument";
+import {
+  asList,
+  deniesInsecureTransport,
+  deniesToAllButNamed,
+  parsePolicyDocument,
+  undeniedActions,
+  wildcardGrants,
+} from "../../policies/lib/iamDocument";
 import {
   containsPasswordUrl,
   containerEnvironments,
@@ -207,5 +214,45 @@ describe("links while values are unknown (pulumi preview)", () => {
     expect(
       (forTypes(["a", "b"], () => undefined) as unknown as { __pulumiType?: string }).__pulumiType,
     ).toBeUndefined();
+  });
+});
+
+describe("deniesToAllButNamed", () => {
+  const base = {
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["kms:ScheduleKeyDeletion"],
+    Resource: "*",
+    Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::1:role/break-glass" } },
+  };
+  test.each([
+    ["a deny with a named exemption", base, true],
+    ["a deny without condition", { ...base, Condition: undefined }, true],
+    ["ArnNotLike on the principal", { ...base, Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:*" } } }, true],
+    ["kms:* covers the action", { ...base, Action: "kms:*" }, true],
+    ["an Allow", { ...base, Effect: "Allow" }, false],
+    ["some principals only", { ...base, Principal: { AWS: "arn:aws:iam::1:user/x" } }, false],
+    ["another action", { ...base, Action: "kms:Decrypt" }, false],
+    [
+      "another condition could switch it off",
+      { ...base, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      false,
+    ],
+    [
+      "the principal condition mixed with another key",
+      { ...base, Condition: { ArnNotEquals: { "aws:PrincipalArn": "a", "aws:SourceArn": "b" } } },
+      false,
+    ],
+  ])("%s: %s", (_label, statement, expected) => {
+    expect(deniesToAllButNamed(statement as never, "kms:ScheduleKeyDeletion")).toBe(expected);
+  });
+
+  test("a resource must be covered when one is given", () => {
+    const statement = { ...base, Action: "s3:PutBucketPolicy", Resource: "arn:aws:s3:::vault" };
+    expect(deniesToAllButNamed(statement, "s3:PutBucketPolicy", "arn:aws:s3:::vault")).toBe(true);
+    expect(deniesToAllButNamed(statement, "s3:PutBucketPolicy", "arn:aws:s3:::other")).toBe(false);
+    expect(undeniedActions([statement], ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"])).toEqual([
+      "s3:DeleteBucketPolicy",
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import {
   rdsServingAppIsProtected,
   sev1TopicHasSubscription,
   vaultBucketControlsAttached,
+  vaultBucketPolicyDeniesTampering,
 } from "../../policies/rules";
 import { BUCKET_CONTROLS } from "../../policies/rules/vaultBucketControlsAttached";
 import type { ResourceRecord } from "../../policies/lib/validationArgs";
@@ -39,8 +40,17 @@ describe("vault-bucket-controls-attached", () => {
     ]);
   });
 
+  test("a bucket that is not a vault (no bloom-dr:vault tag, e.g. a log bucket) needs none of them", async () => {
+    const logs = record(BUCKET, "access-logs", { bucket: "access-logs", objectLockEnabled: false });
+    expect(await stackViolations(vaultBucketControlsAttached, [...compliantStack(), logs])).toEqual([]);
+  });
+
   test("a configuration of another bucket does not count", async () => {
-    const other = record(BUCKET, "other-bucket", { bucket: "other", objectLockEnabled: true });
+    const other = record(BUCKET, "other-bucket", {
+      bucket: "other",
+      objectLockEnabled: true,
+      tags: { "bloom-dr:vault": "replica" },
+    });
     const resources = [...compliantStack(), other];
     const violations = await stackViolations(vaultBucketControlsAttached, resources);
     expect(violations).toHaveLength(BUCKET_CONTROLS.length);
@@ -222,6 +232,24 @@ describe("sev1-topic-has-subscription", () => {
     expect(await stackViolations(sev1TopicHasSubscription, resources)).toHaveLength(1);
   });
 
+  test("a Slack incoming webhook never confirms, so it does not count as a subscriber", async () => {
+    const slack = (s: ResourceRecord) => ({
+      ...s,
+      props: { ...s.props, protocol: "https", endpoint: "https://hooks.slack.com/services/T0/B0/X" },
+    });
+    const resources = replacing(compliantStack(), SUBSCRIPTION, slack);
+    expect(await stackViolations(sev1TopicHasSubscription, resources)).toEqual([
+      {
+        message:
+          "SEV-1 topic alerts-sev1 has only chat webhook subscriptions, which never confirm: a SEV-1 alarm would page nobody",
+        urn: only(resources, TOPIC).urn,
+      },
+    ]);
+    // Beside an email subscription it is harmless: someone is paged.
+    const both = [...compliantStack(), { ...slack(only(compliantStack(), SUBSCRIPTION)), name: "s", urn: "urn:s" }];
+    expect(await stackViolations(sev1TopicHasSubscription, both)).toEqual([]);
+  });
+
   test.each(["alerts-sev1", "sev-1", "bloom_sev1_topic"])(
     "a topic named %s counts as SEV-1 without the tag",
     async (name) => {
@@ -269,5 +297,69 @@ describe("rds-serving-app-is-protected", () => {
       opts: { protect: false },
     }));
     expect(await stackViolations(rdsServingAppIsProtected, standby)).toEqual([]);
+  });
+});
+
+describe("vault-bucket-policy-denies-tampering", () => {
+  const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+  const withPolicy = (edit: (document: any) => void) =>
+    replacing(compliantStack(), POLICY, (p) => {
+      const document = JSON.parse(p.props.policy);
+      edit(document);
+      return { ...p, props: { ...p.props, policy: JSON.stringify(document) } };
+    });
+  const statement = (document: any, sid: string) => document.Statement.find((s: any) => s.Sid === sid);
+
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only", withoutDependencies(compliantStack())],
+  ])("the compliant stack passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(vaultBucketPolicyDeniesTampering, resources)).toEqual([]);
+  });
+
+  test.each([
+    [
+      "s3:PutBucketPolicy is not denied (any admin could lift the lock)",
+      (d: any) => {
+        const s = statement(d, "DenyReconfigurationExceptDeployer");
+        s.Action = s.Action.filter((a: string) => a !== "s3:PutBucketPolicy");
+      },
+      "does not deny s3:PutBucketPolicy to every principal but named ones",
+    ],
+    [
+      "the deletion deny is switched off by another condition",
+      (d: any) => {
+        statement(d, "DenyDeleteExceptBreakGlass").Condition = { StringEquals: { "aws:RequestedRegion": "us-east-1" } };
+      },
+      "does not deny s3:DeleteObject, s3:DeleteObjectVersion, s3:BypassGovernanceRetention",
+    ],
+    [
+      "the configuration deny names only some principals",
+      (d: any) => {
+        statement(d, "DenyReconfigurationExceptDeployer").Principal = { AWS: "arn:aws:iam::123456789012:root" };
+      },
+      "does not deny s3:PutBucketPolicy, s3:DeleteBucketPolicy, s3:PutLifecycleConfiguration, s3:PutBucketObjectLockConfiguration, s3:PutReplicationConfiguration",
+    ],
+    [
+      "the configuration deny covers another bucket",
+      (d: any) => {
+        statement(d, "DenyReconfigurationExceptDeployer").Resource = "arn:aws:s3:::another-bucket";
+      },
+      "does not deny s3:PutBucketPolicy",
+    ],
+  ])("fails when %s", async (_label, edit, expected) => {
+    const resources = withPolicy(edit);
+    const violations = await stackViolations(vaultBucketPolicyDeniesTampering, resources);
+    expect(violations).toEqual([{ message: expect.stringContaining(expected), urn: only(resources, POLICY).urn }]);
+    expect(violations[0].message).toMatch(/^vault-policy \(vault bucket vault-bucket\) does not deny /);
+  });
+
+  test("the policy of a bucket that is not a vault is not judged", async () => {
+    const resources = replacing(
+      withPolicy((d) => (d.Statement = d.Statement.slice(0, 1))),
+      BUCKET,
+      (b) => ({ ...b, props: { ...b.props, tags: {} } }),
+    );
+    expect(await stackViolations(vaultBucketPolicyDeniesTampering, resources)).toEqual([]);
   });
 });

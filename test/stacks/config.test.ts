@@ -19,7 +19,12 @@ const prodBase = (): Record<string, any> => ({
 const drBase = (): Record<string, any> => ({
   role: "dr",
   primaryStack: "acme/bloom-dr/prod",
-  failover: { mode: "standby" },
+  failover: {
+    mode: "standby",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    appCidrs: ["10.20.0.0/16"],
+  },
   alerts: { sev1: ["oncall@bloom.example"] },
 });
 
@@ -44,7 +49,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "unknown nested key",
     prodBase,
     (c) => (c.backup.retention = 3),
-    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, replicaRegion)",
+    "bloom-dr:backup.retention is not a known setting (allowed here: schedule, retentionDays, objectLockDays, runner, prefix, stalenessGraceMinutes, breakGlassRoleArn, deployerArn, replicaRegion, reserveConcurrency)",
   ],
   [
     "prod without neon",
@@ -76,6 +81,36 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     prodBase,
     (c) => (c.neon.historyRetentionHours = 1.5),
     "bloom-dr:neon.historyRetentionHours must be a whole number (got 1.5)",
+  ],
+  [
+    "organization id that is not one",
+    prodBase,
+    (c) => (c.neon.orgId = "bloom-org"),
+    'bloom-dr:neon.orgId must be a Neon organization id like org-cold-wave-12345678 (Neon Console > organization Settings); set it before the first deploy: changing it later replaces the project, which protect refuses (got "bloom-org")',
+  ],
+  [
+    "unknown Neon plan",
+    prodBase,
+    (c) => (c.neon.plan = "pro"),
+    'bloom-dr:neon.plan must be one of free, launch, scale (got "pro")',
+  ],
+  [
+    "protected primary branch on the Free plan",
+    prodBase,
+    (c) => Object.assign(c.neon, { plan: "free", historyRetentionHours: 6 }),
+    "bloom-dr:neon.protectPrimaryBranch needs a paid Neon plan: the Free plan (neon.plan) has no protected branches; upgrade the organization to Launch or Scale and set neon.plan, or set protectPrimaryBranch: false (got true)",
+  ],
+  [
+    "a 7-day history window on the Free plan",
+    prodBase,
+    (c) => Object.assign(c.neon, { plan: "free", protectPrimaryBranch: false }),
+    "bloom-dr:neon.historyRetentionHours must be at most 6 on Neon's Free plan (neon.plan) (got 168); upgrade to Launch and set neon.plan: launch, or shorten the window",
+  ],
+  [
+    "a 30-day history window on the default Launch plan",
+    prodBase,
+    (c) => (c.neon.historyRetentionHours = 720),
+    "bloom-dr:neon.historyRetentionHours must be at most 168 on Neon's Launch plan (neon.plan) (got 720); upgrade to Scale and set neon.plan: scale, or shorten the window",
   ],
   [
     "primary branch named like the default branch",
@@ -162,6 +197,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     'bloom-dr:backup.runner must be one of lambda, fargate (got "ec2")',
   ],
   [
+    "reserved concurrency with the Fargate runner",
+    prodBase,
+    (c) => (c.backup = { runner: "fargate", reserveConcurrency: true }),
+    "bloom-dr:backup.reserveConcurrency applies to the Lambda runner only; remove it or set backup.runner: lambda (got true with runner fargate)",
+  ],
+  [
     "crontab schedule",
     prodBase,
     (c) => (c.backup.schedule = "0 2 * * *"),
@@ -180,6 +221,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     'bloom-dr:backup.breakGlassRoleArn must be an IAM role ARN like arn:aws:iam::123456789012:role/bloom-break-glass (got "arn:aws:iam::123456789012:user/admin")',
   ],
   [
+    "an assumed-role session as the deployer",
+    prodBase,
+    (c) => (c.backup.deployerArn = "arn:aws:sts::123456789012:assumed-role/deployer/ci-42"),
+    "bloom-dr:backup.deployerArn must be an IAM role or user ARN like arn:aws:iam::123456789012:role/bloom-deployer (for an assumed role, the role's ARN, not the session's) (got \"arn:aws:sts::123456789012:assumed-role/deployer/ci-42\")",
+  ],
+  [
     "bad replica region",
     prodBase,
     (c) => (c.backup.replicaRegion = "oregon"),
@@ -196,6 +243,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     prodBase,
     (c) => (c.alerts.sev1 = ["https://user:pw@hooks.example/x"]),
     'bloom-dr:alerts.sev1[0] must be an email address or an https:// URL without credentials (got "https://user:pw@hooks.example/x")',
+  ],
+  [
+    "a Slack incoming webhook, which never confirms an SNS subscription",
+    prodBase,
+    (c) => (c.alerts.sev4 = ["https://hooks.slack.com/services/T000/B000/XXXX"]),
+    'bloom-dr:alerts.sev4[0] cannot confirm an SNS subscription (Slack, Microsoft Teams, Discord and Google Chat webhooks never do, so nobody would be paged): use an email address, an HTTPS endpoint that confirms subscriptions (e.g. a PagerDuty or Opsgenie SNS integration), or AWS Chatbot for chat (got "https://hooks.slack.com/services/T000/B000/XXXX")',
   ],
   [
     "alerts as a single string",
@@ -231,7 +284,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "dr without primaryStack",
     drBase,
     (c) => delete c.primaryStack,
-    "bloom-dr:primaryStack is required for a dr stack (the prod stack to reference, e.g. acme/bloom-dr/prod)",
+    "bloom-dr:primaryStack is required for a dr stack (the prod stack to reference: prod in the same organization and project, or acme/bloom-dr/prod)",
   ],
   [
     "dr without failover",
@@ -244,6 +297,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     drBase,
     (c) => (c.primaryStack = "acme/bloom-dr/dr"),
     'bloom-dr:primaryStack must name the prod stack, not this dr stack (got "acme/bloom-dr/dr")',
+  ],
+  [
+    "a stack reference with four parts",
+    drBase,
+    (c) => (c.primaryStack = "acme/bloom-dr/prod/extra"),
+    'bloom-dr:primaryStack must be a Pulumi stack name: prod (this organization and project), bloom-dr/prod or acme/bloom-dr/prod (got "acme/bloom-dr/prod/extra")',
   ],
   [
     "dr with neon settings",
@@ -296,13 +355,13 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
   [
     "vpc without subnets",
     drBase,
-    (c) => (c.failover.vpcId = "vpc-0123456789abcdef0"),
+    (c) => delete c.failover.subnetIds,
     "bloom-dr:failover.subnetIds is required when failover.vpcId is set (got nothing)",
   ],
   [
     "subnets without vpc",
     drBase,
-    (c) => (c.failover.subnetIds = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
+    (c) => delete c.failover.vpcId,
     "bloom-dr:failover.vpcId is required when failover.subnetIds is set (got nothing)",
   ],
   [
@@ -317,6 +376,24 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     (c) =>
       Object.assign(c.failover, { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "sn-1"] }),
     'bloom-dr:failover.subnetIds[1] must be a subnet id like subnet-0123456789abcdef0 (got "sn-1")',
+  ],
+  [
+    "a standby in a VPC created here, which the app cannot reach",
+    drBase,
+    (c) => (c.failover = { mode: "standby" }),
+    "bloom-dr:failover.vpcId, failover.subnetIds and failover.appCidrs are required when failover.mode is standby (a standby becomes the app's database on failover): the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
+  ],
+  [
+    "an active instance nobody is admitted to",
+    drBase,
+    (c) => Object.assign(c.failover, { mode: "active", appCidrs: [] }),
+    "bloom-dr:failover.appCidrs is required when failover.mode is active: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
+  ],
+  [
+    "unknown app secret copy",
+    drBase,
+    (c) => (c.failover.appSecret = "dr"),
+    'bloom-dr:failover.appSecret must be one of primary, replica (got "dr")',
   ],
   [
     "unknown drill scenario",
@@ -369,6 +446,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         roleName: "bloom_app",
         primaryBranchName: "production",
         protectPrimaryBranch: true,
+        plan: "launch",
       },
       pitrBranches: [],
       backup: {
@@ -378,6 +456,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         runner: "lambda",
         prefix: "production/",
         stalenessGraceMinutes: 60,
+        reserveConcurrency: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
@@ -397,6 +476,8 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         restoreSchedule: "cron(0 6 * * ? *)",
         appCidrs: [],
         databaseName: "bloom",
+        reserveConcurrency: false,
+        appSecret: "primary",
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
@@ -432,6 +513,27 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     const config = prodBase();
     config.pitrBranches = [{ name: "restore-a", at, keepAfterWindow }];
     expect((parseStackConfig(config, NOW, "prod") as ProdStackConfig).pitrBranches[0].at).toBe(at);
+  });
+
+  test.each([
+    ["Scale, 30 days, protected", { plan: "scale", historyRetentionHours: 720 }],
+    ["Launch, 7 days, protected", { plan: "launch", historyRetentionHours: 168 }],
+    ["Free, 6 hours, unprotected", { plan: "free", historyRetentionHours: 6, protectPrimaryBranch: false }],
+  ])("a Neon config within its plan is accepted: %s", (_label, neon) => {
+    const config = prodBase();
+    Object.assign(config.neon, neon, { orgId: "org-cold-wave-12345678" });
+    config.pitrBranches = [];
+    const parsed = parseStackConfig(config, NOW, "prod") as ProdStackConfig;
+    expect(parsed.neon).toMatchObject({ ...neon, orgId: "org-cold-wave-12345678" });
+  });
+
+  test.each([
+    ["mode off", { mode: "off" }, undefined],
+    ["a failover drill", { mode: "active" }, { scenario: "failover" }],
+    ["a restore drill in standby", { mode: "standby" }, { scenario: "restore" }],
+  ])("%s needs no app network (nothing serves the app)", (_label, failover, drill) => {
+    const config = { ...drBase(), failover, ...(drill ? { drill } : {}) };
+    expect((parseStackConfig(config, NOW, "dr") as DrStackConfig).failover.vpcId).toBeUndefined();
   });
 
   test("objectLockDays equal to retentionDays is allowed", () => {

@@ -7,6 +7,7 @@ const NOW = new Date("2026-03-10T12:00:00Z");
 const DR = shippedConfig("dr") as Record<string, any>;
 const PRIMARY_STACK = DR["bloom-dr:primaryStack"] as string;
 const APP_SECRET_ARN = "arn:aws:secretsmanager:us-east-2:123456789012:secret:app-database-url-AbCdEf";
+const APP_SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-database-url-AbCdEf";
 
 const prodOutputs = {
   vaultBucketName: "vault-primary",
@@ -17,6 +18,7 @@ const prodOutputs = {
   vaultReplicaKeyArn: "arn:aws:kms:us-west-2:123456789012:key/replica",
   backupPrefix: "production/",
   appDatabaseUrlSecretArn: APP_SECRET_ARN,
+  appDatabaseUrlSecretReplicaArn: APP_SECRET_REPLICA_ARN,
 };
 
 let mocks: PulumiMockHarness;
@@ -45,6 +47,7 @@ beforeAll(async () => {
         vaultReplicaBucketName: undefined,
         vaultReplicaBucketArn: undefined,
         vaultReplicaKeyArn: undefined,
+        appDatabaseUrlSecretReplicaArn: undefined,
       },
     },
   });
@@ -125,7 +128,7 @@ describe("failover modes on the shipped dr config", () => {
 
   test("off: nothing but alerting and the stack reference", async () => {
     const outputs = await build(withMode("off"));
-    expect(mocks.customResources()).toHaveLength(ALWAYS);
+    expect(mocks.customResources().length).toBe(ALWAYS);
     expect(mocks.ofType("aws:rds/instance:Instance")).toHaveLength(0);
     expect(await valueOf(outputs.failoverAddress)).toBeUndefined();
     expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
@@ -133,7 +136,10 @@ describe("failover modes on the shipped dr config", () => {
 
   test("standby: a private encrypted instance from config and the restore job, the app secret untouched", async () => {
     const outputs = await build(withMode("standby"));
-    expect(mocks.customResources()).toHaveLength(39);
+    // The app's network from config: no VPC, subnets, routes or endpoints of its own.
+    expect(mocks.customResources().length).toBe(30);
+    expect(mocks.ofType("aws:ec2/vpc:Vpc")).toHaveLength(0);
+    expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(DR["bloom-dr:failover"].subnetIds);
     const instance = mocks.one("aws:rds/instance:Instance");
     expect(instance.inputs).toMatchObject({
       instanceClass: "db.t4g.medium",
@@ -154,7 +160,7 @@ describe("failover modes on the shipped dr config", () => {
 
   test("active: deletion protection and exactly one write of the app's DATABASE_URL secret", async () => {
     const outputs = await build(withMode("active"));
-    expect(mocks.customResources()).toHaveLength(39);
+    expect(mocks.customResources().length).toBe(30);
     expect(mocks.one("aws:rds/instance:Instance").inputs.deletionProtection).toBe(true);
     const writes = appSecretWrites();
     expect(writes).toHaveLength(1);
@@ -165,9 +171,26 @@ describe("failover modes on the shipped dr config", () => {
     expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
   });
 
+  test("active with appSecret replica (prod's region is down): the promoted replica in this region is written", async () => {
+    const failover = { ...DR["bloom-dr:failover"], mode: "active", appSecret: "replica" };
+    const outputs = await build(withChanges(DR, { "bloom-dr:failover": failover }));
+    const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
+    expect(version.inputs).toMatchObject({ secretId: APP_SECRET_REPLICA_ARN, region: "us-west-2" });
+    expect(appSecretWrites()).toHaveLength(0);
+    expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
+  });
+
+  test("active with the default appSecret writes the prod region's secret, which replicates by itself", async () => {
+    await build(withMode("active"));
+    expect(mocks.one("aws:secretsmanager/secretVersion:SecretVersion").inputs).toMatchObject({
+      secretId: APP_SECRET_ARN,
+      region: "us-east-2",
+    });
+  });
+
   test("active during a drill: the instance exists, the app secret is never written", async () => {
     const outputs = await build(withMode("active", { "bloom-dr:drill": { scenario: "failover" } }));
-    expect(mocks.customResources()).toHaveLength(38);
+    expect(mocks.customResources().length).toBe(29);
     expect(mocks.ofType("aws:rds/instance:Instance")).toHaveLength(1);
     expect(appSecretWrites()).toHaveLength(0);
     expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);

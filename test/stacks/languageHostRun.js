@@ -44,6 +44,9 @@ async function main(stack) {
       }),
       call: () => ({
         accountId: "123456789012",
+        // getCallerIdentity and getSessionContext: who deploys (the vault's policies name it).
+        arn: "arn:aws:iam::123456789012:user/mock",
+        issuerArn: "arn:aws:iam::123456789012:user/mock",
         name: "us-east-1",
         region: "us-east-1",
         partition: "aws",

@@ -113,12 +113,58 @@ test("the vault gets the shipped retention, lock and replica region", async () =
   expect(await valueOf(outputs.vaultReplicaBucketName)).toBeDefined();
 });
 
+test("the app secret is replicated into the dr region and its replica ARN is exported", async () => {
+  const outputs = await build();
+  expect(mocks.one("aws:secretsmanager/secret:Secret", "app-database-url-secret").inputs.replicas).toEqual([
+    { region: "us-west-2" },
+  ]);
+  const primaryArn = await valueOf(outputs.appDatabaseUrlSecretArn);
+  expect(await valueOf(outputs.appDatabaseUrlSecretReplicaArn)).toBe(primaryArn.replace(":us-east-1:", ":us-west-2:"));
+});
+
+test("backup.deployerArn is who the vault's bucket and key policies let reconfigure them", async () => {
+  const deployer = "arn:aws:iam::123456789012:role/ci/bloom-deployer";
+  const backup = { ...(PROD["bloom-dr:backup"] as object), deployerArn: deployer };
+  await build(withChanges(PROD, { "bloom-dr:backup": backup }));
+  for (const name of ["vault-policy", "vault-replica-policy"]) {
+    const reconfiguration = JSON.parse(mocks.named(name).inputs.policy).Statement[2];
+    expect(reconfiguration.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": deployer } });
+  }
+  for (const name of ["vault-key", "vault-replica-key"]) {
+    const policyChanges = JSON.parse(mocks.named(name).inputs.policy).Statement[2];
+    expect(policyChanges.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": deployer } });
+  }
+});
+
+test("what protects recovery is protected and retained: vault keys and buckets, the app secret, the Neon data", async () => {
+  await build();
+  const held = mocks
+    .customResources()
+    .filter((r) => r.options.protect)
+    .map((r) => `${r.name} ${r.options.retainOnDelete ? "retained" : "not retained"}`)
+    .sort();
+  expect(held).toEqual(
+    [
+      "app-database-url-secret",
+      "primary-branch",
+      "primary-database",
+      "primary-project",
+      "primary-role",
+      "vault-bucket",
+      "vault-key",
+      "vault-replica-bucket",
+      "vault-replica-key",
+    ].map((name) => `${name} retained`),
+  );
+});
+
 test("without replicaRegion there is one vault bucket and no replica output", async () => {
   const prod = shippedConfig("prod") as Record<string, any>;
   const { replicaRegion: _dropped, ...backup } = prod["bloom-dr:backup"];
   const outputs = await build(withChanges(prod, { "bloom-dr:backup": backup }));
   expect(mocks.ofType("aws:s3/bucket:Bucket")).toHaveLength(1);
   expect(await valueOf(outputs.vaultReplicaBucketName)).toBeUndefined();
+  expect(await valueOf(outputs.appDatabaseUrlSecretReplicaArn)).toBeUndefined();
 });
 
 test("the app secret holds the pooled URI, the dump job's source secret the direct URI, both as secrets; dump alarms notify SEV-2", async () => {
@@ -172,8 +218,9 @@ describe("PITR branches", () => {
     });
     expect(Object.keys(outputs.pitrBranches).sort()).toEqual(["drill-q1", "restore-orders"]);
     expect(await isSecretOutput(outputs.pitrBranches["restore-orders"].connectionUri)).toBe(true);
+    // The branch's own password (Neon gives branches of a protected branch new ones), not the primary role's.
     expect(await valueOf(outputs.pitrBranches["restore-orders"].connectionUri)).toBe(
-      "postgresql://bloom_app:mock-password-primary-role@ep-pitr-restore-orders-endpoint.aws.neon.tech/bloom?sslmode=require",
+      "postgresql://bloom_app:mock-password-br-pitr-restore-orders-branch-bloom_app@ep-pitr-restore-orders-endpoint.aws.neon.tech/bloom?sslmode=require",
     );
   });
 

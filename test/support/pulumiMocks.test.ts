@@ -85,7 +85,15 @@ test("answers the standard AWS invokes and throws on unmocked ones", async () =>
   expect((await aws.getRegion({})).name).toBe("us-east-1");
   expect((await aws.getPartition({})).partition).toBe("aws");
   expect((await aws.ecr.getAuthorizationToken({})).userName).toBe("AWS");
+  // The account has opted in to a Local Zone: it comes first unless filtered out.
   expect((await aws.getAvailabilityZones({ state: "available" })).names).toEqual([
+    "us-east-1-bos-1a",
+    "us-east-1a",
+    "us-east-1b",
+    "us-east-1c",
+  ]);
+  const regularOnly = [{ name: "opt-in-status", values: ["opt-in-not-required"] }];
+  expect((await aws.getAvailabilityZones({ state: "available", filters: regularOnly })).names).toEqual([
     "us-east-1a",
     "us-east-1b",
     "us-east-1c",

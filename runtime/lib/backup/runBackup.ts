@@ -8,7 +8,9 @@ import {
   parseConnectionUrl,
   redactSecrets,
 } from "../postgres/connectionUrl";
-import { BackupStore } from "../store/types";
+import { stageObject } from "../store/staging";
+import { discarded, leftOver } from "./failedBackup";
+import { BackupStore, StagedObject } from "../store/types";
 import { connectDatabase, countRows, describeDatabase, serverVersion, userTables } from "./database";
 import { HashingStream } from "./hashingStream";
 import {
@@ -57,8 +59,12 @@ export function checkSourceUrl(url: string): ReturnType<typeof parseConnectionUr
 /**
  * Streams a consistent pg_dump of a database into a store, then writes its manifest and, last,
  * latest.json. The dump, the row counts and the schema fingerprint all come from one exported
- * snapshot. On any failure nothing new is visible in the store: no manifest, latest.json
- * unchanged, no partial dump (the store removes its temp file or aborts the multipart upload).
+ * snapshot. The dump stays staged (an uncompleted multipart upload, a hidden temp file) until its
+ * size and the row counts are in, so a failure before the manifest leaves nothing visible and
+ * needs no delete: the S3 vault denies deletes to the dump job. Only a failure in the instant
+ * between the dump's commit and its manifest, or after the manifest, needs a removal; where the
+ * store refuses it, the error names exactly what stayed and whether it is a complete backup
+ * (a manifest is the only proof of one: a dump without it is in no catalog, restore or latest.json).
  */
 export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const { store, signal } = options;
@@ -97,15 +103,15 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
 
     // The store consumes the hashed stream while this session counts rows in the same snapshot.
     const feeding = pipeline(dump.stdout, hashing).catch(() => undefined);
-    const uploading = store.put(dumpKey, hashing, signal);
+    const uploading = stageObject(store, dumpKey, hashing, signal);
     const inspecting = (async () => ({
       tables: await countRows(client, await userTables(client)),
       fingerprint: await schemaFingerprint(client),
     }))();
     inspecting.catch(() => undefined);
-    let bytes: number;
+    let staged: StagedObject;
     try {
-      ({ bytes } = await uploading);
+      staged = await uploading;
     } catch (err) {
       await dump.stop();
       await feeding;
@@ -119,12 +125,23 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
       described = await inspecting;
       await releaseSnapshot(client);
     } catch (err) {
-      await store.remove(dumpKey).catch(() => undefined);
-      throw fail(`counting rows in the snapshot failed: ${(err as Error).message.split("\n")[0]}`);
+      throw fail(
+        `counting rows in the snapshot failed: ${(err as Error).message.split("\n")[0]}${await discarded(staged, dumpKey)}`,
+      );
     }
+    const bytes = staged.bytes;
     if (bytes !== hashing.bytes) {
-      await store.remove(dumpKey).catch(() => undefined);
-      throw fail(`the store wrote ${bytes} bytes of ${dumpKey} but pg_dump produced ${hashing.bytes}`);
+      throw fail(
+        `the store wrote ${bytes} bytes of ${dumpKey} but pg_dump produced ${hashing.bytes}${await discarded(staged, dumpKey)}`,
+      );
+    }
+    try {
+      throwIfAborted(signal, fail);
+      await staged.commit();
+    } catch (err) {
+      const reason =
+        err instanceof Error && err.message.startsWith("backup of ") ? "interrupted" : (err as Error).message;
+      throw fail(`${reason.split("\n")[0]}${await discarded(staged, dumpKey)}`);
     }
 
     const manifest: BackupManifest = {
@@ -160,7 +177,8 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
 /**
  * Manifest, then latest.json. A failure between the two removes the manifest and the dump, so
  * the store holds either the complete backup or nothing of it. latest.json only moves forward:
- * a backup that finishes after a newer one leaves latest.json on the newer.
+ * a backup that finishes after a newer one leaves latest.json on the newer. Where the store
+ * refuses the removal (the S3 vault denies deletes), the error says what stayed (leftOver).
  */
 async function publish(
   store: BackupStore,
@@ -169,9 +187,11 @@ async function publish(
   fail: (r: string) => Error,
 ): Promise<void> {
   const manifestKey = manifestKeyFor(manifest.id);
+  let manifestWritten = false;
   try {
     throwIfAborted(signal, fail);
     await store.putText(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
+    manifestWritten = true;
     throwIfAborted(signal, fail);
     const current = await store.getText(LATEST_KEY);
     const currentId = current ? safeLatestId(current) : undefined;
@@ -179,9 +199,9 @@ async function publish(
       await store.putText(LATEST_KEY, `${JSON.stringify(latestPointerFor(manifest), null, 2)}\n`);
     }
   } catch (err) {
-    await store.remove(manifestKey).catch(() => undefined);
-    await store.remove(manifest.dump.key).catch(() => undefined);
-    throw err instanceof Error && err.message.startsWith("backup of ") ? err : fail((err as Error).message);
+    const reason =
+      err instanceof Error && err.message.startsWith("backup of ") ? "interrupted" : (err as Error).message;
+    throw fail(`${reason.split("\n")[0]}${await leftOver(store, manifest, manifestWritten)}`);
   }
 }
 

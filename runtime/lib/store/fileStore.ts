@@ -5,7 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
-import { assertPlainKey, BackupStore, NotFoundError, StoredObject } from "./types";
+import { assertPlainKey, BackupStore, NotFoundError, StagedObject, StoredObject } from "./types";
 
 /** Temp files are hidden (leading dot) and marked, so list() never shows a partial object. */
 const TEMP_PATTERN = /^\..+\.[0-9a-f]{12}\.partial$/;
@@ -23,21 +23,39 @@ export class FileStore implements BackupStore {
   }
 
   async put(key: string, body: Readable, signal?: AbortSignal): Promise<{ bytes: number }> {
+    const staged = await this.stage(key, body, signal);
+    await staged.commit();
+    return { bytes: staged.bytes };
+  }
+
+  /** The whole object in a hidden, fsynced temp file; commit renames it over the key. */
+  async stage(key: string, body: Readable, signal?: AbortSignal): Promise<StagedObject> {
     assertPlainKey(key);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const temp = path.join(this.dir, `.${key}.${randomBytes(6).toString("hex")}.partial`);
+    let size: number;
     try {
       await pipeline(body, createWriteStream(temp, { flags: "wx", mode: 0o600 }), { signal });
       await syncFile(temp);
-      const { size } = await stat(temp);
-      await rename(temp, path.join(this.dir, key));
-      await syncFile(this.dir, true);
-      return { bytes: size };
+      ({ size } = await stat(temp));
     } catch (err) {
       await rm(temp, { force: true });
       body.destroy();
       throw new Error(`writing ${key} to ${this.describe()} failed: ${messageOf(err)}`);
     }
+    return {
+      bytes: size,
+      commit: async () => {
+        try {
+          await rename(temp, path.join(this.dir, key));
+          await syncFile(this.dir, true);
+        } catch (err) {
+          await rm(temp, { force: true });
+          throw new Error(`writing ${key} to ${this.describe()} failed: ${messageOf(err)}`);
+        }
+      },
+      discard: () => rm(temp, { force: true }),
+    };
   }
 
   async putText(key: string, text: string): Promise<void> {

@@ -9,7 +9,8 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { assertPlainKey, BackupStore, NotFoundError, StoredObject } from "./types";
+import { stageMultipart } from "./s3Staging";
+import { assertPlainKey, BackupStore, NotFoundError, StagedObject, StoredObject } from "./types";
 
 export interface S3StoreOptions {
   bucket: string;
@@ -92,6 +93,41 @@ export class S3Store implements BackupStore {
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  /**
+   * A multipart upload completed only by commit(); until then nothing is visible, and discard()
+   * aborts it, which needs s3:AbortMultipartUpload rather than the vault-denied s3:DeleteObject.
+   */
+  async stage(key: string, body: Readable, signal?: AbortSignal): Promise<StagedObject> {
+    const target = {
+      client: this.client,
+      bucket: this.options.bucket,
+      key: this.keyFor(key),
+      encryption: this.encryption(),
+      partSize: this.options.partSize ?? 8 * 1024 * 1024,
+      queueSize: this.options.queueSize ?? 4,
+    };
+    const failed = (err: unknown) =>
+      new Error(`uploading ${key} to ${this.describe()} failed: ${describeS3Error(err)}`);
+    let staged: StagedObject;
+    try {
+      staged = await stageMultipart(target, body, signal);
+    } catch (err) {
+      throw failed(err);
+    }
+    return {
+      bytes: staged.bytes,
+      commit: () => staged.commit().catch((err: unknown) => Promise.reject(failed(err))),
+      discard: () =>
+        staged
+          .discard()
+          .catch((err: unknown) =>
+            Promise.reject(
+              new Error(`aborting the upload of ${key} to ${this.describe()} failed: ${describeS3Error(err)}`),
+            ),
+          ),
+    };
   }
 
   async putText(key: string, text: string): Promise<void> {

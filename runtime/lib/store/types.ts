@@ -7,6 +7,18 @@ export interface StoredObject {
   modified: Date;
 }
 
+/** An object written but not yet visible under its key (see BackupStore.stage). */
+export interface StagedObject {
+  readonly bytes: number;
+  /** Makes the object visible under its key, whole. */
+  commit(): Promise<void>;
+  /**
+   * Drops the staged object; nothing of it stays visible. Needs no delete permission where the
+   * store stages (an aborted multipart upload, a removed temp file).
+   */
+  discard(): Promise<void>;
+}
+
 /**
  * Where backups live: a local directory or an S3 prefix. Keys are relative to the store's root
  * ("<id>.dump", "<id>.json", "latest.json").
@@ -19,6 +31,12 @@ export interface BackupStore {
    * abort nothing remains (temp file removed, multipart upload aborted).
    */
   put(key: string, body: Readable, signal?: AbortSignal): Promise<{ bytes: number }>;
+  /**
+   * Writes a stream without making it visible: nothing appears under the key until commit(), and
+   * discard() leaves nothing. A backup stages its dump until every check passed, so a failed
+   * backup needs no delete, which the vault refuses. Optional: stageObject() falls back to put.
+   */
+  stage?(key: string, body: Readable, signal?: AbortSignal): Promise<StagedObject>;
   /** Writes a small text object (manifest, latest.json), also atomically. */
   putText(key: string, text: string): Promise<void>;
   /** Reads an object; throws a one-line NotFoundError when it does not exist. */

@@ -37,6 +37,7 @@ export interface JsonPlan {
     name: string;
     urn: string;
     protect?: boolean;
+    retainOnDelete?: boolean;
     parent?: string;
     inputs: Record<string, any>;
   }>;

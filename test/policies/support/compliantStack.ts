@@ -13,6 +13,10 @@ const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1111-2222";
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-sev1";
 const SEV2_ARN = "arn:aws:sns:us-east-1:123456789012:alerts-sev2";
 const RDS_ADDRESS = "failover.abc123.us-east-1.rds.amazonaws.com";
+const BREAK_GLASS = "arn:aws:iam::123456789012:role/break-glass";
+const DEPLOYER = "arn:aws:iam::123456789012:role/bloom-deployer";
+/** Protected from a destroy, as BackupVault, AppDatabaseSecret and NeonPrimary create them. */
+const HELD = { opts: { protect: true, retainOnDelete: true } };
 
 export const tlsOnlyPolicy = {
   Version: "2012-10-17",
@@ -29,9 +33,52 @@ export const tlsOnlyPolicy = {
       Sid: "DenyDeleteExceptBreakGlass",
       Effect: "Deny",
       Principal: "*",
-      Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+      Action: ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"],
       Resource: `${BUCKET_ARN}/*`,
-      Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass" } },
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+    },
+    {
+      Sid: "DenyReconfigurationExceptDeployer",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutBucketObjectLockConfiguration",
+        "s3:PutReplicationConfiguration",
+      ],
+      Resource: BUCKET_ARN,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": [DEPLOYER, BREAK_GLASS] } },
+    },
+  ],
+};
+
+export const vaultKeyPolicy = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "DenyKeyDestructionExceptBreakGlass",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } },
+    },
+    {
+      Sid: "DenyKeyPolicyChangesExceptDeployer",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "kms:PutKeyPolicy",
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": [DEPLOYER, BREAK_GLASS] } },
     },
   ],
 };
@@ -52,12 +99,18 @@ export const leastPrivilegePolicy = {
 };
 
 export function compliantStack(): ResourceRecord[] {
-  const bucket = record("aws:s3/bucket:Bucket", "vault-bucket", {
-    bucket: BUCKET,
-    arn: BUCKET_ARN,
-    objectLockEnabled: true,
-    forceDestroy: false,
-  });
+  const bucket = record(
+    "aws:s3/bucket:Bucket",
+    "vault-bucket",
+    {
+      bucket: BUCKET,
+      arn: BUCKET_ARN,
+      objectLockEnabled: true,
+      forceDestroy: false,
+      tags: { "bloom-dr:vault": "primary" },
+    },
+    HELD,
+  );
   const onBucket = { propertyDependencyUrns: { bucket: [bucket.urn] } };
   const fn = record("aws:lambda/function:Function", "dump-function", {
     name: "bloom-dr-prod-dump",
@@ -93,7 +146,18 @@ export function compliantStack(): ResourceRecord[] {
   );
   return [
     bucket,
-    record("aws:kms/key:Key", "vault-key", { arn: KEY_ARN, enableKeyRotation: true, deletionWindowInDays: 30 }),
+    record(
+      "aws:kms/key:Key",
+      "vault-key",
+      {
+        arn: KEY_ARN,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: JSON.stringify(vaultKeyPolicy),
+        tags: { "bloom-dr:vault": "primary" },
+      },
+      HELD,
+    ),
     record(
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       "vault-encryption",
@@ -217,6 +281,23 @@ export function compliantStack(): ResourceRecord[] {
       "primary-branch",
       { name: "production", projectId: "p", parentId: "br-default", protected: "yes" },
       { opts: { protect: true } },
+    ),
+    record("neon:index/role:Role", "primary-role", { name: "bloom_app", projectId: "p", branchId: "br-1" }, HELD),
+    record(
+      "neon:index/database:Database",
+      "primary-database",
+      { name: "bloom", ownerName: "bloom_app", projectId: "p", branchId: "br-1" },
+      HELD,
+    ),
+    record(
+      "aws:secretsmanager/secret:Secret",
+      "app-database-url-secret",
+      {
+        arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url",
+        recoveryWindowInDays: 30,
+        tags: { "bloom-dr:app-secret": "database-url" },
+      },
+      HELD,
     ),
     topic,
     record(

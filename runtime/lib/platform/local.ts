@@ -1,9 +1,6 @@
-import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LocalCluster } from "../local/cluster";
-import { serverUser } from "../local/osUser";
 import { findPostgresBinaries, PostgresBinaries } from "../postgres/binaries";
-import { runProgram } from "../postgres/processes";
 import { assertBranchTime } from "./historyWindow";
 import { createPitrBranch } from "./localPitr";
 import { archiveThrough, archivingSettings, serverDir, takeBaseBackup } from "./localWal";
@@ -61,10 +58,11 @@ export class LocalPlatform implements RecoveryPlatform {
       // the standby is independent of the primary: both come up at the same time
       await settleAll([
         (async () => {
-          await initdbSmallSegments(primary);
+          // 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then cost little disk
+          await primary.initdb({ signal: options.signal, extraArgs: ["--wal-segsize=1"] });
           primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
           options.signal?.throwIfAborted();
-          await primary.start();
+          await primary.start(options.signal);
           await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
           options.signal?.throwIfAborted();
           if (needs.branches) opened.baseBackupAt = await takeBaseBackup(primary, opened.baseBackupDir);
@@ -139,36 +137,13 @@ export class LocalPlatform implements RecoveryPlatform {
 
   private async startStandby(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    this.standby = await LocalCluster.create({ name: "standby", baseDir: this.root.dir, binaries: this.binaries });
+    this.standby = await LocalCluster.create({
+      name: "standby",
+      baseDir: this.root.dir,
+      binaries: this.binaries,
+      signal,
+    });
     await withClient(this.standby.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
-  }
-}
-
-/**
- * initdb with 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then
- * cost little disk. Otherwise the same as LocalCluster.initdb.
- */
-async function initdbSmallSegments(cluster: LocalCluster): Promise<void> {
-  const pwfile = path.join(cluster.rootDir, "pwfile");
-  writeFileSync(pwfile, `${cluster.password}\n`, { mode: 0o600 });
-  serverUser().own(pwfile);
-  try {
-    const { command, args } = serverUser().wrap(cluster.binaries.path("initdb"), [
-      "-D",
-      cluster.dataDir,
-      "-U",
-      cluster.superuser,
-      "--pwfile",
-      pwfile,
-      "--auth=scram-sha-256",
-      "--encoding=UTF8",
-      "--locale=C",
-      "--no-sync",
-      "--wal-segsize=1",
-    ]);
-    await runProgram(command, args, { cwd: cluster.rootDir, secrets: [cluster.password] });
-  } finally {
-    rmSync(pwfile, { force: true });
   }
 }
 

@@ -262,7 +262,7 @@ describe("refusals change nothing and name the table", () => {
     expect(await tableDigests(t)).toEqual(before);
   });
 
-  test("an interrupted recovery (Ctrl-C) changes nothing", async () => {
+  test("a signal aborted before the recovery starts changes nothing (mid-insert: interrupt.test.ts)", async () => {
     const before = await tableDigests(target);
     const controller = new AbortController();
     controller.abort(new Error("SIGINT"));

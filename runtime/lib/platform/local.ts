@@ -20,6 +20,8 @@ export interface LocalPlatformOptions {
   /** Finds PostgreSQL (injected by tests to simulate a machine without it). */
   findBinaries?: (programs: readonly string[]) => PostgresBinaries;
   signal?: AbortSignal;
+  /** The clock that says which branch times are in the future; default the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -41,6 +43,7 @@ export class LocalPlatform implements RecoveryPlatform {
     private readonly binaries: PostgresBinaries,
     private readonly archiveDir: string,
     private readonly baseBackupDir: string,
+    private readonly now: () => Date,
   ) {}
 
   static async open(needs: PlatformNeeds, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
@@ -53,7 +56,14 @@ export class LocalPlatform implements RecoveryPlatform {
     try {
       const archiveDir = serverDir(root.dir, "wal-archive");
       const primary = await LocalCluster.prepare({ name: "primary", baseDir: root.dir, binaries });
-      platform = new LocalPlatform(root, primary, binaries, archiveDir, path.join(root.dir, "base-backup"));
+      platform = new LocalPlatform(
+        root,
+        primary,
+        binaries,
+        archiveDir,
+        path.join(root.dir, "base-backup"),
+        options.now ?? (() => new Date()),
+      );
       const opened = platform;
       // the standby is independent of the primary: both come up at the same time
       await settleAll([
@@ -85,8 +95,7 @@ export class LocalPlatform implements RecoveryPlatform {
   async branchAt(at: Date, name: string, signal?: AbortSignal): Promise<DisposableDatabase> {
     if (!this.baseBackupAt)
       throw new Error("this local platform was opened without branches: open it with { branches: true }");
-    const now = new Date();
-    assertBranchTime(at, { start: this.baseBackupAt, end: now, startsAt: "the base backup" });
+    assertBranchTime(at, { start: this.baseBackupAt, end: this.now(), startsAt: "the base backup" });
     if (!this.archivedThrough || this.archivedThrough.getTime() <= at.getTime()) {
       if (!this.primary.isRunning) {
         throw new Error(

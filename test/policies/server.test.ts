@@ -36,14 +36,12 @@ function options(record: ResourceRecord) {
 }
 
 function diagnostics(response: any) {
-  return response
-    .getDiagnosticsList()
-    .map((d: any) => ({
-      rule: d.getPolicyname(),
-      level: LEVELS[d.getEnforcementlevel()],
-      message: d.getMessage(),
-      urn: d.getUrn(),
-    }));
+  return response.getDiagnosticsList().map((d: any) => ({
+    rule: d.getPolicyname(),
+    level: LEVELS[d.getEnforcementlevel()],
+    message: d.getMessage(),
+    urn: d.getUrn(),
+  }));
 }
 
 async function analyze(record: ResourceRecord) {

@@ -7,6 +7,15 @@ export function isRunning(pid: number): boolean {
   return stat !== undefined && stat.state !== "Z";
 }
 
+/** Whether a fixture has written a pid into the file yet (it may exist, still empty). */
+export function hasPid(file: string): boolean {
+  try {
+    return /^\d+\s*$/.test(readFileSync(file, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** The pid a test fixture wrote into a file. */
 export function pidFrom(file: string): number {
   const pid = Number(readFileSync(file, "utf8").trim().split("\n")[0]);
@@ -35,6 +44,16 @@ export function runningDescendants(root: number = process.pid): string[] {
     queue.push(...(children.get(pid) ?? []));
   }
   return found;
+}
+
+/**
+ * Running descendants that were not running at `baseline` (a list from runningDescendants): what
+ * an operation started and left running. Compared with a baseline because a test worker keeps
+ * helpers of its own (e.g. esbuild's service process, started by a test file before).
+ */
+export function descendantsStartedSince(baseline: readonly string[]): string[] {
+  const before = new Set(baseline);
+  return runningDescendants().filter((p) => !before.has(p));
 }
 
 /** Processes of this test running a program, by name (e.g. the pg_restore workers). */

@@ -7,8 +7,21 @@ import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { openStore } from "../../../runtime/lib/store/openStore";
 import { query, startTestCluster } from "../../support/postgres";
-import { isRunning, pidFrom, runningDescendants, waitUntil } from "../../support/processes";
+import {
+  descendantsStartedSince,
+  hasPid,
+  isRunning,
+  pidFrom,
+  runningDescendants,
+  waitUntil,
+} from "../../support/processes";
 import { createOwnedDatabase, createOwnerRole } from "../../support/roles";
+
+/** Processes running before each test: only what the test's operation starts must be gone after it. */
+let baseline: string[] = [];
+beforeEach(() => {
+  baseline = runningDescendants();
+});
 
 /**
  * A backup interrupted while pg_dump runs under a wrapper script (as `nice pg_dump`, a vendor's
@@ -67,6 +80,9 @@ test("interrupted while a wrapped pg_dump streams: pg_dump, the wrapper and its 
     onProgress: (p) => (written = p.bytes),
   }).catch((e: Error) => e);
   await waitUntil("the wrapped pg_dump has written part of the dump", () => written > 0);
+  await waitUntil("the wrapper has noted its pids", () =>
+    ["pg_dump.pid", "helper.pid"].every((f) => hasPid(path.join(dir, f))),
+  );
   const pgDump = pidFrom(path.join(dir, "pg_dump.pid"));
   const helper = pidFrom(path.join(dir, "helper.pid"));
   expect(isRunning(pgDump)).toBe(true);
@@ -77,7 +93,7 @@ test("interrupted while a wrapped pg_dump streams: pg_dump, the wrapper and its 
     /^backup of 127\.0\.0\.1:\d+\/source failed: interrupted before the dump was complete$/,
   );
   expect([pgDump, helper].filter(isRunning)).toEqual([]);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(pendingTeardowns()).toBe(teardowns);
   expect({ keys: (await store.list()).map((o) => o.key), latest: await store.getText(LATEST_KEY) }).toEqual(before);
   expect(readdirSync(storeDir).filter((n) => n.startsWith("."))).toEqual([]);

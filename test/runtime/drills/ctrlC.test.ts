@@ -1,7 +1,13 @@
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { DrillName } from "../../../runtime/lib/drills/types";
-import { runningDescendants } from "../../support/processes";
+import { descendantsStartedSince, runningDescendants } from "../../support/processes";
 import { interruptibleSteps, leftovers, makeParent, NOTHING_LEFT, removeParent, runLocalDrill } from "./harness";
+
+/** Processes running before each test: only what the test's operation starts must be gone after it. */
+let baseline: string[] = [];
+beforeEach(() => {
+  baseline = runningDescendants();
+});
 
 /**
  * Ctrl-C (the CLI aborts its signal on SIGINT) once a step's work is under way: the abort lands
@@ -31,7 +37,7 @@ async function interruptWhileRunning(drill: DrillName, step: string): Promise<vo
   expect(reached).toBe(true);
   expect(result.passed).toBe(false);
   expect(result.details.failure).toMatch(/interrupted/);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
 }
 

@@ -3,9 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { openLocalPlatform } from "../../../runtime/lib/platform/local";
-import { isRunning, pidFrom, runningDescendants, waitUntil } from "../../support/processes";
+import { descendantsStartedSince, isRunning, pidFrom, runningDescendants, waitUntil } from "../../support/processes";
 import { hangingPgCtl } from "../local/hangingPgCtl";
 import { leftovers, makeParent, NOTHING_LEFT, removeParent, runLocalDrill } from "./harness";
+
+/** Processes running before each test: only what the test's operation starts must be gone after it. */
+let baseline: string[] = [];
+beforeEach(() => {
+  baseline = runningDescendants();
+});
 
 /**
  * Drill 1 interrupted in the middle of its point-in-time branch: the branch's server is up and
@@ -50,6 +56,6 @@ test("Ctrl-C while the branch's server is starting: the drill fails as interrupt
   expect(result.details.failure).toBe("interrupted by SIGINT");
   expect(result.steps.find((s) => s.name === BRANCH_STEP)?.error).toBe("interrupted by SIGINT");
   expect([postmaster, helper].filter(isRunning)).toEqual([]);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
 });

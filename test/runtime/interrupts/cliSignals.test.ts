@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LATEST_KEY } from "../../../runtime/lib/backup/manifest";
@@ -7,8 +7,21 @@ import { runBackup } from "../../../runtime/lib/backup/runBackup";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { openStore } from "../../../runtime/lib/store/openStore";
 import { query, startTestCluster, tableDigests } from "../../support/postgres";
-import { isRunning, pidFrom, runningDescendants, waitUntil } from "../../support/processes";
+import {
+  descendantsStartedSince,
+  hasPid,
+  isRunning,
+  pidFrom,
+  runningDescendants,
+  waitUntil,
+} from "../../support/processes";
 import { createOwnedDatabase, createOwnerRole, OwnerRole } from "../../support/roles";
+
+/** Processes running before each test: only what the test's operation starts must be gone after it. */
+let baseline: string[] = [];
+beforeEach(() => {
+  baseline = runningDescendants();
+});
 
 /**
  * A real signal to `node bin/bloom-dr.js …` while it works, as Ctrl-C (SIGINT) or a stopped
@@ -93,6 +106,9 @@ test("SIGINT to bloom-dr backup while a wrapped pg_dump streams: pg_dump and its
       (f) => f.endsWith(".partial") && (statSync(path.join(storeDir, f), { throwIfNoEntry: false })?.size ?? 0) > 0,
     ),
   );
+  await waitUntil("the wrapper has noted its pids", () =>
+    ["backup-pg_dump.pid", "backup-helper.pid"].every((f) => hasPid(path.join(dir, f))),
+  );
   const pgDump = pidFrom(path.join(dir, "backup-pg_dump.pid"));
   const helper = pidFrom(path.join(dir, "backup-helper.pid"));
   child.kill("SIGINT");
@@ -100,7 +116,7 @@ test("SIGINT to bloom-dr backup while a wrapped pg_dump streams: pg_dump and its
 
   expectInterrupted(run, "backup", /^backup of 127\.0\.0\.1:\d+\/source failed: interrupted/);
   expect([pgDump, helper].filter(isRunning)).toEqual([]);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect({ keys: (await store.list()).map((o) => o.key), latest: await store.getText(LATEST_KEY) }).toEqual(before);
 });
 
@@ -118,14 +134,14 @@ test("SIGTERM to bloom-dr restore while its --then command runs: the command's c
     "--then",
     `sleep 300 & echo $! > "${pidFile}"; wait`,
   ]);
-  await waitUntil("the --then command has started its child", () => existsSync(pidFile));
+  await waitUntil("the --then command has started its child", () => hasPid(pidFile));
   const thenChild = pidFrom(pidFile);
   child.kill("SIGTERM");
   const run = await done;
 
   expectInterrupted(run, "restore", /the --then command \(.*\) was killed by SIGTERM; the restore itself completed/);
   expect(isRunning(thenChild)).toBe(false);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(await tableDigests(targetUrl)).toEqual(await tableDigests(sourceUrl));
 });
 

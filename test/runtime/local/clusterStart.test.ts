@@ -7,9 +7,15 @@ import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { portWasTaken } from "../../../runtime/lib/local/startLog";
 import { query } from "../../support/postgres";
-import { isRunning, pidFrom, runningDescendants, waitUntil } from "../../support/processes";
+import { descendantsStartedSince, isRunning, pidFrom, runningDescendants, waitUntil } from "../../support/processes";
 import { processesUnder } from "../platform/leftovers";
 import { hangingPgCtl } from "./hangingPgCtl";
+
+/** Processes running before each test: only what the test's operation starts must be gone after it. */
+let baseline: string[] = [];
+beforeEach(() => {
+  baseline = runningDescendants();
+});
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 let dir: string;
@@ -41,7 +47,7 @@ test("an abort while pg_ctl start has not returned stops the running server, pg_
 
   expect(((await creating) as Error).message).toBe("interrupted by SIGINT");
   expect([postmaster, helper].filter(isRunning)).toEqual([]);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(processesUnder(parent)).toEqual([]);
   expect(readdirSync(parent)).toEqual([]);
   expect(pendingTeardowns()).toBe(teardowns);

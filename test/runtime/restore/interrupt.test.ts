@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runBackup } from "../../../runtime/lib/backup/runBackup";
@@ -8,9 +8,23 @@ import { runRestore } from "../../../runtime/lib/restore/runRestore";
 import { openStore } from "../../../runtime/lib/store/openStore";
 import { BackupStore } from "../../../runtime/lib/store/types";
 import { query, startTestCluster, tableDigests } from "../../support/postgres";
-import { isRunning, pidFrom, runningDescendants, runningDescendantsNamed, waitUntil } from "../../support/processes";
+import {
+  descendantsStartedSince,
+  hasPid,
+  isRunning,
+  pidFrom,
+  runningDescendants,
+  runningDescendantsNamed,
+  waitUntil,
+} from "../../support/processes";
 import { createOwnedDatabase, createOwnerRole, OwnerRole } from "../../support/roles";
 import { createFixtureDatabase } from "./fixture";
+
+/** Processes running before each test: only what the test's operation starts must be gone after it. */
+let baseline: string[] = [];
+beforeEach(() => {
+  baseline = runningDescendants();
+});
 
 /**
  * Interruptions of work in progress: pg_restore while it writes rows, the --then command while
@@ -94,7 +108,7 @@ test("interrupted while pg_restore writes rows: pg_restore and its workers are g
     /^restore of backup \S+ into 127\.0\.0\.1:\d+\/interrupted_restore failed: interrupted during pg_restore; the target is partially restored: restore again with --clean$/,
   );
   expect(pgRestorePids.filter(isRunning)).toEqual([]);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(pendingTeardowns()).toBe(teardowns);
   expect(readdirSync(tempDir)).toEqual([]);
   // pg_restore cancelled its queries as it stopped: its sessions end with it, and ours is closed
@@ -119,7 +133,7 @@ test("interrupted while the --then command runs: the shell and what it started a
     signal: controller.signal,
     then: `sleep 300 & echo $! > "${pidFile}"; wait`,
   }).catch((e: Error) => e);
-  await waitUntil("the --then command has started its child", () => existsSync(pidFile));
+  await waitUntil("the --then command has started its child", () => hasPid(pidFile));
   const child = pidFrom(pidFile);
   expect(isRunning(child)).toBe(true);
   controller.abort(new Error("interrupted by SIGINT"));
@@ -129,7 +143,7 @@ test("interrupted while the --then command runs: the shell and what it started a
     /the --then command \(sleep 300 & .*\) was killed by SIGTERM; the restore itself completed and was validated$/,
   );
   expect(isRunning(child)).toBe(false);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(await tableDigests(targetUrl)).toEqual(sourceDigests);
   expect(readdirSync(tempDir)).toEqual([]);
 });
@@ -147,12 +161,12 @@ test("a --then command that ignores SIGTERM is killed, children included, after 
     // ignored signals stay ignored in the children the shell starts
     then: `trap "" TERM; sleep 300 & echo $! > "${pidFile}"; wait`,
   }).catch((e: Error) => e);
-  await waitUntil("the --then command has started its child", () => existsSync(pidFile));
+  await waitUntil("the --then command has started its child", () => hasPid(pidFile));
   const child = pidFrom(pidFile);
   controller.abort(new Error("interrupted by SIGTERM"));
   const error = await restoring;
 
   expect((error as Error).message).toMatch(/the --then command \(trap .*\) was killed by SIGKILL; the restore itself/);
   expect(isRunning(child)).toBe(false);
-  expect(runningDescendants()).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
 });

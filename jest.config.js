@@ -10,6 +10,8 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!commander/)"],
   testTimeout: 120000,
+  // under faketime, lets the PostgreSQL servers (another user) share faketime's clock state
+  globalSetup: "<rootDir>/test/support/shareFaketime.ts",
   // PostgreSQL clusters are cheap but not free on 2 cores: two test files at a time.
   maxWorkers: 2,
 };

@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
 import { redactSecrets } from "../postgres/connectionUrl";
-import { runProgram, StderrTail } from "../postgres/processes";
+import { ProcessGroup, runProgram, StderrTail } from "../postgres/processes";
 
 /**
  * pg_dump's own compression: zstd level 3 where pg_dump supports it (16+), else gzip level 1.
@@ -40,6 +40,7 @@ export interface ExitStatus {
 export class PgDumpProcess {
   readonly stdout: Readable;
   readonly exited: Promise<ExitStatus>;
+  private readonly group: ProcessGroup;
   private readonly child: ChildProcess;
   private readonly stderr = new StderrTail();
   private stoppedByUs = false;
@@ -51,7 +52,9 @@ export class PgDumpProcess {
     env: NodeJS.ProcessEnv,
     private readonly secrets: string[],
   ) {
-    this.child = spawn(programPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    // a process group of its own: a pg_dump run by a wrapper script is stopped with the wrapper
+    this.group = new ProcessGroup(programPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = this.group.child;
     this.stdout = this.child.stdout!;
     this.child.stderr!.on("data", (c: Buffer) => this.stderr.push(c));
     // A reader that gives up (store failure) closes the pipe before its end; pg_dump then dies of
@@ -75,6 +78,7 @@ export class PgDumpProcess {
   /** Resolves when pg_dump exited 0; rejects with its one-line reason otherwise. */
   async succeeded(): Promise<void> {
     const { code, signal } = await this.exited;
+    await this.group.stop(); // nothing it started outlives it
     if (code !== 0) throw new Error(this.failure(code, signal));
   }
 
@@ -87,13 +91,11 @@ export class PgDumpProcess {
     return this.stoppedByUs || this.readerGone;
   }
 
-  /** Stops pg_dump (after a failure elsewhere) and waits for it to exit. */
+  /** Stops pg_dump and everything it started (after a failure elsewhere) and waits for them to exit. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.stoppedByUs = true;
-      this.child.kill("SIGTERM");
-    }
+    if (this.child.exitCode === null && this.child.signalCode === null) this.stoppedByUs = true;
     this.stdout.resume(); // drain, so that a pg_dump blocked on a full pipe sees the signal at once
+    await this.group.stop();
     await this.exited;
   }
 }

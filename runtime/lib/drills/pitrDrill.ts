@@ -50,7 +50,7 @@ export const pitrDrill: DrillDefinition = {
     const branch = await timer.step(STEPS[4], () => platform.branchAt(at, "pitr-drill", signal));
     try {
       const recovery = await timer.step(STEPS[5], () =>
-        recoverRows({ fromUrl: branch.url, targetUrl: url, tables: ["clients", "reservations"], apply: true }),
+        recoverRows({ fromUrl: branch.url, targetUrl: url, tables: ["clients", "reservations"], apply: true, signal }),
       );
       const { back, changed } = await timer.step(STEPS[6], async () => {
         const result = {

@@ -1,15 +1,22 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { findPostgresBinaries, PostgresBinaries } from "../postgres/binaries";
-import { runProgram } from "../postgres/processes";
+import { ProcessGroup, runProgram, signalGroup } from "../postgres/processes";
 import { registerTeardown } from "./cleanupRegistry";
 import { freeLoopbackPort } from "./freePort";
 import { serverUser, ServerUser } from "./osUser";
+import { portTakenSince, sleepSync } from "./startLog";
 
 const SERVER_PROGRAMS = ["initdb", "pg_ctl", "postgres"] as const;
+
+/** Starts tried when another process took the cluster's port between choosing it and binding it. */
+export const START_ATTEMPTS = 5;
+
+/** How long a server that pg_ctl has forked gets to write postmaster.pid before we stop looking. */
+const PID_FILE_WAIT_MS = 2_000;
 
 export interface ClusterOptions {
   /** Label used in directory names and messages ("primary", "standby", "branch-…"). */
@@ -19,24 +26,31 @@ export interface ClusterOptions {
   /** Parent directory for the cluster's files; default: a new directory under the OS temp dir. */
   baseDir?: string;
   binaries?: PostgresBinaries;
+  /** Aborting stops initdb or the starting server and removes everything (create only). */
+  signal?: AbortSignal;
 }
 
 /**
  * A throwaway PostgreSQL cluster on 127.0.0.1: its own data directory, a free port, a random
  * superuser password (scram-sha-256, so wrong credentials fail as they would in production),
  * no Unix socket outside its own directory. `destroy()` stops it and removes every file; the
- * cleanup registry does the same if the process dies first.
+ * cleanup registry does the same if the process dies first, including while `pg_ctl start` has
+ * not returned yet (the server it is starting is stopped too).
  */
 export class LocalCluster {
   readonly superuser = "postgres";
   private unregister: (() => void) | undefined;
   private running = false;
+  /** A start was tried and the server was not stopped since: a postmaster may exist. */
+  private mayRun = false;
+  /** The `pg_ctl start` that has not returned yet. */
+  private starting: ProcessGroup | undefined;
 
   private constructor(
     readonly name: string,
     readonly rootDir: string,
     readonly dataDir: string,
-    readonly port: number,
+    private currentPort: number,
     readonly password: string,
     readonly binaries: PostgresBinaries,
     private readonly user: ServerUser,
@@ -47,12 +61,13 @@ export class LocalCluster {
   static async create(options: ClusterOptions): Promise<LocalCluster> {
     const cluster = await LocalCluster.prepare(options);
     try {
-      await cluster.initdb();
+      await cluster.initdb({ signal: options.signal });
       cluster.configure(options.settings ?? {});
-      await cluster.start();
+      await cluster.start(options.signal);
       return cluster;
     } catch (err) {
-      cluster.destroySync();
+      await cluster.destroy();
+      options.signal?.throwIfAborted();
       throw err;
     }
   }
@@ -86,6 +101,11 @@ export class LocalCluster {
     return cluster;
   }
 
+  /** The loopback port; it changes when a start finds it taken (see start). */
+  get port(): number {
+    return this.currentPort;
+  }
+
   /** Connection URL for a database of this cluster (the superuser's credentials). */
   url(database = "postgres"): string {
     return `postgresql://${this.superuser}:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/${database}`;
@@ -103,23 +123,29 @@ export class LocalCluster {
     return dir;
   }
 
-  async initdb(): Promise<void> {
+  /** initdb with the superuser's password; `extraArgs` e.g. --wal-segsize=1. */
+  async initdb(options: { signal?: AbortSignal; extraArgs?: string[] } = {}): Promise<void> {
     const pwfile = path.join(this.rootDir, "pwfile");
     writeFileSync(pwfile, `${this.password}\n`, { mode: 0o600 });
     this.user.own(pwfile);
     try {
-      await this.asServer(this.binaries.path("initdb"), [
-        "-D",
-        this.dataDir,
-        "-U",
-        this.superuser,
-        "--pwfile",
-        pwfile,
-        "--auth=scram-sha-256",
-        "--encoding=UTF8",
-        "--locale=C",
-        "--no-sync",
-      ]);
+      await this.asServer(
+        this.binaries.path("initdb"),
+        [
+          "-D",
+          this.dataDir,
+          "-U",
+          this.superuser,
+          "--pwfile",
+          pwfile,
+          "--auth=scram-sha-256",
+          "--encoding=UTF8",
+          "--locale=C",
+          "--no-sync",
+          ...(options.extraArgs ?? []),
+        ],
+        { signal: options.signal },
+      );
     } finally {
       rmSync(pwfile, { force: true });
     }
@@ -141,33 +167,54 @@ export class LocalCluster {
     appendFileSync(path.join(this.dataDir, "postgresql.conf"), `\n# bloom-dr local platform\n${lines.join("\n")}\n`);
   }
 
-  async start(): Promise<void> {
-    await this.asServer(this.binaries.path("pg_ctl"), [
-      "-D",
-      this.dataDir,
-      "-l",
-      this.logFile,
-      "-w",
-      "-t",
-      "120",
-      "start",
-    ]);
-    this.running = true;
+  /**
+   * pg_ctl start, waiting until the server accepts connections. The port was free when chosen,
+   * but initdb runs for seconds before the server binds it and another process may take it
+   * meanwhile: when the server log says so, a new port is chosen and the start tried again (up to
+   * START_ATTEMPTS times). On abort, pg_ctl is stopped and so is the server it may have started.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const logOffset = fileSize(this.logFile);
+      this.mayRun = true;
+      try {
+        await this.asServer(
+          this.binaries.path("pg_ctl"),
+          ["-D", this.dataDir, "-l", this.logFile, "-w", "-t", "120", "start"],
+          { signal, onSpawn: (group) => (this.starting = group) },
+        );
+        this.running = true;
+        return;
+      } catch (err) {
+        const pgCtlRan = this.starting !== undefined;
+        this.starting = undefined;
+        if (signal?.aborted) {
+          // the postmaster pg_ctl forked may still be on its way to writing postmaster.pid
+          if (pgCtlRan) await waitFor(() => existsSync(this.pidFile), PID_FILE_WAIT_MS);
+          await this.stop("immediate").catch(() => undefined);
+          signal.throwIfAborted();
+        }
+        if (attempt < START_ATTEMPTS && portTakenSince(this.logFile, logOffset)) {
+          await this.movePort();
+          continue;
+        }
+        throw err;
+      } finally {
+        this.starting = undefined;
+      }
+    }
   }
 
+  /** Stops the server (also one whose start failed or was interrupted half-way); no server is fine. */
   async stop(mode: "fast" | "immediate" = "fast"): Promise<void> {
-    if (!this.running) return;
+    if (!this.running && !(this.mayRun && existsSync(this.pidFile))) return;
     await this.asServer(this.binaries.path("pg_ctl"), ["-D", this.dataDir, "-m", mode, "-w", "stop"]);
     this.running = false;
+    this.mayRun = false;
   }
 
   get isRunning(): boolean {
     return this.running;
-  }
-
-  /** Marks a cluster started by other means (pg_ctl in a recovery flow) as running. */
-  markRunning(): void {
-    this.running = true;
   }
 
   async destroy(): Promise<void> {
@@ -179,21 +226,46 @@ export class LocalCluster {
     this.removeFiles();
   }
 
-  /** Synchronous teardown for exit and signal handlers. */
+  /**
+   * Synchronous teardown for exit and signal handlers. It also stops a server whose `pg_ctl
+   * start` has not returned yet: pg_ctl (and anything under it) is killed, and the postmaster,
+   * which pg_ctl put in a session of its own, is stopped through its postmaster.pid.
+   */
   destroySync(): void {
-    if (this.running) {
-      const { command, args } = this.user.wrap(this.binaries.path("pg_ctl"), [
-        "-D",
-        this.dataDir,
-        "-m",
-        "immediate",
-        "-w",
-        "stop",
-      ]);
-      spawnSync(command, args, { stdio: "ignore" });
+    const starting = this.starting;
+    if (starting?.pid !== undefined) signalGroup(starting.pid, "SIGKILL");
+    if (this.running || this.mayRun) {
+      // a start under way may not have written postmaster.pid yet
+      const deadline = performance.now() + (starting ? PID_FILE_WAIT_MS : 0);
+      while (!existsSync(this.pidFile) && performance.now() < deadline) sleepSync(20);
+      if (existsSync(this.pidFile)) {
+        const { command, args } = this.user.wrap(this.binaries.path("pg_ctl"), [
+          "-D",
+          this.dataDir,
+          "-m",
+          "immediate",
+          "-w",
+          "stop",
+        ]);
+        spawnSync(command, args, { stdio: "ignore" });
+      }
       this.running = false;
+      this.mayRun = false;
     }
     this.removeFiles();
+  }
+
+  private get pidFile(): string {
+    return path.join(this.dataDir, "postmaster.pid");
+  }
+
+  /** A new free port for the next start (the last `port` line of postgresql.conf wins). */
+  private async movePort(): Promise<void> {
+    this.currentPort = await freeLoopbackPort();
+    appendFileSync(
+      path.join(this.dataDir, "postgresql.conf"),
+      `\n# bloom-dr: the previous port was taken before the server could bind it\nport = ${this.currentPort}\n`,
+    );
   }
 
   private removeFiles(): void {
@@ -202,10 +274,32 @@ export class LocalCluster {
     this.unregister = undefined;
   }
 
-  /** Runs a server program as the server user. */
-  async asServer(program: string, args: string[]): Promise<void> {
+  /** Runs a server program as the server user; on abort it is stopped with everything it started and the abort's reason thrown. */
+  async asServer(
+    program: string,
+    args: string[],
+    options: { signal?: AbortSignal; onSpawn?: (group: ProcessGroup) => void } = {},
+  ): Promise<void> {
     const { command, args: argv } = this.user.wrap(program, args);
-    await runProgram(command, argv, { cwd: this.rootDir, secrets: [this.password] });
+    try {
+      await runProgram(command, argv, { cwd: this.rootDir, secrets: [this.password], ...options });
+    } catch (err) {
+      options.signal?.throwIfAborted(); // the interruption is the reason, not the program's exit
+      throw err;
+    }
+  }
+}
+
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -54,7 +54,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   const file = createWriteStream(partial, { fd });
   let writeError: Error | undefined;
   file.on("error", (err) => (writeError ??= err));
-  const stopListening = closeOnAbort(options.signal, () => [client]);
+  const watch = closeOnAbort(options.signal, () => [client]);
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const plans = await planTables([{ client, role: "source" }], names);
@@ -93,6 +93,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
   } catch (err) {
     file.destroy();
     rmSync(partial, { force: true });
+    await watch.ended();
     if (options.signal?.aborted) throw new Error("pitr export interrupted; no file was written");
     if (err instanceof RefusedError)
       throw new RefusedError((err as Error).message.replace(/; nothing was changed$/, "; no file was written"));
@@ -100,7 +101,7 @@ export async function exportRows(options: ExportOptions): Promise<ExportResult> 
       redactSecrets(`pitr export failed, no file was written: ${(err as Error).message}`, [options.fromUrl]),
     );
   } finally {
-    stopListening();
+    watch.stop();
     await client.end().catch(() => undefined);
   }
 }

@@ -50,7 +50,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
   const tables = new Map(plan.tables.map((t) => [t, { table: t, rows: 0, inserted: 0, skipped: 0 }]));
   const advanced: string[] = [];
   let sequencesRun = 0;
-  const stopListening = closeOnAbort(options.signal, () => [client]);
+  const watch = closeOnAbort(options.signal, () => [client]);
   try {
     await checkTarget(client, plan.targets);
     await client.query("BEGIN");
@@ -97,6 +97,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
     return { applied: options.apply, tables: [...tables.values()], sequences: { run: sequencesRun, advanced } };
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
+    await watch.ended();
     if (err instanceof RefusedError) throw err;
     const interrupted = interruptedError(options.signal, `importing ${options.file}`);
     if (interrupted) throw interrupted;
@@ -107,7 +108,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
       ),
     );
   } finally {
-    stopListening();
+    watch.stop();
     await client.end().catch(() => undefined);
   }
 }

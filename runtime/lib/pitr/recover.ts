@@ -68,7 +68,7 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
   const branch = await openClient(options.fromUrl, "branch");
   let target: Client | undefined;
   let inTransaction = false;
-  const stopListening = closeOnAbort(options.signal, () => [branch, target]);
+  const watch = closeOnAbort(options.signal, () => [branch, target]);
   try {
     target = await openClient(options.targetUrl, "target");
     await branch.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -91,6 +91,7 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
     return { applied: options.apply, tables, sequences };
   } catch (err) {
     if (inTransaction) await target!.query("ROLLBACK").catch(() => undefined);
+    await watch.ended();
     const interrupted = interruptedError(options.signal, "pitr recover");
     if (interrupted) throw interrupted;
     if (err instanceof RefusedError) throw err;
@@ -101,7 +102,7 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
       ]),
     );
   } finally {
-    stopListening();
+    watch.stop();
     await branch.end().catch(() => undefined);
     await target?.end().catch(() => undefined);
   }

@@ -1,9 +1,6 @@
-import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LocalCluster } from "../local/cluster";
-import { serverUser } from "../local/osUser";
 import { findPostgresBinaries, PostgresBinaries } from "../postgres/binaries";
-import { runProgram } from "../postgres/processes";
 import { assertBranchTime } from "./historyWindow";
 import { createPitrBranch } from "./localPitr";
 import { archiveThrough, archivingSettings, serverDir, takeBaseBackup } from "./localWal";
@@ -23,6 +20,8 @@ export interface LocalPlatformOptions {
   /** Finds PostgreSQL (injected by tests to simulate a machine without it). */
   findBinaries?: (programs: readonly string[]) => PostgresBinaries;
   signal?: AbortSignal;
+  /** The clock that says which branch times are in the future; default the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -44,6 +43,7 @@ export class LocalPlatform implements RecoveryPlatform {
     private readonly binaries: PostgresBinaries,
     private readonly archiveDir: string,
     private readonly baseBackupDir: string,
+    private readonly now: () => Date,
   ) {}
 
   static async open(needs: PlatformNeeds, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
@@ -56,15 +56,23 @@ export class LocalPlatform implements RecoveryPlatform {
     try {
       const archiveDir = serverDir(root.dir, "wal-archive");
       const primary = await LocalCluster.prepare({ name: "primary", baseDir: root.dir, binaries });
-      platform = new LocalPlatform(root, primary, binaries, archiveDir, path.join(root.dir, "base-backup"));
+      platform = new LocalPlatform(
+        root,
+        primary,
+        binaries,
+        archiveDir,
+        path.join(root.dir, "base-backup"),
+        options.now ?? (() => new Date()),
+      );
       const opened = platform;
       // the standby is independent of the primary: both come up at the same time
       await settleAll([
         (async () => {
-          await initdbSmallSegments(primary);
+          // 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then cost little disk
+          await primary.initdb({ signal: options.signal, extraArgs: ["--wal-segsize=1"] });
           primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
           options.signal?.throwIfAborted();
-          await primary.start();
+          await primary.start(options.signal);
           await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
           options.signal?.throwIfAborted();
           if (needs.branches) opened.baseBackupAt = await takeBaseBackup(primary, opened.baseBackupDir);
@@ -87,8 +95,7 @@ export class LocalPlatform implements RecoveryPlatform {
   async branchAt(at: Date, name: string, signal?: AbortSignal): Promise<DisposableDatabase> {
     if (!this.baseBackupAt)
       throw new Error("this local platform was opened without branches: open it with { branches: true }");
-    const now = new Date();
-    assertBranchTime(at, { start: this.baseBackupAt, end: now, startsAt: "the base backup" });
+    assertBranchTime(at, { start: this.baseBackupAt, end: this.now(), startsAt: "the base backup" });
     if (!this.archivedThrough || this.archivedThrough.getTime() <= at.getTime()) {
       if (!this.primary.isRunning) {
         throw new Error(
@@ -139,36 +146,13 @@ export class LocalPlatform implements RecoveryPlatform {
 
   private async startStandby(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    this.standby = await LocalCluster.create({ name: "standby", baseDir: this.root.dir, binaries: this.binaries });
+    this.standby = await LocalCluster.create({
+      name: "standby",
+      baseDir: this.root.dir,
+      binaries: this.binaries,
+      signal,
+    });
     await withClient(this.standby.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
-  }
-}
-
-/**
- * initdb with 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then
- * cost little disk. Otherwise the same as LocalCluster.initdb.
- */
-async function initdbSmallSegments(cluster: LocalCluster): Promise<void> {
-  const pwfile = path.join(cluster.rootDir, "pwfile");
-  writeFileSync(pwfile, `${cluster.password}\n`, { mode: 0o600 });
-  serverUser().own(pwfile);
-  try {
-    const { command, args } = serverUser().wrap(cluster.binaries.path("initdb"), [
-      "-D",
-      cluster.dataDir,
-      "-U",
-      cluster.superuser,
-      "--pwfile",
-      pwfile,
-      "--auth=scram-sha-256",
-      "--encoding=UTF8",
-      "--locale=C",
-      "--no-sync",
-      "--wal-segsize=1",
-    ]);
-    await runProgram(command, args, { cwd: cluster.rootDir, secrets: [cluster.password] });
-  } finally {
-    rmSync(pwfile, { force: true });
   }
 }
 

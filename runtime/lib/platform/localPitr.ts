@@ -65,15 +65,16 @@ export async function createPitrBranch(options: PitrBranchOptions): Promise<Loca
     binaries: options.binaries,
   });
   try {
-    await cluster.asServer("cp", ["-a", options.baseBackupDir, cluster.dataDir]);
+    await cluster.asServer("cp", ["-a", options.baseBackupDir, cluster.dataDir], { signal });
     cluster.configure(recoverySettings(options.archiveDir, at));
     const signalFile = path.join(cluster.dataDir, "recovery.signal");
     writeFileSync(signalFile, "");
     serverUser().own(signalFile);
     signal?.throwIfAborted();
     try {
-      await cluster.start();
+      await cluster.start(signal);
     } catch (err) {
+      signal?.throwIfAborted();
       // pg_ctl only says "examine the log": the log's FATAL line is the reason
       throw new Error(
         `point-in-time recovery of ${options.name} failed to start: ${lastFatal(cluster.logFile) ?? (err as Error).message}`,
@@ -107,7 +108,7 @@ async function waitForPromotion(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     signal?.throwIfAborted();
     try {
@@ -120,9 +121,9 @@ async function waitForPromotion(
           `point-in-time recovery of ${cluster.name} failed: ${lastFatal(cluster.logFile) ?? (err as Error).message}`,
         );
       }
-      if (Date.now() > deadline) throw err;
+      if (performance.now() > deadline) throw err;
     }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new Error(
         `point-in-time recovery of ${cluster.name} was still replaying WAL after ${timeoutMs / 1000}s: see ${cluster.logFile}`,
       );

@@ -71,9 +71,12 @@ export async function archiveThrough(
   signal?: AbortSignal,
   timeoutMs = 60_000,
 ): Promise<Date> {
-  // commit timestamps come from the same clock: wait until it has passed `at`
-  const ahead = at.getTime() - Date.now() + 5;
-  if (ahead > 0) await sleep(ahead, signal);
+  // the marker's commit time must be later than `at` by the server's clock, which stamps commits
+  for (;;) {
+    const { passed } = await queryOne<{ passed: boolean }>(primaryUrl, "SELECT clock_timestamp() > $1 AS passed", [at]);
+    if (passed) break;
+    await sleep(5, signal);
+  }
   const marker = await queryOne<{ committed: Date }>(
     primaryUrl,
     "SELECT txid_current() IS NOT NULL AS ok, clock_timestamp() AS committed",
@@ -82,7 +85,7 @@ export async function archiveThrough(
     primaryUrl,
     "SELECT pg_walfile_name(pg_switch_wal()) AS segment",
   );
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const { archived, failed } = await queryOne<{ archived: string | null; failed: string | null }>(
       primaryUrl,
@@ -90,7 +93,7 @@ export async function archiveThrough(
     );
     // segment names of one timeline sort in WAL order
     if (archived && archived.slice(0, 24) >= segment) return marker.committed;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new Error(
         `WAL segment ${segment} was not archived within ${timeoutMs / 1000}s (last archived ${archived ?? "none"}, last failed ${failed ?? "none"}): check archive_command in the primary's server.log`,
       );

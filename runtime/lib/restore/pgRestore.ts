@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import { describeToolExit } from "../backup/pgDump";
-import { StderrTail } from "../postgres/processes";
+import { ProcessGroup, StderrTail } from "../postgres/processes";
 
 export interface PgRestoreArgsOptions {
   database: string;
@@ -33,26 +32,23 @@ export function pgRestoreArgs(options: PgRestoreArgsOptions): string[] {
   ];
 }
 
-/** Runs pg_restore to completion; rejects with its one-line reason (SIGTERM on abort). */
-export function runPgRestore(
+/**
+ * Runs pg_restore to completion; rejects with its one-line reason. On abort pg_restore and its
+ * parallel workers (one process group) get SIGTERM, which makes them cancel their queries on the
+ * server, then SIGKILL after a grace period; it settles only once none of them runs.
+ */
+export async function runPgRestore(
   programPath: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   secrets: string[],
   signal?: AbortSignal,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error("pg_restore was not started: interrupted"));
-    const child = spawn(programPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    const stderr = new StderrTail();
-    child.stderr!.on("data", (c: Buffer) => stderr.push(c));
-    const onAbort = () => child.kill("SIGTERM");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    child.on("error", (err) => reject(new Error(`could not start ${programPath}: ${err.message}`)));
-    child.on("close", (code, exitSignal) => {
-      signal?.removeEventListener("abort", onAbort);
-      if (code === 0) resolve();
-      else reject(new Error(describeToolExit("pg_restore", code, exitSignal, stderr, secrets)));
-    });
-  });
+  if (signal?.aborted) throw new Error("pg_restore was not started: interrupted");
+  const group = new ProcessGroup(programPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  const stderr = new StderrTail();
+  group.child.stderr!.on("data", (c: Buffer) => stderr.push(c));
+  const { code, signal: exitSignal, error } = await group.run(signal);
+  if (error) throw new Error(`could not start ${programPath}: ${error.message}`);
+  if (code !== 0) throw new Error(describeToolExit("pg_restore", code, exitSignal, stderr, secrets));
 }

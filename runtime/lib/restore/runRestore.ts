@@ -15,6 +15,7 @@ import {
 } from "../postgres/connectionUrl";
 import { BackupStore } from "../store/types";
 import { downloadVerifiedDump, DownloadedDump } from "./download";
+import { connectionsAvailable, restoreJobs, targetConnections } from "./jobs";
 import { pgRestoreArgs, runPgRestore } from "./pgRestore";
 import { runThenCommand } from "./runThen";
 import { emptyTarget, userObjects } from "./target";
@@ -26,7 +27,10 @@ export interface RestoreOptions {
   store: BackupStore;
   backup: "latest" | string;
   targetUrl: string;
-  /** pg_restore -j; default os.availableParallelism(). */
+  /**
+   * pg_restore -j; default os.availableParallelism(). Capped by the connections the target can
+   * accept (max_connections minus reserved and open ones, minus a margin; see jobs.ts).
+   */
   jobs?: number;
   /** Empty a non-empty target first (every user schema dropped), then restore. */
   clean?: boolean;
@@ -48,6 +52,12 @@ export interface RestoreResult {
   /** Back to back from the start: together they are totalMs. */
   phases: { connectMs: number; downloadMs: number; restoreMs: number; validateMs: number; thenMs?: number };
   totalMs: number;
+  /**
+   * pg_restore's parallel jobs: `requested` (the option, default the machine's cores), the
+   * connections the target could take when the restore started (after the margin), and `used`,
+   * the smaller of the two and at least 1. Always set by runRestore; optional, as `schema` is.
+   */
+  jobs?: { requested: number; connectionsAvailable: number; used: number };
   tables: Record<string, { expected: number; actual: number }>;
   /**
    * The restored schema's fingerprint against the manifest's (same canonical description).
@@ -84,7 +94,9 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   }
   const secrets = [parts.password];
   const target = describeDatabase(options.targetUrl);
-  const jobs = options.jobs ?? os.availableParallelism();
+  const requestedJobs = options.jobs ?? os.availableParallelism();
+  if (!Number.isInteger(requestedJobs) || requestedJobs < 1)
+    throw new Error(`jobs must be a positive integer (got ${requestedJobs})`);
   const startMs = performance.now();
   const phase = timedPhases(startMs, options.onPhase);
 
@@ -107,9 +119,15 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
           `refusing to restore into ${target}: it is not empty (${existing.length} user objects, e.g. ${existing.slice(0, 3).join(", ")}); restore into an empty database or pass --clean to drop every user schema first`,
         );
       }
-      return { manifest, db: connected, server, pgRestorePath, existing };
+      const capacity = await targetConnections(connected);
+      const jobs = {
+        requested: requestedJobs,
+        connectionsAvailable: connectionsAvailable(capacity),
+        used: restoreJobs(requestedJobs, capacity),
+      };
+      return { manifest, db: connected, server, pgRestorePath, existing, jobs };
     });
-    const { manifest, db, server, pgRestorePath, existing } = checked;
+    const { manifest, db, server, pgRestorePath, existing, jobs } = checked;
     const fail = (reason: string) =>
       new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
 
@@ -122,7 +140,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
       if (existing.length > 0) await emptyTarget(db, server.major, options.onClean);
       const args = pgRestoreArgs({
         database: parts.database,
-        jobs,
+        jobs: jobs.used,
         file: dump!.file,
         keepOwnersAndAcl: options.keepOwnersAndAcl,
       });
@@ -190,6 +208,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
         ...(then ? { thenMs: ms.then } : {}),
       },
       totalMs: phase.elapsedMs(),
+      jobs,
       tables,
       schema,
     };

@@ -101,7 +101,6 @@ async function snapshotOf(kind: string): Promise<{ keys: string[]; latest: strin
 
 async function expectFailureLeavesNothing(kind: string, run: () => Promise<unknown>, message: RegExp): Promise<void> {
   const before = await snapshotOf(kind);
-  expect(before.latest).toBeDefined();
   const error = await run().then(
     () => undefined,
     (e: Error) => e,
@@ -208,7 +207,6 @@ test.each([
 test("a pg_dump older than the server is refused with the client to install, before anything is written", async () => {
   const [{ server_version_num }] = await query<{ server_version_num: string }>(sourceUrl, "SHOW server_version_num");
   const serverMajor = Math.floor(Number(server_version_num) / 10000);
-  expect(serverMajor).toBeGreaterThan(9);
   const oldBin = path.join(fakeBin, "old");
   const dumped = path.join(dir, "old-pg_dump-ran");
   mkdirSync(oldBin, { recursive: true });

@@ -7,6 +7,8 @@ import { DrillName, DrillResult } from "../../../runtime/lib/drills/types";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { openLocalPlatform } from "../../../runtime/lib/platform/local";
 import { PlatformFactory, RecoveryPlatform } from "../../../runtime/lib/platform/types";
+import { withClient } from "../../../runtime/lib/platform/sql";
+import { asRole } from "../../support/roles";
 import { processesUnder } from "../platform/leftovers";
 
 /** Scale of the Bloom data in drill tests: a few hundred rows per table. */
@@ -28,6 +30,47 @@ export function localFactory(
   wrap: (p: RecoveryPlatform) => RecoveryPlatform = (p) => p,
 ): PlatformFactory {
   return async (needs, _purpose, signal) => wrap(await openLocalPlatform(needs, { tempParent: parent, signal }));
+}
+
+/**
+ * The local platform as production runs the drills' engine steps: every URL it hands out
+ * connects as the database's owner role, not a superuser (Neon's owner role, the RDS master
+ * user). The role owns the Bloom database on the primary and on the standby (branches copy the
+ * primary, role included). It may also set session_replication_role, which the restore drill's
+ * corruption step (the simulated incident, not an engine step) uses to orphan rows.
+ */
+export function ownerRoleFactory(parent: string, role = "bloom_owner"): PlatformFactory {
+  const owner = { name: role, password: `${role}-pw-${Math.random().toString(36).slice(2, 10)}` };
+  const becomeOwner = (superuserUrl: string, grants: string) =>
+    withClient(superuserUrl, async (c) => {
+      await c.query(`CREATE ROLE ${role} LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD '${owner.password}'`);
+      await c.query(`ALTER DATABASE ${new URL(superuserUrl).pathname.slice(1)} OWNER TO ${role}; ${grants}`);
+    });
+  return async (needs, _purpose, signal) => {
+    const platform = await openLocalPlatform(needs, { tempParent: parent, signal });
+    try {
+      await becomeOwner(platform.primaryUrl(), `GRANT SET ON PARAMETER session_replication_role TO ${role}`);
+      let standby: Promise<string> | undefined;
+      return {
+        name: platform.name,
+        primaryUrl: () => asRole(platform.primaryUrl(), owner),
+        standbyUrl: () =>
+          (standby ??= platform.standbyUrl().then(async (url) => {
+            await becomeOwner(url, "");
+            return asRole(url, owner);
+          })),
+        branchAt: async (at, name, s) => {
+          const branch = await platform.branchAt(at, name, s);
+          return { url: asRole(branch.url, owner), dispose: () => branch.dispose() };
+        },
+        losePrimary: () => platform.losePrimary(),
+        dispose: () => platform.dispose(),
+      };
+    } catch (err) {
+      await platform.dispose();
+      throw err;
+    }
+  };
 }
 
 export function runLocalDrill(

@@ -24,12 +24,16 @@ let sourceArn: string;
 let standbyArn: string;
 
 const PREFIX = "production/";
+/** The jobs' clock: fixed, an hour after the database server's clock when the tests start. */
+let CLOCK: Date;
+/** What the age metrics must say for a backup taken at snapshotAt, by that clock. */
+const ageAt = (snapshotAt: string) => Math.round((CLOCK.getTime() - Date.parse(snapshotAt)) / 1000);
 
 function dependencies(env: NodeJS.ProcessEnv, lines: string[]): HandlerDependencies {
   return {
     env: { ...s3.env, ...env },
     readSecret: secretsManagerReader(smClient),
-    now: () => new Date(),
+    now: () => CLOCK,
     writeLine: (l) => lines.push(l),
     openStore,
   };
@@ -64,6 +68,8 @@ beforeAll(async () => {
     region: "us-east-1",
     credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
   });
+  const [{ now }] = await query<{ now: Date }>(cluster.url(), "SELECT clock_timestamp() AS now");
+  CLOCK = new Date(now.getTime() + 3_600_000);
   src = await createDatabase(cluster, "bloom_src");
   await generateBloomDatabase(src, 0.01);
   await createDatabase(cluster, "standby");
@@ -78,11 +84,13 @@ afterAll(async () => {
 
 describe("runDumpJob", () => {
   let firstId: string;
+  let firstSnapshotAt: string;
 
   test("backs up to s3://bucket/prefix and emits the success metrics under the prefix dimension", async () => {
     const lines: string[] = [];
     const outcome = await runDumpJob(dependencies(dumpEnv(), lines));
     firstId = outcome.id;
+    firstSnapshotAt = outcome.snapshotAt;
     expect(outcome).toMatchObject({ ok: true, store: `s3://${s3.bucket}/production`, bytes: expect.any(Number) });
     expect(await s3.listKeys(PREFIX)).toEqual(
       [`${PREFIX}${firstId}.dump`, `${PREFIX}${firstId}.json`, `${PREFIX}latest.json`].sort(),
@@ -107,7 +115,8 @@ describe("runDumpJob", () => {
       BackupDurationMs: outcome.durationMs,
       backupId: firstId,
     });
-    expect(metrics.LastBackupAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(metrics.LastBackupAgeSeconds).toBe(ageAt(outcome.snapshotAt));
+    expect(metrics._aws.Timestamp).toBe(CLOCK.getTime());
     expect(sm.requests.at(-1)).toMatchObject({
       target: "secretsmanager.GetSecretValue",
       secretId: sourceArn,
@@ -130,7 +139,7 @@ describe("runDumpJob", () => {
     const [metrics] = emf(lines);
     expect(metrics).toMatchObject({ Prefix: PREFIX, BackupSucceeded: 0, BackupFailed: 1 });
     // the staleness alarm still sees the age of the newest good backup
-    expect(metrics.LastBackupAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(metrics.LastBackupAgeSeconds).toBe(ageAt(firstSnapshotAt));
     expect(await s3.listKeys()).toEqual(before);
     expect(await s3.listMultipartUploads()).toEqual([]);
   });
@@ -197,7 +206,7 @@ describe("runRestoreTest", () => {
       RestoreValidatedTables: 5,
       backupId: outcome.backupId,
     });
-    expect(metrics.RestoredBackupAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(metrics.RestoredBackupAgeSeconds).toBe(ageAt(outcome.snapshotAt));
     expect(lines.join("\n")).not.toContain(cluster.password);
   });
 

@@ -76,8 +76,6 @@ test("finds orphans in single-column and multi-column keys, with MATCH SIMPLE an
       )
     )[0].n,
   );
-  expect(orphanPayments).toBeGreaterThanOrEqual(3);
-  expect(orphanReservations).toBeGreaterThanOrEqual(2);
 
   const result = await verifyDatabase({ dbUrl: url, amcheck: false });
   expect(result.ok).toBe(false);

@@ -84,8 +84,6 @@ describe("an accidental deletion of 50 reservations with their clients and payme
       branch,
       "clients c WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.client_id = c.id AND r.id NOT IN (SELECT id FROM chosen))",
     );
-    expect(lostPayments).toBeGreaterThan(0);
-    expect(lostClients).toBeGreaterThan(1);
     const total = async (t: string) => count(branch, t);
     expect(result).toEqual({
       applied: false,
@@ -262,7 +260,7 @@ describe("refusals change nothing and name the table", () => {
     expect(await tableDigests(t)).toEqual(before);
   });
 
-  test("an interrupted recovery (Ctrl-C) changes nothing", async () => {
+  test("a signal aborted before the recovery starts changes nothing (mid-insert: interrupt.test.ts)", async () => {
     const before = await tableDigests(target);
     const controller = new AbortController();
     controller.abort(new Error("SIGINT"));

@@ -18,16 +18,20 @@ describe("local platform with branches and a standby", () => {
   let platform: LocalPlatform;
   let before: Date;
   let teardownsBefore: number;
+  /** The platform's clock: set by each test, from the server's clock when dates must be real. */
+  let clock: Date;
+  const serverNow = async () =>
+    (await queryOne<{ now: Date }>(platform.primaryUrl(), "SELECT clock_timestamp() AS now")).now;
 
   beforeAll(async () => {
     teardownsBefore = pendingTeardowns();
-    platform = await LocalPlatform.open({ branches: true, standby: true }, { tempParent: parent });
+    platform = await LocalPlatform.open({ branches: true, standby: true }, { tempParent: parent, now: () => clock });
     await withClient(platform.primaryUrl(), (c) =>
       c.query(
         "CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT i, 'row ' || i FROM generate_series(1, 100) i",
       ),
     );
-    before = (await queryOne<{ now: Date }>(platform.primaryUrl(), "SELECT clock_timestamp() AS now")).now;
+    before = await serverNow();
     await new Promise((r) => setTimeout(r, 20));
     await withClient(platform.primaryUrl(), (c) =>
       c.query("DELETE FROM t WHERE id <= 40; UPDATE t SET note = 'changed' WHERE id = 100"),
@@ -43,6 +47,7 @@ describe("local platform with branches and a standby", () => {
   });
 
   test("branchAt(T) is a real point-in-time recovery: the branch has the data as of T, the primary is untouched", async () => {
+    clock = await serverNow();
     const branch = await platform.branchAt(before, "t1");
     try {
       expect(
@@ -61,17 +66,18 @@ describe("local platform with branches and a standby", () => {
   test.each([
     [
       "in the future",
-      () => new Date(Date.now() + 60_000),
+      (now: Date) => new Date(now.getTime() + 60_000),
       /^branch time \S+ is in the future \(now \S+\): pick a time in the past$/,
     ],
     [
       "before the base backup",
-      () => new Date(Date.now() - 3_600_000),
+      (now: Date) => new Date(now.getTime() - 3_600_000),
       /^branch time \S+ is before the base backup \(\S+\): pick a time between \S+ and \S+$/,
     ],
   ])("branchAt rejects a time %s with one line and creates nothing", async (_label, at, message) => {
+    clock = await serverNow();
     const entries = readdirSync(platform.root.dir).sort();
-    await expect(platform.branchAt(at(), "bad")).rejects.toThrow(message);
+    await expect(platform.branchAt(at(clock), "bad")).rejects.toThrow(message);
     expect(readdirSync(platform.root.dir).sort()).toEqual(entries);
   });
 
@@ -84,12 +90,14 @@ describe("local platform with branches and a standby", () => {
   });
 
   test("after the primary is lost, a time past the last archived WAL is refused; an earlier one still branches", async () => {
+    clock = await serverNow();
     const early = await platform.branchAt(before, "t2"); // forces the archive up to now
     await early.dispose();
     await new Promise((r) => setTimeout(r, 20));
+    clock = await serverNow(); // later than anything archived
     await platform.losePrimary();
     await expect(queryOne(platform.primaryUrl(), "SELECT 1")).rejects.toThrow(/ECONNREFUSED/);
-    await expect(platform.branchAt(new Date(), "late")).rejects.toThrow(
+    await expect(platform.branchAt(clock, "late")).rejects.toThrow(
       /is after the last archived WAL \(\S+\) and the primary is stopped: pick an earlier time$/,
     );
     const again = await platform.branchAt(before, "t3");

@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { runBackup } from "../../../runtime/lib/backup/runBackup";
 import { LATEST_KEY } from "../../../runtime/lib/backup/manifest";
+import { toolVersion } from "../../../runtime/lib/backup/pgDump";
+import { findPostgresBinaries } from "../../../runtime/lib/postgres/binaries";
 import { listBackups, resolveBackup } from "../../../runtime/lib/catalog";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { runRestore } from "../../../runtime/lib/restore/runRestore";
@@ -56,7 +58,19 @@ describe.each(["file", "s3"])("through the %s store", (kind) => {
       "public.reservations": 2400,
       "public.users": 5,
     });
-    expect(m.source).toMatchObject({ host: "127.0.0.1", port: cluster.port, database: "source", serverMajor: 15 });
+    const [server] = await query<{ version: string; num: string }>(
+      sourceUrl,
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num",
+    );
+    expect(m.source).toEqual({
+      host: "127.0.0.1",
+      port: cluster.port,
+      database: "source",
+      serverVersion: server.version.split(" ")[0],
+      serverMajor: Math.floor(Number(server.num) / 10000),
+    });
+    // the pg_dump the engine finds (the newest installed), whatever the server's version
+    expect(m.pgDumpVersion).toBe(await toolVersion(findPostgresBinaries(["pg_dump"]).path("pg_dump")));
     expect(JSON.stringify(m)).not.toContain(cluster.password);
     expect(Date.parse(m.startedAt)).toBeLessThanOrEqual(Date.parse(m.snapshotAt));
     expect(Date.parse(m.snapshotAt)).toBeLessThanOrEqual(Date.parse(m.finishedAt));
@@ -183,8 +197,10 @@ test("a failing then command fails the restore with its exit code, after a valid
 
 test("latest.json only moves forward: a backup that finishes after a newer one leaves it on the newer", async () => {
   const store = openStore(path.join(dir, "forward"));
-  const newer = await runBackup({ dbUrl: sourceUrl, store, now: () => new Date(Date.now() + 60_000) });
-  const older = await runBackup({ dbUrl: sourceUrl, store });
+  const newer = await runBackup({ dbUrl: sourceUrl, store, now: () => new Date("2031-03-01T10:01:00Z") });
+  const older = await runBackup({ dbUrl: sourceUrl, store, now: () => new Date("2031-03-01T10:00:00Z") });
+  expect(newer.id).toMatch(/^20310301T100100000Z-[0-9a-f]{6}$/);
+  expect(older.manifest.startedAt).toBe("2031-03-01T10:00:00.000Z");
   expect(older.id < newer.id).toBe(true);
   expect((await resolveBackup(store, "latest")).id).toBe(newer.id);
   expect((await listBackups(store)).map((m) => m.id)).toEqual([newer.id, older.id]);

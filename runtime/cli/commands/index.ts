@@ -1,6 +1,7 @@
 import { CliCommand } from "../command";
 import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
+import { diagnoseCommand } from "./diagnose";
 import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
 import { migrateRunCommand } from "./migrateRun";
@@ -32,6 +33,7 @@ export const COMMANDS: CliCommand[] = [
   migrateRunCommand,
   migrateStatusCommand,
   perfCommand,
+  diagnoseCommand,
   readinessCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,

@@ -6,6 +6,7 @@ import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
 import { migrateRunCommand } from "./migrateRun";
 import { migrateStatusCommand } from "./migrateStatus";
+import { monitorRoleCommand } from "./monitorRole";
 import { perfCommand } from "./perf";
 import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
@@ -34,6 +35,7 @@ export const COMMANDS: CliCommand[] = [
   migrateStatusCommand,
   perfCommand,
   diagnoseCommand,
+  monitorRoleCommand,
   readinessCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,

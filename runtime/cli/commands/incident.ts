@@ -4,6 +4,18 @@ import { formatSpan } from "../../lib/incident/postmortem";
 import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timeline";
 import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
 import { formatTable } from "../io";
+import {
+  commsLines,
+  CommsOutcome,
+  commsRequest,
+  CommsRequest,
+  communicate,
+  ETA_OPTION,
+  failIfUnsent,
+  NOTIFY_OPTIONS,
+  STACK_OPTION,
+} from "./incidentComms";
+import type { IncidentEventKind } from "../../lib/incident/messages";
 
 const DIR_OPTION = {
   type: "string",
@@ -39,6 +51,47 @@ function userError<T>(work: () => T): T {
   } catch (err) {
     throw new UsageError((err as Error).message, 1);
   }
+}
+
+const MESSAGES_OPTION = {
+  type: "boolean",
+  description: "also print the customers' and the team's messages (the playbook's communications)",
+} as const;
+
+/**
+ * Pages, the status page and the messages after the timeline is written. A failure there is
+ * exit 1 naming what was recorded; for a SEV-1 the maintenance toggle is still printed first.
+ */
+async function announce(
+  ctx: CommandContext,
+  store: IncidentStore,
+  incident: Incident,
+  event: IncidentEventKind,
+  request: CommsRequest,
+  contacts: Contacts,
+  recordedWhat: string,
+): Promise<CommsOutcome> {
+  let outcome: CommsOutcome;
+  try {
+    outcome = await communicate(store, incident, event, request, contacts, stringOption(ctx, "stack") ?? "prod");
+  } catch (err) {
+    throw new UsageError(`${recordedWhat}, but ${(err as Error).message}`, 1);
+  }
+  if (outcome.failures.length > 0 && outcome.maintenance) {
+    for (const line of commsLines({ ...outcome, notified: null, status: null }, false)) ctx.io.info(line);
+  }
+  failIfUnsent(outcome, recordedWhat);
+  return outcome;
+}
+
+/** The JSON fields of what was announced. */
+function announced(outcome: CommsOutcome): Record<string, unknown> {
+  return {
+    notified: outcome.notified,
+    status: outcome.status,
+    messages: outcome.messages,
+    ...(outcome.maintenance ? { maintenance: outcome.maintenance } : {}),
+  };
 }
 
 /** A bad --sev is the user's typo: exit 2 with the allowed values, before anything is written. */
@@ -96,6 +149,10 @@ export const incidentStartCommand: CliCommand = {
     },
     title: { type: "string", value: "TEXT", required: true, description: "what is happening" },
     dir: DIR_OPTION,
+    ...NOTIFY_OPTIONS,
+    eta: ETA_OPTION,
+    stack: STACK_OPTION,
+    messages: MESSAGES_OPTION,
   },
   details: `
 Examples:
@@ -108,9 +165,17 @@ Who to call comes from contacts.json beside the incidents directory ($BLOOM_DR_H
 e.g. {"On-call DevOps": "+52 55 1234 5678 (PagerDuty)"}); without it the playbook's placeholders are
 shown, marked "(placeholder from the playbook: set contacts.json)". See docs/operations.md.
 
-Exit status: 0 started; 1 the timeline could not be written, or contacts.json is broken (the
-incident is recorded all the same); 2 usage error (a missing option, a severity other than 1-4,
-an empty title).`,
+Announcing (start, note and resolve alike): a SEV-1 or SEV-2 is published to its severity's SNS
+topic when one is known (--topic-arn, or "topics": {"sev1": "<sev1TopicArn>", …} in contacts.json),
+so the escalation matrix pages; --notify for any severity, --no-notify never. With --status-store
+(or "statusStore" in contacts.json) the status page is rewritten: status.json, index.html and
+status.txt, showing the most severe open SEV-1..3 or "All systems operational". --messages prints
+the playbook's messages for customers and the team. A SEV-1 prints the exact commands that turn
+the maintenance page on (bloom-dr:maintenance in the prod stack, then pulumi up).
+
+Exit status: 0 started; 1 the timeline could not be written, contacts.json is broken, or the
+announcement failed (the incident is recorded all the same); 2 usage error (a missing option, a
+severity other than 1-4, an empty title, a bad --eta, --topic-arn or --status-store).`,
   async run(ctx) {
     const store = storeFor(ctx);
     const severity = severityOption(requiredOption(ctx, "sev", "1-4"));
@@ -119,17 +184,28 @@ an empty title).`,
       throw new UsageError(
         'incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"',
       );
-    const incident = userError(() => store.start(severity, title));
-    const contacts = contactsFor(store, `incident ${incident.id} started`);
+    const request = commsRequest(ctx);
+    const recorded = userError(() => store.start(severity, title, { public: request.public, eta: request.eta }));
+    const what = `incident ${recorded.id} started`;
+    const contacts = contactsFor(store, what);
+    const outcome = await announce(ctx, store, recorded, "start", request, contacts, what);
+    const incident = outcome.incident;
     const firstContact = contactFor(SEVERITIES[incident.severity].firstResponder, contacts);
     const now = new Date();
     const sev = SEVERITIES[incident.severity];
     ctx.io.result(
-      { ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
+      {
+        ok: true,
+        command: "incident start",
+        dir: store.dir,
+        incident: incidentSummary(incident, now, contacts),
+        ...announced(outcome),
+      },
       [
         `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
         `first responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}; ${escalationLine(incident, now, contacts)}`,
         `timeline: ${store.dir}/${incident.id}.jsonl`,
+        ...commsLines(outcome, ctx.values.messages === true),
       ].join("\n"),
     );
     return 0;
@@ -144,20 +220,38 @@ export const incidentNoteCommand: CliCommand = {
     incident: INCIDENT_OPTION,
     sev: { type: "string", value: "N", description: "also change the severity to N" },
     dir: DIR_OPTION,
+    ...NOTIFY_OPTIONS,
+    eta: ETA_OPTION,
+    messages: MESSAGES_OPTION,
   },
-  details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1\n\nExit status: 0 noted; 1 no open incident (or several: use --incident); 2 usage error (also a --sev other than 1-4; nothing is noted then).`,
+  details: `Example:\n  bloom-dr incident note "Maintenance page deployed" --sev 1 --eta 2026-03-10T14:00:00Z --public "Neon, our database provider, is having an outage"\n\nAnnounced like incident start (see its --help): SNS for SEV-1/SEV-2 when a topic is known, the status page when configured.\n\nExit status: 0 noted; 1 no open incident (or several: use --incident), or the announcement failed (the note is recorded all the same); 2 usage error (also a --sev other than 1-4; nothing is noted then).`,
   async run(ctx) {
     const store = storeFor(ctx);
     const id = stringOption(ctx, "incident");
     const rawSev = stringOption(ctx, "sev");
     const sev = rawSev === undefined ? undefined : severityOption(rawSev);
-    let incident = userError(() => store.note(ctx.positionals.join(" "), id));
-    if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
-    const contacts = contactsFor(store, `noted in ${incident.id}`);
+    const request = commsRequest(ctx);
+    let recorded = userError(() =>
+      store.note(ctx.positionals.join(" "), id, { public: request.public, eta: request.eta }),
+    );
+    if (sev !== undefined) recorded = userError(() => store.changeSeverity(sev, recorded.id));
+    const what = `noted in ${recorded.id}`;
+    const contacts = contactsFor(store, what);
+    const outcome = await announce(ctx, store, recorded, "note", request, contacts, what);
+    const incident = outcome.incident;
     const now = new Date();
     ctx.io.result(
-      { ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
-      `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`,
+      {
+        ok: true,
+        command: "incident note",
+        dir: store.dir,
+        incident: incidentSummary(incident, now, contacts),
+        ...announced(outcome),
+      },
+      [
+        `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`,
+        ...commsLines(outcome, ctx.values.messages === true),
+      ].join("\n"),
     );
     return 0;
   },
@@ -169,18 +263,36 @@ export const incidentResolveCommand: CliCommand = {
   positionals: [
     { name: "TEXT", description: "how it was resolved (several words are joined)", optional: true, rest: true },
   ],
-  options: { incident: INCIDENT_OPTION, dir: DIR_OPTION },
-  details: `Exit status: 0 resolved; 1 no open incident (or several: use --incident); 2 usage error.`,
+  options: {
+    incident: INCIDENT_OPTION,
+    dir: DIR_OPTION,
+    ...NOTIFY_OPTIONS,
+    stack: STACK_OPTION,
+    messages: MESSAGES_OPTION,
+  },
+  details: `A SEV-1 or SEV-2 is announced on its SNS topic when one is known (--no-notify to skip); the
+status page, when configured, goes back to "All systems operational" unless another incident is
+open; for a SEV-1 the maintenance-page-off commands are printed.
+
+Exit status: 0 resolved; 1 no open incident (or several: use --incident), or the announcement
+failed (the resolution is recorded all the same); 2 usage error.`,
   async run(ctx) {
     const store = storeFor(ctx);
-    const incident = userError(() => store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident")));
-    const contacts = contactsFor(store, `incident ${incident.id} resolved`);
+    const request = commsRequest(ctx);
+    const recorded = userError(() =>
+      store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident"), { public: request.public }),
+    );
+    const what = `incident ${recorded.id} resolved`;
+    const contacts = contactsFor(store, what);
+    const outcome = await announce(ctx, store, recorded, "resolve", request, contacts, what);
+    const incident = outcome.incident;
     const summary = incidentSummary(incident, new Date(), contacts);
     ctx.io.result(
-      { ok: true, command: "incident resolve", dir: store.dir, incident: summary },
+      { ok: true, command: "incident resolve", dir: store.dir, incident: summary, ...announced(outcome) },
       [
         `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
         `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
+        ...commsLines(outcome, ctx.values.messages === true),
       ].join("\n"),
     );
     return 0;

@@ -5,17 +5,15 @@ import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timelin
 import { CliCommand, CommandContext, requiredOption, stringOption, UsageError } from "../command";
 import { formatTable } from "../io";
 import {
+  announce,
+  announced,
   commsLines,
-  CommsOutcome,
   commsRequest,
-  CommsRequest,
-  communicate,
   ETA_OPTION,
-  failIfUnsent,
+  MESSAGES_OPTION,
   NOTIFY_OPTIONS,
   STACK_OPTION,
 } from "./incidentComms";
-import type { IncidentEventKind } from "../../lib/incident/messages";
 
 const DIR_OPTION = {
   type: "string",
@@ -51,47 +49,6 @@ function userError<T>(work: () => T): T {
   } catch (err) {
     throw new UsageError((err as Error).message, 1);
   }
-}
-
-const MESSAGES_OPTION = {
-  type: "boolean",
-  description: "also print the customers' and the team's messages (the playbook's communications)",
-} as const;
-
-/**
- * Pages, the status page and the messages after the timeline is written. A failure there is
- * exit 1 naming what was recorded; for a SEV-1 the maintenance toggle is still printed first.
- */
-async function announce(
-  ctx: CommandContext,
-  store: IncidentStore,
-  incident: Incident,
-  event: IncidentEventKind,
-  request: CommsRequest,
-  contacts: Contacts,
-  recordedWhat: string,
-): Promise<CommsOutcome> {
-  let outcome: CommsOutcome;
-  try {
-    outcome = await communicate(store, incident, event, request, contacts, stringOption(ctx, "stack") ?? "prod");
-  } catch (err) {
-    throw new UsageError(`${recordedWhat}, but ${(err as Error).message}`, 1);
-  }
-  if (outcome.failures.length > 0 && outcome.maintenance) {
-    for (const line of commsLines({ ...outcome, notified: null, status: null }, false)) ctx.io.info(line);
-  }
-  failIfUnsent(outcome, recordedWhat);
-  return outcome;
-}
-
-/** The JSON fields of what was announced. */
-function announced(outcome: CommsOutcome): Record<string, unknown> {
-  return {
-    notified: outcome.notified,
-    status: outcome.status,
-    messages: outcome.messages,
-    ...(outcome.maintenance ? { maintenance: outcome.maintenance } : {}),
-  };
 }
 
 /** A bad --sev is the user's typo: exit 2 with the allowed values, before anything is written. */

@@ -205,3 +205,44 @@ export function commsLines(outcome: CommsOutcome, showMessages: boolean): string
 export function failIfUnsent(outcome: CommsOutcome, recordedWhat: string): void {
   if (outcome.failures.length > 0) throw new UsageError(`${recordedWhat}, but ${outcome.failures.join("; ")}`, 1);
 }
+
+export const MESSAGES_OPTION: OptionSpec = {
+  type: "boolean",
+  description: "also print the customers' and the team's messages (the playbook's communications)",
+};
+
+/**
+ * Pages, the status page and the messages after the timeline is written. A failure there is
+ * exit 1 naming what was recorded; for a SEV-1 the maintenance toggle is still printed first.
+ */
+export async function announce(
+  ctx: CommandContext,
+  store: IncidentStore,
+  incident: Incident,
+  event: IncidentEventKind,
+  request: CommsRequest,
+  contacts: Contacts,
+  recordedWhat: string,
+): Promise<CommsOutcome> {
+  let outcome: CommsOutcome;
+  try {
+    outcome = await communicate(store, incident, event, request, contacts, stringOption(ctx, "stack") ?? "prod");
+  } catch (err) {
+    throw new UsageError(`${recordedWhat}, but ${(err as Error).message}`, 1);
+  }
+  if (outcome.failures.length > 0 && outcome.maintenance) {
+    for (const line of commsLines({ ...outcome, notified: null, status: null }, false)) ctx.io.info(line);
+  }
+  failIfUnsent(outcome, recordedWhat);
+  return outcome;
+}
+
+/** The JSON fields of what was announced. */
+export function announced(outcome: CommsOutcome): Record<string, unknown> {
+  return {
+    notified: outcome.notified,
+    status: outcome.status,
+    messages: outcome.messages,
+    ...(outcome.maintenance ? { maintenance: outcome.maintenance } : {}),
+  };
+}

@@ -9,11 +9,12 @@ import {
   alertsProblem,
   backupProblem,
   failoverProblem,
+  healthProbeProblem,
   neonProblem,
   pitrBranchProblem,
   roleKeyProblem,
 } from "./configRules";
-import { backupSchema, stackConfigSchema, StackConfig } from "./configSchema";
+import { backupSchema, healthProbeSchema, maintenanceSchema, stackConfigSchema, StackConfig } from "./configSchema";
 
 export * from "./configSchema";
 export { StackConfigError } from "./configErrors";
@@ -40,6 +41,7 @@ export function parseStackConfig(
     (config.role === "prod"
       ? (neonProblem(config.neon!) ??
         backupProblem(config.backup, context.awsRegion) ??
+        healthProbeProblem(config.healthProbe) ??
         pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now))
       : failoverProblem(config.failover!, config.drill));
   if (problem !== undefined) throw new StackConfigError(problem);
@@ -52,6 +54,8 @@ export function parseStackConfig(
       backup: config.backup ?? backupSchema.parse({}),
       alerts: config.alerts,
       ...(config.drill ? { drill: config.drill } : {}),
+      healthProbe: config.healthProbe ?? healthProbeSchema.parse({}),
+      maintenance: config.maintenance ?? maintenanceSchema.parse({}),
     };
   }
   return {

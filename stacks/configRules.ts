@@ -5,6 +5,7 @@
  * as a one-line message, or undefined.
  */
 import { SEVERITIES } from "../components/alertEndpoints";
+import { healthProbeAlarmSpecs } from "../components/healthProbeAlarms";
 import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
 import { NEON_PLAN_LIMITS, planForHistory } from "./neonPlans";
@@ -14,6 +15,7 @@ import {
   BackupConfig,
   DrillConfig,
   FailoverConfig,
+  HealthProbeConfig,
   NeonConfig,
   ParsedStackConfig,
   PitrBranchConfig,
@@ -30,7 +32,7 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
     if (config.neon === undefined) return `${k("neon")} is required for a prod stack (at least { projectName })`;
     return undefined;
   }
-  for (const prodOnly of ["neon", "pitrBranches", "backup"] as const) {
+  for (const prodOnly of ["neon", "pitrBranches", "backup", "healthProbe", "maintenance"] as const) {
     if (config[prodOnly] !== undefined)
       return `${k(prodOnly)} is only for prod stacks; remove it from the dr stack "${stackName}" (it reads the prod stack's outputs)`;
   }
@@ -148,6 +150,19 @@ export function alertsProblem(alerts: AlertsConfig): string | undefined {
         return `${k(`alerts.${severity}[${index}]`)} repeats ${shown(endpoint)}; list each endpoint once`;
       seen.add(normalized);
     }
+  }
+  return undefined;
+}
+
+/** The probe's schedule and alarm windows, checked the way the component will use them. */
+export function healthProbeProblem(healthProbe: HealthProbeConfig | undefined): string | undefined {
+  if (healthProbe === undefined) return undefined;
+  try {
+    healthProbeAlarmSpecs(healthProbe, "the database");
+  } catch (err) {
+    const message = (err as Error).message;
+    const key = /^failuresToAlarm/.test(message) ? "healthProbe.failuresToAlarm" : "healthProbe.schedule";
+    return `${k(key)}: ${message}`;
   }
   return undefined;
 }

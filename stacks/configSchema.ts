@@ -124,6 +124,31 @@ export const failoverSchema = z.strictObject({
 
 export const drillSchema = z.strictObject({ scenario: z.enum(["pitr", "restore", "failover"]) });
 
+export const HEALTH_PROBE_DEFAULTS = {
+  schedule: "rate(1 minute)",
+  failuresToAlarm: 3,
+  // the playbook's connection limit (100 on Neon's Free plan): SEV-3 well before new sessions are refused
+  connectionUsagePercent: 80,
+} as const;
+
+export const healthProbeSchema = z.strictObject({
+  schedule: text(f.SCHEDULE_EXPRESSION, f.SCHEDULE_EXPRESSION_RULE).default(HEALTH_PROBE_DEFAULTS.schedule),
+  failuresToAlarm: wholeNumber(1, 60).default(HEALTH_PROBE_DEFAULTS.failuresToAlarm),
+  connectionUsagePercent: wholeNumber(1, 100).default(HEALTH_PROBE_DEFAULTS.connectionUsagePercent),
+});
+
+export const MAINTENANCE_DEFAULTS = {
+  enabled: false,
+  message:
+    "Estamos realizando mantenimiento; volvemos pronto. / We are performing maintenance and will be back shortly.",
+} as const;
+
+export const maintenanceSchema = z.strictObject({
+  enabled: z.boolean().default(MAINTENANCE_DEFAULTS.enabled),
+  message: z.string().trim().min(1).max(1000).default(MAINTENANCE_DEFAULTS.message),
+  eta: text(f.ISO_UTC_TIMESTAMP, f.ISO_UTC_TIMESTAMP_RULE).optional(),
+});
+
 export const roleSchema = z.enum(["prod", "dr"]);
 
 /** Every top-level key; the loader rejects any other `bloom-dr:` key. */
@@ -136,6 +161,8 @@ export const stackConfigSchema = z.strictObject({
   primaryStack: text(f.STACK_REFERENCE, f.STACK_REFERENCE_RULE).optional(),
   failover: failoverSchema.optional(),
   drill: drillSchema.optional(),
+  healthProbe: healthProbeSchema.optional(),
+  maintenance: maintenanceSchema.optional(),
 });
 
 /** Allowed keys per object, for "unknown key" messages (path without indices). */
@@ -147,6 +174,8 @@ export const OBJECT_KEYS: Record<string, readonly string[]> = {
   alerts: Object.keys(alertsSchema.shape),
   failover: Object.keys(failoverSchema.shape),
   drill: Object.keys(drillSchema.shape),
+  healthProbe: Object.keys(healthProbeSchema.shape),
+  maintenance: Object.keys(maintenanceSchema.shape),
 };
 
 export type NeonConfig = z.output<typeof neonSchema>;
@@ -155,6 +184,8 @@ export type BackupConfig = z.output<typeof backupSchema>;
 export type AlertsConfig = z.output<typeof alertsSchema>;
 export type FailoverConfig = z.output<typeof failoverSchema>;
 export type DrillConfig = z.output<typeof drillSchema>;
+export type HealthProbeConfig = z.output<typeof healthProbeSchema>;
+export type MaintenanceConfig = z.output<typeof maintenanceSchema>;
 export type StackRole = z.output<typeof roleSchema>;
 type ParsedStackConfig = z.output<typeof stackConfigSchema>;
 export type { ParsedStackConfig };
@@ -166,6 +197,8 @@ export interface ProdStackConfig {
   readonly backup: BackupConfig;
   readonly alerts: AlertsConfig;
   readonly drill?: DrillConfig;
+  readonly healthProbe: HealthProbeConfig;
+  readonly maintenance: MaintenanceConfig;
 }
 
 export interface DrStackConfig {

@@ -23,6 +23,7 @@ import { rdsServingAppIsProtected } from "./rdsServingAppIsProtected";
 import { rdsStorageEncrypted } from "./rdsStorageEncrypted";
 import { scheduleHasDeadLetterQueue } from "./scheduleHasDeadLetterQueue";
 import { scheduleHasRetryPolicy } from "./scheduleHasRetryPolicy";
+import { sev1TopicHasAlarm } from "./sev1TopicHasAlarm";
 import { sev1TopicHasSubscription } from "./sev1TopicHasSubscription";
 import { vaultBucketControlsAttached } from "./vaultBucketControlsAttached";
 import { vaultBucketEncryptedWithCustomerKey } from "./vaultBucketEncryptedWithCustomerKey";
@@ -58,6 +59,7 @@ export {
   rdsStorageEncrypted,
   scheduleHasDeadLetterQueue,
   scheduleHasRetryPolicy,
+  sev1TopicHasAlarm,
   sev1TopicHasSubscription,
   vaultBucketControlsAttached,
   vaultBucketEncryptedWithCustomerKey,
@@ -112,4 +114,5 @@ export const allRules: readonly BloomRule[] = [
   neonProjectProtected,
   neonPrimaryBranchProtected,
   sev1TopicHasSubscription,
+  sev1TopicHasAlarm,
 ];

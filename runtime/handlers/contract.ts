@@ -47,3 +47,15 @@ export const ENV = {
   /** "true" accepts a backup older than PROMOTE_MAX_AGE_HOURS on purpose; default "false". */
   promoteAllowStale: "PROMOTE_ALLOW_STALE",
 } as const;
+
+/** The health probe's handler (image command override), relative to LAMBDA_TASK_ROOT. */
+export const HEALTH_PROBE_HANDLER = "runtime/handlers/healthProbe.handler";
+
+export const HEALTH_PROBE_ENV = {
+  /** Secrets Manager ARN of {"direct": URL, "pooled": URL} for the monitor role. */
+  secretArn: "HEALTH_PROBE_SECRET_ARN",
+  /** The metrics' Database dimension, e.g. "bloom-production/bloom". */
+  database: "HEALTH_PROBE_DATABASE",
+  /** Connect and query timeout per endpoint, milliseconds; default 5000. */
+  timeoutMs: "HEALTH_PROBE_TIMEOUT_MS",
+} as const;

@@ -15,7 +15,10 @@ export const PLAN_REGION = "us-east-1";
 export interface MockNaming {
   /** The physical name of a resource whose inputs do not name it. */
   physicalName(logicalName: string): string;
-  /** The password Neon holds for a role: by logical name, or "<branch id>-<role>" for a branch's copy. */
+  /**
+   * The password Neon holds for a role (by logical name, or "<branch id>-<role>" for a branch's
+   * copy), or the one random.RandomPassword generates.
+   */
   password(logicalName: string): string;
   /** The password of an ECR authorization token. */
   readonly registryPassword: string;
@@ -192,6 +195,17 @@ export function mockResourceState(
       return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
     case "neon:index/role:Role":
       return { id: `${name}-role`, state: { password: naming.password(name) } };
+    case "random:index/randomPassword:RandomPassword":
+      return { id: "none", state: { result: naming.password(name), bcryptHash: "$2a$10$offline" } };
+    case "aws:ssm/parameter:Parameter":
+      return {
+        id: named,
+        state: {
+          name: named,
+          arn: arn(type, `parameter${named.startsWith("/") ? "" : "/"}${named}`, region),
+          version: 1,
+        },
+      };
     default:
       return { id: physical, state: { arn: arn(type, named, region), name: named } };
   }

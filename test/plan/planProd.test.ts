@@ -14,7 +14,8 @@ describe("npm run plan -- --stack prod", () => {
     expect(typesOf(plan, "neon:index/project:Project")).toHaveLength(1);
     expect(typesOf(plan, "neon:index/project:Project")[0].inputs.historyRetentionSeconds).toBe(168 * 3600);
     expect(typesOf(plan, "aws:s3/bucket:Bucket").map((b) => b.inputs.objectLockEnabled)).toEqual([true, true]);
-    expect(typesOf(plan, "aws:lambda/function:Function")).toHaveLength(1);
+    // the dump job and the health probe
+    expect(typesOf(plan, "aws:lambda/function:Function")).toHaveLength(2);
     expect(typesOf(plan, "aws:scheduler/schedule:Schedule")[0].inputs.target.deadLetterConfig.arn).toMatch(
       /^arn:aws:sqs:/,
     );
@@ -56,11 +57,13 @@ describe("npm run plan -- --stack prod", () => {
       "the fargate runner",
       (c: Record<string, any>) => (c["bloom-dr:backup"].runner = "fargate"),
       "aws:ecs/taskDefinition:TaskDefinition",
+      1,
     ],
     [
       "a pitr drill",
       (c: Record<string, any>) => (c["bloom-dr:drill"] = { scenario: "pitr" }),
       "aws:lambda/function:Function",
+      2,
     ],
     [
       "a PITR branch an hour back (not a protected branch, and need not be)",

@@ -82,6 +82,7 @@ const tables: RuleTable[] = [
   {
     rule: alarmsNotifySomeone,
     type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    name: "dump-errors",
     failing: [
       ["no actions", "alarmActions", DELETE, "alarmActions is empty"],
       ["empty actions", "alarmActions", [], "alarmActions is empty"],

@@ -43,7 +43,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "unknown top-level key",
     prodBase,
     (c) => (c.neonn = {}),
-    "bloom-dr:neonn is not a known setting (allowed here: role, neon, pitrBranches, backup, alerts, primaryStack, failover, drill)",
+    "bloom-dr:neonn is not a known setting (allowed here: role, neon, pitrBranches, backup, alerts, primaryStack, failover, drill, healthProbe, maintenance)",
   ],
   [
     "unknown nested key",
@@ -457,6 +457,12 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         reserveConcurrency: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
+      healthProbe: { schedule: "rate(1 minute)", failuresToAlarm: 3, connectionUsagePercent: 80 },
+      maintenance: {
+        enabled: false,
+        message:
+          "Estamos realizando mantenimiento; volvemos pronto. / We are performing maintenance and will be back shortly.",
+      },
     });
   });
 

@@ -53,6 +53,9 @@ test("the shipped prod config composes each component once", async () => {
       "bloom-dr:backup:BackupVault vault",
       "bloom-dr:backup:DumpJob backup",
       "bloom-dr:neon:NeonPrimary primary",
+      "bloom-dr:monitoring:MonitorRole monitor",
+      "bloom-dr:monitoring:HealthProbe health",
+      "bloom-dr:app:MaintenanceParameter maintenance",
     ].sort(),
   );
   expect(count("neon:index/project:Project")).toBe(1);
@@ -69,14 +72,15 @@ test("the shipped prod config composes each component once", async () => {
 
 describe("exact resource counts", () => {
   const backup = PROD["bloom-dr:backup"] as Record<string, unknown>;
-  // Neon 5 + alerting 14 (4 topics, 4 policies, 6 subscriptions) + vault + app secret + dump job.
+  // Neon 5 + alerting 14 (4 topics, 4 policies, 6 subscriptions) + vault + app secret + dump job
+  // + monitor role 2 + health probe 16 + maintenance parameter 1.
   test.each([
-    ["the shipped config (lambda runner, replica vault)", 57, {}],
-    ["without a replica vault", 45, { "bloom-dr:backup": { ...backup, replicaRegion: undefined } }],
-    ["with the fargate runner", 61, { "bloom-dr:backup": { ...backup, runner: "fargate" } }],
+    ["the shipped config (lambda runner, replica vault)", 76, {}],
+    ["without a replica vault", 64, { "bloom-dr:backup": { ...backup, replicaRegion: undefined } }],
+    ["with the fargate runner", 80, { "bloom-dr:backup": { ...backup, runner: "fargate" } }],
     [
       "with two PITR branches (2 resources each)",
-      61,
+      80,
       {
         "bloom-dr:pitrBranches": [
           { name: "a", at: "2026-03-10T01:00:00Z" },
@@ -84,7 +88,7 @@ describe("exact resource counts", () => {
         ],
       },
     ],
-    ["with one alert endpoint fewer", 56, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
+    ["with one alert endpoint fewer", 75, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
   ])("%s: %i provider resources", async (_label, expected, changes) => {
     await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
     expect(mocks.customResources()).toHaveLength(expected);
@@ -175,15 +179,17 @@ test("the app secret holds the pooled URI, the dump job's source secret the dire
   const direct = await valueOf(outputs.directConnectionUri);
   expect(pooled).toContain("-pooler.");
   expect(direct).not.toContain("-pooler.");
-  const versions = mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion");
+  const versions = mocks
+    .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+    .filter((v) => v.name !== "health-urls-version");
   expect(versions.map((v) => v.inputs.secretString).sort()).toEqual([direct, pooled].sort());
   for (const version of versions) expect(version.secretInputs).toContain("secretString");
   const sev2 = await valueOf(outputs.sev2TopicArn);
-  const alarms = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+  const alarms = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("backup-"));
   expect(alarms.length).toBeGreaterThanOrEqual(2);
   for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([sev2]);
   expect(await valueOf(outputs.backupPrefix)).toBe("production/");
-  expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe("cron(0 2 * * ? *)");
+  expect(mocks.named("backup-schedule").inputs.scheduleExpression).toBe("cron(0 2 * * ? *)");
 });
 
 test("every AWS resource carries the stack tags", async () => {

@@ -1,10 +1,12 @@
 import { CliCommand } from "../command";
 import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
+import { diagnoseCommand } from "./diagnose";
 import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
 import { migrateRunCommand } from "./migrateRun";
 import { migrateStatusCommand } from "./migrateStatus";
+import { monitorRoleCommand } from "./monitorRole";
 import { perfCommand } from "./perf";
 import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
@@ -32,6 +34,8 @@ export const COMMANDS: CliCommand[] = [
   migrateRunCommand,
   migrateStatusCommand,
   perfCommand,
+  diagnoseCommand,
+  monitorRoleCommand,
   readinessCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,

@@ -9,6 +9,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { contentTypeFor } from "./contentType";
 import { stageMultipart } from "./s3Staging";
 import { assertPlainKey, BackupStore, NotFoundError, StagedObject, StoredObject } from "./types";
 
@@ -137,7 +138,7 @@ export class S3Store implements BackupStore {
           Bucket: this.options.bucket,
           Key: this.keyFor(key),
           Body: text,
-          ContentType: "application/json",
+          ContentType: contentTypeFor(key),
           ...this.encryption(),
         }),
       );

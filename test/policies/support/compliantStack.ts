@@ -1,6 +1,7 @@
 /**
  * A compliant bloom-dr stack as the engine would see it: the vault with its six
- * configurations, the dump job, an active failover instance, the Neon project and alerting.
+ * configurations, the dump job, an active failover instance, the Neon project, alerting and the
+ * health probe's SEV-1 alarm.
  * Companion resources point at their target both by value and by property dependency, as in
  * a real deployment.
  */
@@ -301,6 +302,20 @@ export function compliantStack(): ResourceRecord[] {
     ),
     topic,
     record(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "health-unreachable",
+      {
+        namespace: "BloomDR",
+        metricName: "EndpointsUp",
+        dimensions: { Database: "bloom-production/bloom" },
+        statistic: "Maximum",
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        alarmActions: [TOPIC_ARN],
+      },
+      { propertyDependencyUrns: { alarmActions: [topic.urn] } },
+    ),
+    record(
       "aws:sns/topicSubscription:TopicSubscription",
       "alerts-sev1-oncall",
       { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" },
@@ -311,9 +326,10 @@ export function compliantStack(): ResourceRecord[] {
   ];
 }
 
-/** The one record of `type` in `resources` (fixtures are small: there is exactly one). */
-export function only(resources: readonly ResourceRecord[], type: string): ResourceRecord {
-  const found = resources.filter((r) => r.type === type);
-  if (found.length !== 1) throw new Error(`fixture has ${found.length} resources of type ${type}`);
+/** The one record of `type` in `resources` (fixtures are small: there is exactly one), or the one so named. */
+export function only(resources: readonly ResourceRecord[], type: string, name?: string): ResourceRecord {
+  const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (found.length !== 1)
+    throw new Error(`fixture has ${found.length} resources of type ${type}${name ? ` named ${name}` : ""}`);
   return found[0];
 }

@@ -12,6 +12,7 @@ import path from "node:path";
 import { IMAGE_INPUTS } from "../../../components/imageTag";
 import { FARGATE_BACKUP_COMMAND, HANDLER_COMMANDS } from "../../../components/jobEnvironment";
 import { bundleHandlers, BundleResult, OPTIONAL_EXTERNALS } from "../../../runtime/build/bundle";
+import { HEALTH_PROBE_HANDLER } from "../../../runtime/handlers/healthProbeSettings";
 import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { createDatabase, startTestCluster, tableDigests } from "../../support/postgres";
@@ -194,6 +195,20 @@ test("restoreTest.handler in a fresh node process restores the newest backup int
   expect(result).toMatchObject({ ok: true, tables: 5, smokeQueryRows: 1 });
   expect(await tableDigests(cluster.url("standby"))).toEqual(await tableDigests(src));
   expect(emfLines(run.stdout)[0]).toMatchObject({ RestoreSucceeded: 1, RestoreFailed: 0 });
+});
+
+test("healthProbe.handler in a fresh node process: the database is up, EMF metrics on stdout, the image's load check names it", async () => {
+  const run = await node(invokeScript(HEALTH_PROBE_HANDLER), {
+    ...baseEnv,
+    HEALTH_PROBE_SECRET_ARN: sm.put("bloom-dr/monitor-urls", JSON.stringify({ direct: src, pooled: src })),
+    HEALTH_PROBE_DATABASE: "bundle/bloom",
+  });
+  expect(run.stderr).not.toMatch(/^ERROR/m);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1])).toMatchObject({ status: "up", database: "bundle/bloom" });
+  expect(emfLines(run.stdout)[0]).toMatchObject({ ProbeCompleted: 1, EndpointsUp: 2, Database: "bundle/bloom" });
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+  expect(readFileSync(DOCKERFILE, "utf8")).toMatch(/for \(const h of \["dump", "restoreTest", "healthProbe"\]\)/);
 });
 
 test("the Fargate entry point (node runtime/handlers/dumpTask.js) exits 0 after a backup and 1 with a one-line reason", async () => {

@@ -7,7 +7,7 @@ import { awsReadinessClients, ReadinessAws, regionOf } from "../../../runtime/li
 import { checkStack, urlInSecret } from "../../../runtime/lib/readiness/stackChecks";
 import { StackOutputs } from "../../../runtime/lib/platform/stackDriver";
 import { SecretsManagerServer, startSecretsManagerServer } from "../../support/secretsManagerServer";
-import { SnsServer, startSnsServer } from "./snsServer";
+import { SnsServer, startSnsServer } from "../../support/snsServer";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:bloom-dr-prod-sev1";
 const CREDENTIALS = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" };

@@ -20,8 +20,11 @@ import { formatAge, item, ReadinessItem } from "./types";
  */
 export const RESTORE_TEST_MAX_AGE_MS = 26 * 3_600_000;
 
-/** How far back the metric is read: two daily runs, so a stale success still shows its time. */
-export const RESTORE_TEST_LOOKBACK_MS = 48 * 3_600_000;
+/**
+ * How far back the metric is read: a week, so a success before days of failures still shows its
+ * time (CloudWatch keeps one-minute datapoints for 15 days).
+ */
+export const RESTORE_TEST_LOOKBACK_MS = 7 * 24 * 3_600_000;
 
 /** One-minute periods (the metric's resolution), so the reported times are the runs' own. */
 const PERIOD_SECONDS = 60;
@@ -118,7 +121,7 @@ export function judgeRestoreTest(
   const success = newest(series.succeeded);
   const failure = newest(series.failed);
   const at = (date: Date) => `${minuteOf(date)} (${formatAge(now.getTime() - date.getTime())} ago)`;
-  const lookback = `${RESTORE_TEST_LOOKBACK_MS / 3_600_000} h`;
+  const lookback = `${RESTORE_TEST_LOOKBACK_MS / 86_400_000} days`;
   const maxAge = `${RESTORE_TEST_MAX_AGE_MS / 3_600_000} h`;
   if (!success && !failure) return { pass: false, reason: `no restore test reported in the last ${lookback}` };
   if (!success) return { pass: false, reason: `last failure ${at(failure!)}; no success in the last ${lookback}` };

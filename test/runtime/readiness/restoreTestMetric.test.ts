@@ -74,9 +74,9 @@ afterAll(async () => {
   await cloudWatch?.close();
 });
 
-test("the window is the daily schedule plus 2 h; the lookback two days", () => {
+test("the window is the daily schedule plus 2 h; the lookback a week", () => {
   expect(RESTORE_TEST_MAX_AGE_MS).toBe(26 * 3_600_000);
-  expect(RESTORE_TEST_LOOKBACK_MS).toBe(48 * 3_600_000);
+  expect(RESTORE_TEST_LOOKBACK_MS).toBe(7 * 24 * 3_600_000);
   expect(minuteOf(new Date("2026-03-08T06:04:59.999Z"))).toBe("2026-03-08T06:04Z");
 });
 
@@ -133,20 +133,30 @@ test.each<[string, [string, "succeeded" | "failed"][], "PASS" | "FAIL", string]>
     `last success 2026-03-10T06:04Z (1 h 56 min ago); last failure 2026-03-10T06:04Z (1 h 56 min ago): ${logs}`,
   ],
   [
+    "failures since an older success",
+    [
+      ["2026-03-08T06:04:20Z", "succeeded"],
+      ["2026-03-09T06:03:00Z", "failed"],
+      ["2026-03-10T06:03:00Z", "failed"],
+    ],
+    "FAIL",
+    `last success 2026-03-08T06:04Z (49 h 56 min ago); last failure 2026-03-10T06:03Z (1 h 57 min ago): ${logs}`,
+  ],
+  [
     "failures only",
     [
       ["2026-03-09T06:03:00Z", "failed"],
       ["2026-03-10T06:03:00Z", "failed"],
     ],
     "FAIL",
-    `last failure 2026-03-10T06:03Z (1 h 57 min ago); no success in the last 48 h: ${logs}`,
+    `last failure 2026-03-10T06:03Z (1 h 57 min ago); no success in the last 7 days: ${logs}`,
   ],
-  ["no data", [], "FAIL", `no restore test reported in the last 48 h: ${logs}`],
+  ["no data", [], "FAIL", `no restore test reported in the last 7 days: ${logs}`],
   [
     "runs older than the lookback only",
-    [["2026-03-08T07:59:00Z", "succeeded"]],
+    [["2026-03-03T07:59:00Z", "succeeded"]],
     "FAIL",
-    `no restore test reported in the last 48 h: ${logs}`,
+    `no restore test reported in the last 7 days: ${logs}`,
   ],
 ])("%s", async (name, runs, status, reason) => {
   const prefix = `case-${name.replace(/\W+/g, "-")}`;
@@ -160,9 +170,9 @@ test.each<[string, [string, "succeeded" | "failed"][], "PASS" | "FAIL", string]>
   });
 });
 
-test("the query: both metrics' one-minute Sums over the last 48 h, in the DR region, paged through NextToken", async () => {
+test("the query: both metrics' one-minute Sums over the last week, in the DR region, paged through NextToken", async () => {
   const prefix = "paging";
-  for (const day of ["08", "09", "10"]) run(prefix, `2026-03-${day}T06:04:00Z`, "succeeded"); // the 8th's is too old
+  for (const day of ["03", "08", "09", "10"]) run(prefix, `2026-03-${day}T06:04:00Z`, "succeeded"); // the 3rd's is too old
   run(prefix, "2026-03-09T18:00:00Z", "failed");
   run(prefix, "2026-03-10T07:00:00Z", "succeeded", "us-east-1"); // the prod region: not the restore test's
   const before = cloudWatch.requests.length;
@@ -172,11 +182,12 @@ test("the query: both metrics' one-minute Sums over the last 48 h, in the DR reg
     reason: `${where(prefix)}: last success 2026-03-10T06:04Z (1 h 56 min ago); last failure 2026-03-09T18:00Z (14 h 0 min ago), before it`,
   });
   const requests = cloudWatch.requests.slice(before);
-  // 2 successes in the window and the failure, × 2 metrics = 6 datapoints, two per page
+  // 3 successes in the window and the failure, × 2 metrics = 8 datapoints, two per page
   expect(requests.map((r) => [r.target, r.region, r.authorized, r.nextToken])).toEqual([
     ["GraniteServiceVersion20100801.GetMetricData", DR_REGION, true, ""],
     ["GraniteServiceVersion20100801.GetMetricData", DR_REGION, true, "2"],
     ["GraniteServiceVersion20100801.GetMetricData", DR_REGION, true, "4"],
+    ["GraniteServiceVersion20100801.GetMetricData", DR_REGION, true, "6"],
   ]);
   const metric = (name: string) => ({
     Namespace: "BloomDR",
@@ -188,7 +199,7 @@ test("the query: both metrics' one-minute Sums over the last 48 h, in the DR reg
       { Id: "m0", MetricStat: { Metric: metric("RestoreSucceeded"), Period: 60, Stat: "Sum" }, ReturnData: true },
       { Id: "m1", MetricStat: { Metric: metric("RestoreFailed"), Period: 60, Stat: "Sum" }, ReturnData: true },
     ],
-    StartTime: Date.parse("2026-03-08T08:00:00Z") / 1000,
+    StartTime: Date.parse("2026-03-03T08:00:00Z") / 1000,
     EndTime: NOW.getTime() / 1000,
     ScanBy: "TimestampDescending",
   });

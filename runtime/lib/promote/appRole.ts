@@ -32,55 +32,62 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
- * Creates the app role or brings an existing one to LOGIN, the given password, no superuser, no
- * CREATEDB, no CREATEROLE; refuses one that is (or inherits) more powerful. Then the promoting
- * role joins it, and it gets CONNECT, CREATE and TEMPORARY on the database. Runs in the caller's
- * transaction.
+ * Why the app role cannot be used as it stands, or undefined: it is the role promote connects as,
+ * it exists with SUPERUSER, REPLICATION or BYPASSRLS (which only a superuser can take away), or it
+ * is a member of a role that can create roles or databases. Read-only, so promote asks before it
+ * touches the target.
  */
-export async function ensureAppRole(client: Client, name: string, password: string): Promise<void> {
-  const { rows: me } = await client.query<{ me: string; db: string }>(
-    "SELECT current_user AS me, current_database() AS db",
-  );
+export async function appRoleProblem(client: Client, name: string): Promise<string | undefined> {
+  const { rows: me } = await client.query<{ me: string }>("SELECT current_user AS me");
   if (me[0].me === name)
-    throw new Error(
-      `app role ${name} is the role promote connects as: the app must not connect as the master; choose another app role`,
-    );
+    return `app role ${name} is the role promote connects as: the app must not connect as the master; choose another app role`;
   const { rows } = await client.query<{ super: boolean; replication: boolean; bypassrls: boolean }>(
     "SELECT rolsuper AS super, rolreplication AS replication, rolbypassrls AS bypassrls FROM pg_catalog.pg_roles WHERE rolname = $1",
     [name],
   );
-  const verifier = literal(scramSha256Verifier(password));
-  if (rows.length === 0) {
-    await client.query(
-      `CREATE ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${verifier}`,
-    );
-  } else {
-    const powers = Object.entries(rows[0])
-      .filter(([, on]) => on)
-      .map(([power]) => power.toUpperCase());
-    if (powers.length > 0)
-      throw new Error(
-        `app role ${name} exists with ${powers.join(", ")}: the app must not hold them; remove them (as a superuser) or choose another app role`,
-      );
-    await client.query(`ALTER ROLE ${ident(name)} WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${verifier}`);
-  }
+  const powers = rows.length === 0 ? [] : Object.entries(rows[0]).filter(([, on]) => on);
+  if (powers.length > 0)
+    return `app role ${name} exists with ${powers.map(([p]) => p.toUpperCase()).join(", ")}: the app must not hold them; remove them (as a superuser) or choose another app role`;
   const { rows: inherited } = await client.query<{ rolname: string }>(
     `SELECT r.rolname FROM pg_catalog.pg_roles r
-      WHERE r.rolname <> $1 AND pg_catalog.pg_has_role($1, r.oid, 'MEMBER')
+      WHERE r.rolname <> $1 AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles a WHERE a.rolname = $1)
+        AND pg_catalog.pg_has_role($1, r.oid, 'MEMBER')
         AND (r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls)
       ORDER BY 1`,
     [name],
   );
   if (inherited.length > 0)
-    throw new Error(
-      `app role ${name} is a member of ${inherited.map((r) => r.rolname).join(", ")}, which can create roles or databases or more: revoke that membership or choose another app role`,
+    return `app role ${name} is a member of ${inherited.map((r) => r.rolname).join(", ")}, which can create roles or databases or more: revoke that membership or choose another app role`;
+  return undefined;
+}
+
+/**
+ * Creates the app role or brings an existing one to LOGIN, the given password, no superuser, no
+ * CREATEDB, no CREATEROLE; refuses one that appRoleProblem objects to. Then the promoting role
+ * joins it, and it gets CONNECT, CREATE and TEMPORARY on the database. Runs in the caller's
+ * transaction.
+ */
+export async function ensureAppRole(client: Client, name: string, password: string): Promise<void> {
+  const problem = await appRoleProblem(client, name);
+  if (problem) throw new Error(problem);
+  const { rows } = await client.query<{ db: string; exists: boolean }>(
+    "SELECT current_database() AS db, EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1) AS exists",
+    [name],
+  );
+  const verifier = literal(scramSha256Verifier(password));
+  if (!rows[0].exists) {
+    await client.query(
+      `CREATE ROLE ${ident(name)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${verifier}`,
     );
+  } else {
+    await client.query(`ALTER ROLE ${ident(name)} WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${verifier}`);
+  }
   const { rows: member } = await client.query<{ ok: boolean }>(
     "SELECT pg_catalog.pg_has_role(current_user, $1, 'USAGE') AS ok",
     [name],
   );
   if (!member[0].ok) await client.query(`GRANT ${ident(name)} TO CURRENT_USER`);
-  await client.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${ident(me[0].db)} TO ${ident(name)}`);
+  await client.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${ident(rows[0].db)} TO ${ident(name)}`);
 }
 
 /** What transferOwnership changed, by kind (for the report). */

@@ -7,7 +7,14 @@ import { DumpMismatchError } from "../restore/download";
 import { quoteTableName, RestorePhase, runRestore } from "../restore/runRestore";
 import { lockTarget } from "../restore/targetLock";
 import { BackupStore, NotFoundError } from "../store/types";
-import { checkAppRoleName, DEFAULT_APP_ROLE, ensureAppRole, OwnershipCounts, transferOwnership } from "./appRole";
+import {
+  appRoleProblem,
+  checkAppRoleName,
+  DEFAULT_APP_ROLE,
+  ensureAppRole,
+  OwnershipCounts,
+  transferOwnership,
+} from "./appRole";
 import { chooseBackup, CLI_HINTS, DEFAULT_MAX_AGE_HOURS, PromoteHints, refuseBackup } from "./backupChoice";
 import { PromotePath, readServingMarker, ServingMarker, writeServingMarker } from "./marker";
 import { checkPassword } from "./scram";
@@ -103,6 +110,8 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
       await lockTarget(client, target);
       const serving = await readServingMarker(client);
       if (serving) return { serving };
+      const problem = await appRoleProblem(client, appRole);
+      if (problem) throw new Error(`refusing to promote ${target}: ${problem}; nothing was changed`);
       const choice = await chooseBackup(options.store, options.backup ?? "latest", {
         now: now(),
         maxAgeHours: options.maxAgeHours ?? DEFAULT_MAX_AGE_HOURS,

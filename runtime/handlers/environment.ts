@@ -3,6 +3,7 @@
  * are the contract in ./contract.ts). Pure: reads a plain object, throws one-line errors that name
  * the variable.
  */
+import { DEFAULT_APP_ROLE, DEFAULT_MAX_AGE_HOURS } from "../lib/promote/settings";
 import { ENV } from "./contract";
 
 export { ENV };
@@ -73,13 +74,13 @@ export function promoteSettingsFromEnv(env: NodeJS.ProcessEnv): PromoteSettings 
     throw new Error(`environment variable ${ENV.promoteAllowStale} is "${allowStale}": it must be true or false`);
   return {
     ...targetSettings(env),
-    appRole: optional(env, ENV.promoteAppRole) ?? "bloom_app",
+    appRole: optional(env, ENV.promoteAppRole) ?? DEFAULT_APP_ROLE,
     appPasswordSecretArn: required(
       env,
       ENV.promoteAppPasswordSecretArn,
       "the ARN of the secret holding the app role's password",
     ),
-    maxAgeHours: wholeNumber(env, ENV.promoteMaxAgeHours, 26, 1, 24 * 366),
+    maxAgeHours: wholeNumber(env, ENV.promoteMaxAgeHours, DEFAULT_MAX_AGE_HOURS, 1, 24 * 366),
     allowStale: allowStale === "true",
   };
 }

@@ -15,19 +15,6 @@ import { scramSha256Verifier } from "./scram";
  * may; on PostgreSQL 16+ it holds ADMIN on roles it created).
  */
 
-export const DEFAULT_APP_ROLE = "bloom_app";
-
-const RESERVED = new Set(["public", "none", "current_role", "current_user", "session_user", "postgres"]);
-
-/** A plain lower-case identifier that is not reserved; one-line error otherwise. */
-export function checkAppRoleName(name: string): void {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name) || name.startsWith("pg_") || name.startsWith("rds") || RESERVED.has(name)) {
-    throw new Error(
-      `app role "${name}" is not usable: give a lower-case name of letters, digits and "_" (at most 63), not starting with pg_ or rds and not a reserved name, e.g. ${DEFAULT_APP_ROLE}`,
-    );
-  }
-}
-
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 

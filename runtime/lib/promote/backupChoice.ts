@@ -2,9 +2,6 @@ import { BackupManifest } from "../backup/manifest";
 import { catalogBackups, resolveBackup } from "../catalog";
 import { BackupStore } from "../store/types";
 
-/** The playbook's 24 h RPO plus slack for a daily backup that ran a little late. */
-export const DEFAULT_MAX_AGE_HOURS = 26;
-
 /** How a refusal tells the operator to go on: the CLI names its options, the Lambda its variables. */
 export interface PromoteHints {
   useBackup(id: string): string;

@@ -7,17 +7,10 @@ import { DumpMismatchError } from "../restore/download";
 import { quoteTableName, RestorePhase, runRestore } from "../restore/runRestore";
 import { lockTarget } from "../restore/targetLock";
 import { BackupStore, NotFoundError } from "../store/types";
-import {
-  appRoleProblem,
-  checkAppRoleName,
-  DEFAULT_APP_ROLE,
-  ensureAppRole,
-  OwnershipCounts,
-  transferOwnership,
-} from "./appRole";
-import { chooseBackup, CLI_HINTS, DEFAULT_MAX_AGE_HOURS, PromoteHints, refuseBackup } from "./backupChoice";
+import { appRoleProblem, ensureAppRole, OwnershipCounts, transferOwnership } from "./appRole";
+import { chooseBackup, CLI_HINTS, PromoteHints, refuseBackup } from "./backupChoice";
 import { PromotePath, readServingMarker, ServingMarker, writeServingMarker } from "./marker";
-import { checkPassword } from "./scram";
+import { appPasswordProblem, appRoleNameProblem, DEFAULT_APP_ROLE, DEFAULT_MAX_AGE_HOURS } from "./settings";
 import { checkStandby } from "./standbyState";
 
 /** The phases of a promotion, in order; restore's own phases (connect, download, restore, validate) included. */
@@ -93,8 +86,9 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
   const parts = parseConnectionUrl(options.targetUrl, "target database URL");
   const target = describeDatabase(options.targetUrl);
   const secrets = [parts.password, options.appPassword];
-  checkAppRoleName(appRole);
-  checkPassword(options.appPassword, options.passwordSource ?? "the app role's password");
+  const badInput =
+    appRoleNameProblem(appRole) ?? appPasswordProblem(options.appPassword, options.passwordSource ?? "the app role's password");
+  if (badInput) throw new Error(badInput);
   const timer = new PhaseTimer(options.onPhase);
   const fail = (reason: string) =>
     new Error(redactSecrets(`promote of ${target} failed: ${oneLine(reason)}`, secrets));

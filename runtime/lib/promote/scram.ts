@@ -8,20 +8,6 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
  */
 export const SCRAM_ITERATIONS = 4096;
 
-/**
- * Passwords the verifier is computed for byte for byte: PostgreSQL applies SASLprep to the
- * password before hashing, which leaves printable ASCII unchanged. Anything else would need the
- * full SASLprep tables to match the server, so it is refused instead (the stack generates ASCII).
- */
-export function checkPassword(password: string, source: string): void {
-  if (password.length < 12)
-    throw new Error(`${source} is shorter than 12 characters: give the app role a longer password`);
-  if (!/^[\x20-\x7e]+$/.test(password))
-    throw new Error(
-      `${source} contains characters outside printable ASCII: use letters, digits and ASCII punctuation only`,
-    );
-}
-
 export function scramSha256Verifier(
   password: string,
   salt: Buffer = randomBytes(16),

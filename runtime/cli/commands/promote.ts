@@ -9,7 +9,14 @@ import {
   DEFAULT_APP_ROLE,
   DEFAULT_MAX_AGE_HOURS,
 } from "../../lib/promote/settings";
-import { CliCommand, CommandContext, positiveIntegerOption, requiredOption, stringOption, UsageError } from "../command";
+import {
+  CliCommand,
+  CommandContext,
+  positiveIntegerOption,
+  requiredOption,
+  stringOption,
+  UsageError,
+} from "../command";
 import { formatDuration, formatTable } from "../io";
 import { STORE_OPTION, storeFromOptions } from "./storeOption";
 

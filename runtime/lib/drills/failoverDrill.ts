@@ -122,7 +122,13 @@ export const failoverDrill: DrillDefinition = {
     );
     const { freshPrimary, failbackRestore } = await timer.step(STEPS[7], async () => {
       const target = await (platform.freshPrimaryUrl ? platform.freshPrimaryUrl() : platform.standbyUrl());
-      const restored = await runRestore({ store, backup: failbackBackup.id, targetUrl: target, signal, tempDir: workDir });
+      const restored = await runRestore({
+        store,
+        backup: failbackBackup.id,
+        targetUrl: target,
+        signal,
+        tempDir: workDir,
+      });
       return { freshPrimary: target, failbackRestore: restored };
     });
     const failback = await timer.step(STEPS[8], async () => {
@@ -137,7 +143,8 @@ export const failoverDrill: DrillDefinition = {
         servingMarkerCarried: marker !== undefined,
       };
     });
-    const allWrites = failback.writesFound.clients === FAILOVER_WRITES && failback.writesFound.reservations === FAILOVER_WRITES;
+    const allWrites =
+      failback.writesFound.clients === FAILOVER_WRITES && failback.writesFound.reservations === FAILOVER_WRITES;
     const passed = allWrites && failback.matchesServingStandby && !failback.servingMarkerCarried;
     return {
       passed,

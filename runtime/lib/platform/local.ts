@@ -133,7 +133,11 @@ export class LocalPlatform implements RecoveryPlatform {
   /** A new cluster with an empty Bloom database: the primary a failover drill fails back into. */
   async freshPrimaryUrl(): Promise<string> {
     if (!this.freshPrimary) {
-      const cluster = await LocalCluster.create({ name: "new-primary", baseDir: this.root.dir, binaries: this.binaries });
+      const cluster = await LocalCluster.create({
+        name: "new-primary",
+        baseDir: this.root.dir,
+        binaries: this.binaries,
+      });
       this.freshPrimary = cluster;
       await withClient(cluster.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
     }

@@ -87,14 +87,13 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
   const target = describeDatabase(options.targetUrl);
   const secrets = [parts.password, options.appPassword];
   const badInput =
-    appRoleNameProblem(appRole) ?? appPasswordProblem(options.appPassword, options.passwordSource ?? "the app role's password");
+    appRoleNameProblem(appRole) ??
+    appPasswordProblem(options.appPassword, options.passwordSource ?? "the app role's password");
   if (badInput) throw new Error(badInput);
   const timer = new PhaseTimer(options.onPhase);
-  const fail = (reason: string) =>
-    new Error(redactSecrets(`promote of ${target} failed: ${oneLine(reason)}`, secrets));
+  const fail = (reason: string) => new Error(redactSecrets(`promote of ${target} failed: ${oneLine(reason)}`, secrets));
   const stopIfAborted = (what: string) => {
-    if (options.signal?.aborted)
-      throw fail(`interrupted ${what}; ${target} is not marked serving: run promote again`);
+    if (options.signal?.aborted) throw fail(`interrupted ${what}; ${target} is not marked serving: run promote again`);
   };
 
   let client: Client | undefined;

@@ -67,7 +67,9 @@ test("a missing password variable is a usage error (exit 2), one line naming it;
     "bloom-dr promote: environment variable BLOOM_DR_APP_PASSWORD is shorter than 12 characters: give the app role a longer password\n",
   );
   expect(await query(target, "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'clinics'")).toEqual([{ n: 0 }]);
-  expect(await query(target, "SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'bloom_app'")).toEqual([{ n: 0 }]);
+  expect(await query(target, "SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'bloom_app'")).toEqual([
+    { n: 0 },
+  ]);
 });
 
 test.each([
@@ -183,8 +185,19 @@ test("restore over a serving database: refused without --clean; --clean says so 
   ]);
   // the notice stays on stderr with --json too: replacing a serving database is never silent
   await promoteCli(["--target", target]);
-  const json = await startCli(["restore", "--store", store, "--backup", "latest", "--target", target, "--clean", "--json"])
-    .done;
+  const json = await startCli([
+    "restore",
+    "--store",
+    store,
+    "--backup",
+    "latest",
+    "--target",
+    target,
+    "--clean",
+    "--json",
+  ]).done;
   expect(json.code).toBe(0);
-  expect(lines(json.stderr)).toEqual([expect.stringMatching(/^restore --clean: .* is marked serving since \S+ \(from backup/)]);
+  expect(lines(json.stderr)).toEqual([
+    expect.stringMatching(/^restore --clean: .* is marked serving since \S+ \(from backup/),
+  ]);
 });

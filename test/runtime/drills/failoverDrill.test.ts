@@ -1,10 +1,5 @@
 import { CLEANUP_STEP, PROVISION_STEP } from "../../../runtime/lib/drills/runDrills";
-import {
-  DRILL_APP_ROLE,
-  FAILOVER_WRITES,
-  failoverDrill,
-  smokeChecks,
-} from "../../../runtime/lib/drills/failoverDrill";
+import { DRILL_APP_ROLE, FAILOVER_WRITES, failoverDrill, smokeChecks } from "../../../runtime/lib/drills/failoverDrill";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { RecoveryPlatform } from "../../../runtime/lib/platform/types";
 import {

@@ -185,9 +185,15 @@ describe("promoteSettingsFromEnv", () => {
   });
 
   test.each([
-    [{ FAILOVER_MODE: "standby" }, /^environment variable FAILOVER_MODE is "standby": the promotion step .* runs only while failover is active \(FAILOVER_MODE=active\)$/],
+    [
+      { FAILOVER_MODE: "standby" },
+      /^environment variable FAILOVER_MODE is "standby": the promotion step .* runs only while failover is active \(FAILOVER_MODE=active\)$/,
+    ],
     [{ FAILOVER_MODE: undefined }, /^environment variable FAILOVER_MODE is not set: the promotion step/],
-    [{ PROMOTE_APP_PASSWORD_SECRET_ARN: "" }, /PROMOTE_APP_PASSWORD_SECRET_ARN is not set: it must hold the ARN of the secret holding the app role's password/],
+    [
+      { PROMOTE_APP_PASSWORD_SECRET_ARN: "" },
+      /PROMOTE_APP_PASSWORD_SECRET_ARN is not set: it must hold the ARN of the secret holding the app role's password/,
+    ],
     [{ PROMOTE_ALLOW_STALE: "yes" }, /PROMOTE_ALLOW_STALE is "yes": it must be true or false/],
     [{ PROMOTE_MAX_AGE_HOURS: "0" }, /PROMOTE_MAX_AGE_HOURS is "0": it must be a whole number from 1 to 8784/],
     [{ RESTORE_TARGET_HOST: undefined }, /RESTORE_TARGET_HOST is not set/],

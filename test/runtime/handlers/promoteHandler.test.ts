@@ -62,7 +62,11 @@ function targetEnv(database: string, mode: "standby" | "active", extra: NodeJS.P
 const logged = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
-  [cluster, s3, sm] = await Promise.all([startTestCluster("promote-handler"), startS3Server(), startSecretsManagerServer()]);
+  [cluster, s3, sm] = await Promise.all([
+    startTestCluster("promote-handler"),
+    startS3Server(),
+    startSecretsManagerServer(),
+  ]);
   smClient = new SecretsManagerClient({
     endpoint: sm.endpoint,
     region: "us-east-1",
@@ -120,7 +124,12 @@ describe("standby -> active", () => {
     });
     expect(JSON.parse(JSON.stringify(outcome))).toEqual(outcome);
     expect(logged(lines).map((l) => l.event)).toEqual(["promote.notice", "promote.complete"]);
-    expect(logged(lines)[1]).toMatchObject({ level: "info", path: "fast", backupId, target: `127.0.0.1:${cluster.port}/standby` });
+    expect(logged(lines)[1]).toMatchObject({
+      level: "info",
+      path: "fast",
+      backupId,
+      target: `127.0.0.1:${cluster.port}/standby`,
+    });
     expect(lines.join("\n")).not.toContain(APP_PASSWORD);
     expect(lines.join("\n")).not.toContain(master.password);
     expect(sm.requests.filter((r) => r.secretId === appArn && r.authorized)).not.toEqual([]);
@@ -185,8 +194,12 @@ describe("off -> active and refusals", () => {
         /^refusing to promote backup \S+: its snapshot .* is 27\.0 h old, over the 26 h limit, .*: take a fresh backup if the primary is reachable, or accept this one on purpose \(set PROMOTE_ALLOW_STALE=true on the promotion step\)$/,
       );
       expect(logged(lines)).toEqual([expect.objectContaining({ level: "error", event: "promote.failed" })]);
-      expect(await query(cluster.url("stale"), "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'bloom_dr'")).toEqual([{ n: 0 }]);
-      const accepted = await runPromoteJob(dependencies(targetEnv("stale", "active", { PROMOTE_ALLOW_STALE: "true" }), []));
+      expect(
+        await query(cluster.url("stale"), "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'bloom_dr'"),
+      ).toEqual([{ n: 0 }]);
+      const accepted = await runPromoteJob(
+        dependencies(targetEnv("stale", "active", { PROMOTE_ALLOW_STALE: "true" }), []),
+      );
       expect(accepted).toMatchObject({ path: "restored", rpoSeconds: 27 * 3600 });
     } finally {
       clock = new Date(Date.parse(snapshotAt) + 3_600_000);
@@ -198,9 +211,15 @@ describe("off -> active and refusals", () => {
     const gone = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf";
     await expect(
       runPromoteJob(dependencies(targetEnv("no_password", "active", { PROMOTE_APP_PASSWORD_SECRET_ARN: gone }), [])),
-    ).rejects.toThrow(/^cannot read secret arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf: ResourceNotFoundException/);
-    expect(await query(cluster.url("no_password"), "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'public'")).toEqual([{ n: 1 }]);
-    expect(await query(cluster.url("no_password"), "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'clinics'")).toEqual([{ n: 0 }]);
+    ).rejects.toThrow(
+      /^cannot read secret arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf: ResourceNotFoundException/,
+    );
+    expect(
+      await query(cluster.url("no_password"), "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'public'"),
+    ).toEqual([{ n: 1 }]);
+    expect(
+      await query(cluster.url("no_password"), "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'clinics'"),
+    ).toEqual([{ n: 0 }]);
   });
 
   test("a misconfigured step (standby mode) throws naming the variable", async () => {

@@ -190,7 +190,10 @@ describe("a standby", () => {
     const older = await world.backup("older");
     const restored = await runStandbyRestore({ store: world.store, targetUrl: standby });
     expect(restored.restore.manifest.id).toBe(older.id);
-    await query(world.sourceUrl, "UPDATE clinics SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM clinics)");
+    await query(
+      world.sourceUrl,
+      "UPDATE clinics SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM clinics)",
+    );
     const newest = await world.backup("newest");
 
     const result = await promote(standby, newest);
@@ -217,7 +220,9 @@ describe("a standby", () => {
       Object.fromEntries(Object.entries(newest.tables).map(([t, n]) => [t, { expected: n, actual: n }])),
     );
     expect(result.notices[0]).toMatch(
-      new RegExp(`^promote: fast path: 127\\.0\\.0\\.1:\\d+/standby_fast holds backup ${newest.id} as the restore job validated it at .*, untouched since: not restoring$`),
+      new RegExp(
+        `^promote: fast path: 127\\.0\\.0\\.1:\\d+/standby_fast holds backup ${newest.id} as the restore job validated it at .*, untouched since: not restoring$`,
+      ),
     );
     expect(await tableDigests(standby)).toEqual(await tableDigests(world.sourceUrl));
     expect(await userObjectOwners(standby)).toEqual(["bloom_app"]);
@@ -226,11 +231,27 @@ describe("a standby", () => {
   });
 
   const touches: [string, string, RegExp][] = [
-    ["an inserted row", "INSERT INTO clinics (id, name) VALUES (990001, 'Touched')", /^rows of public\.clinics were written since/],
-    ["an updated row (same counts)", "UPDATE clients SET full_name = 'changed' WHERE id = (SELECT min(id) FROM clients)", /^rows of public\.clients were written since/],
-    ["a deleted row", "DELETE FROM payments WHERE id = (SELECT max(id) FROM payments)", /^public\.payments has \d+ rows, the backup \d+$/],
+    [
+      "an inserted row",
+      "INSERT INTO clinics (id, name) VALUES (990001, 'Touched')",
+      /^rows of public\.clinics were written since/,
+    ],
+    [
+      "an updated row (same counts)",
+      "UPDATE clients SET full_name = 'changed' WHERE id = (SELECT min(id) FROM clients)",
+      /^rows of public\.clients were written since/,
+    ],
+    [
+      "a deleted row",
+      "DELETE FROM payments WHERE id = (SELECT max(id) FROM payments)",
+      /^public\.payments has \d+ rows, the backup \d+$/,
+    ],
     ["a new index", "CREATE INDEX touched ON clients (email)", /^its schema changed since/],
-    ["a replaced function", "CREATE OR REPLACE FUNCTION public.clinic_revenue(clinic bigint) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT 0::numeric $$", /^catalog rows changed since the restore job validated it \(pg_proc\)$/],
+    [
+      "a replaced function",
+      "CREATE OR REPLACE FUNCTION public.clinic_revenue(clinic bigint) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT 0::numeric $$",
+      /^catalog rows changed since the restore job validated it \(pg_proc\)$/,
+    ],
     ["an advanced sequence", "SELECT nextval('public.invoice_no')", /^sequences moved since/],
   ];
 

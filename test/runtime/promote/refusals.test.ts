@@ -118,17 +118,35 @@ test("a stale newest backup is refused, saying how old it is and how to accept i
     ),
   );
   await expectUntouched();
-  await expect(promote({ now: world.after(newest, 3), maxAgeHours: 2 })).rejects.toThrow(/is 3\.0 h old, over the 2 h limit/);
+  await expect(promote({ now: world.after(newest, 3), maxAgeHours: 2 })).rejects.toThrow(
+    /is 3\.0 h old, over the 2 h limit/,
+  );
   await expectUntouched();
 });
 
 test.each([
-  ["a role name that is not a plain identifier", { appRole: "Bloom-App" }, /^app role "Bloom-App" is not usable: give a lower-case name/],
+  [
+    "a role name that is not a plain identifier",
+    { appRole: "Bloom-App" },
+    /^app role "Bloom-App" is not usable: give a lower-case name/,
+  ],
   ["a reserved role name", { appRole: "pg_monitor" }, /^app role "pg_monitor" is not usable/],
   ["a short password", { appPassword: "short" }, /^the app role's password is shorter than 12 characters/],
-  ["a password outside printable ASCII", { appPassword: "contraseña-larga-123" }, /contains characters outside printable ASCII/],
-  ["the master as the app role", { appRole: "dr_master" }, /^refusing to promote 127\.0\.0\.1:\d+\/standby: app role dr_master is the role promote connects as: the app must not connect as the master; choose another app role; nothing was changed$/],
-  ["a backup id that does not exist", { backup: "20200101T000000000Z-abcdef" }, /manifest 20200101T000000000Z-abcdef\.json not found/],
+  [
+    "a password outside printable ASCII",
+    { appPassword: "contraseña-larga-123" },
+    /contains characters outside printable ASCII/,
+  ],
+  [
+    "the master as the app role",
+    { appRole: "dr_master" },
+    /^refusing to promote 127\.0\.0\.1:\d+\/standby: app role dr_master is the role promote connects as: the app must not connect as the master; choose another app role; nothing was changed$/,
+  ],
+  [
+    "a backup id that does not exist",
+    { backup: "20200101T000000000Z-abcdef" },
+    /manifest 20200101T000000000Z-abcdef\.json not found/,
+  ],
 ])("%s is refused and nothing changes", async (_what, extra, message) => {
   const error = await promote(extra as Partial<PromoteOptions>).catch((e: Error) => e);
   expect((error as Error).message).toMatch(message);
@@ -138,15 +156,17 @@ test.each([
 });
 
 test("an existing app role that is more than a login role is refused before anything is touched", async () => {
-  await query(world.cluster.url(), "CREATE ROLE powerful_app LOGIN CREATEDB; CREATE ROLE owner_like CREATEROLE; CREATE ROLE member_app LOGIN IN ROLE owner_like");
+  await query(
+    world.cluster.url(),
+    "CREATE ROLE powerful_app LOGIN CREATEDB; CREATE ROLE owner_like CREATEROLE; CREATE ROLE member_app LOGIN IN ROLE owner_like",
+  );
   await expect(promote({ appRole: "member_app" })).rejects.toThrow(
     /^refusing to promote 127\.0\.0\.1:\d+\/standby: app role member_app is a member of owner_like, which can create roles or databases or more: revoke that membership or choose another app role; nothing was changed$/,
   );
   await expectUntouched();
-  expect(await query(world.cluster.url(), "SELECT rolname FROM pg_roles WHERE rolname LIKE '%app' ORDER BY 1")).toEqual([
-    { rolname: "member_app" },
-    { rolname: "powerful_app" },
-  ]);
+  expect(await query(world.cluster.url(), "SELECT rolname FROM pg_roles WHERE rolname LIKE '%app' ORDER BY 1")).toEqual(
+    [{ rolname: "member_app" }, { rolname: "powerful_app" }],
+  );
   const superApp = await query(world.cluster.url(), "CREATE ROLE super_app LOGIN SUPERUSER").then(() => "super_app");
   await expect(promote({ appRole: superApp })).rejects.toThrow(
     /^refusing to promote 127\.0\.0\.1:\d+\/standby: app role super_app exists with SUPER: the app must not hold them; remove them \(as a superuser\) or choose another app role; nothing was changed$/,

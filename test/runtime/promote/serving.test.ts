@@ -71,7 +71,9 @@ test("the scheduled restore job refuses it", async () => {
 test("a backup of the serving database leaves the marker out; its restore carries the failover's writes but no marker", async () => {
   const failback = await runBackup({ dbUrl: serving, store: world.store, label: "fail-back" });
   expect(Object.keys(failback.manifest.tables).filter((t) => t.startsWith("bloom_dr."))).toEqual([]);
-  expect(Object.keys(failback.manifest.tables).sort()).toEqual([...Object.keys(backup.tables), "public.app_only"].sort());
+  expect(Object.keys(failback.manifest.tables).sort()).toEqual(
+    [...Object.keys(backup.tables), "public.app_only"].sort(),
+  );
   const fresh = await world.database("fresh_primary");
   await runRestore({ store: world.store, backup: failback.id, targetUrl: fresh });
   expect(await tableDigests(fresh)).toEqual(await tableDigests(serving));
@@ -97,9 +99,9 @@ test("a restore that another bloom-dr run holds the lock of is refused before an
   } finally {
     await holder.end();
   }
-  expect(await query(target, "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('public', 'bloom_dr')")).toEqual([
-    { n: 1 },
-  ]);
+  expect(
+    await query(target, "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('public', 'bloom_dr')"),
+  ).toEqual([{ n: 1 }]);
 });
 
 test("restore --clean replaces it on purpose: the marker is named before anything is dropped, and is gone after", async () => {

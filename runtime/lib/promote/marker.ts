@@ -58,11 +58,14 @@ export function describeServing(marker: ServingMarker): string {
 
 /**
  * Creates the marker schema and its tables when missing. The schema belongs to whoever promotes
- * (the master): the app role gets no privilege on it, so the app cannot remove its own marker.
+ * (the master). Every role may read the serving marker (whoever restores, even as another role,
+ * must see it; the app may show it), none but the owner may change it: the app cannot remove its
+ * own marker. The restore job's record stays private.
  */
 export async function ensureMarkerSchema(client: Client): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${MARKER_SCHEMA}`);
   await client.query(`REVOKE ALL ON SCHEMA ${MARKER_SCHEMA} FROM PUBLIC`);
+  await client.query(`GRANT USAGE ON SCHEMA ${MARKER_SCHEMA} TO PUBLIC`);
   await client.query(`CREATE TABLE IF NOT EXISTS ${SERVING_TABLE} (
     one_row     boolean PRIMARY KEY DEFAULT true CHECK (one_row),
     since       timestamptz NOT NULL,
@@ -72,6 +75,8 @@ export async function ensureMarkerSchema(client: Client): Promise<void> {
     promoted_by text NOT NULL DEFAULT current_user,
     app_role    text NOT NULL
   )`);
+  await client.query(`REVOKE ALL ON ${SERVING_TABLE} FROM PUBLIC`);
+  await client.query(`GRANT SELECT ON ${SERVING_TABLE} TO PUBLIC`);
   await client.query(`CREATE TABLE IF NOT EXISTS ${RESTORED_TABLE} (
     one_row            boolean PRIMARY KEY DEFAULT true CHECK (one_row),
     backup_id          text NOT NULL,
@@ -83,6 +88,7 @@ export async function ensureMarkerSchema(client: Client): Promise<void> {
     sequences_sha256   text NOT NULL,
     recorded_by        text NOT NULL DEFAULT current_user
   )`);
+  await client.query(`REVOKE ALL ON ${RESTORED_TABLE} FROM PUBLIC`);
 }
 
 /**

@@ -136,7 +136,7 @@ describe("an empty database (off -> active)", () => {
     expect(verifier).toMatch(/^SCRAM-SHA-256\$4096:/);
   });
 
-  test("as the app role: migrations run (new table, DDL on restored tables), roles and databases cannot be created, the marker cannot be touched", async () => {
+  test("as the app role: migrations run (new table, DDL on restored tables), roles and databases cannot be created, the marker can be read but not changed", async () => {
     const app = appUrl(target);
     await query(app, "CREATE TABLE public.app_migrations (id int PRIMARY KEY, name text)");
     await query(app, "ALTER TABLE public.clients ADD COLUMN loyalty_points int NOT NULL DEFAULT 0");
@@ -146,7 +146,11 @@ describe("an empty database (off -> active)", () => {
     await query(app, "CREATE SCHEMA reporting");
     await expect(query(app, "CREATE ROLE intruder LOGIN")).rejects.toThrow(/permission denied to create role/);
     await expect(query(app, "CREATE DATABASE elsewhere")).rejects.toThrow(/permission denied to create database/);
-    await expect(query(app, "DELETE FROM bloom_dr.serving")).rejects.toThrow(/permission denied for schema bloom_dr/);
+    // the app may read its database's marker, never change it
+    expect(await query(app, "SELECT backup_id FROM bloom_dr.serving")).toEqual([{ backup_id: first.id }]);
+    await expect(query(app, "DELETE FROM bloom_dr.serving")).rejects.toThrow(/permission denied for table serving/);
+    await expect(query(app, "UPDATE bloom_dr.serving SET path = 'fast'")).rejects.toThrow(/permission denied/);
+    await expect(query(app, "SELECT * FROM bloom_dr.restored")).rejects.toThrow(/permission denied for table restored/);
     await expect(query(app, "DROP SCHEMA bloom_dr CASCADE")).rejects.toThrow(/must be owner of schema bloom_dr/);
   });
 });

@@ -21,7 +21,7 @@ export function promotionStepHints(storeSpec: string): PromoteHints {
   return {
     useBackup: (id) =>
       `bloom-dr promote --store ${storeSpec} --backup ${id} --target <the failover instance, as its master> from inside the DR VPC`,
-    allowStale: `set ${ENV.promoteAllowStale}=true on the promotion step`,
+    allowStale: `set bloom-dr:failover.allowStaleBackup: true in the dr stack, which sets ${ENV.promoteAllowStale}=true on the promotion step`,
   };
 }
 

@@ -191,7 +191,7 @@ describe("off -> active and refusals", () => {
     try {
       const lines: string[] = [];
       await expect(runPromoteJob(dependencies(targetEnv("stale", "active"), lines))).rejects.toThrow(
-        /^refusing to promote backup \S+: its snapshot .* is 27\.0 h old, over the 26 h limit, .*: take a fresh backup if the primary is reachable, or accept this one on purpose \(set PROMOTE_ALLOW_STALE=true on the promotion step\)$/,
+        /^refusing to promote backup \S+: its snapshot .* is 27\.0 h old, over the 26 h limit, .*: take a fresh backup if the primary is reachable, or accept this one on purpose \(set bloom-dr:failover\.allowStaleBackup: true in the dr stack, which sets PROMOTE_ALLOW_STALE=true on the promotion step\)$/,
       );
       expect(logged(lines)).toEqual([expect.objectContaining({ level: "error", event: "promote.failed" })]);
       expect(

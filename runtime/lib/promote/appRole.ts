@@ -35,6 +35,18 @@ export async function appRoleProblem(client: Client, name: string): Promise<stri
   const powers = rows.length === 0 ? [] : Object.entries(rows[0]).filter(([, on]) => on);
   if (powers.length > 0)
     return `app role ${name} exists with ${powers.map(([p]) => p.toUpperCase()).join(", ")}: the app must not hold them; remove them (as a superuser) or choose another app role`;
+  if (rows.length > 0) {
+    // PostgreSQL 16+: a CREATEROLE role may change only roles it holds ADMIN OPTION on (it gets it
+    // on roles it creates); a role someone else made is refused here rather than after the restore
+    const { rows: admin } = await client.query<{ ok: boolean }>(
+      `SELECT current_setting('server_version_num')::int < 160000
+              OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+              OR pg_catalog.pg_has_role(current_user, $1, 'MEMBER WITH ADMIN OPTION') AS ok`,
+      [name],
+    );
+    if (!admin[0].ok)
+      return `app role ${name} exists and ${me[0].me} holds no ADMIN OPTION on it, so it cannot set its password (PostgreSQL 16+): have its creator run GRANT ${name} TO ${me[0].me} WITH ADMIN OPTION, or choose another app role`;
+  }
   const { rows: inherited } = await client.query<{ rolname: string }>(
     `SELECT r.rolname FROM pg_catalog.pg_roles r
       WHERE r.rolname <> $1 AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles a WHERE a.rolname = $1)

@@ -4,17 +4,18 @@ import { connectDatabase, describeDatabase } from "../backup/database";
 import { BackupManifest } from "../backup/manifest";
 import { parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
 import { DumpMismatchError } from "../restore/download";
-import { quoteTableName, RestorePhase, runRestore } from "../restore/runRestore";
+import { RestorePhase, runRestore } from "../restore/runRestore";
 import { lockTarget } from "../restore/targetLock";
 import { BackupStore, NotFoundError } from "../store/types";
 import { appRoleProblem, ensureAppRole, OwnershipCounts, transferOwnership } from "./appRole";
+import { smokeAsAppRole } from "./appSmoke";
 import { chooseBackup, CLI_HINTS, PromoteHints, refuseBackup } from "./backupChoice";
 import { PromotePath, readServingMarker, ServingMarker, writeServingMarker } from "./marker";
+import { PhaseTimer, PromotePhase } from "./phaseTimer";
 import { appPasswordProblem, appRoleNameProblem, DEFAULT_APP_ROLE, DEFAULT_MAX_AGE_HOURS } from "./settings";
 import { checkStandby } from "./standbyState";
 
-/** The phases of a promotion, in order; restore's own phases (connect, download, restore, validate) included. */
-export type PromotePhase = "connect" | "check" | "download" | "restore" | "validate" | "role" | "smoke" | "mark";
+export type { PromotePhase };
 
 export interface PromoteOptions {
   store: BackupStore;
@@ -243,42 +244,6 @@ function alreadyServing(marker: ServingMarker, target: string, timer: PhaseTimer
   };
 }
 
-/**
- * As the app role: it logs in with the new password, is no superuser, reads every restored
- * table, and the smoke query (if any) returns rows. Returns the smoke query's row count.
- */
-async function smokeAsAppRole(
-  targetUrl: string,
-  role: string,
-  password: string,
-  tables: string[],
-  smokeQuery: string | undefined,
-): Promise<number | undefined> {
-  const url = new URL(targetUrl);
-  url.username = encodeURIComponent(role);
-  url.password = encodeURIComponent(password);
-  const app = await connectDatabase(url.toString(), `database as the app role ${role}`);
-  try {
-    const { rows } = await app.query<{ super: boolean }>(
-      "SELECT rolsuper AS super FROM pg_catalog.pg_roles WHERE rolname = current_user",
-    );
-    if (rows[0]?.super !== false) throw new Error(`the app role ${role} connected as a superuser`);
-    for (const table of tables) {
-      await app.query(`SELECT 1 FROM ${quoteTableName(table)} LIMIT 1`).catch((err: Error) => {
-        throw new Error(`the app role ${role} cannot read ${table}: ${oneLine(err.message)}`);
-      });
-    }
-    if (smokeQuery === undefined) return undefined;
-    const result = await app.query(smokeQuery).catch((err: Error) => {
-      throw new Error(`smoke query failed as the app role: ${oneLine(err.message)}`);
-    });
-    if (result.rows.length === 0) throw new Error(`smoke query returned no rows: ${smokeQuery.slice(0, 200)}`);
-    return result.rows.length;
-  } finally {
-    await app.end().catch(() => undefined);
-  }
-}
-
 async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
   await client.query("BEGIN");
   try {
@@ -288,47 +253,6 @@ async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
-  }
-}
-
-/**
- * Back-to-back phase times from the start (each from the end of the one before), so that they
- * add up exactly to the total: the measured RTO of the promotion.
- */
-class PhaseTimer {
-  readonly phases: PromoteOutcome["phases"] = {};
-  private readonly started = performance.now();
-  private last = this.started;
-
-  constructor(private readonly onPhase?: PromoteOptions["onPhase"]) {}
-
-  async phase<T>(name: PromotePhase, run: () => Promise<T>): Promise<T> {
-    this.onPhase?.(name, "start");
-    const value = await run();
-    this.add(name, performance.now());
-    this.onPhase?.(name, "done");
-    return value;
-  }
-
-  /** Adds runRestore's phases; the moments around its own timing go to connect. */
-  fold(startedAt: number, restoreTotalMs: number, restored: Record<string, number | undefined>): void {
-    const end = performance.now();
-    const before = startedAt - this.last;
-    const gap = end - startedAt - restoreTotalMs;
-    for (const name of ["connect", "download", "restore", "validate"] as const) {
-      const ms = restored[`${name}Ms`] ?? 0;
-      this.phases[`${name}Ms`] = (this.phases[`${name}Ms`] ?? 0) + ms + (name === "connect" ? before + gap : 0);
-    }
-    this.last = end;
-  }
-
-  get totalMs(): number {
-    return this.last - this.started;
-  }
-
-  private add(name: PromotePhase, end: number): void {
-    this.phases[`${name}Ms`] = (this.phases[`${name}Ms`] ?? 0) + (end - this.last);
-    this.last = end;
   }
 }
 

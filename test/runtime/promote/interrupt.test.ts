@@ -71,9 +71,11 @@ test("interrupted during pg_restore: nothing left running, not serving, and prom
     tempDir,
     signal: controller.signal,
   }).catch((e: Error) => e);
-  await waitUntil("pg_restore has copied rows into the target", async () => {
+  // the pids are read once rows are being copied: by then the leader has forked its workers
+  await waitUntil("pg_restore's workers have copied rows into the target", async () => {
+    if ((await rowsBeingCopied("interrupted")) === 0) return false;
     pgRestorePids = runningDescendantsNamed("pg_restore");
-    return (await rowsBeingCopied("interrupted")) > 0;
+    return pgRestorePids.length > 1;
   });
   expect(pgRestorePids.length).toBeGreaterThan(1);
   controller.abort(new Error("interrupted by SIGINT"));

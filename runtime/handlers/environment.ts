@@ -3,6 +3,7 @@
  * are the contract in ./contract.ts). Pure: reads a plain object, throws one-line errors that name
  * the variable.
  */
+import { DEFAULT_APP_ROLE, DEFAULT_MAX_AGE_HOURS } from "../lib/promote/settings";
 import { ENV } from "./contract";
 
 export { ENV };
@@ -37,6 +38,15 @@ export function dumpSettingsFromEnv(env: NodeJS.ProcessEnv): DumpSettings {
   };
 }
 
+export interface PromoteSettings extends RestoreTestSettings {
+  /** Default bloom_app. */
+  appRole: string;
+  appPasswordSecretArn: string;
+  /** Default 26. */
+  maxAgeHours: number;
+  allowStale: boolean;
+}
+
 export function restoreTestSettingsFromEnv(env: NodeJS.ProcessEnv): RestoreTestSettings {
   const mode = optional(env, ENV.failoverMode);
   if (mode !== "standby") {
@@ -44,6 +54,38 @@ export function restoreTestSettingsFromEnv(env: NodeJS.ProcessEnv): RestoreTestS
       `environment variable ${ENV.failoverMode} is ${mode === undefined ? "not set" : `"${mode}"`}: the restore test wipes its target (--clean) and runs only against a standby (${ENV.failoverMode}=standby)`,
     );
   }
+  return targetSettings(env);
+}
+
+/**
+ * The promotion step's settings: the restore test's target and vault, the app role, the secret
+ * holding its password, and the backup age limit. It runs only while failover is active: invoked
+ * by hand in standby it would mark the standby serving and stop the restore tests.
+ */
+export function promoteSettingsFromEnv(env: NodeJS.ProcessEnv): PromoteSettings {
+  const mode = optional(env, ENV.failoverMode);
+  if (mode !== "active") {
+    throw new Error(
+      `environment variable ${ENV.failoverMode} is ${mode === undefined ? "not set" : `"${mode}"`}: the promotion step makes its target the database the app uses and runs only while failover is active (${ENV.failoverMode}=active)`,
+    );
+  }
+  const allowStale = optional(env, ENV.promoteAllowStale) ?? "false";
+  if (allowStale !== "true" && allowStale !== "false")
+    throw new Error(`environment variable ${ENV.promoteAllowStale} is "${allowStale}": it must be true or false`);
+  return {
+    ...targetSettings(env),
+    appRole: optional(env, ENV.promoteAppRole) ?? DEFAULT_APP_ROLE,
+    appPasswordSecretArn: required(
+      env,
+      ENV.promoteAppPasswordSecretArn,
+      "the ARN of the secret holding the app role's password",
+    ),
+    maxAgeHours: wholeNumber(env, ENV.promoteMaxAgeHours, DEFAULT_MAX_AGE_HOURS, 1, 24 * 366),
+    allowStale: allowStale === "true",
+  };
+}
+
+function targetSettings(env: NodeJS.ProcessEnv): RestoreTestSettings {
   const sslmode = optional(env, ENV.targetSslMode) ?? "verify-full";
   const verifies = sslmode === "verify-full" || sslmode === "verify-ca";
   const jobs = optional(env, ENV.restoreJobs);

@@ -12,6 +12,7 @@ import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
 import { postmortemCommand } from "./postmortem";
+import { promoteCommand } from "./promote";
 import { pruneCommand } from "./prune";
 import { readinessCommand } from "./readiness";
 import { restoreCommand } from "./restore";
@@ -25,6 +26,7 @@ export const COMMANDS: CliCommand[] = [
   backupCommand,
   backupsCommand,
   restoreCommand,
+  promoteCommand,
   pruneCommand,
   verifyCommand,
   pitrRecoverCommand,

@@ -2,6 +2,7 @@ import { ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
 import { redactSecrets } from "../postgres/connectionUrl";
 import { ProcessGroup, runProgram, StderrTail } from "../postgres/processes";
+import { MARKER_SCHEMA } from "../promote/markerSchema";
 
 /**
  * pg_dump's own compression: zstd level 3 where pg_dump supports it (16+), else gzip level 1.
@@ -13,11 +14,19 @@ export function compressionFor(pgDumpMajor: number): { arg: string; label: strin
 }
 
 /**
- * pg_dump's arguments: custom format, the exported snapshot, never a password prompt. The
- * connection comes from the environment (PGHOST, PGPASSWORD, ...), so argv holds no secret.
+ * pg_dump's arguments: custom format, the exported snapshot, never a password prompt, and never
+ * bloom-dr's own marker schema (a backup of a serving database must not carry its serving marker
+ * into the database it is restored into). The connection comes from the environment (PGHOST,
+ * PGPASSWORD, ...), so argv holds no secret.
  */
 export function pgDumpArgs(snapshotId: string, compression: string): string[] {
-  return ["--format=custom", `--compress=${compression}`, `--snapshot=${snapshotId}`, "--no-password"];
+  return [
+    "--format=custom",
+    `--compress=${compression}`,
+    `--snapshot=${snapshotId}`,
+    `--exclude-schema=${MARKER_SCHEMA}`,
+    "--no-password",
+  ];
 }
 
 /** "pg_dump (PostgreSQL) 15.14 (Ubuntu 15.14-1.pgdg22.04+1)" → "15.14". */

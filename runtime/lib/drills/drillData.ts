@@ -1,6 +1,7 @@
 import { generateBloomDatabase } from "../bloom/generate";
 import { BLOOM_TABLES } from "../bloom/schema";
 import { quoteIdent, withClient } from "../platform/sql";
+import { MARKER_SCHEMA } from "../promote/markerSchema";
 
 /**
  * The data side of the drills: seeding the Bloom database, the playbook's "50 test reservations",
@@ -125,15 +126,17 @@ export async function corruptRandomRows(
 
 /**
  * An order-independent fingerprint of every user table (row count and md5 of its rows sorted by
- * their text form): equal fingerprints mean equal data, column by column.
+ * their text form): equal fingerprints mean equal data, column by column. bloom-dr's marker
+ * schema is not the app's data (backups leave it out), so it is not compared.
  */
 export async function tableDigests(url: string): Promise<Record<string, string>> {
   return withClient(url, async (c) => {
     const { rows } = await c.query<{ name: string }>(
       `SELECT format('%I.%I', n.nspname, c.relname) AS name
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg_toast%'
         ORDER BY 1`,
+      [MARKER_SCHEMA],
     );
     const out: Record<string, string> = {};
     for (const { name } of rows) {

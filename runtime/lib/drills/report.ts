@@ -68,7 +68,11 @@ function drillSection(d: DrillResult): string[] {
   return [
     `## ${playbook.title}: ${d.passed ? "PASS" : "FAIL"}`,
     "",
-    `Pass criterion: ${playbook.passCriterion}. Expected RTO < ${formatLimit(d.expectedRtoMs)}; measured ${d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs)}.`,
+    `Pass criterion: ${playbook.passCriterion}. Expected RTO < ${formatLimit(d.expectedRtoMs)}; measured ${d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs)}.${
+      d.expectedRpoMs === undefined
+        ? ""
+        : ` Expected RPO < ${formatLimit(d.expectedRpoMs)}; measured ${d.rpoMs === undefined ? "-" : formatDuration(d.rpoMs)}.`
+    }`,
     "",
     ...markdownTable(steps),
     "",

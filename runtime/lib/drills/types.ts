@@ -21,6 +21,8 @@ export interface DrillResult {
   /** Data at risk: incident time minus the newest recoverable point (branch time, backup snapshot). */
   rpoMs?: number;
   expectedRtoMs: number;
+  /** The RPO the drill must stay under, where the playbook sets one (failover: 24 h). */
+  expectedRpoMs?: number;
   /** What was checked and found; `failure` says why a drill did not pass. */
   details: Record<string, unknown> & { failure?: string };
 }

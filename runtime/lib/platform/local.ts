@@ -33,6 +33,7 @@ export class LocalPlatform implements RecoveryPlatform {
   readonly name = "local" as const;
   private readonly branches = new Set<LocalCluster>();
   private standby: LocalCluster | undefined;
+  private freshPrimary: LocalCluster | undefined;
   private baseBackupAt: Date | undefined;
   private archivedThrough: Date | undefined;
   private disposed = false;
@@ -129,6 +130,20 @@ export class LocalPlatform implements RecoveryPlatform {
     return this.standby!.url(LOCAL_DATABASE);
   }
 
+  /** A new cluster with an empty Bloom database: the primary a failover drill fails back into. */
+  async freshPrimaryUrl(): Promise<string> {
+    if (!this.freshPrimary) {
+      const cluster = await LocalCluster.create({
+        name: "new-primary",
+        baseDir: this.root.dir,
+        binaries: this.binaries,
+      });
+      this.freshPrimary = cluster;
+      await withClient(cluster.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
+    }
+    return this.freshPrimary.url(LOCAL_DATABASE);
+  }
+
   async losePrimary(): Promise<void> {
     // immediate: no shutdown checkpoint, like a crash
     await this.primary.stop("immediate");
@@ -140,6 +155,7 @@ export class LocalPlatform implements RecoveryPlatform {
     for (const cluster of [...this.branches]) await cluster.destroy();
     this.branches.clear();
     await this.standby?.destroy();
+    await this.freshPrimary?.destroy();
     await this.primary.destroy();
     this.root.dispose();
   }

@@ -7,6 +7,17 @@ import { HashingStream } from "../backup/hashingStream";
 import { BackupManifest } from "../backup/manifest";
 import { BackupStore } from "../store/types";
 
+/** A dump that does not match its manifest (truncated, replaced, corrupt): refused before the target is touched. */
+export class DumpMismatchError extends Error {
+  constructor(
+    readonly backupId: string,
+    readonly problem: string,
+  ) {
+    super(`refusing to restore backup ${backupId}: ${problem}; the target was not touched: restore another backup`);
+    this.name = "DumpMismatchError";
+  }
+}
+
 export interface DownloadedDump {
   file: string;
   /** Removes the file and its private directory; safe to call twice. */
@@ -31,10 +42,7 @@ export async function downloadVerifiedDump(
     const source = await store.get(manifest.dump.key);
     await pipeline(source, hashing, createWriteStream(file, { flags: "wx", mode: 0o600 }), { signal: options.signal });
     const problem = dumpMismatch(manifest, hashing.bytes, hashing.sha256);
-    if (problem)
-      throw new Error(
-        `refusing to restore backup ${manifest.id}: ${problem}; the target was not touched: restore another backup`,
-      );
+    if (problem) throw new DumpMismatchError(manifest.id, problem);
     return { file, remove };
   } catch (err) {
     await remove();

@@ -35,8 +35,8 @@ export function localFactory(
 /**
  * The local platform as production runs the drills' engine steps: every URL it hands out
  * connects as the database's owner role, not a superuser (Neon's owner role, the RDS master
- * user). The role owns the Bloom database on the primary and on the standby (branches copy the
- * primary, role included). It may also set session_replication_role, which the restore drill's
+ * user). The role owns the Bloom database on the primary, on the standby and on the fresh primary
+ * a failover drill fails back into (branches copy the primary, role included). It may also set session_replication_role, which the restore drill's
  * corruption step (the simulated incident, not an engine step) uses to orphan rows.
  */
 export function ownerRoleFactory(parent: string, role = "bloom_owner"): PlatformFactory {
@@ -64,6 +64,11 @@ export function ownerRoleFactory(parent: string, role = "bloom_owner"): Platform
           return { url: asRole(branch.url, owner), dispose: () => branch.dispose() };
         },
         losePrimary: () => platform.losePrimary(),
+        freshPrimaryUrl: () =>
+          platform.freshPrimaryUrl().then(async (url) => {
+            await becomeOwner(url, "");
+            return asRole(url, owner);
+          }),
         dispose: () => platform.dispose(),
       };
     } catch (err) {

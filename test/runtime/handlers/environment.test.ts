@@ -1,4 +1,9 @@
-import { dumpSettingsFromEnv, restoreTestSettingsFromEnv, vaultStoreSpec } from "../../../runtime/handlers/environment";
+import {
+  dumpSettingsFromEnv,
+  promoteSettingsFromEnv,
+  restoreTestSettingsFromEnv,
+  vaultStoreSpec,
+} from "../../../runtime/handlers/environment";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf";
 
@@ -130,6 +135,70 @@ describe("restoreTestSettingsFromEnv", () => {
     [{ FAILOVER_MODE: "active" }, /FAILOVER_MODE is "active": the restore test wipes its target/],
   ])("%p is refused", (extra, message) => {
     expect(() => restoreTestSettingsFromEnv({ ...base, ...extra })).toThrow(message);
+  });
+});
+
+describe("promoteSettingsFromEnv", () => {
+  const APP_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-password-AbCdEf";
+  const base = {
+    BACKUP_BUCKET: "vault",
+    BACKUP_PREFIX: "production/",
+    RESTORE_TARGET_SECRET_ARN: ARN,
+    RESTORE_TARGET_HOST: "failover.rds.example",
+    FAILOVER_MODE: "active",
+    PROMOTE_APP_PASSWORD_SECRET_ARN: APP_ARN,
+  };
+
+  test("defaults: the restore test's target, app role bloom_app, 26 h, stale backups refused", () => {
+    expect(promoteSettingsFromEnv(base)).toEqual({
+      bucket: "vault",
+      prefix: "production/",
+      storeSpec: "s3://vault/production",
+      targetSecretArn: ARN,
+      target: {
+        host: "failover.rds.example",
+        port: 5432,
+        database: "app",
+        sslmode: "verify-full",
+        sslrootcert: "/opt/rds/global-bundle.pem",
+      },
+      smokeQuery: undefined,
+      jobs: undefined,
+      appRole: "bloom_app",
+      appPasswordSecretArn: APP_ARN,
+      maxAgeHours: 26,
+      allowStale: false,
+    });
+  });
+
+  test("overrides", () => {
+    expect(
+      promoteSettingsFromEnv({
+        ...base,
+        PROMOTE_APP_ROLE: "clinic_app",
+        PROMOTE_MAX_AGE_HOURS: "48",
+        PROMOTE_ALLOW_STALE: "true",
+        RESTORE_SMOKE_QUERY: "SELECT 1",
+        RESTORE_JOBS: "2",
+      }),
+    ).toMatchObject({ appRole: "clinic_app", maxAgeHours: 48, allowStale: true, smokeQuery: "SELECT 1", jobs: 2 });
+  });
+
+  test.each([
+    [
+      { FAILOVER_MODE: "standby" },
+      /^environment variable FAILOVER_MODE is "standby": the promotion step .* runs only while failover is active \(FAILOVER_MODE=active\)$/,
+    ],
+    [{ FAILOVER_MODE: undefined }, /^environment variable FAILOVER_MODE is not set: the promotion step/],
+    [
+      { PROMOTE_APP_PASSWORD_SECRET_ARN: "" },
+      /PROMOTE_APP_PASSWORD_SECRET_ARN is not set: it must hold the ARN of the secret holding the app role's password/,
+    ],
+    [{ PROMOTE_ALLOW_STALE: "yes" }, /PROMOTE_ALLOW_STALE is "yes": it must be true or false/],
+    [{ PROMOTE_MAX_AGE_HOURS: "0" }, /PROMOTE_MAX_AGE_HOURS is "0": it must be a whole number from 1 to 8784/],
+    [{ RESTORE_TARGET_HOST: undefined }, /RESTORE_TARGET_HOST is not set/],
+  ])("%p is refused", (extra, message) => {
+    expect(() => promoteSettingsFromEnv({ ...base, ...extra })).toThrow(message);
   });
 });
 

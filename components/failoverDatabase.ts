@@ -153,6 +153,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
             instance,
             // The scheduled restore test is off (and refuses to run) before promotion starts.
             after: [restore.function, restore.schedule, appPassword.version],
+            alarmTopicArn: args.alarmTopicArn,
           },
           this,
         )

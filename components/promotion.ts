@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, promoteJobPolicy } from "./iamPolicies";
+import { lambdaErrorAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, promoteJobEnvironment } from "./jobEnvironment";
 import { PromotionSummary, parsePromotionResult } from "./promotionResult";
 import { RESTORE_JOB_DEFAULTS } from "./restoreJob";
@@ -37,6 +38,8 @@ export interface PromotionArgs {
   readonly securityGroupId: pulumi.Input<string>;
   /** What must be in place before promotion starts (the restore test disabled, the password stored). */
   readonly after: pulumi.Resource[];
+  /** Notified when the function fails (also when someone invokes it by hand). */
+  readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -147,6 +150,12 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
       triggers: { instance: args.instance.identifier },
     },
     { parent, dependsOn: [fn, ...args.after] },
+  );
+  lambdaErrorAlarm(
+    `${name}-errors`,
+    fn.name,
+    "bloom-dr promotion failed: the failover database does not serve the app; read the promotion function's log group",
+    { topicArn: args.alarmTopicArn, parent, tags },
   );
   const summary = invocation.result.apply((result) => parsePromotionResult(result, args.appRole));
   return { function: fn, invocation, summary };

@@ -107,7 +107,8 @@ const ACTIVE_IN_APP_VPC = {
   "docker-build:index:Image": 1,
   "aws:sqs/queue:Queue": 1,
   "aws:scheduler/schedule:Schedule": 1,
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
+  // the restore test's errors and dead letters, the promotion's errors
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
   "random:index/randomPassword:RandomPassword": 1,
   "aws:secretsmanager/secret:Secret": 1,
   // restore job and promotion: log group, role, role policy, function each
@@ -126,6 +127,13 @@ describe("active", () => {
     expect(counts(mocks.customResources())).toEqual(ACTIVE_IN_APP_VPC);
     expect(appSecretWrites()).toHaveLength(1);
     expect(mocks.ofType("command:local:Command")).toHaveLength(0);
+    // a failed promotion (also a manual invoke) pages like a failed restore test
+    expect(mocks.named("failover-promote-errors").inputs).toMatchObject({
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: mocks.named("failover-promote-function").state.name },
+      alarmActions: [PROD.alarmTopicArn],
+    });
   });
 
   test("the promotion function runs the promote handler in the VPC next to the instance, with the contract's environment", async () => {
@@ -285,6 +293,7 @@ describe("active", () => {
     const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
     expect(active.filter((resource) => !standby.includes(resource)).sort()).toEqual([
       "aws:cloudwatch/logGroup:LogGroup::failover-promote-logs",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::failover-promote-errors",
       "aws:iam/role:Role::failover-promote-role",
       "aws:iam/rolePolicy:RolePolicy::failover-promote-policy",
       "aws:lambda/function:Function::failover-promote-function",

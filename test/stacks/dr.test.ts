@@ -157,9 +157,9 @@ describe("failover modes on the shipped dr config", () => {
   // (repository, build), the restore job (log group, role, policy, function, DLQ, scheduler role
   // and policy, schedule, 3 alarms) and the app password (random, secret, value).
   const STANDBY = ALWAYS + 22;
-  // - the restore staleness alarm + the promotion (log group, role, policy, function, invocation)
-  // + the app secret write.
-  const ACTIVE = STANDBY - 1 + 5 + 1;
+  // - the restore staleness alarm + the promotion (log group, role, policy, function, invocation,
+  // error alarm) + the app secret write.
+  const ACTIVE = STANDBY - 1 + 6 + 1;
 
   test("off: nothing but alerting and the stack reference", async () => {
     const outputs = await build(withMode("off"));

@@ -78,10 +78,10 @@ export interface RestoreJobPolicyArgs {
   readonly logGroupArn: string;
 }
 
-/** The DR restore test: read-only on the vault prefix, the instance's master secret, its VPC ENIs. */
-export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
+/** What both DR jobs read: the vault prefix (read-only) and the instance's master secret. */
+function restoreReadStatements(args: RestoreJobPolicyArgs): PolicyStatement[] {
   const prefix = normalizePrefix(args.prefix);
-  return policyDocument(
+  return [
     {
       Sid: "ReadBackupsUnderPrefix",
       Effect: "Allow",
@@ -97,19 +97,50 @@ export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
       Resource: args.masterSecretArn,
     },
     { Sid: "DecryptMasterSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.masterSecretKeyArn },
+  ];
+}
+
+/** A VPC Lambda manages its own network interfaces; EC2 does not scope these by resource. */
+const VPC_NETWORK_INTERFACES: PolicyStatement = {
+  Sid: "ManageVpcNetworkInterfaces",
+  Effect: "Allow",
+  Action: [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ],
+  Resource: "*",
+};
+
+/** The DR restore test: read-only on the vault prefix, the instance's master secret, its VPC ENIs. */
+export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
+  return policyDocument(...restoreReadStatements(args), VPC_NETWORK_INTERFACES, logStatement(args.logGroupArn));
+}
+
+export interface PromoteJobPolicyArgs extends RestoreJobPolicyArgs {
+  /** The secret holding the app role's password. */
+  readonly appPasswordSecretArn: string;
+  /** The key that encrypts it (the failover database's key). */
+  readonly appPasswordKeyArn: string;
+}
+
+/**
+ * The promotion step: what the restore test may do, plus reading the app role's password. Still
+ * read-only on AWS: everything it changes is inside the database.
+ */
+export function promoteJobPolicy(args: PromoteJobPolicyArgs): PolicyDocument {
+  return policyDocument(
+    ...restoreReadStatements(args),
     {
-      // A VPC Lambda manages its own network interfaces; EC2 does not scope these by resource.
-      Sid: "ManageVpcNetworkInterfaces",
+      Sid: "ReadAppPassword",
       Effect: "Allow",
-      Action: [
-        "ec2:CreateNetworkInterface",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DeleteNetworkInterface",
-        "ec2:AssignPrivateIpAddresses",
-        "ec2:UnassignPrivateIpAddresses",
-      ],
-      Resource: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: args.appPasswordSecretArn,
     },
+    { Sid: "DecryptAppPassword", Effect: "Allow", Action: "kms:Decrypt", Resource: args.appPasswordKeyArn },
+    VPC_NETWORK_INTERFACES,
     logStatement(args.logGroupArn),
   );
 }

@@ -18,12 +18,19 @@ export const JOB_ENV = {
   targetDatabase: ENV.targetDatabase,
   smokeQuery: ENV.smokeQuery,
   failoverMode: ENV.failoverMode,
+  restoreJobs: ENV.restoreJobs,
+  promoteAppRole: ENV.promoteAppRole,
+  promoteAppPasswordSecretArn: ENV.promoteAppPasswordSecretArn,
+  promoteMaxAgeHours: ENV.promoteMaxAgeHours,
+  promoteAllowStale: ENV.promoteAllowStale,
 } as const;
 
 /** Lambda handler strings (image CMD override), relative to LAMBDA_TASK_ROOT (runtime/Dockerfile). */
 export const HANDLER_COMMANDS = {
   backup: "runtime/handlers/dump.handler",
   restoreTest: "runtime/handlers/restoreTest.handler",
+  /** The promotion step of an active failover (`bloom-dr promote` in the DR VPC). */
+  promote: "runtime/handlers/promote.handler",
 } as const;
 
 /**
@@ -73,6 +80,37 @@ export function restoreJobEnvironment(
     [JOB_ENV.targetDatabase]: args.targetDatabase,
     ...(args.smokeQuery === undefined ? {} : { [JOB_ENV.smokeQuery]: args.smokeQuery }),
     [JOB_ENV.failoverMode]: args.failoverMode,
+  });
+}
+
+export interface PromoteJobEnvironmentArgs extends Omit<RestoreJobEnvironmentArgs, "failoverMode"> {
+  /** The role the app connects as after failover (the handler's default is bloom_app). */
+  readonly appRole: string;
+  /** Secrets Manager ARN of the app role's password (plain-text SecretString). */
+  readonly appPasswordSecretArn: string;
+  /** A newest backup older than this is refused. */
+  readonly maxBackupAgeHours: number;
+  /** Accept a backup older than maxBackupAgeHours on purpose. */
+  readonly allowStaleBackup: boolean;
+  /** pg_restore -j; default (unset) the cores the function has. */
+  readonly restoreJobs?: number;
+}
+
+/**
+ * The promotion function's environment: the restore test's target and backup variables, the
+ * mode it serves in (always "active": promotion exists only then), and the app role's settings.
+ * The password travels as a secret's ARN, never as a value.
+ */
+export function promoteJobEnvironment(
+  args: Omit<PromoteJobEnvironmentArgs, "sourceSecretArn">,
+): Record<string, string> {
+  return assertNoCredentials({
+    ...restoreJobEnvironment({ ...args, failoverMode: "active" }),
+    ...(args.restoreJobs === undefined ? {} : { [JOB_ENV.restoreJobs]: String(args.restoreJobs) }),
+    [JOB_ENV.promoteAppRole]: args.appRole,
+    [JOB_ENV.promoteAppPasswordSecretArn]: args.appPasswordSecretArn,
+    [JOB_ENV.promoteMaxAgeHours]: String(args.maxBackupAgeHours),
+    [JOB_ENV.promoteAllowStale]: String(args.allowStaleBackup),
   });
 }
 

@@ -8,6 +8,7 @@ import { CONFIG_NAMESPACE, StackConfigError, formatIssue } from "./configErrors"
 import {
   alertsProblem,
   backupProblem,
+  failoverAppProblem,
   failoverProblem,
   healthProbeProblem,
   neonProblem,
@@ -23,6 +24,8 @@ export { StackConfigError } from "./configErrors";
 export interface StackContext {
   /** The stack's `aws:region`, when set. */
   readonly awsRegion?: string;
+  /** Whether a fully qualified key ("bloom-dr:failover") holds a secret; default: none does. */
+  readonly isSecret?: (key: string) => boolean;
 }
 
 export function parseStackConfig(
@@ -43,7 +46,8 @@ export function parseStackConfig(
         backupProblem(config.backup, context.awsRegion) ??
         healthProbeProblem(config.healthProbe) ??
         pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now))
-      : failoverProblem(config.failover!, config.drill));
+      : (failoverProblem(config.failover!, config.drill) ??
+        failoverAppProblem(config.failover!, context.isSecret ?? (() => false))));
   if (problem !== undefined) throw new StackConfigError(problem);
 
   if (config.role === "prod") {
@@ -91,10 +95,22 @@ export function readRawStackConfig(allConfig: Record<string, string>): Record<st
   );
 }
 
+/**
+ * Whether the running stack's config key is a secret. The SDK knows (the engine passes the secret
+ * keys with the config) but exports the check only untyped.
+ */
+export function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret: update stacks/config.ts");
+  return runtime.isConfigSecret(key);
+}
+
 /** Reads and validates this stack's config; call once per program run. */
 export function loadStackConfig(now: Date = new Date()): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
   return parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), {
     awsRegion: allConfig["aws:region"],
+    isSecret: isConfigSecret,
   });
 }

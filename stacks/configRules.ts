@@ -166,3 +166,21 @@ export function healthProbeProblem(healthProbe: HealthProbeConfig | undefined): 
   }
   return undefined;
 }
+
+/**
+ * The app hooks of an active failover (`failover.app`). The redeploy hook URL carries the hook's
+ * token, so it must arrive as a Pulumi secret (never in plain text in Pulumi.<stack>.yaml) and its
+ * value is never shown. `isSecret` says whether a fully qualified config key is secret: the CLI
+ * marks the whole `bloom-dr:failover` key secret when any value inside it is.
+ */
+export function failoverAppProblem(failover: FailoverConfig, isSecret: (key: string) => boolean): string | undefined {
+  const hookUrl = failover.app?.redeployHookUrl;
+  if (hookUrl === undefined) return undefined;
+  if (!/^https:\/\/[^/\s]+/i.test(hookUrl)) {
+    return `${k("failover.app.redeployHookUrl")} must be an https:// URL (the value is not shown: it is a secret)`;
+  }
+  if (!isSecret(k("failover"))) {
+    return `${k("failover.app.redeployHookUrl")} must be a secret (the URL carries the hook's token): remove it from the stack file and run pulumi config set --secret --path '${k("failover.app.redeployHookUrl")}' <url>`;
+  }
+  return undefined;
+}

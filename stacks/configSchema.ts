@@ -96,7 +96,24 @@ export const FAILOVER_DEFAULTS = {
   databaseName: "bloom",
   reserveConcurrency: false,
   appSecret: "primary",
+  // The app role promotion creates in the RDS instance (prod's neon.roleName by default).
+  appRole: "bloom_app",
+  // The playbook's RPO is 24 h; a daily backup that ran a little late still passes.
+  maxBackupAgeHours: 26,
+  allowStaleBackup: false,
 } as const;
+
+export const FAILOVER_APP_DEFAULTS = {
+  healthTimeoutSeconds: 300,
+} as const;
+
+// Run where `pulumi up` runs, after the app's DATABASE_URL moved (components/appHooks.ts).
+export const failoverAppSchema = z.strictObject({
+  // A secret (it carries the hook's token): set with `pulumi config set --secret --path`.
+  redeployHookUrl: z.string().min(1).optional(),
+  healthUrl: z.string().refine(f.isHttpUrlWithoutCredentials, { message: f.HTTP_URL_RULE }).optional(),
+  healthTimeoutSeconds: wholeNumber(10, 3600).default(FAILOVER_APP_DEFAULTS.healthTimeoutSeconds),
+});
 
 export const failoverSchema = z.strictObject({
   mode: z.enum(["off", "standby", "active"]).default(FAILOVER_DEFAULTS.mode),
@@ -120,6 +137,11 @@ export const failoverSchema = z.strictObject({
   // The database the backups are restored into and the app's URL names on failover: the same
   // name as prod's neon.databaseName, so the app sees the same database name after a failover.
   databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.databaseName),
+  // Promotion (active): the role the app connects as, and how old a backup it may serve from.
+  appRole: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.appRole),
+  maxBackupAgeHours: wholeNumber(1, 8760).default(FAILOVER_DEFAULTS.maxBackupAgeHours),
+  allowStaleBackup: z.boolean().default(FAILOVER_DEFAULTS.allowStaleBackup),
+  app: failoverAppSchema.optional(),
 });
 
 export const drillSchema = z.strictObject({ scenario: z.enum(["pitr", "restore", "failover"]) });
@@ -173,6 +195,7 @@ export const OBJECT_KEYS: Record<string, readonly string[]> = {
   backup: Object.keys(backupSchema.shape),
   alerts: Object.keys(alertsSchema.shape),
   failover: Object.keys(failoverSchema.shape),
+  "failover.app": Object.keys(failoverAppSchema.shape),
   drill: Object.keys(drillSchema.shape),
   healthProbe: Object.keys(healthProbeSchema.shape),
   maintenance: Object.keys(maintenanceSchema.shape),
@@ -183,6 +206,7 @@ export type PitrBranchConfig = z.output<typeof pitrBranchSchema>;
 export type BackupConfig = z.output<typeof backupSchema>;
 export type AlertsConfig = z.output<typeof alertsSchema>;
 export type FailoverConfig = z.output<typeof failoverSchema>;
+export type FailoverAppConfig = z.output<typeof failoverAppSchema>;
 export type DrillConfig = z.output<typeof drillSchema>;
 export type HealthProbeConfig = z.output<typeof healthProbeSchema>;
 export type MaintenanceConfig = z.output<typeof maintenanceSchema>;

@@ -1,12 +1,15 @@
 /**
  * The dr stack: alert topics and the failover database, fed by the prod stack's outputs (the
- * vault to restore from and the app's DATABASE_URL secret to repoint on failover).
+ * vault to restore from and the app's DATABASE_URL secret to repoint on failover). Async: before
+ * declaring anything it checks that the update does not leave a serving database
+ * (stacks/servingCheck.ts), so a refused update changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
 import { FailoverDatabase } from "../components/failoverDatabase";
 import type { DrStackConfig } from "./configSchema";
 import { AppSecretOutputs, appSecretTarget } from "./appSecretTarget";
+import { assertNotLeavingWhileServing } from "./servingCheck";
 import { qualifiedStackName } from "./stackReference";
 import { stackTags } from "./stackTags";
 import { VaultOutputs, vaultSource } from "./vaultSource";
@@ -29,13 +32,26 @@ function currentOrganization(): string | undefined {
   }
 }
 
-export function buildDr(config: DrStackConfig, stackName: string) {
+/** The copies of the app's DATABASE_URL secret prod exports (the replica only with a replica region). */
+async function exportedAppSecretArns(prod: pulumi.StackReference): Promise<string[]> {
+  const names = ["appDatabaseUrlSecretArn", "appDatabaseUrlSecretReplicaArn"];
+  const details = await Promise.all(names.map((outputName) => prod.getOutputDetails(outputName)));
+  return details.map((detail) => detail.value ?? detail.secretValue).filter((arn): arn is string => !!arn);
+}
+
+export async function buildDr(config: DrStackConfig, stackName: string) {
   const tags = stackTags(stackName, "dr", config.drill);
   const primaryStack = qualifiedStackName(config.primaryStack, {
     organization: currentOrganization(),
     project: pulumi.getProject(),
   });
   const prod = new pulumi.StackReference(primaryStack);
+  await assertNotLeavingWhileServing({
+    config,
+    stackName,
+    primaryStack,
+    appSecretArns: await exportedAppSecretArns(prod),
+  });
 
   const vaultOutputs = pulumi
     .all(VAULT_OUTPUT_NAMES.map((outputName) => prod.getOutput(outputName)))
@@ -69,6 +85,18 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     smokeQuery: config.failover.smokeQuery,
     reserveConcurrency: config.failover.reserveConcurrency,
     databaseName: config.failover.databaseName,
+    appRole: config.failover.appRole,
+    maxBackupAgeHours: config.failover.maxBackupAgeHours,
+    allowStaleBackup: config.failover.allowStaleBackup,
+    app: config.failover.app && {
+      // Read from plain config, so wrapped here: the URL carries the hook's token.
+      redeployHookUrl:
+        config.failover.app.redeployHookUrl === undefined
+          ? undefined
+          : pulumi.secret(config.failover.app.redeployHookUrl),
+      healthUrl: config.failover.app.healthUrl,
+      healthTimeoutSeconds: config.failover.app.healthTimeoutSeconds,
+    },
     drill: config.drill,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,
@@ -92,6 +120,9 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     failoverMasterSecretArn: failover.masterSecretArn,
     failoverSecurityGroupId: failover.securityGroupId,
     restoreFunctionName: failover.restoreFunctionName,
+    failoverAppPasswordSecretArn: failover.appPasswordSecretArn,
+    promoteFunctionName: failover.promoteFunctionName,
+    failoverPromotion: failover.promotion,
     appSecretSwitched: failover.appSecretSwitched,
     sev1TopicArn: alerting.sev1TopicArn,
     sev2TopicArn: alerting.sev2TopicArn,
@@ -100,4 +131,4 @@ export function buildDr(config: DrStackConfig, stackName: string) {
   };
 }
 
-export type DrOutputs = ReturnType<typeof buildDr>;
+export type DrOutputs = Awaited<ReturnType<typeof buildDr>>;

@@ -5,6 +5,8 @@
 import type { BloomRule } from "../lib/rule";
 import { alarmsNotifySomeone } from "./alarmsNotifySomeone";
 import { appSecretProtected } from "./appSecretProtected";
+import { appUrlNotMasterUser } from "./appUrlNotMasterUser";
+import { appUrlWrittenAfterPromotion } from "./appUrlWrittenAfterPromotion";
 import { iamNoBroadManagedPolicies } from "./iamNoBroadManagedPolicies";
 import { iamNoWildcardOnDataServices } from "./iamNoWildcardOnDataServices";
 import { jobsHaveErrorAlarm } from "./jobsHaveErrorAlarm";
@@ -41,6 +43,8 @@ import { vaultObjectLockDefaultRetention } from "./vaultObjectLockDefaultRetenti
 export {
   alarmsNotifySomeone,
   appSecretProtected,
+  appUrlNotMasterUser,
+  appUrlWrittenAfterPromotion,
   iamNoBroadManagedPolicies,
   iamNoWildcardOnDataServices,
   jobsHaveErrorAlarm,
@@ -101,6 +105,8 @@ export const allRules: readonly BloomRule[] = [
   rdsFinalSnapshotRequired,
   rdsDeletionProtectionWhenActive,
   rdsServingAppIsProtected,
+  appUrlWrittenAfterPromotion,
+  appUrlNotMasterUser,
   // Dump and restore jobs
   scheduleHasDeadLetterQueue,
   scheduleHasRetryPolicy,

@@ -6,6 +6,7 @@
  * (test/support/pulumiMocks.ts) answers resources and invokes from here too, with its own
  * MockNaming, so a type the plan learns to answer is answered in tests as well.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 export const PLAN_ACCOUNT_ID = "123456789012";
@@ -70,6 +71,27 @@ function service(type: string): string {
 function arn(type: string, name: string, region: string): string {
   return `arn:aws:${service(type)}:${region}:${PLAN_ACCOUNT_ID}:${name}`;
 }
+
+/** Deterministic hex from a seed: what a random provider would have made up. */
+function stableHex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/**
+ * What the promotion function answers (the contract with runtime/handlers/promote.ts), for an
+ * instance restored from a backup taken at 02:00 and promoted at 09:30 the same day.
+ */
+export const MOCK_PROMOTION_RESULT = {
+  ok: true,
+  path: "restored",
+  backupId: "20260310T020000Z-offline",
+  snapshotAt: "2026-03-10T02:00:00.000Z",
+  rpoSeconds: 27_000,
+  servingSince: "2026-03-10T09:30:00.000Z",
+  appRole: "bloom_app",
+  phases: { verify: 1200, restore: 41_000, role: 300, validate: 2500, mark: 50 },
+  totalMs: 45_050,
+} as const;
 
 export interface MockAnswer {
   id: string | undefined;
@@ -160,6 +182,27 @@ export function mockResourceState(
         },
       };
     }
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return {
+        id: `${inputs.secretId ?? name}|${name}-version`,
+        state: { arn: inputs.secretId, versionId: `${name}-version` },
+      };
+    case "aws:lambda/invocation:Invocation":
+      return {
+        id: `${inputs.functionName ?? name},$LATEST,${stableHex(name, 32)}`,
+        state: { result: JSON.stringify(MOCK_PROMOTION_RESULT), qualifier: "$LATEST" },
+      };
+    case "random:index/randomPassword:RandomPassword": {
+      // Letters and digits only, like the component's settings (special: false).
+      const result = naming.password(name).replace(/[^A-Za-z0-9]/g, "");
+      return { id: "none", state: { result, bcryptHash: `$2a$10$${stableHex(result, 53)}` } };
+    }
+    case "random:index/randomId:RandomId": {
+      const hex = stableHex(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, 2 * (inputs.byteLength ?? 4));
+      return { id: hex, state: { hex, dec: BigInt(`0x${hex}`).toString(), b64Std: "", b64Url: "" } };
+    }
+    case "command:local:Command":
+      return { id: `${name}-command`, state: { stdout: "", stderr: "" } };
     case "aws:secretsmanager/secret:Secret":
       return {
         id: arn(type, `secret:${named}`, region),
@@ -195,8 +238,6 @@ export function mockResourceState(
       return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
     case "neon:index/role:Role":
       return { id: `${name}-role`, state: { password: naming.password(name) } };
-    case "random:index/randomPassword:RandomPassword":
-      return { id: "none", state: { result: naming.password(name), bcryptHash: "$2a$10$offline" } };
     case "aws:ssm/parameter:Parameter":
       return {
         id: named,
@@ -279,6 +320,15 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       versionId: "00000000-0000-4000-8000-000000000002",
       versionStage: "AWSCURRENT",
       versionStages: ["AWSCURRENT"],
+    }),
+    // No RDS instance matches: the app's DATABASE_URL does not point at this dr stack's instance.
+    "aws:rds/getInstances:getInstances": (inputs) => ({
+      id: region,
+      region: inputs.region ?? region,
+      instanceIdentifiers: [],
+      instanceArns: [],
+      filters: inputs.filters ?? [],
+      tags: inputs.tags ?? {},
     }),
     "aws:ec2/getVpc:getVpc": () => ({
       id: "vpc-default",

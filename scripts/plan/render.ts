@@ -179,6 +179,7 @@ export function renderJson(report: PlanReport): Record<string, unknown> {
       ...(r.parentUrn ? { parent: r.parentUrn } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(r.dependencyUrns.length > 0 ? { dependencies: r.dependencyUrns } : {}),
       inputs: maskSecrets(r.inputs),
     })),
     outputs: maskSecrets(report.outputs),

@@ -84,6 +84,21 @@ async function resolveOutputs(exported: Record<string, unknown>): Promise<Record
   return Object.fromEntries(entries);
 }
 
+/**
+ * The stack outputs of a loaded program module, as the Pulumi Node host takes them: `export =`
+ * arrives as the module's default, named exports as its properties; an exported function is
+ * called and a promise awaited (index.ts exports an async function).
+ */
+export async function programOutputs(program: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let value: unknown = program.default !== undefined && program.default !== null ? program.default : program;
+  if (typeof value === "function") value = (value as () => unknown)();
+  value = await value;
+  if (value === null || typeof value !== "object") return {};
+  const exported: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  if (value === program) delete exported.default;
+  return exported;
+}
+
 export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
   await pulumi.runtime.setMocks(
@@ -101,11 +116,7 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
   try {
-    const program = await import(path.resolve(options.programPath));
-    // `export = outputs` arrives as the module's default; named exports as its properties.
-    const exported: Record<string, unknown> =
-      program.default !== null && typeof program.default === "object" ? { ...program.default } : { ...program };
-    delete exported.default;
+    const exported = await programOutputs(await import(path.resolve(options.programPath)));
     const outputs = await withDeadline(resolveOutputs(exported), OUTPUT_DEADLINE_MS);
     await settle();
     if (failures.length > 0) throw failures[0];

@@ -209,15 +209,15 @@ describe("MonitorRole", () => {
       create: "node bin/bloom-dr.js monitor-role --role bloom_monitor --connection-limit 5 --json",
       environment: {
         BLOOM_DR_OWNER_URL: "postgresql://bloom_app:owner-secret-pw@ep-a.neon.tech/bloom?sslmode=require",
-        BLOOM_DR_MONITOR_PASSWORD: "mock-password-monitor-password",
+        BLOOM_DR_MONITOR_PASSWORD: "mockpasswordmonitorpassword",
       },
       logging: "stdoutAndStderr",
     });
     expect(sql.secretInputs).toEqual(["environment"]);
     expect(await isSecretOutput(role.urlsSecretString)).toBe(true);
     expect(JSON.parse(await valueOf(role.urlsSecretString))).toEqual({
-      direct: "postgresql://bloom_monitor:mock-password-monitor-password@ep-a.neon.tech/bloom?sslmode=require",
-      pooled: "postgresql://bloom_monitor:mock-password-monitor-password@ep-a-pooler.neon.tech/bloom?sslmode=require",
+      direct: "postgresql://bloom_monitor:mockpasswordmonitorpassword@ep-a.neon.tech/bloom?sslmode=require",
+      pooled: "postgresql://bloom_monitor:mockpasswordmonitorpassword@ep-a-pooler.neon.tech/bloom?sslmode=require",
     });
     expect(mocks.urnOf("monitor-sql")).toContain("bloom-dr:monitoring:MonitorRole$command:local:Command::monitor-sql");
   });

@@ -3,6 +3,7 @@ import {
   dumpJobPolicy,
   fargateExecutionPolicy,
   replicationPolicy,
+  promoteJobPolicy,
   restoreJobPolicy,
   schedulerInvokeLambdaPolicy,
   schedulerRunTaskPolicy,
@@ -92,6 +93,49 @@ describe("restoreJobPolicy", () => {
     ["kms", [KEY, "arn:dr-key"]],
     ["secretsmanager", [SECRET]],
     ["ec2", ["*"]],
+  ])("%s resources %j", (service, resources) => {
+    expect(resourcesOf(document, service)).toEqual(resources);
+  });
+});
+
+describe("promoteJobPolicy", () => {
+  const APP_PASSWORD = "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-password";
+  const document = promoteJobPolicy({
+    bucketArn: BUCKET,
+    prefix: "production/",
+    vaultKeyArn: KEY,
+    masterSecretArn: SECRET,
+    masterSecretKeyArn: "arn:dr-key",
+    appPasswordSecretArn: APP_PASSWORD,
+    appPasswordKeyArn: "arn:dr-key",
+    logGroupArn: LOGS,
+  });
+  test("is read-only on AWS: everything promotion changes is inside the database", () => {
+    expect(actions(document).sort()).toEqual(
+      [
+        "s3:GetObject",
+        "s3:ListBucket",
+        "kms:Decrypt",
+        "kms:Decrypt",
+        "kms:Decrypt",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:GetSecretValue",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ].sort(),
+    );
+  });
+  test.each([
+    ["s3", [`${BUCKET}/production/*`, BUCKET]],
+    ["kms", [KEY, "arn:dr-key", "arn:dr-key"]],
+    ["secretsmanager", [SECRET, APP_PASSWORD]],
+    ["ec2", ["*"]],
+    ["logs", [`${LOGS}:*`]],
   ])("%s resources %j", (service, resources) => {
     expect(resourcesOf(document, service)).toEqual(resources);
   });

@@ -1,9 +1,12 @@
 import {
+  HANDLER_COMMANDS,
   JOB_ENV,
   assertNoCredentials,
   dumpJobEnvironment,
+  promoteJobEnvironment,
   restoreJobEnvironment,
 } from "../../components/jobEnvironment";
+import { ENV } from "../../runtime/handlers/contract";
 import { dumpSettingsFromEnv, restoreTestSettingsFromEnv } from "../../runtime/handlers/environment";
 
 const BASE = { bucket: "vault", prefix: "production/", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" };
@@ -99,4 +102,58 @@ test("a restore job aimed at an active (live) instance is refused by the handler
   expect(() => restoreTestSettingsFromEnv(environment)).toThrow(
     'environment variable FAILOVER_MODE is "active": the restore test wipes its target (--clean) and runs only against a standby (FAILOVER_MODE=standby)',
   );
+});
+
+describe("promotion environment", () => {
+  const PROMOTE = {
+    ...BASE,
+    targetSecretArn: "arn:aws:secretsmanager:us-west-2:1:secret:rds!db",
+    targetHost: "db.abc.us-west-2.rds.amazonaws.com",
+    targetPort: 5432,
+    targetDatabase: "bloom",
+    appRole: "bloom_app",
+    appPasswordSecretArn: "arn:aws:secretsmanager:us-west-2:1:secret:app-password",
+    maxBackupAgeHours: 26,
+    allowStaleBackup: false,
+  };
+
+  test("the restore test's target and backup variables, mode active, and the app role's settings by the contract's names", () => {
+    expect(promoteJobEnvironment(PROMOTE)).toEqual({
+      [ENV.backupBucket]: "vault",
+      [ENV.backupPrefix]: "production/",
+      [ENV.backupKmsKeyId]: BASE.kmsKeyArn,
+      [ENV.targetSecretArn]: PROMOTE.targetSecretArn,
+      [ENV.targetHost]: PROMOTE.targetHost,
+      [ENV.targetPort]: "5432",
+      [ENV.targetDatabase]: "bloom",
+      [ENV.failoverMode]: "active",
+      [ENV.promoteAppRole]: "bloom_app",
+      [ENV.promoteAppPasswordSecretArn]: PROMOTE.appPasswordSecretArn,
+      [ENV.promoteMaxAgeHours]: "26",
+      [ENV.promoteAllowStale]: "false",
+    });
+  });
+
+  test.each([
+    [{ smokeQuery: "select count(*) from users" }, ENV.smokeQuery, "select count(*) from users"],
+    [{ restoreJobs: 4 }, ENV.restoreJobs, "4"],
+    [{ allowStaleBackup: true }, ENV.promoteAllowStale, "true"],
+    [{ maxBackupAgeHours: 48 }, ENV.promoteMaxAgeHours, "48"],
+  ])("%j sets %s to %s", (extra, name, value) => {
+    expect(promoteJobEnvironment({ ...PROMOTE, ...extra })[name]).toBe(value);
+  });
+
+  test("the password travels as its secret's ARN: a value with credentials is refused, naming the variable only", () => {
+    expect(() => promoteJobEnvironment({ ...PROMOTE, targetHost: "postgresql://bloom_app:pw@db/bloom" })).toThrow(
+      "environment variable RESTORE_TARGET_HOST holds a credential; pass a Secrets Manager ARN instead",
+    );
+  });
+
+  test("the promote handler is a separate command of the same image", () => {
+    expect(HANDLER_COMMANDS).toEqual({
+      backup: "runtime/handlers/dump.handler",
+      restoreTest: "runtime/handlers/restoreTest.handler",
+      promote: "runtime/handlers/promote.handler",
+    });
+  });
 });

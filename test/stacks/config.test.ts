@@ -413,6 +413,54 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     (c) => (c.failover.restoreSchedule = "daily"),
     'bloom-dr:failover.restoreSchedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "daily")',
   ],
+  [
+    "app role with a dash",
+    drBase,
+    (c) => (c.failover.appRole = "bloom-app"),
+    'bloom-dr:failover.appRole must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "bloom-app")',
+  ],
+  [
+    "backup age limit of zero",
+    drBase,
+    (c) => (c.failover.maxBackupAgeHours = 0),
+    "bloom-dr:failover.maxBackupAgeHours must be at least 1 (got 0)",
+  ],
+  [
+    "health URL with credentials",
+    drBase,
+    (c) => (c.failover.app = { healthUrl: "https://admin:pw@app.example.com/api/health" }),
+    'bloom-dr:failover.app.healthUrl must be an http:// or https:// URL without credentials, e.g. https://app.example.com/api/health (got "https://admin:pw@app.example.com/api/health")',
+  ],
+  [
+    "health timeout too short",
+    drBase,
+    (c) => (c.failover.app = { healthTimeoutSeconds: 5 }),
+    "bloom-dr:failover.app.healthTimeoutSeconds must be at least 10 (got 5)",
+  ],
+  [
+    "misspelt app key",
+    drBase,
+    (c) => (c.failover.app = { redeployHookURL: "https://api.vercel.example/deploy/s3cr3t" }),
+    "bloom-dr:failover.app.redeployHookURL is not a known setting (allowed here: redeployHookUrl, healthUrl, healthTimeoutSeconds)",
+  ],
+  [
+    "redeploy hook URL of the wrong type (its value is never shown)",
+    drBase,
+    (c) => (c.failover.app = { redeployHookUrl: ["https://api.vercel.example/deploy/s3cr3t"] }),
+    "bloom-dr:failover.app.redeployHookUrl must be a string (got a secret, not shown)",
+  ],
+  [
+    "redeploy hook URL that is not https (its value is never shown)",
+    drBase,
+    (c) => (c.failover.app = { redeployHookUrl: "http://api.vercel.example/deploy/s3cr3t" }),
+    "bloom-dr:failover.app.redeployHookUrl must be an https:// URL (the value is not shown: it is a secret)",
+  ],
+  [
+    "redeploy hook URL in plain config",
+    drBase,
+    (c) => (c.failover.app = { redeployHookUrl: "https://api.vercel.example/deploy/s3cr3t" }),
+    "bloom-dr:failover.app.redeployHookUrl must be a secret (the URL carries the hook's token): remove it from the stack file and run pulumi config set --secret --path 'bloom-dr:failover.app.redeployHookUrl' <url>",
+  ],
 ];
 
 describe("parseStackConfig rejects bad configs with one exact line", () => {
@@ -482,6 +530,9 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         databaseName: "bloom",
         reserveConcurrency: false,
         appSecret: "primary",
+        appRole: "bloom_app",
+        maxBackupAgeHours: 26,
+        allowStaleBackup: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
@@ -545,6 +596,37 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
     config.backup = { retentionDays: 14, objectLockDays: 14 };
     expect((parseStackConfig(config, NOW, "prod") as ProdStackConfig).backup.objectLockDays).toBe(14);
   });
+});
+
+test("a redeploy hook URL set as a secret is accepted (the CLI marks the whole failover key secret)", () => {
+  const config = drBase();
+  config.failover.app = {
+    redeployHookUrl: "https://api.vercel.example/deploy/s3cr3t",
+    healthUrl: "https://a.example/h",
+  };
+  const isSecret = (key: string) => key === "bloom-dr:failover";
+  expect((parseStackConfig(config, NOW, "dr", { isSecret }) as DrStackConfig).failover.app).toEqual({
+    redeployHookUrl: "https://api.vercel.example/deploy/s3cr3t",
+    healthUrl: "https://a.example/h",
+    healthTimeoutSeconds: 300,
+  });
+});
+
+test("no message about the redeploy hook URL ever contains it", () => {
+  for (const value of ["http://api.vercel.example/deploy/s3cr3t", "https://api.vercel.example/deploy/s3cr3t", ""]) {
+    const config = drBase();
+    config.failover.app = { redeployHookUrl: value };
+    const message = (() => {
+      try {
+        parseStackConfig(config, NOW, "dr");
+        return "accepted";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toMatch(/^bloom-dr:failover\.app\.redeployHookUrl /);
+    expect(message).not.toContain("s3cr3t");
+  }
 });
 
 test("a replica vault in the stack's own region is refused", () => {

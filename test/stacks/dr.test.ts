@@ -1,5 +1,6 @@
 import type { loadStackConfig as LoadStackConfig, DrStackConfig } from "../../stacks/config";
 import type { buildDr as BuildDr } from "../../stacks/dr";
+import { MOCK_PROMOTION_RESULT } from "../../scripts/plan/mockProviders";
 import { PulumiMockHarness, setupPulumiMocks, valueOf } from "../support/pulumiMocks";
 import { shippedConfig, withChanges } from "./shippedConfig";
 
@@ -8,6 +9,8 @@ const DR = shippedConfig("dr") as Record<string, any>;
 const PRIMARY_STACK = DR["bloom-dr:primaryStack"] as string;
 const APP_SECRET_ARN = "arn:aws:secretsmanager:us-east-2:123456789012:secret:app-database-url-AbCdEf";
 const APP_SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-database-url-AbCdEf";
+
+const HOOK_URL = "https://api.vercel.example/v1/integrations/deploy/prj_1/s3cr3t-token";
 
 const prodOutputs = {
   vaultBucketName: "vault-primary",
@@ -25,20 +28,41 @@ let mocks: PulumiMockHarness;
 let loadStackConfig: typeof LoadStackConfig;
 let buildDr: typeof BuildDr;
 
+/** The app's DATABASE_URL now, by secret ARN (what the serving check reads); tests change it. */
+const NEON_URL = "postgresql://bloom_app:neon-pw@ep-bloom-pooler.us-east-2.aws.neon.tech/bloom?sslmode=require";
+const RDS_HOST = "failover-db-1a2b3c.c9akciq32.us-west-2.rds.amazonaws.com";
+const RDS_URL = `postgresql://bloom_app:app-pw@${RDS_HOST}:5432/bloom?sslmode=require`;
+let appSecretValues: Record<string, string | Error> = {};
+/** RDS instances carrying this dr stack's tags (what aws.rds.getInstances finds). */
+let taggedInstances: string[] = [];
+
 beforeAll(async () => {
   mocks = await setupPulumiMocks({
     stack: "dr",
     config: DR,
     invokes: {
-      // FailoverDatabase reads the RDS-managed master secret to build the app's URL when active.
-      "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
-        id: inputs.secretId,
-        arn: inputs.secretId,
-        secretId: inputs.secretId,
-        secretString: JSON.stringify({ username: "bloom_admin", password: "mock-master-password" }),
-        versionId: "v1",
-        versionStages: ["AWSCURRENT"],
-      }),
+      "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => {
+        const value = appSecretValues[inputs.secretId];
+        if (value instanceof Error) throw value;
+        return {
+          id: inputs.secretId,
+          arn: inputs.secretId,
+          secretId: inputs.secretId,
+          secretString: value ?? NEON_URL,
+          versionId: "v1",
+          versionStages: ["AWSCURRENT"],
+        };
+      },
+      "aws:rds/getInstances:getInstances": (inputs) => {
+        const wanted: string[] = inputs.filters?.[0]?.values ?? [];
+        const ours = inputs.tags?.["bloom-dr:stack"] === "dr" && inputs.tags?.["bloom-dr:role"] === "dr";
+        const found = ours ? taggedInstances.filter((id) => wanted.includes(id)) : [];
+        return {
+          id: "x",
+          instanceIdentifiers: found,
+          instanceArns: found.map((id) => `arn:aws:rds:us-west-2:1:db:${id}`),
+        };
+      },
     },
     stackReferences: {
       [PRIMARY_STACK]: prodOutputs,
@@ -54,11 +78,15 @@ beforeAll(async () => {
   ({ loadStackConfig } = await import("../../stacks/config"));
   ({ buildDr } = await import("../../stacks/dr"));
 });
-beforeEach(() => mocks.reset());
+beforeEach(() => {
+  mocks.reset();
+  appSecretValues = {};
+  taggedInstances = [];
+});
 
 async function build(config: Record<string, unknown> = DR) {
   mocks.setConfig(config);
-  const outputs = buildDr(loadStackConfig(NOW) as DrStackConfig, "dr");
+  const outputs = await buildDr(loadStackConfig(NOW) as DrStackConfig, "dr");
   await mocks.settle(
     outputs.sev1TopicArn,
     outputs.restoreSourceBucketName,
@@ -125,6 +153,13 @@ describe("failover modes on the shipped dr config", () => {
       .filter((version) => version.inputs.secretId === APP_SECRET_ARN);
   // Alerting (4 topics + 4 policies + 3 subscriptions) and the stack reference are always there.
   const ALWAYS = 12;
+  // + the instance (key, subnet group, snapshot suffix, instance), 2 security groups, the image
+  // (repository, build), the restore job (log group, role, policy, function, DLQ, scheduler role
+  // and policy, schedule, 3 alarms) and the app password (random, secret, value).
+  const STANDBY = ALWAYS + 22;
+  // - the restore staleness alarm + the promotion (log group, role, policy, function, invocation,
+  // error alarm) + the app secret write.
+  const ACTIVE = STANDBY - 1 + 6 + 1;
 
   test("off: nothing but alerting and the stack reference", async () => {
     const outputs = await build(withMode("off"));
@@ -137,7 +172,7 @@ describe("failover modes on the shipped dr config", () => {
   test("standby: a private encrypted instance from config and the restore job, the app secret untouched", async () => {
     const outputs = await build(withMode("standby"));
     // The app's network from config: no VPC, subnets, routes or endpoints of its own.
-    expect(mocks.customResources().length).toBe(30);
+    expect(mocks.customResources().length).toBe(STANDBY);
     expect(mocks.ofType("aws:ec2/vpc:Vpc")).toHaveLength(0);
     expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(DR["bloom-dr:failover"].subnetIds);
     const instance = mocks.one("aws:rds/instance:Instance");
@@ -152,29 +187,72 @@ describe("failover modes on the shipped dr config", () => {
       dbName: "bloom",
     });
     expect(mocks.ofType("aws:lambda/function:Function")).toHaveLength(1);
+    expect(mocks.ofType("aws:lambda/invocation:Invocation")).toHaveLength(0);
     expect(mocks.ofType("aws:scheduler/schedule:Schedule")).toHaveLength(1);
     expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe("cron(0 6 * * ? *)");
     expect(appSecretWrites()).toHaveLength(0);
     expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
+    expect(await valueOf(outputs.failoverPromotion)).toBeUndefined();
+    expect(await valueOf(outputs.failoverAppPasswordSecretArn)).toBe(
+      mocks.one("aws:secretsmanager/secret:Secret").state.arn,
+    );
   });
 
-  test("active: deletion protection and exactly one write of the app's DATABASE_URL secret", async () => {
+  test("active: deletion protection, the promotion step, and exactly one write of the app's DATABASE_URL secret after it", async () => {
     const outputs = await build(withMode("active"));
-    expect(mocks.customResources().length).toBe(30);
+    expect(mocks.customResources().length).toBe(ACTIVE);
     expect(mocks.one("aws:rds/instance:Instance").inputs.deletionProtection).toBe(true);
+    const invocation = mocks.one("aws:lambda/invocation:Invocation");
     const writes = appSecretWrites();
     expect(writes).toHaveLength(1);
     expect(writes[0].secretInputs).toContain("secretString");
-    expect(writes[0].inputs.secretString).toMatch(
-      /^postgres(ql)?:\/\/bloom_admin:mock-master-password@[^/]+\/bloom(\?|$)/,
+    const password = mocks.one("random:index/randomPassword:RandomPassword").state.result;
+    expect(writes[0].inputs.secretString).toBe(
+      `postgresql://bloom_app:${password}@${mocks.one("aws:rds/instance:Instance").state.address}:5432/bloom?sslmode=require`,
     );
+    expect(writes[0].options.dependencies).toContain(mocks.urnOf(invocation.name));
     expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
+    expect(await valueOf(outputs.promoteFunctionName)).toBe(
+      mocks.one("aws:lambda/function:Function", "failover-promote-function").state.name,
+    );
+  });
+
+  test("active: the promotion's backup, RPO and path are a stack output", async () => {
+    const outputs = await build(withMode("active"));
+    expect(await valueOf(outputs.failoverPromotion)).toEqual({
+      path: MOCK_PROMOTION_RESULT.path,
+      backupId: MOCK_PROMOTION_RESULT.backupId,
+      snapshotAt: MOCK_PROMOTION_RESULT.snapshotAt,
+      rpoSeconds: MOCK_PROMOTION_RESULT.rpoSeconds,
+      servingSince: MOCK_PROMOTION_RESULT.servingSince,
+      appRole: "bloom_app",
+      totalMs: MOCK_PROMOTION_RESULT.totalMs,
+    });
+  });
+
+  test("active with failover.app: the redeploy hook (from secret config) and the health check run after the switch", async () => {
+    const failover = {
+      ...DR["bloom-dr:failover"],
+      mode: "active",
+      app: { redeployHookUrl: HOOK_URL, healthUrl: "https://app.bloom.example/api/health", healthTimeoutSeconds: 120 },
+    };
+    mocks.setConfig(withChanges(DR, { "bloom-dr:failover": failover }), ["bloom-dr:failover"]);
+    const outputs = await buildDr(loadStackConfig(NOW) as DrStackConfig, "dr");
+    await mocks.settle(outputs.failoverAddress, outputs.appSecretSwitched);
+    expect(mocks.customResources().length).toBe(ACTIVE + 2);
+    const redeploy = mocks.one("command:local:Command", "failover-app-redeploy");
+    expect(redeploy.inputs.environment).toEqual({ BLOOM_DR_REDEPLOY_HOOK_URL: HOOK_URL });
+    expect(redeploy.secretInputs).toEqual(["environment"]);
+    expect(mocks.one("command:local:Command", "failover-app-health").inputs.environment).toEqual({
+      BLOOM_DR_HEALTH_URL: "https://app.bloom.example/api/health",
+      BLOOM_DR_HEALTH_TIMEOUT_SECONDS: "120",
+    });
   });
 
   test("active with appSecret replica (prod's region is down): the promoted replica in this region is written", async () => {
     const failover = { ...DR["bloom-dr:failover"], mode: "active", appSecret: "replica" };
     const outputs = await build(withChanges(DR, { "bloom-dr:failover": failover }));
-    const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
+    const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion", "failover-app-database-url");
     expect(version.inputs).toMatchObject({ secretId: APP_SECRET_REPLICA_ARN, region: "us-west-2" });
     expect(appSecretWrites()).toHaveLength(0);
     expect(await valueOf(outputs.appSecretSwitched)).toBe(true);
@@ -182,18 +260,27 @@ describe("failover modes on the shipped dr config", () => {
 
   test("active with the default appSecret writes the prod region's secret, which replicates by itself", async () => {
     await build(withMode("active"));
-    expect(mocks.one("aws:secretsmanager/secretVersion:SecretVersion").inputs).toMatchObject({
+    expect(
+      mocks.one("aws:secretsmanager/secretVersion:SecretVersion", "failover-app-database-url").inputs,
+    ).toMatchObject({
       secretId: APP_SECRET_ARN,
       region: "us-east-2",
     });
   });
 
-  test("active during a drill: the instance exists, the app secret is never written", async () => {
+  test("active during a drill: the instance is promoted, the app secret is never written, nothing is protected", async () => {
     const outputs = await build(withMode("active", { "bloom-dr:drill": { scenario: "failover" } }));
-    expect(mocks.customResources().length).toBe(29);
+    // the active set without the app secret write
+    expect(mocks.customResources().length).toBe(ACTIVE - 1);
+    expect(mocks.ofType("aws:lambda/invocation:Invocation")).toHaveLength(1);
+    expect(mocks.customResources().filter((resource) => resource.options.protect)).toEqual([]);
+    expect(mocks.one("aws:rds/instance:Instance").inputs.deletionProtection).toBe(false);
     expect(mocks.ofType("aws:rds/instance:Instance")).toHaveLength(1);
     expect(appSecretWrites()).toHaveLength(0);
-    expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
+    // only the app password's own value
+    expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((version) => version.name)).toEqual([
+      "failover-app-password-value",
+    ]);
     expect(await valueOf(outputs.appSecretSwitched)).toBe(false);
   });
 
@@ -207,5 +294,97 @@ describe("failover modes on the shipped dr config", () => {
     const active = mocks.one("aws:rds/instance:Instance");
     expect(mocks.urnOf(active.name)).toBe(standbyUrn);
     expect(active.options.protect).toBe(true);
+  });
+});
+
+describe("leaving active never wipes a serving database", () => {
+  const withFailover = (changes: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    withChanges(DR, { "bloom-dr:failover": { ...DR["bloom-dr:failover"], ...changes }, ...extra });
+  const serving = () => {
+    appSecretValues[APP_SECRET_ARN] = RDS_URL;
+    taggedInstances = ["failover-db-1a2b3c"];
+  };
+  const refusal = (what: string, secretArn = APP_SECRET_ARN) =>
+    `${what} while the app is served by this stack: the app's DATABASE_URL secret ${secretArn} points at ${RDS_HOST}, this stack's failover instance (standby would restore over it, off would delete it). Fail back first: stop the app's writes, bloom-dr backup --db <the RDS URL> --store <store>, bloom-dr restore into the Neon production branch (or a new branch), point DATABASE_URL back at Neon (pulumi up -s ${PRIMARY_STACK} --replace <the primary-url version URN>, or aws secretsmanager put-secret-value), redeploy the app; then change failover.mode (README: Disaster Recovery FASE 6-7)`;
+
+  async function refused(config: Record<string, unknown>): Promise<string> {
+    mocks.setConfig(config);
+    const error = await buildDr(loadStackConfig(NOW) as DrStackConfig, "dr").then(
+      () => undefined,
+      (thrown: Error) => thrown.message,
+    );
+    await mocks.settle();
+    if (error === undefined) throw new Error("buildDr did not refuse");
+    return error;
+  }
+
+  test.each([
+    ["standby", { mode: "standby" }, {}, "bloom-dr:failover.mode cannot be standby"],
+    ["off", { mode: "off" }, {}, "bloom-dr:failover.mode cannot be off"],
+    ["a drill", { mode: "active" }, { "bloom-dr:drill": { scenario: "failover" } }, "bloom-dr:drill cannot be set"],
+  ])(
+    "%s is refused while the app's secret points at this stack's instance, before anything is declared",
+    async (_label, failover, extra, what) => {
+      serving();
+      expect(await refused(withFailover(failover, extra))).toBe(refusal(what));
+      // Only the prod stack reference was read: no resource of this stack was declared or changed.
+      expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+      const lookup = mocks.invokes.find((invoke) => invoke.token === "aws:rds/getInstances:getInstances");
+      expect(lookup?.inputs).toEqual({
+        region: "us-west-2",
+        filters: [{ name: "db-instance-id", values: ["failover-db-1a2b3c"] }],
+        tags: { "bloom-dr:stack": "dr", "bloom-dr:role": "dr" },
+      });
+    },
+  );
+
+  test("the replica copy counts too (written during a prod-region outage)", async () => {
+    appSecretValues[APP_SECRET_REPLICA_ARN] = RDS_URL;
+    taggedInstances = ["failover-db-1a2b3c"];
+    expect(await refused(withFailover({ mode: "standby" }))).toBe(
+      refusal("bloom-dr:failover.mode cannot be standby", APP_SECRET_REPLICA_ARN),
+    );
+  });
+
+  test.each([
+    ["the app's secret points at Neon (failed back)", NEON_URL, ["failover-db-1a2b3c"]],
+    ["it points at an RDS instance that is not this stack's", RDS_URL, []],
+    ["it holds no URL", "not a url", ["failover-db-1a2b3c"]],
+  ])("standby is allowed when %s", async (_label, value, instances) => {
+    appSecretValues[APP_SECRET_ARN] = value;
+    appSecretValues[APP_SECRET_REPLICA_ARN] = value;
+    taggedInstances = instances;
+    const outputs = await build(withFailover({ mode: "standby" }));
+    expect(await valueOf(outputs.failoverMode)).toBe("standby");
+    expect(mocks.ofType("aws:rds/instance:Instance")).toHaveLength(1);
+    expect(
+      mocks.invokes
+        .filter((invoke) => invoke.token === "aws:secretsmanager/getSecretVersion:getSecretVersion")
+        .map((invoke) => invoke.inputs),
+    ).toEqual([
+      { secretId: APP_SECRET_ARN, region: "us-east-2" },
+      { secretId: APP_SECRET_REPLICA_ARN, region: "us-west-2" },
+    ]);
+  });
+
+  test("staying active reads nothing: the check is for leaving", async () => {
+    serving();
+    await build(withFailover({ mode: "active" }));
+    expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain("aws:rds/getInstances:getInstances");
+    expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain(
+      "aws:secretsmanager/getSecretVersion:getSecretVersion",
+    );
+  });
+
+  test("a copy that cannot be read fails the update, naming it (nothing proves it safe)", async () => {
+    appSecretValues[APP_SECRET_ARN] = new Error("AccessDeniedException: not authorized\nrequest id 1");
+    const message = await refused(withFailover({ mode: "standby" }));
+    expect(message).toContain(
+      `cannot read the app's DATABASE_URL secret ${APP_SECRET_ARN} to check that the app is not served by this stack (`,
+    );
+    expect(message).toContain(
+      "): the deploying identity needs secretsmanager:GetSecretValue on it; if its region is down, keep failover.mode active (with appSecret: replica)",
+    );
+    expect(message).not.toContain("\n");
   });
 });

@@ -82,7 +82,7 @@ test("the probe runs the dump job's image and reads the monitor role's URLs for 
     "/bloom",
   ]);
   expect(pooled.hostname).toBe("ep-primary-endpoint-pooler.aws.neon.tech");
-  expect(direct.password).toBe("mock-password-monitor-password");
+  expect(direct.password).toBe("mockpasswordmonitorpassword");
   // the engine creates the role as the database owner, over the direct endpoint
   expect(mocks.named("monitor-sql").inputs.environment.BLOOM_DR_OWNER_URL).toBe(
     await valueOf(outputs.directConnectionUri),

@@ -135,6 +135,7 @@ export function compliantStack(): ResourceRecord[] {
       engine: "postgres",
       engineVersion: "16.4",
       address: RDS_ADDRESS,
+      username: "bloom_admin",
       publiclyAccessible: false,
       storageEncrypted: true,
       backupRetentionPeriod: 7,
@@ -145,6 +146,11 @@ export function compliantStack(): ResourceRecord[] {
     },
     { opts: { protect: true } },
   );
+  // The promotion step: the app's URL is written only after it succeeded.
+  const promotion = record("aws:lambda/invocation:Invocation", "failover-promote", {
+    functionName: "failover-promote-function",
+    input: "{}",
+  });
   return [
     bucket,
     record(
@@ -262,14 +268,18 @@ export function compliantStack(): ResourceRecord[] {
       { propertyDependencyUrns: { dimensions: [fn.urn] } },
     ),
     rds,
+    promotion,
     record(
       "aws:secretsmanager/secretVersion:SecretVersion",
       "app-database-url",
       {
         secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url",
-        secretString: `postgresql://bloom_admin:pw@${RDS_ADDRESS}:5432/app`,
+        secretString: `postgresql://bloom_app:pw@${RDS_ADDRESS}:5432/app?sslmode=require`,
       },
-      { propertyDependencyUrns: { secretString: [rds.urn] } },
+      {
+        dependencyUrns: [rds.urn, promotion.urn],
+        propertyDependencyUrns: { secretString: [rds.urn, promotion.urn] },
+      },
     ),
     record(
       "neon:index/project:Project",

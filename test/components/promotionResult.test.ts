@@ -1,0 +1,55 @@
+import { parsePromotionResult } from "../../components/promotionResult";
+
+const ANSWER = {
+  ok: true,
+  path: "fast",
+  backupId: "20260310T020000Z",
+  snapshotAt: "2026-03-10T02:00:00.000Z",
+  rpoSeconds: 27000,
+  servingSince: "2026-03-10T09:30:00.000Z",
+  appRole: "bloom_app",
+  phases: { verify: 900, role: 200, validate: 2100, mark: 40 },
+  totalMs: 3240,
+};
+
+test.each(["restored", "fast", "already-serving"])(
+  "path %s: the summary the stack exports (phases left out)",
+  (path) => {
+    expect(parsePromotionResult(JSON.stringify({ ...ANSWER, path }), "bloom_app")).toEqual({
+      path,
+      backupId: "20260310T020000Z",
+      snapshotAt: "2026-03-10T02:00:00.000Z",
+      rpoSeconds: 27000,
+      servingSince: "2026-03-10T09:30:00.000Z",
+      appRole: "bloom_app",
+      totalMs: 3240,
+    });
+  },
+);
+
+const REPORT = ": read the promotion function's log group for its report";
+
+test.each([
+  ["not JSON", "Task timed out", "something that is not JSON"],
+  ["an array", "[]", "no JSON object"],
+  ["ok false", JSON.stringify({ ...ANSWER, ok: false }), "ok: false instead of true"],
+  ["no ok", JSON.stringify({ ...ANSWER, ok: undefined }), "ok: nothing instead of true"],
+  ["an unknown path", JSON.stringify({ ...ANSWER, path: "skipped" }), 'no valid "path" (got "skipped")'],
+  ["no backup id", JSON.stringify({ ...ANSWER, backupId: "" }), 'no valid "backupId" (got "")'],
+  [
+    "a bad snapshot time",
+    JSON.stringify({ ...ANSWER, snapshotAt: "yesterday" }),
+    'no valid "snapshotAt" (got "yesterday")',
+  ],
+  ["a negative RPO", JSON.stringify({ ...ANSWER, rpoSeconds: -1 }), 'no valid "rpoSeconds" (got -1)'],
+  ["no serving time", JSON.stringify({ ...ANSWER, servingSince: undefined }), 'no valid "servingSince" (got nothing)'],
+  ["no total", JSON.stringify({ ...ANSWER, totalMs: "3s" }), 'no valid "totalMs" (got "3s")'],
+])("refuses %s", (_label, result, reason) => {
+  expect(() => parsePromotionResult(result, "bloom_app")).toThrow(`the promotion step returned ${reason}${REPORT}`);
+});
+
+test("a database that serves another role is refused: the app's URL would name a role it does not have", () => {
+  expect(() => parsePromotionResult(JSON.stringify({ ...ANSWER, appRole: "old_app" }), "bloom_app")).toThrow(
+    'the database serves the app role "old_app" (since 2026-03-10T09:30:00.000Z) but bloom-dr:failover.appRole is "bloom_app": the role cannot change while failover is active; set it back to "old_app", or fail back first',
+  );
+});

@@ -100,7 +100,7 @@ export class Writer {
         this.inFlight = id;
         try {
           await client.query(
-            `INSERT INTO clients (id, clinic_id, full_name, email) VALUES ($1, (SELECT min(id) FROM clinics), 'writer ' || $1, NULL)`,
+            `INSERT INTO clients (id, clinic_id, full_name) VALUES ($1::bigint, (SELECT min(id) FROM clinics), 'writer ' || $1::text)`,
             [id],
           );
         } catch (err) {
@@ -115,10 +115,12 @@ export class Writer {
     }
   }
 
-  /** Resolves once at least `n` rows are committed (or the writer stopped). */
+  /** Resolves once at least `n` rows are committed; throws if the writer failed first. */
   async waitFor(n: number): Promise<void> {
     while (this.committed.length < n && this.error === undefined && !this.stopping)
       await new Promise((r) => setTimeout(r, 10));
+    if (this.committed.length < n)
+      throw new Error(`the writer stopped after ${this.committed.length} rows: ${this.error}`);
   }
 
   async stop(): Promise<void> {

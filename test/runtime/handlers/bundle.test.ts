@@ -262,6 +262,34 @@ test("promote.handler rejects with one line (the Invocation fails pulumi up) whe
   expect(run.stdout + run.stderr).not.toContain(cluster.password);
 });
 
+test("replicate.handler in a fresh node process: status of a database that is no replica reports it in metrics; an unknown event is one error line", async () => {
+  const replicateEnv = {
+    ...baseEnv,
+    REPLICATE_SOURCE_SECRET_ARN: sm.put("bloom-dr/replication-url", src),
+    REPLICATE_METRIC_DIMENSION: "bundle/bloom_dr",
+  };
+  const invoke = (event: unknown) =>
+    `require("./runtime/handlers/replicate.js").handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000 })
+      .then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error("ERROR " + e.message); process.exitCode = 1; });`;
+  const run = await node(invoke({ action: "status" }), replicateEnv);
+  expect(run.stderr).not.toMatch(/^ERROR/m);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1])).toMatchObject({
+    ok: false,
+    exists: false,
+    subscription: "bloom_dr",
+  });
+  expect(emfLines(run.stdout)[0]).toMatchObject({
+    Subscription: "bundle/bloom_dr",
+    ReplicationStatusCompleted: 1,
+    ReplicationTablesNotSyncing: 1,
+  });
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+  const bad = await node(invoke({ action: "nothing" }), replicateEnv);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/^ERROR replicate handler: event \{"action":"nothing"\} has no known action/m);
+});
+
 test("the Fargate entry point (node runtime/handlers/dumpTask.js) exits 0 after a backup and 1 with a one-line reason", async () => {
   const ok = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(

@@ -152,6 +152,12 @@ test("every bundled source file is one the Dockerfile copies and the image tag h
         .map((token) => token.replace(/\/$/, "")),
     );
   expect([...copied].sort()).toEqual([...IMAGE_INPUTS].sort());
+  // and the build context lets each of them through (runtime/Dockerfile.dockerignore ignores everything else)
+  const allowed = readFileSync(`${DOCKERFILE}.dockerignore`, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("!"))
+    .map((line) => line.slice(1).replace(/\/$/, ""));
+  expect([...allowed].sort()).toEqual([...IMAGE_INPUTS].sort());
 });
 
 test("the bundled dump core, loaded in-process, runs a backup with injected dependencies", async () => {

@@ -2,15 +2,13 @@ import type { Client } from "pg";
 import { connectDatabase, describeDatabase, serverVersion } from "../backup/database";
 import { describeSchema } from "../backup/schemaFingerprint";
 import { directHostFor, isNeonPooledHost, parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
-import { appRoleProblem, prepareAppRole, transferOwnership } from "../promote/appRole";
+import { prepareAppRole, transferOwnership } from "../promote/appRole";
 import { describeServing, readServingMarker } from "../promote/marker";
-import { MARKER_SCHEMA } from "../promote/markerSchema";
 import { DEFAULT_APP_ROLE, appRoleNameProblem } from "../promote/settings";
-import { emptyTarget, userObjects } from "../restore/target";
+import { emptyTarget } from "../restore/target";
 import { lockTarget } from "../restore/targetLock";
 import { subscriptionConninfo } from "./conninfo";
-import { readSlot } from "./lag";
-import { ensurePublication, publicationMatches, readPublication } from "./publication";
+import { ensurePublication } from "./publication";
 import { readReplicationRecord, writeSetupRecord } from "./record";
 import { copyMigrationHistory, copySchema } from "./schemaCopy";
 import { compareSchemas, SchemaComparison } from "./schemaDiff";
@@ -20,17 +18,14 @@ import {
   DEFAULT_SYNC_WAIT_SECONDS,
   replicationNameProblem,
 } from "./settings";
-import { inspectSource, sourceProblem } from "./source";
+import { planSetup } from "./setupPlan";
 import {
   createSubscription,
   readSubscription,
   removeSubscription,
   SubscribedTable,
-  subscriptionCreateProblem,
-  subscriptionNames,
   waitUntilReady,
 } from "./subscription";
-import { replicatedTables } from "./tables";
 
 export type SetupPhase = "check" | "schema" | "publication" | "subscription" | "copy";
 
@@ -127,69 +122,15 @@ export async function runReplicateSetup(options: ReplicateSetupOptions): Promise
           `refusing to replicate into ${target}: it is marked ${describeServing(serving)}; a serving database is never replaced by anything automated`,
         );
       src = await connectDatabase(options.sourceUrl, "source database");
-      const facts = await inspectSource(src);
-      const tables = facts.tables.map((t) => t.name);
-      const existing = await readSubscription(dst, subscription);
-      const others = (await subscriptionNames(dst)).filter((n) => n !== subscription);
-      if (!existing && others.length > 0)
-        throw new Error(
-          `refusing to replicate into ${target}: it holds another subscription (${others.join(", ")}); stop it first (bloom-dr replicate stop --subscription ${others[0]}) or pass --subscription ${others[0]}`,
-        );
-      let rebuild = false;
-      if (existing) {
-        if (!existing.manageable)
-          throw new Error(
-            `subscription ${subscription} on ${target} belongs to ${existing.owner}: connect to the target as ${existing.owner}`,
-          );
-        if (!existing.publications.includes(publication))
-          throw new Error(
-            `subscription ${subscription} on ${target} subscribes to ${existing.publications.join(", ")}, not ${publication}: stop it first (bloom-dr replicate stop) or pass --publication ${existing.publications[0]}`,
-          );
-        const slot = existing.slot ? await readSlot(src, existing.slot) : undefined;
-        if (!slot) {
-          const why = existing.slot
-            ? `its slot ${existing.slot} no longer exists on the source (Neon removes inactive slots, and a branch restore removes them all)`
-            : "it has no slot on the source";
-          if (!options.clean)
-            throw new Error(
-              `subscription ${subscription} on ${target} cannot resume: ${why}; rebuild the replica with setup --clean (its data is copied again)`,
-            );
-          note(`subscription ${subscription} cannot resume (${why}): rebuilding the replica`);
-          rebuild = true;
-        }
-      }
-      const fresh = !existing || rebuild;
-      const problem = sourceProblem(
-        facts,
-        { publish: !publicationMatches(await readPublication(src, publication), tables), slot: fresh },
+      return planSetup(src, dst, {
+        publication,
+        subscription,
+        appRole,
+        clean: options.clean === true,
         source,
-      );
-      if (problem) throw new Error(problem);
-      if (fresh) {
-        const cannotSubscribe = await subscriptionCreateProblem(dst);
-        if (cannotSubscribe)
-          throw new Error(`refusing to replicate into ${target}: ${cannotSubscribe}; nothing was changed`);
-        const roleProblem = await appRoleProblem(dst, appRole);
-        if (roleProblem) throw new Error(`refusing to replicate into ${target}: ${roleProblem}; nothing was changed`);
-        const present = (await userObjects(dst)).filter((o) => !o.split(" ").at(-1)!.startsWith(`${MARKER_SCHEMA}.`));
-        if (present.length > 0 && !options.clean && !rebuild)
-          throw new Error(
-            `refusing to replicate into ${target}: it is not empty and holds no subscription (${present.length} user objects, e.g. ${present.slice(0, 3).join(", ")}); replicate into an empty database, or pass --clean to drop every user schema first`,
-          );
-        const slot = await readSlot(src, subscription);
-        if (slot?.active && !existing)
-          throw new Error(
-            `refusing to replicate into ${target}: the slot ${subscription} on the source is in use by another subscriber; pick another --subscription name, or stop the other replica`,
-          );
-        return { fresh, rebuild, facts, tables, existing, staleSlot: slot !== undefined, empty: present.length === 0 };
-      }
-      const onTarget = new Set((await replicatedTables(dst)).map((t) => t.name));
-      const missing = tables.filter((t) => !onTarget.has(t));
-      if (missing.length > 0)
-        throw new Error(
-          `${missing.length} table(s) of the source are not on the replica ${target}: ${missing.join(", ")}; apply the migration to the replica too (bloom-dr migrate run --also URL) and run setup again, or rebuild it with setup --clean`,
-        );
-      return { fresh, rebuild, facts, tables, existing, staleSlot: false, empty: false };
+        target,
+        note,
+      });
     });
     const db = dst!;
     const up = src!;

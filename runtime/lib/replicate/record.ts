@@ -96,7 +96,14 @@ export async function readReplicationRecord(client: Client): Promise<Replication
 /** After setup: the replica holds everything as of `syncedUpTo` (its initial copy is done). Replaces any earlier record. */
 export async function writeSetupRecord(
   client: Client,
-  record: { subscription: string; publication: string; source: string; at: Date; keepSetUpAt?: boolean },
+  record: {
+    subscription: string;
+    publication: string;
+    source: string;
+    at: Date;
+    syncedUpTo: Date;
+    keepSetUpAt?: boolean;
+  },
 ): Promise<void> {
   await client.query("BEGIN");
   try {
@@ -105,12 +112,13 @@ export async function writeSetupRecord(
     await client.query(`DELETE FROM ${REPLICATION_TABLE}`);
     await client.query(
       `INSERT INTO ${REPLICATION_TABLE} (subscription, publication, source, set_up_at, synced_up_to, checked_at)
-       VALUES ($1, $2, $3, $4, $5, $5)`,
+       VALUES ($1, $2, $3, $4, $5, $6)`,
       [
         record.subscription,
         record.publication,
         record.source,
         existing?.subscription === record.subscription ? existing.setUpAt : record.at.toISOString(),
+        record.syncedUpTo.toISOString(),
         record.at.toISOString(),
       ],
     );

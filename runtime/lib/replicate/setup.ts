@@ -8,6 +8,7 @@ import { DEFAULT_APP_ROLE, appRoleNameProblem } from "../promote/settings";
 import { emptyTarget } from "../restore/target";
 import { lockTarget } from "../restore/targetLock";
 import { subscriptionConninfo } from "./conninfo";
+import { probeLag } from "./lag";
 import { ensurePublication } from "./publication";
 import { readReplicationRecord, writeSetupRecord } from "./record";
 import { copyMigrationHistory, copySchema } from "./schemaCopy";
@@ -183,6 +184,7 @@ export async function runReplicateSetup(options: ReplicateSetupOptions): Promise
     if (published !== "unchanged")
       steps.push(`publication ${publication} ${published} on the source (${plan.tables.length} tables)`);
 
+    const subscribedAt = now();
     await phase("subscription", async () => {
       if (plan.fresh) {
         if (plan.staleSlot) {
@@ -227,8 +229,24 @@ export async function runReplicateSetup(options: ReplicateSetupOptions): Promise
           options.onNotice?.(`replicate setup: initial copy: ${notReady.length} table(s) not ready yet`),
       }),
     );
-    if (steps.length > 0 || !(await readReplicationRecord(db))) {
-      await writeSetupRecord(db, { subscription, publication, source, at: now(), keepSetUpAt: !plan.fresh });
+    const previous = await readReplicationRecord(db);
+    if (steps.length > 0 || !previous) {
+      // in sync up to when? Probed on the source; failing that, the initial copy's starting point
+      // (a fresh subscription) or what the record said before
+      const probe = await probeLag(up, subscription, { capMs: 60_000, clock: now, signal: options.signal });
+      const syncedUpTo = probe.caughtUp
+        ? probe.readAt
+        : !plan.fresh && previous
+          ? new Date(previous.syncedUpTo)
+          : subscribedAt;
+      await writeSetupRecord(db, {
+        subscription,
+        publication,
+        source,
+        at: now(),
+        syncedUpTo,
+        keepSetUpAt: !plan.fresh,
+      });
       if (steps.length === 0) steps.push("replication record written");
     }
     const schema = compareSchemas(await describeSchema(up), await describeSchema(db));

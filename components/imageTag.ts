@@ -20,6 +20,7 @@ export const IMAGE_INPUTS = [
   "runtime",
   "components/backupMetrics.ts",
   "components/healthProbeMetrics.ts",
+  "components/replicationMetrics.ts",
   "package.json",
   "package-lock.json",
   ".npmrc",

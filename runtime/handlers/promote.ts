@@ -3,15 +3,17 @@
  * `runtime/handlers/promote.handler`), invoked synchronously by `pulumi up` while failover is
  * active, before the app's DATABASE_URL moves: the same engine as `bloom-dr promote` (runPromote)
  * against the failover instance, as its RDS master, with the app role's password from its own
- * secret. Returns the outcome the stack exposes as an output; any failure throws one line
- * without a password, which fails the update with the app secret unchanged.
+ * secret. A failover instance that holds a subscription (failover.mode replica -> active) takes
+ * the replica path by itself, with the source from REPLICATE_SOURCE_SECRET_ARN when set. Returns
+ * the outcome the stack exposes as an output; any failure throws one line without a password,
+ * which fails the update with the app secret unchanged.
  */
 import { PromoteHints } from "../lib/promote/backupChoice";
 import { PromoteOutcome, runPromote } from "../lib/promote/runPromote";
 import { parseConnectionUrl, redactSecrets } from "../lib/postgres/connectionUrl";
 import { deadlineSignal, defaultDependencies, HandlerDependencies, LambdaContextLike, logLine } from "./dependencies";
 import { ENV, promoteSettingsFromEnv } from "./environment";
-import { urlFromRdsMasterSecret } from "./secrets";
+import { sourceUrlFromSecret, urlFromRdsMasterSecret } from "./secrets";
 
 // re-exported so a caller of the bundled file (the bundle test) can build the default wiring
 export { defaultDependencies };
@@ -40,6 +42,8 @@ export async function runPromoteJob(deps: HandlerDependencies): Promise<PromoteO
     secrets.push(targetUrl, parseConnectionUrl(targetUrl).password);
     const appPassword = await deps.readSecret(settings.appPasswordSecretArn);
     secrets.push(appPassword);
+    const sourceUrl = await replicaSource(deps, settings.replicaSourceSecretArn, where);
+    if (sourceUrl) secrets.push(sourceUrl, parseConnectionUrl(sourceUrl).password);
     const result = await runPromote({
       store,
       targetUrl,
@@ -54,6 +58,8 @@ export async function runPromoteJob(deps: HandlerDependencies): Promise<PromoteO
       signal: deps.signal,
       env: deps.env,
       hints: promotionStepHints(settings.storeSpec),
+      sourceUrl,
+      subscription: settings.subscription,
       onNotice: (line) => deps.writeLine(logLine("promote.notice", { target: where, message: line })),
     });
     deps.writeLine(logLine("promote.complete", { target: where, store: store.describe(), ...result.outcome }));
@@ -62,6 +68,30 @@ export async function runPromoteJob(deps: HandlerDependencies): Promise<PromoteO
     const reason = redactSecrets(err instanceof Error ? err.message : String(err), secrets).replace(/\s*\n\s*/g, " ");
     deps.writeLine(logLine("promote.failed", { target: where, store: store.describe(), reason }));
     throw new Error(reason);
+  }
+}
+
+/**
+ * A logical replica's source, when the stack names its secret: unreadable (Secrets Manager or the
+ * secret unavailable in an outage) means promoting without it, which is what the replica path
+ * does when the source is down anyway: never a reason to fail the promotion.
+ */
+async function replicaSource(
+  deps: HandlerDependencies,
+  secretArn: string | undefined,
+  where: string,
+): Promise<string | undefined> {
+  if (!secretArn) return undefined;
+  try {
+    return sourceUrlFromSecret(await deps.readSecret(secretArn), secretArn);
+  } catch (err) {
+    deps.writeLine(
+      logLine("promote.notice", {
+        target: where,
+        message: `the replica's source is not known (${(err as Error).message.split("\n")[0]}): promoting without it`,
+      }),
+    );
+    return undefined;
   }
 }
 

@@ -15,6 +15,9 @@ import { postmortemCommand } from "./postmortem";
 import { promoteCommand } from "./promote";
 import { pruneCommand } from "./prune";
 import { readinessCommand } from "./readiness";
+import { replicateSetupCommand } from "./replicateSetup";
+import { replicateStatusCommand } from "./replicateStatus";
+import { replicateStopCommand } from "./replicateStop";
 import { restoreCommand } from "./restore";
 import { verifyCommand } from "./verify";
 
@@ -27,6 +30,9 @@ export const COMMANDS: CliCommand[] = [
   backupsCommand,
   restoreCommand,
   promoteCommand,
+  replicateSetupCommand,
+  replicateStatusCommand,
+  replicateStopCommand,
   pruneCommand,
   verifyCommand,
   pitrRecoverCommand,

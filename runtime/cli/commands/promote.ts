@@ -2,6 +2,7 @@ import os from "node:os";
 import { parseConnectionUrl, redactUrl } from "../../lib/postgres/connectionUrl";
 import type { PromotePhase, PromoteResult } from "../../lib/promote/runPromote";
 import type { RestorePhase } from "../../lib/restore/runRestore";
+import { DEFAULT_DRAIN_SECONDS, replicationNameProblem } from "../../lib/replicate/settings";
 import {
   appPasswordProblem,
   appRoleNameProblem,
@@ -27,6 +28,9 @@ const PHASE_LABELS: Record<PromotePhase | RestorePhase, string> = {
   restore: "pg_restore into the target (clean)",
   validate: "checking every table's row count against the manifest",
   then: "",
+  drain: "waiting for the replica to apply what the source had when promote started",
+  release: "disabling and dropping the subscription (and its slot on the source)",
+  sequences: "setting every sequence past the replicated ids",
   role: "creating the app role and giving it every object of the user schemas",
   smoke: "smoke checks as the app role",
   mark: "marking the database serving",
@@ -38,6 +42,9 @@ const PHASE_ROWS: [keyof PromoteResult["outcome"]["phases"], string][] = [
   ["downloadMs", "download + verify"],
   ["restoreMs", "restore"],
   ["validateMs", "validate"],
+  ["drainMs", "drain (replica lag)"],
+  ["releaseMs", "drop the subscription"],
+  ["sequencesMs", "sequences"],
   ["roleMs", "app role + ownership"],
   ["smokeMs", "smoke checks as the app role"],
   ["markMs", "serving marker"],
@@ -46,9 +53,14 @@ const PHASE_ROWS: [keyof PromoteResult["outcome"]["phases"], string][] = [
 /** `bloom-dr promote`: the one code path that turns a standby (or an empty database) into the app's database. */
 export const promoteCommand: CliCommand = {
   name: "promote",
-  summary: "make a standby the database the app uses: restore (or fast path), app role, checks, serving marker",
+  summary:
+    "make a standby the database the app uses: restore (or fast path) or a logical replica's drain, app role, checks, serving marker",
   options: {
-    store: STORE_OPTION,
+    store: {
+      ...STORE_OPTION,
+      required: false,
+      description: `${STORE_OPTION.description} (not needed for a logical replica)`,
+    },
     target: {
       type: "string",
       value: "URL",
@@ -90,6 +102,23 @@ export const promoteCommand: CliCommand = {
       value: "N",
       description: `parallel pg_restore jobs (default: the machine's cores, ${os.availableParallelism()} here)`,
     },
+    source: {
+      type: "string",
+      value: "URL",
+      description:
+        "a logical replica's source (the primary, as the replication role): drain the lag, read its sequences, drop the slot",
+    },
+    subscription: {
+      type: "string",
+      value: "NAME",
+      description: "a logical replica's subscription (default: the only one the target holds)",
+    },
+    "drain-seconds": {
+      type: "string",
+      value: "N",
+      default: String(DEFAULT_DRAIN_SECONDS),
+      description: "how long to wait for a replica to apply what the source had when promote started",
+    },
   },
   details: `
 Phases: connect (lock the target, read its serving marker, pick the backup and refuse it when
@@ -102,6 +131,14 @@ smoke (as the app role: log in, read every table, run --smoke-query), mark (the 
 last). Together they are the total (the measured RTO); the RPO is the serving time minus the
 backup's snapshot time.
 
+A logical replica (a target holding a subscription, failover.mode replica) takes the replica
+path instead of check and restore: drain (with --source, wait up to --drain-seconds for the
+replica to apply everything the source had when promote started), release (the subscription is
+disabled and dropped, and its slot on the source with it), sequences (each set past the source's
+position and every replicated id), then role, smoke and mark as above. No backup is used and
+--store is not needed; the RPO is the lag at promotion (0 when drained). Stop the app's writes to
+the primary first: what it writes after promote starts stays on the primary.
+
 A database marked serving is never restored over: promote on it changes nothing and reports
 since when and from which backup it serves (exit 0). Only restore --clean replaces it.
 
@@ -112,6 +149,7 @@ Examples:
   export BLOOM_DR_APP_PASSWORD=...   # never on the command line
   bloom-dr promote --store s3://bloom-vault/production --target "$RDS_MASTER_URL" --smoke-query "SELECT 1 FROM clinics LIMIT 1"
   bloom-dr promote --store ./backups --target "$STANDBY_URL" --backup 20270301T030000000Z-1a2b3c --json
+  bloom-dr promote --target "$RDS_MASTER_URL" --source "$NEON_REPLICATION_URL"    # a logical replica
 
 Exit status: 0 promoted, or already serving; 1 refused or failed (the target is not marked
 serving); 2 usage error (including a missing or unusable password variable).`,
@@ -131,7 +169,19 @@ serving); 2 usage error (including a missing or unusable password variable).`,
     if (smokeQuery !== undefined && smokeQuery.trim() === "")
       throw new UsageError('--smoke-query is empty: give a query, e.g. --smoke-query "SELECT 1 FROM clinics LIMIT 1"');
     const jobs = positiveIntegerOption(ctx, "jobs", os.availableParallelism());
-    const store = storeFromOptions(ctx, { existing: true });
+    const store = stringOption(ctx, "store") !== undefined ? storeFromOptions(ctx, { existing: true }) : undefined;
+    const sourceUrl = stringOption(ctx, "source");
+    if (sourceUrl !== undefined) {
+      try {
+        parseConnectionUrl(sourceUrl, "--source");
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    }
+    const subscription = stringOption(ctx, "subscription");
+    const subscriptionProblem = subscription !== undefined && replicationNameProblem("subscription", subscription);
+    if (subscriptionProblem) throw new UsageError(`--subscription: ${subscriptionProblem}`);
+    const drainSeconds = positiveIntegerOption(ctx, "drain-seconds", DEFAULT_DRAIN_SECONDS);
     const { runPromote } = await import("../../lib/promote/runPromote");
     const result = await runPromote({
       store,
@@ -144,6 +194,9 @@ serving); 2 usage error (including a missing or unusable password variable).`,
       allowStale: ctx.values["allow-stale"] === true,
       smokeQuery,
       jobs,
+      sourceUrl,
+      subscription,
+      drainSeconds,
       signal: ctx.signal,
       onPhase: (phase, state) => {
         if (state === "start" && PHASE_LABELS[phase]) ctx.io.progress(`promote: ${PHASE_LABELS[phase]}…`);
@@ -155,13 +208,14 @@ serving); 2 usage error (including a missing or unusable password variable).`,
       {
         command: "promote",
         ...result.outcome,
-        store: store.describe(),
+        ...(store ? { store: store.describe() } : {}),
         target: redactUrl(targetUrl),
         appUrl,
         standby: result.standby,
         ...(result.tables ? { tables: result.tables } : {}),
         ...(result.ownership ? { ownership: result.ownership } : {}),
         ...(result.smokeQueryRows !== undefined ? { smokeQueryRows: result.smokeQueryRows } : {}),
+        ...(result.replica ? { replica: result.replica } : {}),
       },
       promoteSummary(result, appUrl),
     );
@@ -211,6 +265,7 @@ export function promoteSummary(result: PromoteResult, appUrl: string): string {
       `app role ${o.appRole}: ${appUrl}`,
     ].join("\n");
   }
+  if (o.path === "replica" && result.replica) return replicaSummary(result, appUrl);
   const how =
     o.path === "fast"
       ? `fast path: it already held backup ${o.backupId} as the restore job validated it`
@@ -228,6 +283,30 @@ export function promoteSummary(result: PromoteResult, appUrl: string): string {
     rpo,
     formatTable(rows),
     `${tables.length} table${tables.length === 1 ? "" : "s"}, ${rowsChecked.toLocaleString("en-US")} rows: every row count matches the manifest`,
+    `app role ${o.appRole}: ${appUrl}`,
+  ].join("\n");
+}
+
+/** A replica's promotion: how far behind it was, what happened to the subscription's slot, the phases. */
+function replicaSummary(result: PromoteResult, appUrl: string): string {
+  const o = result.outcome;
+  const r = result.replica!;
+  const rows = [["PHASE", "TIME"]];
+  for (const [key, label] of PHASE_ROWS) {
+    const ms = o.phases[key];
+    if (ms !== undefined) rows.push([label, formatDuration(ms)]);
+  }
+  rows.push(["total (RTO)", formatDuration(o.totalMs)]);
+  const slot = r.slot
+    ? r.slot.dropped
+      ? `slot ${r.slot.name} dropped on the source`
+      : `slot ${r.slot.name} LEFT on the source (${r.slot.reason}): drop it once the source is back (bloom-dr replicate stop --target URL --source URL)`
+    : "no slot to drop";
+  return [
+    `promoted ${result.target}: ${result.standby}`,
+    `RPO ${formatDuration(o.rpoSeconds * 1000)} (in sync up to ${o.snapshotAt}, serving since ${o.servingSince}; source ${r.source})`,
+    formatTable(rows),
+    `${r.tables.length} table${r.tables.length === 1 ? "" : "s"}; ${r.sequences.length} sequence(s) set past every replicated id; ${slot}`,
     `app role ${o.appRole}: ${appUrl}`,
   ].join("\n");
 }

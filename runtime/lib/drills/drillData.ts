@@ -67,6 +67,41 @@ export async function createTestReservations(url: string, count: number): Promis
   });
 }
 
+/**
+ * Like createTestReservations, but the ids come from the tables' sequences (no explicit id), as
+ * the app inserts: on a promoted logical replica this fails with a duplicate key unless promote
+ * set every sequence past the replicated ids.
+ */
+export async function createReservationsFromSequences(url: string, count: number): Promise<TestReservations> {
+  return withClient(url, async (c) => {
+    await c.query("BEGIN");
+    try {
+      const clients = await c.query<{ id: string; clinic_id: string }>(
+        `INSERT INTO clients (clinic_id, full_name, email, tags, notes)
+         SELECT (SELECT min(id) FROM clinics), 'Failover client ' || i, 'failover' || i || '@drill.example', '{drill}', '{"drill": true}'
+           FROM generate_series(1, $1) i
+         RETURNING id, clinic_id`,
+        [count],
+      );
+      const reservations = await c.query<{ id: string }>(
+        `INSERT INTO reservations (clinic_id, client_id, starts_at, status, price, details)
+         SELECT x.clinic_id, x.id, now() + interval '1 day', 'confirmed', 500, '{"drill": true}'
+           FROM unnest($1::bigint[], $2::bigint[]) AS x(id, clinic_id)
+         RETURNING id`,
+        [clients.rows.map((r) => r.id), clients.rows.map((r) => r.clinic_id)],
+      );
+      await c.query("COMMIT");
+      return {
+        clientIds: clients.rows.map((r) => String(r.id)),
+        reservationIds: reservations.rows.map((r) => String(r.id)),
+      };
+    } catch (err) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
 /** The accident of Drill 1: the reservations and their clients deleted in one transaction. */
 export async function deleteTestReservations(
   url: string,

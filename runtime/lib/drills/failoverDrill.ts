@@ -2,11 +2,10 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { runBackup } from "../backup/runBackup";
 import { withClient } from "../platform/sql";
-import { readServingMarker } from "../promote/marker";
 import { runPromote } from "../promote/runPromote";
-import { runRestore } from "../restore/runRestore";
 import { openStore } from "../store/openStore";
-import { countTestReservations, createTestReservations, rowCounts, seedIfEmpty, tableDigests } from "./drillData";
+import { createTestReservations, rowCounts, seedIfEmpty } from "./drillData";
+import { FAIL_BACK_STEPS, failBack, failBackProblem } from "./failBack";
 import { DrillContext, DrillDefinition, DrillOutcome } from "./types";
 
 const STEPS = [
@@ -16,9 +15,7 @@ const STEPS = [
   "promote the newest backup into the standby",
   "smoke checks as the app role: counts and smoke query",
   "the app writes to the serving standby",
-  "fail back: back up the serving standby",
-  "fail back: restore into a fresh primary",
-  "fail back: the failover's writes are on the new primary",
+  ...FAIL_BACK_STEPS,
 ] as const;
 
 /**
@@ -117,58 +114,23 @@ export const failoverDrill: DrillDefinition = {
     }
 
     const writes = await timer.step(STEPS[5], () => createTestReservations(app, FAILOVER_WRITES));
-    const failbackBackup = await timer.step(STEPS[6], () =>
-      runBackup({ dbUrl: standby, store, label: "fail-back", signal }),
-    );
-    const { freshPrimary, failbackRestore } = await timer.step(STEPS[7], async () => {
-      const target = await (platform.freshPrimaryUrl ? platform.freshPrimaryUrl() : platform.standbyUrl());
-      const restored = await runRestore({
-        store,
-        backup: failbackBackup.id,
-        targetUrl: target,
-        signal,
-        tempDir: workDir,
-      });
-      return { freshPrimary: target, failbackRestore: restored };
-    });
-    const failback = await timer.step(STEPS[8], async () => {
-      const found = await countTestReservations(freshPrimary, writes);
-      const [servingDigests, primaryDigests] = [await tableDigests(standby), await tableDigests(freshPrimary)];
-      const marker = await withClient(freshPrimary, (c) => readServingMarker(c));
-      return {
-        backupId: failbackBackup.id,
-        restorePhases: failbackRestore.phases,
-        writesFound: found,
-        matchesServingStandby: JSON.stringify(servingDigests) === JSON.stringify(primaryDigests),
-        servingMarkerCarried: marker !== undefined,
-      };
-    });
-    const allWrites =
-      failback.writesFound.clients === FAILOVER_WRITES && failback.writesFound.reservations === FAILOVER_WRITES;
-    const passed = allWrites && failback.matchesServingStandby && !failback.servingMarkerCarried;
+    const failback = await failBack({ timer, platform, store, standby, writes, signal, workDir });
+    const failure = failBackProblem(failback, FAILOVER_WRITES);
     return {
-      passed,
+      passed: failure === undefined,
       rpoMs,
       details: {
         ...base,
         failoverWrites: { clients: FAILOVER_WRITES, reservations: FAILOVER_WRITES },
         failback,
-        ...(passed
-          ? {}
-          : {
-              failure: !allWrites
-                ? `after fail-back the new primary has ${failback.writesFound.clients} of ${FAILOVER_WRITES} clients and ${failback.writesFound.reservations} of ${FAILOVER_WRITES} reservations written during the failover`
-                : !failback.matchesServingStandby
-                  ? "after fail-back the new primary's data differs from the serving standby's"
-                  : "the fail-back restore carried the serving marker into the new primary",
-            }),
+        ...(failure ? { failure } : {}),
       },
     };
   },
 };
 
 /** The same database as another role. */
-function urlAs(url: string, role: string, password: string): string {
+export function urlAs(url: string, role: string, password: string): string {
   const parsed = new URL(url);
   parsed.username = encodeURIComponent(role);
   parsed.password = encodeURIComponent(password);

@@ -1,7 +1,8 @@
 import { createTempRoot } from "../platform/tempRoot";
 import { PlatformFactory, PlatformName, RecoveryPlatform } from "../platform/types";
-import { PLAYBOOK_DRILLS } from "./expectations";
+import { drillExpectations } from "./expectations";
 import { failoverDrill } from "./failoverDrill";
+import { failoverReplicaDrill } from "./failoverReplicaDrill";
 import { pitrDrill } from "./pitrDrill";
 import { restoreDrill } from "./restoreDrill";
 import { StepHooks, StepTimer } from "./stepTimer";
@@ -12,6 +13,11 @@ export const DRILLS: Record<DrillName, DrillDefinition> = {
   restore: restoreDrill,
   failover: failoverDrill,
 };
+
+/** The drill to run for a name: the failover drill's replica variant when asked for. */
+export function drillDefinition(name: DrillName, replica: boolean): DrillDefinition {
+  return name === "failover" && replica ? failoverReplicaDrill : DRILLS[name];
+}
 
 export const PROVISION_STEP = "provision platform";
 export const CLEANUP_STEP = "clean up";
@@ -32,6 +38,8 @@ export interface RunDrillsOptions extends StepHooks {
   /** Parent of the drills' temporary directories; default the OS temp dir. */
   tempParent?: string;
   now?: () => Date;
+  /** The failover drill from a logical replica instead of a backup (failover.mode replica). */
+  replica?: boolean;
 }
 
 /**
@@ -45,7 +53,7 @@ export async function runDrills(names: readonly DrillName[], options: RunDrillsO
   const drills: DrillResult[] = [];
   for (const name of names) {
     if (options.signal?.aborted) break;
-    drills.push(await runDrill(DRILLS[name], options));
+    drills.push(await runDrill(drillDefinition(name, options.replica === true), options));
   }
   return { startedAt, finishedAt: now().toISOString(), platform: options.platform, scale: options.scale, drills };
 }
@@ -53,8 +61,9 @@ export async function runDrills(names: readonly DrillName[], options: RunDrillsO
 export async function runDrill(drill: DrillDefinition, options: RunDrillsOptions): Promise<DrillResult> {
   const timer = new StepTimer(drill.name, options);
   const targets = options.targets?.[drill.name] ?? {};
-  const expectedRtoMs = targets.rtoMs ?? PLAYBOOK_DRILLS[drill.name].expectedRtoMs;
-  const expectedRpoMs = targets.rpoMs ?? PLAYBOOK_DRILLS[drill.name].expectedRpoMs;
+  const expected = drillExpectations(drill.name, drill.variant);
+  const expectedRtoMs = targets.rtoMs ?? expected.expectedRtoMs;
+  const expectedRpoMs = targets.rpoMs ?? expected.expectedRpoMs;
   const limits = { expectedRtoMs, ...(expectedRpoMs !== undefined ? { expectedRpoMs } : {}) };
   const work = createTempRoot(`${drill.name}-work`, options.tempParent);
   let platform: RecoveryPlatform | undefined;
@@ -88,6 +97,7 @@ export async function runDrill(drill: DrillDefinition, options: RunDrillsOptions
               : `RPO ${outcome.rpoMs} ms is over the target of ${expectedRpoMs} ms`);
     result = {
       name: drill.name,
+      ...(drill.variant ? { variant: drill.variant } : {}),
       passed,
       steps: timer.steps,
       rtoMs,
@@ -98,6 +108,7 @@ export async function runDrill(drill: DrillDefinition, options: RunDrillsOptions
   } catch (err) {
     result = {
       name: drill.name,
+      ...(drill.variant ? { variant: drill.variant } : {}),
       passed: false,
       steps: timer.steps,
       ...limits,

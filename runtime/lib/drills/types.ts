@@ -14,6 +14,8 @@ export interface DrillStep {
 
 export interface DrillResult {
   name: DrillName;
+  /** "replica": the failover drill from a logical replica (drill failover --replica). */
+  variant?: "replica";
   passed: boolean;
   steps: DrillStep[];
   /** Incident (loss, deletion, corruption) to validated recovery; absent when it never recovered. */
@@ -57,6 +59,8 @@ export interface DrillOutcome {
 
 export interface DrillDefinition {
   name: DrillName;
+  /** A variant of the playbook's drill, measured against its own limits (expectations.ts). */
+  variant?: "replica";
   /** The playbook's title for it. */
   title: string;
   needs: PlatformNeeds;

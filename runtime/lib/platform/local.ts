@@ -27,7 +27,8 @@ export interface LocalPlatformOptions {
 /**
  * The embedded default platform: throwaway clusters in one temporary directory. The primary
  * archives its WAL and has a base backup taken at start, so `branchAt(T)` is a real
- * point-in-time recovery into a new cluster; the standby is an empty cluster to restore into.
+ * point-in-time recovery into a new cluster, and writes logical WAL, so the standby (an empty
+ * cluster to restore into) can also subscribe to it as a logical replica.
  */
 export class LocalPlatform implements RecoveryPlatform {
   readonly name = "local" as const;
@@ -71,7 +72,8 @@ export class LocalPlatform implements RecoveryPlatform {
         (async () => {
           // 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then cost little disk
           await primary.initdb({ signal: options.signal, extraArgs: ["--wal-segsize=1"] });
-          primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
+          // logical WAL (a superset of what archiving needs) so that a replica can subscribe (drill failover --replica)
+          primary.configure({ ...(needs.branches ? archivingSettings(archiveDir) : {}), wal_level: "logical" });
           options.signal?.throwIfAborted();
           await primary.start(options.signal);
           await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));

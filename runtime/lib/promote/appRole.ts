@@ -81,12 +81,37 @@ export async function ensureAppRole(client: Client, name: string, password: stri
   } else {
     await client.query(`ALTER ROLE ${ident(name)} WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${verifier}`);
   }
+  await joinAndGrant(client, name, rows[0].db);
+}
+
+/**
+ * The app role before it may log in: created NOLOGIN without a password when missing (an existing
+ * one is left as it is), joined by the connected role and granted the database, so that objects
+ * can be given to it ahead of promote (a logical replica's schema), which later sets LOGIN and the
+ * password. Refuses a role that appRoleProblem objects to. Runs in the caller's transaction.
+ */
+export async function prepareAppRole(client: Client, name: string): Promise<void> {
+  const problem = await appRoleProblem(client, name);
+  if (problem) throw new Error(problem);
+  const { rows } = await client.query<{ db: string; exists: boolean }>(
+    "SELECT current_database() AS db, EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1) AS exists",
+    [name],
+  );
+  if (!rows[0].exists)
+    await client.query(
+      `CREATE ROLE ${ident(name)} WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`,
+    );
+  await joinAndGrant(client, name, rows[0].db);
+}
+
+/** The connected role joins the app role (it keeps access to what it gives away); the app role gets the database. */
+async function joinAndGrant(client: Client, name: string, database: string): Promise<void> {
   const { rows: member } = await client.query<{ ok: boolean }>(
     "SELECT pg_catalog.pg_has_role(current_user, $1, 'USAGE') AS ok",
     [name],
   );
   if (!member[0].ok) await client.query(`GRANT ${ident(name)} TO CURRENT_USER`);
-  await client.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${ident(rows[0].db)} TO ${ident(name)}`);
+  await client.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${ident(database)} TO ${ident(name)}`);
 }
 
 /** What transferOwnership changed, by kind (for the report). */

@@ -1,8 +1,18 @@
 import type { Client } from "pg";
 import { MARKER_SCHEMA, RESTORED_TABLE, SERVING_TABLE } from "./markerSchema";
 
-/** How a database came to serve: restored by promote, or promoted as the restore job left it. */
-export type PromotePath = "restored" | "fast";
+const PATHS = "('restored', 'fast', 'replica')";
+
+/**
+ * How a database came to serve: restored by promote, promoted as the restore job left it, or a
+ * logical replica promoted (failover.mode replica).
+ */
+export type PromotePath = "restored" | "fast" | "replica";
+
+/** The serving marker's backup_id for a replica's promotion: what it was promoted from. */
+export function replicaSourceId(subscription: string): string {
+  return `replica:${subscription}`;
+}
 
 /** The serving marker: this database serves the app. Nothing automated restores over it. */
 export interface ServingMarker {
@@ -53,7 +63,11 @@ export async function readServingMarker(client: Client): Promise<ServingMarker |
 
 /** "serving since 2027-03-01T10:00:00.000Z (from backup …, promoted by …)", for refusals and notices. */
 export function describeServing(marker: ServingMarker): string {
-  return `serving since ${marker.since} (from backup ${marker.backupId}, promoted by ${marker.promotedBy}, app role ${marker.appRole})`;
+  const from =
+    marker.path === "replica"
+      ? `a logical replica (${marker.backupId.replace(/^replica:/, "subscription ")}, recovery point ${marker.snapshotAt})`
+      : `backup ${marker.backupId}`;
+  return `serving since ${marker.since} (from ${from}, promoted by ${marker.promotedBy}, app role ${marker.appRole})`;
 }
 
 /**
@@ -71,10 +85,11 @@ export async function ensureMarkerSchema(client: Client): Promise<void> {
     since       timestamptz NOT NULL,
     backup_id   text NOT NULL,
     snapshot_at timestamptz NOT NULL,
-    path        text NOT NULL CHECK (path IN ('restored', 'fast')),
+    path        text NOT NULL CONSTRAINT serving_path_check CHECK (path IN ${PATHS}),
     promoted_by text NOT NULL DEFAULT current_user,
     app_role    text NOT NULL
   )`);
+  await allowEveryPath(client);
   await client.query(`REVOKE ALL ON ${SERVING_TABLE} FROM PUBLIC`);
   await client.query(`GRANT SELECT ON ${SERVING_TABLE} TO PUBLIC`);
   await client.query(`CREATE TABLE IF NOT EXISTS ${RESTORED_TABLE} (
@@ -89,6 +104,21 @@ export async function ensureMarkerSchema(client: Client): Promise<void> {
     recorded_by        text NOT NULL DEFAULT current_user
   )`);
   await client.query(`REVOKE ALL ON ${RESTORED_TABLE} FROM PUBLIC`);
+}
+
+/**
+ * A serving table created before replicas existed allows only 'restored' and 'fast': its check is
+ * replaced once (PostgreSQL named the old one serving_path_check as well).
+ */
+async function allowEveryPath(client: Client): Promise<void> {
+  const { rows } = await client.query<{ def: string }>(
+    `SELECT pg_catalog.pg_get_constraintdef(oid) AS def FROM pg_catalog.pg_constraint
+      WHERE conrelid = $1::regclass AND conname = 'serving_path_check'`,
+    [SERVING_TABLE],
+  );
+  if (rows[0]?.def.includes("'replica'")) return;
+  await client.query(`ALTER TABLE ${SERVING_TABLE} DROP CONSTRAINT IF EXISTS serving_path_check`);
+  await client.query(`ALTER TABLE ${SERVING_TABLE} ADD CONSTRAINT serving_path_check CHECK (path IN ${PATHS})`);
 }
 
 /**

@@ -1,7 +1,22 @@
 import { performance } from "node:perf_hooks";
 
-/** The phases of a promotion, in order; restore's own phases (connect, download, restore, validate) included. */
-export type PromotePhase = "connect" | "check" | "download" | "restore" | "validate" | "role" | "smoke" | "mark";
+/**
+ * The phases of a promotion, in order; restore's own phases (connect, download, restore, validate)
+ * included. A logical replica's promotion has drain (wait for the lag to drain), release (disable
+ * and drop the subscription) and sequences instead of check and the restore's phases.
+ */
+export type PromotePhase =
+  | "connect"
+  | "check"
+  | "download"
+  | "restore"
+  | "validate"
+  | "drain"
+  | "release"
+  | "sequences"
+  | "role"
+  | "smoke"
+  | "mark";
 
 /**
  * Back-to-back phase times from the start (each from the end of the one before), so that they

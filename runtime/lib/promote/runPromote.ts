@@ -10,15 +10,17 @@ import { BackupStore, NotFoundError } from "../store/types";
 import { appRoleProblem, ensureAppRole, OwnershipCounts, transferOwnership } from "./appRole";
 import { smokeAsAppRole } from "./appSmoke";
 import { chooseBackup, CLI_HINTS, PromoteHints, refuseBackup } from "./backupChoice";
-import { PromotePath, readServingMarker, ServingMarker, writeServingMarker } from "./marker";
+import { PromotePath, readServingMarker, replicaSourceId, ServingMarker, writeServingMarker } from "./marker";
 import { PhaseTimer, PromotePhase } from "./phaseTimer";
+import { findReplica, promoteReplica, ReplicaPromotion } from "./replicaPath";
 import { appPasswordProblem, appRoleNameProblem, DEFAULT_APP_ROLE, DEFAULT_MAX_AGE_HOURS } from "./settings";
 import { checkStandby } from "./standbyState";
 
 export type { PromotePhase };
 
 export interface PromoteOptions {
-  store: BackupStore;
+  /** Where the backups are; not needed to promote a logical replica (a target holding a subscription). */
+  store?: BackupStore;
   /** The database to promote, as its owner or the RDS master (not necessarily a superuser). */
   targetUrl: string;
   /** "latest" (default: the newest complete backup) or a backup id. */
@@ -44,6 +46,15 @@ export interface PromoteOptions {
   /** Informational lines: which path and why. */
   onNotice?: (text: string) => void;
   hints?: PromoteHints;
+  /**
+   * A logical replica's source (the primary): when reachable, promote waits for the lag to drain,
+   * reads its sequence positions and drops the subscription's slot there.
+   */
+  sourceUrl?: string;
+  /** The replica's subscription; default: the only one the target holds. */
+  subscription?: string;
+  /** How long to wait for a replica's lag to drain; default 60 s. */
+  drainSeconds?: number;
 }
 
 /** What the promotion step returns to the stack (and `promote --json` prints): the contract. */
@@ -70,6 +81,8 @@ export interface PromoteResult {
   tables?: Record<string, { expected: number; actual: number }>;
   ownership?: OwnershipCounts;
   smokeQueryRows?: number;
+  /** The replica path's details: drain, lag, the slot on the source, the sequences set. */
+  replica?: Omit<ReplicaPromotion, "since" | "ownership" | "smokeQueryRows">;
 }
 
 /**
@@ -87,6 +100,7 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
   const parts = parseConnectionUrl(options.targetUrl, "target database URL");
   const target = describeDatabase(options.targetUrl);
   const secrets = [parts.password, options.appPassword];
+  if (options.sourceUrl) secrets.push(parseConnectionUrl(options.sourceUrl, "source database URL").password);
   const badInput =
     appRoleNameProblem(appRole) ??
     appPasswordProblem(options.appPassword, options.passwordSource ?? "the app role's password");
@@ -106,6 +120,22 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
       if (serving) return { serving };
       const problem = await appRoleProblem(client, appRole);
       if (problem) throw new Error(`refusing to promote ${target}: ${problem}; nothing was changed`);
+      const replica = await findReplica(client, options.subscription);
+      if (replica) {
+        if (replica.subscription && !replica.subscription.manageable)
+          throw new Error(
+            `refusing to promote ${target}: its subscription ${replica.name} belongs to ${replica.subscription.owner}, and only its owner may drop it: connect as ${replica.subscription.owner}; nothing was changed`,
+          );
+        return { replica };
+      }
+      if (options.subscription)
+        throw new Error(
+          `refusing to promote ${target}: it holds no subscription ${options.subscription} (not a logical replica); nothing was changed`,
+        );
+      if (!options.store)
+        throw new Error(
+          `refusing to promote ${target}: it holds no subscription (it is not a logical replica), and no backup store was given to restore from: pass --store; nothing was changed`,
+        );
       const choice = await chooseBackup(options.store, options.backup ?? "latest", {
         now: now(),
         maxAgeHours: options.maxAgeHours ?? DEFAULT_MAX_AGE_HOURS,
@@ -116,6 +146,24 @@ export async function runPromote(options: PromoteOptions): Promise<PromoteResult
       return { choice };
     });
     if (decided.serving) return alreadyServing(decided.serving, target, timer);
+    if (decided.replica) {
+      stopIfAborted("before the replica was promoted");
+      const promoted = await promoteReplica({
+        client: client!,
+        targetUrl: options.targetUrl,
+        replica: decided.replica,
+        sourceUrl: options.sourceUrl,
+        drainSeconds: options.drainSeconds,
+        appRole,
+        appPassword: options.appPassword,
+        smokeQuery: options.smokeQuery,
+        now,
+        signal: options.signal,
+        timer,
+        onNotice: options.onNotice,
+      });
+      return replicaResult(promoted, decided.replica.name, appRole, target, timer);
+    }
     const manifest = decided.choice!.manifest;
     const db = client!;
     stopIfAborted("before the standby was checked");
@@ -201,7 +249,7 @@ async function restoreInto(
   const started = performance.now();
   try {
     const restored = await runRestore({
-      store: options.store,
+      store: options.store!,
       backup: manifest.id,
       targetUrl: options.targetUrl,
       clean: true,
@@ -215,15 +263,50 @@ async function restoreInto(
     timer.fold(started, restored.totalMs, restored.phases);
     return restored.tables;
   } catch (err) {
-    if (err instanceof DumpMismatchError) throw await refuseBackup(options.store, manifest, err.problem, target, hints);
+    if (err instanceof DumpMismatchError)
+      throw await refuseBackup(options.store!, manifest, err.problem, target, hints);
     if (err instanceof NotFoundError && err.key === manifest.dump.key)
-      throw await refuseBackup(options.store, manifest, `its dump ${err.key} is missing`, target, hints);
+      throw await refuseBackup(options.store!, manifest, `its dump ${err.key} is missing`, target, hints);
     if (options.signal?.aborted)
       throw fail(
         `interrupted while restoring backup ${manifest.id}; ${target} is not marked serving and may be partially restored: run promote again (it restores with clean semantics)`,
       );
     throw err;
   }
+}
+
+/** The outcome of a replica's promotion: the recovery point is its snapshot time, the lag at promotion its RPO. */
+function replicaResult(
+  promoted: ReplicaPromotion,
+  subscription: string,
+  appRole: string,
+  target: string,
+  timer: PhaseTimer,
+): PromoteResult {
+  const { since, ownership, smokeQueryRows, ...replica } = promoted;
+  const lag = promoted.drained
+    ? "drained: it had applied everything the source had when promote started"
+    : promoted.resumed
+      ? "a promotion that had already dropped the subscription, resumed"
+      : `not drained (${promoted.source === "reachable" ? "it did not catch up in time" : `source ${promoted.source}`}): the RPO is the time since it was last known in sync`;
+  return {
+    outcome: {
+      ok: true,
+      path: "replica",
+      backupId: replicaSourceId(subscription),
+      snapshotAt: promoted.recoveryPoint,
+      rpoSeconds: promoted.rpoSeconds,
+      servingSince: since.toISOString(),
+      appRole,
+      phases: timer.phases,
+      totalMs: timer.totalMs,
+    },
+    target,
+    standby: `logical replica (subscription ${subscription}), ${lag}`,
+    ownership,
+    ...(smokeQueryRows !== undefined ? { smokeQueryRows } : {}),
+    replica,
+  };
 }
 
 function alreadyServing(marker: ServingMarker, target: string, timer: PhaseTimer): PromoteResult {

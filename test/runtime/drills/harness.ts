@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_SMOKE_QUERY } from "../../../runtime/lib/drills/expectations";
-import { DRILLS, runDrill, RunDrillsOptions } from "../../../runtime/lib/drills/runDrills";
+import { drillDefinition, DRILLS, runDrill, RunDrillsOptions } from "../../../runtime/lib/drills/runDrills";
 import { DrillName, DrillResult } from "../../../runtime/lib/drills/types";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { openLocalPlatform } from "../../../runtime/lib/platform/local";
@@ -83,7 +83,7 @@ export function runLocalDrill(
   parent: string,
   options: Partial<RunDrillsOptions> = {},
 ): Promise<DrillResult> {
-  return runDrill(DRILLS[name], {
+  return runDrill(drillDefinition(name, options.replica === true), {
     platform: "local",
     openPlatform: localFactory(parent),
     scale: TEST_SCALE,

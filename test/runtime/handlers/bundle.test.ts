@@ -152,6 +152,12 @@ test("every bundled source file is one the Dockerfile copies and the image tag h
         .map((token) => token.replace(/\/$/, "")),
     );
   expect([...copied].sort()).toEqual([...IMAGE_INPUTS].sort());
+  // and the build context lets each of them through (runtime/Dockerfile.dockerignore ignores everything else)
+  const allowed = readFileSync(`${DOCKERFILE}.dockerignore`, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("!"))
+    .map((line) => line.slice(1).replace(/\/$/, ""));
+  expect([...allowed].sort()).toEqual([...IMAGE_INPUTS].sort());
 });
 
 test("the bundled dump core, loaded in-process, runs a backup with injected dependencies", async () => {
@@ -260,6 +266,34 @@ test("promote.handler rejects with one line (the Invocation fails pulumi up) whe
     /^ERROR promote of 127\.0\.0\.1:\d+\/no_such_database failed: cannot connect to the target database .*no_such_database.* does not exist; check the URL, the user and the password$/m,
   );
   expect(run.stdout + run.stderr).not.toContain(cluster.password);
+});
+
+test("replicate.handler in a fresh node process: status of a database that is no replica reports it in metrics; an unknown event is one error line", async () => {
+  const replicateEnv = {
+    ...baseEnv,
+    REPLICATE_SOURCE_SECRET_ARN: sm.put("bloom-dr/replication-url", src),
+    REPLICATE_METRIC_DIMENSION: "bundle/bloom_dr",
+  };
+  const invoke = (event: unknown) =>
+    `require("./runtime/handlers/replicate.js").handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000 })
+      .then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error("ERROR " + e.message); process.exitCode = 1; });`;
+  const run = await node(invoke({ action: "status" }), replicateEnv);
+  expect(run.stderr).not.toMatch(/^ERROR/m);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1])).toMatchObject({
+    ok: false,
+    exists: false,
+    subscription: "bloom_dr",
+  });
+  expect(emfLines(run.stdout)[0]).toMatchObject({
+    Subscription: "bundle/bloom_dr",
+    ReplicationStatusCompleted: 1,
+    ReplicationTablesNotSyncing: 1,
+  });
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+  const bad = await node(invoke({ action: "nothing" }), replicateEnv);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/^ERROR replicate handler: event \{"action":"nothing"\} has no known action/m);
 });
 
 test("the Fargate entry point (node runtime/handlers/dumpTask.js) exits 0 after a backup and 1 with a one-line reason", async () => {

@@ -1,6 +1,7 @@
 import {
   dumpSettingsFromEnv,
   promoteSettingsFromEnv,
+  replicateSettingsFromEnv,
   restoreTestSettingsFromEnv,
   vaultStoreSpec,
 } from "../../../runtime/handlers/environment";
@@ -222,5 +223,88 @@ describe("secretsManagerConfig", () => {
     [{ AWS_ACCESS_KEY_ID: "AK" }, {}],
   ])("%p → %p", (env, config) => {
     expect(secretsManagerConfig(env)).toEqual(config);
+  });
+});
+
+describe("replicateSettingsFromEnv", () => {
+  const SOURCE_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:replication-url-AbCdEf";
+  const base = {
+    RESTORE_TARGET_SECRET_ARN: ARN,
+    RESTORE_TARGET_HOST: "failover.rds.example",
+    REPLICATE_SOURCE_SECRET_ARN: SOURCE_ARN,
+  };
+
+  test("defaults: the restore test's target (no vault needed), bloom_dr names, 60 s, the subscription as the dimension", () => {
+    expect(replicateSettingsFromEnv(base)).toEqual({
+      targetSecretArn: ARN,
+      target: {
+        host: "failover.rds.example",
+        port: 5432,
+        database: "app",
+        sslmode: "verify-full",
+        sslrootcert: "/opt/rds/global-bundle.pem",
+      },
+      sourceSecretArn: SOURCE_ARN,
+      publication: "bloom_dr",
+      subscription: "bloom_dr",
+      maxLagSeconds: 60,
+      metricDimension: "bloom_dr",
+      appRole: "bloom_app",
+    });
+  });
+
+  test("overrides", () => {
+    expect(
+      replicateSettingsFromEnv({
+        ...base,
+        REPLICATE_PUBLICATION: "bloom_pub",
+        REPLICATE_SUBSCRIPTION: "dr_sub",
+        REPLICATE_MAX_LAG_SECONDS: "30",
+        REPLICATE_METRIC_DIMENSION: "dr/dr_sub",
+        PROMOTE_APP_ROLE: "clinic_app",
+      }),
+    ).toMatchObject({
+      publication: "bloom_pub",
+      subscription: "dr_sub",
+      maxLagSeconds: 30,
+      metricDimension: "dr/dr_sub",
+      appRole: "clinic_app",
+    });
+  });
+
+  test.each([
+    [
+      { REPLICATE_SOURCE_SECRET_ARN: "" },
+      /^environment variable REPLICATE_SOURCE_SECRET_ARN is not set: it must hold the ARN/,
+    ],
+    [
+      { REPLICATE_SUBSCRIPTION: "dr-sub" },
+      /^environment variable REPLICATE_SUBSCRIPTION: subscription name "dr-sub" is not usable/,
+    ],
+    [
+      { REPLICATE_PUBLICATION: "pg_x" },
+      /^environment variable REPLICATE_PUBLICATION: publication name "pg_x" is not usable/,
+    ],
+    [
+      { REPLICATE_MAX_LAG_SECONDS: "0" },
+      /^environment variable REPLICATE_MAX_LAG_SECONDS is "0": it must be a whole number from 1/,
+    ],
+    [{ RESTORE_TARGET_HOST: "" }, /^environment variable RESTORE_TARGET_HOST is not set/],
+  ])("%p is refused", (extra, message) => {
+    expect(() => replicateSettingsFromEnv({ ...base, ...extra })).toThrow(message);
+  });
+
+  test("the promotion step reads the replica's source and subscription when the stack sets them", () => {
+    expect(
+      promoteSettingsFromEnv({
+        BACKUP_BUCKET: "vault",
+        RESTORE_TARGET_SECRET_ARN: ARN,
+        RESTORE_TARGET_HOST: "failover.rds.example",
+        FAILOVER_MODE: "active",
+        PROMOTE_APP_PASSWORD_SECRET_ARN: ARN,
+        REPLICATE_SOURCE_SECRET_ARN: SOURCE_ARN,
+        REPLICATE_SUBSCRIPTION: "dr_sub",
+      }),
+    ).toMatchObject({ replicaSourceSecretArn: SOURCE_ARN, subscription: "dr_sub" });
   });
 });

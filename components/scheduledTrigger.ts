@@ -35,6 +35,8 @@ export interface ScheduledTriggerArgs {
   readonly target: ScheduledTarget;
   /** Default true; a disabled schedule keeps its configuration but never fires. */
   readonly enabled?: boolean;
+  /** What must exist before the first run (e.g. the subscription a status check reads). */
+  readonly after?: pulumi.Resource[];
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -135,7 +137,7 @@ export function createScheduledTrigger(
           : { input: JSON.stringify({ source: "bloom-dr-schedule", ...target.event }) }),
       },
     },
-    { parent, dependsOn: [policy] },
+    { parent, dependsOn: [policy, ...(args.after ?? [])] },
   );
   return { schedule, deadLetterQueue, role };
 }

@@ -93,6 +93,28 @@ export const MOCK_PROMOTION_RESULT = {
   totalMs: 45_050,
 } as const;
 
+/** What `replicate setup` answers (the contract with runtime/handlers/replicate.ts): a first setup. */
+export const MOCK_REPLICATION_SETUP_RESULT = {
+  ok: true,
+  action: "setup",
+  changed: true,
+  tables: 12,
+  publication: "bloom_dr",
+  subscription: "bloom_dr",
+} as const;
+
+/** The answer of the function an Invocation calls, by its event: replicate setup, else the promotion. */
+function invocationResult(input: unknown): string {
+  let event: unknown;
+  try {
+    event = typeof input === "string" ? JSON.parse(input) : undefined;
+  } catch {
+    event = undefined;
+  }
+  const action = (event as { action?: unknown } | undefined)?.action;
+  return JSON.stringify(action === "setup" ? MOCK_REPLICATION_SETUP_RESULT : MOCK_PROMOTION_RESULT);
+}
+
 export interface MockAnswer {
   id: string | undefined;
   state: Record<string, any>;
@@ -190,7 +212,7 @@ export function mockResourceState(
     case "aws:lambda/invocation:Invocation":
       return {
         id: `${inputs.functionName ?? name},$LATEST,${stableHex(name, 32)}`,
-        state: { result: JSON.stringify(MOCK_PROMOTION_RESULT), qualifier: "$LATEST" },
+        state: { result: invocationResult(inputs.input), qualifier: "$LATEST" },
       };
     case "random:index/randomPassword:RandomPassword": {
       // Letters and digits only, like the component's settings (special: false).

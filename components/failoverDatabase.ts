@@ -178,6 +178,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
             imageUri,
             instance,
             database: databaseName,
+            appRole,
             masterSecretArn,
             masterSecretKeyArn: key.arn,
             source: source!,

@@ -83,7 +83,7 @@ export interface FailoverDatabaseArgs {
    * stack keeps it in a secret of its own, in this region.
    */
   readonly replicationSourceUrl?: pulumi.Input<string>;
-  /** "replica": the lag (seconds behind the primary) at which status fails and the SEV-2 alarm fires. Default 60. */
+  /** "replica": the lag (seconds behind the primary) at which status reports it behind and the SEV-2 alarm fires. Default 60. */
   readonly replicaMaxLagSeconds?: number;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

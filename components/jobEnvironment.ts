@@ -135,11 +135,13 @@ export interface ReplicateJobEnvironmentArgs {
   readonly targetHost: string;
   readonly targetPort: number;
   readonly targetDatabase: string;
+  /** The role the copied schema is given to, the one promotion later serves (failover.appRole). */
+  readonly appRole: string;
   /** Secrets Manager ARN whose SecretString is the Neon replication role's direct URL. */
   readonly sourceSecretArn: string;
   readonly publication: string;
   readonly subscription: string;
-  /** The status check fails beyond this lag. */
+  /** The status check reports the replica behind beyond this lag (the alarm uses the same number). */
   readonly maxLagSeconds: number;
   /** The metrics' Subscription dimension, e.g. "dr/bloom_dr". */
   readonly metricDimension: string;
@@ -148,7 +150,8 @@ export interface ReplicateJobEnvironmentArgs {
 /**
  * The replicate function's environment (runtime/handlers/contract.ts, REPLICATE_ENV): the restore
  * test's target variables, FAILOVER_MODE=replica (a restore test configured like this refuses to
- * run), and the replication settings. Both credentials travel as secret ARNs.
+ * run), the app role (setup gives it the copied schema, as promotion would), and the replication
+ * settings. Both credentials travel as secret ARNs.
  */
 export function replicateJobEnvironment(args: ReplicateJobEnvironmentArgs): Record<string, string> {
   return assertNoCredentials({
@@ -157,6 +160,7 @@ export function replicateJobEnvironment(args: ReplicateJobEnvironmentArgs): Reco
     [JOB_ENV.targetPort]: String(args.targetPort),
     [JOB_ENV.targetDatabase]: args.targetDatabase,
     [JOB_ENV.failoverMode]: "replica",
+    [JOB_ENV.promoteAppRole]: args.appRole,
     [JOB_ENV.replicateSourceSecretArn]: args.sourceSecretArn,
     [JOB_ENV.replicatePublication]: args.publication,
     [JOB_ENV.replicateSubscription]: args.subscription,

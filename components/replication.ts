@@ -35,10 +35,12 @@ export interface ReplicationArgs {
   /** The setup is keyed to its identifier: a replaced instance is set up again. */
   readonly instance: aws.rds.Instance;
   readonly database: string;
+  /** The role the copied schema is given to (failover.appRole), as promotion will serve it. */
+  readonly appRole: string;
   readonly masterSecretArn: pulumi.Input<string>;
   readonly masterSecretKeyArn: pulumi.Input<string>;
   readonly source: ReplicationSource;
-  /** Seconds behind the primary at which status fails and the lag alarm fires. */
+  /** Seconds behind the primary at which status reports it behind and the lag alarm fires. */
   readonly maxLagSeconds: number;
   readonly subnetIds: pulumi.Input<string>[];
   readonly securityGroupId: pulumi.Input<string>;
@@ -110,6 +112,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
               targetHost,
               targetPort,
               targetDatabase: args.database,
+              appRole: args.appRole,
               sourceSecretArn,
               publication: REPLICATION_DEFAULTS.publication,
               subscription: REPLICATION_DEFAULTS.subscription,
@@ -171,7 +174,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
   lambdaErrorAlarm(
     `${name}-errors`,
     fn.name,
-    "bloom-dr replica: the replicate function failed (setup, or a status check beyond the lag threshold or with a table not syncing) (SEV-2); read its log group",
+    "bloom-dr replica: the replicate function failed (the setup, or a status check that could not read the instance) (SEV-2); read its log group",
     context,
   );
   deadLetterAlarm(

@@ -154,7 +154,7 @@ describe("replica", () => {
   });
 
   test("the replicate function runs the replicate handler in the VPC, with the contract's environment", async () => {
-    await build({ replicaMaxLagSeconds: 30 });
+    await build({ replicaMaxLagSeconds: 30, appRole: "clinic_app" });
     const instance = mocks.one("aws:rds/instance:Instance");
     const fn = mocks.named("failover-replicate-function");
     expect(fn.inputs).toMatchObject({
@@ -172,6 +172,8 @@ describe("replica", () => {
       RESTORE_TARGET_PORT: "5432",
       RESTORE_TARGET_DATABASE: "bloom",
       FAILOVER_MODE: "replica",
+      // setup gives the copied schema to the role promotion will serve
+      PROMOTE_APP_ROLE: "clinic_app",
       REPLICATE_SOURCE_SECRET_ARN: mocks.named("failover-replication-source").state.arn,
       REPLICATE_PUBLICATION: "bloom_dr",
       REPLICATE_SUBSCRIPTION: "bloom_dr",

@@ -173,6 +173,7 @@ describe("replicate environment", () => {
     targetHost: "db.abc.us-west-2.rds.amazonaws.com",
     targetPort: 5432,
     targetDatabase: "bloom",
+    appRole: "bloom_app",
     sourceSecretArn: "arn:aws:secretsmanager:us-west-2:1:secret:replication-source",
     publication: "bloom_dr",
     subscription: "bloom_dr",
@@ -180,13 +181,14 @@ describe("replicate environment", () => {
     metricDimension: "dr/bloom_dr",
   };
 
-  test("the restore test's target variables, mode replica and the replication settings by the contract's names", () => {
+  test("the restore test's target variables, mode replica, the app role and the replication settings by the contract's names", () => {
     expect(replicateJobEnvironment(REPLICATE)).toEqual({
       [ENV.targetSecretArn]: REPLICATE.targetSecretArn,
       [ENV.targetHost]: REPLICATE.targetHost,
       [ENV.targetPort]: "5432",
       [ENV.targetDatabase]: "bloom",
       [ENV.failoverMode]: "replica",
+      [ENV.promoteAppRole]: "bloom_app",
       [REPLICATE_ENV.sourceSecretArn]: REPLICATE.sourceSecretArn,
       [REPLICATE_ENV.publication]: "bloom_dr",
       [REPLICATE_ENV.subscription]: "bloom_dr",

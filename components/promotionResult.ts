@@ -15,9 +15,9 @@ export interface PromotionSummary {
    * nothing changed; replica: a logical replica stopped subscribing (no backup involved).
    */
   readonly path: PromotionPath;
-  /** The backup served from; absent on the replica path (and when an already-serving replica answers). */
+  /** The backup served from (on the replica path, optional: the engine names the subscription). */
   readonly backupId?: string;
-  /** When the backup's snapshot was taken (ISO-8601); absent like backupId. */
+  /** When the backup's snapshot was taken, or the replica's recovery point (ISO-8601); optional like backupId. */
   readonly snapshotAt?: string;
   /** Data lost at promotion time: promotion time minus snapshot time, or the replica's lag, in seconds. */
   readonly rpoSeconds: number;

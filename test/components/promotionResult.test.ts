@@ -55,6 +55,16 @@ describe("the replica path (a logical replica promoted: no backup involved)", ()
     expect(() => parsePromotionResult(JSON.stringify({ ...REPLICA, path }), "bloom_app")).toThrow(reason);
   });
 
+  test("an answer naming the subscription and its recovery point keeps them", () => {
+    const answer = { ...REPLICA, backupId: "replica:bloom_dr", snapshotAt: "2026-03-10T09:29:58.000Z" };
+    expect(parsePromotionResult(JSON.stringify(answer), "bloom_app")).toMatchObject({
+      path: "replica",
+      backupId: "replica:bloom_dr",
+      snapshotAt: "2026-03-10T09:29:58.000Z",
+      rpoSeconds: 2,
+    });
+  });
+
   test("a snapshot time given on the replica path is still checked", () => {
     expect(() => parsePromotionResult(JSON.stringify({ ...REPLICA, snapshotAt: "yesterday" }), "bloom_app")).toThrow(
       'no valid "snapshotAt" (got "yesterday")',

@@ -132,7 +132,10 @@ describe("logical replication", () => {
   });
 
   test("on: the project, a protected replication role, and its direct URL exported as a secret for the dr stack", async () => {
-    const outputs = await build(withReplication({ replicationRoleName: "clinic_replication" }));
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined); // the notice: asserted below
+    const outputs = await build(withReplication({ replicationRoleName: "clinic_replication" })).finally(() =>
+      spy.mockRestore(),
+    );
     expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBe("yes");
     const role = mocks.named("primary-replication-role");
     expect(role.inputs.name).toBe("clinic_replication");

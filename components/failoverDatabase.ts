@@ -3,12 +3,21 @@ import { createAppHooks } from "./appHooks";
 import { createAppRolePassword } from "./appRolePassword";
 import { switchAppSecret } from "./appSecretSwitch";
 import { BackupImage } from "./backupImage";
-import { DRILL_TAG, FAILOVER_DEFAULTS, FAILOVER_MODES, FailoverDatabaseArgs } from "./failoverDatabaseArgs";
+import {
+  DRILL_TAG,
+  FAILOVER_DEFAULTS,
+  FAILOVER_MODES,
+  FailoverDatabaseArgs,
+  assertReplicaArgs,
+} from "./failoverDatabaseArgs";
 import { createFailoverInstance } from "./failoverInstance";
 import { createFailoverNetwork } from "./failoverNetwork";
 import { drillTagValue } from "./names";
 import { createPromotion } from "./promotion";
 import type { PromotionSummary } from "./promotionResult";
+import { createReplication } from "./replication";
+import type { ReplicationSetupSummary } from "./replicationResult";
+import { createReplicationSource } from "./replicationSource";
 import { RESTORE_JOB_DEFAULTS, createRestoreJob } from "./restoreJob";
 import { stalenessPeriodSeconds } from "./schedules";
 
@@ -18,6 +27,8 @@ export * from "./failoverDatabaseArgs";
 /**
  * The DR database. "off": nothing. "standby": a private, encrypted RDS PostgreSQL instance kept
  * restored from the newest backup by a scheduled restore test, and the app role's password.
+ * "replica": the same instance, the restore schedule disabled, subscribed to the Neon primary by
+ * logical replication (set up during `pulumi up`, its lag checked and alarmed on); `protect`ed.
  * "active": the restore schedule disabled, the promotion step run (restore, app role, validation,
  * serving marker), then the app's DATABASE_URL pointed at it and the app's hooks run; the
  * instance gets deletion protection and `protect`. A drill promotes too, but never touches the
@@ -40,6 +51,11 @@ export class FailoverDatabase extends pulumi.ComponentResource {
   declare public readonly promotion: pulumi.Output<PromotionSummary | undefined>;
   /** True when this update points the app's DATABASE_URL at the instance. */
   declare public readonly appSecretSwitched: pulumi.Output<boolean>;
+  /** The replicate function and what its setup reported (undefined unless replica). */
+  declare public readonly replicateFunctionName: pulumi.Output<string | undefined>;
+  declare public readonly replication: pulumi.Output<ReplicationSetupSummary | undefined>;
+  /** This stack's copy of the Neon replication URL (undefined without one). */
+  declare public readonly replicationSourceSecretArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: FailoverDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bloom-dr:dr:FailoverDatabase", name, {}, opts);
@@ -54,6 +70,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         `FailoverDatabase ${name}: mode "active" points the app at the instance, so it needs the app's network: vpcId and subnetIds the app can reach, and appCidrs (a VPC created here has no route to the app)`,
       );
     }
+    assertReplicaArgs(name, args);
     if (args.mode === "off") {
       this.instanceIdentifier =
         this.address =
@@ -62,15 +79,21 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         this.restoreFunctionName =
         this.appPasswordSecretArn =
         this.promoteFunctionName =
+        this.replicateFunctionName =
+        this.replicationSourceSecretArn =
           pulumi.output(undefined);
       this.port = pulumi.output(undefined);
       this.promotion = pulumi.output(undefined);
+      this.replication = pulumi.output(undefined);
       this.appSecretSwitched = pulumi.output(false);
       this.registerOutputs({});
       return;
     }
     stalenessPeriodSeconds(args.restoreSchedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes); // fail before creating anything
     const active = args.mode === "active";
+    const replica = args.mode === "replica";
+    // The Neon URL is kept (and reachable) in replica, and in active for promoting a replica.
+    const subscribes = args.replicationSourceUrl !== undefined && (replica || active);
     const databaseName = args.databaseName ?? FAILOVER_DEFAULTS.databaseName;
     const appRole = args.appRole ?? FAILOVER_DEFAULTS.appRole;
     const drill = args.drill;
@@ -82,7 +105,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
 
     const network = createFailoverNetwork(
       name,
-      { vpcId: args.vpcId, subnetIds: args.subnetIds, appCidrs: args.appCidrs ?? [], tags },
+      { vpcId: args.vpcId, subnetIds: args.subnetIds, appCidrs: args.appCidrs ?? [], reachesNeon: subscribes, tags },
       this,
     );
     const { key, instance, masterSecretArn } = createFailoverInstance(
@@ -90,6 +113,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       {
         mode: args.mode,
         serving: switchesApp,
+        protect: replica,
         engineVersion: args.engineVersion,
         instanceClass: args.instanceClass,
         allocatedStorageGb: args.allocatedStorageGb,
@@ -127,7 +151,7 @@ export class FailoverDatabase extends pulumi.ComponentResource {
         host: instance.address,
         port: instance.port,
         schedule: args.restoreSchedule,
-        enabled: !active,
+        mode: args.mode,
         reserveConcurrency: args.reserveConcurrency ?? false,
         alarmTopicArn: args.alarmTopicArn,
       },
@@ -139,6 +163,36 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       { keyArn: key.arn, serving: switchesApp, drill: drill !== undefined, tags },
       this,
     );
+
+    const source = subscribes
+      ? createReplicationSource(
+          name,
+          { url: args.replicationSourceUrl!, keyArn: key.arn, drill: drill !== undefined, tags },
+          this,
+        )
+      : undefined;
+    const replication = replica
+      ? createReplication(
+          `${name}-replicate`,
+          {
+            imageUri,
+            instance,
+            database: databaseName,
+            appRole,
+            masterSecretArn,
+            masterSecretKeyArn: key.arn,
+            source: source!,
+            maxLagSeconds: args.replicaMaxLagSeconds ?? FAILOVER_DEFAULTS.replicaMaxLagSeconds,
+            subnetIds: network.subnetIds,
+            securityGroupId: network.restoreJobSecurityGroup.id,
+            // The restore test is off (and refuses) and the instance may reach Neon before setup starts.
+            after: [restore.function, restore.schedule, network.databaseSecurityGroup],
+            alarmTopicArn: args.alarmTopicArn,
+            tags,
+          },
+          this,
+        )
+      : undefined;
 
     const promotion = active
       ? createPromotion(
@@ -152,7 +206,8 @@ export class FailoverDatabase extends pulumi.ComponentResource {
             allowStaleBackup: args.allowStaleBackup ?? false,
             instance,
             // The scheduled restore test is off (and refuses to run) before promotion starts.
-            after: [restore.function, restore.schedule, appPassword.version],
+            after: [restore.function, restore.schedule, appPassword.version, ...(source ? [source.version] : [])],
+            ...(source ? { replicationSource: source.access } : {}),
             alarmTopicArn: args.alarmTopicArn,
           },
           this,
@@ -193,6 +248,9 @@ export class FailoverDatabase extends pulumi.ComponentResource {
     this.promoteFunctionName = promotion ? promotion.function.name : pulumi.output(undefined);
     this.promotion = promotion ? promotion.summary : pulumi.output(undefined);
     this.appSecretSwitched = pulumi.output(switchesApp);
+    this.replicateFunctionName = replication ? replication.function.name : pulumi.output(undefined);
+    this.replication = replication ? replication.summary : pulumi.output(undefined);
+    this.replicationSourceSecretArn = source ? source.secret.arn : pulumi.output(undefined);
     this.registerOutputs({
       instanceIdentifier: this.instanceIdentifier,
       address: this.address,
@@ -204,6 +262,9 @@ export class FailoverDatabase extends pulumi.ComponentResource {
       promoteFunctionName: this.promoteFunctionName,
       promotion: this.promotion,
       appSecretSwitched: this.appSecretSwitched,
+      replicateFunctionName: this.replicateFunctionName,
+      replication: this.replication,
+      replicationSourceSecretArn: this.replicationSourceSecretArn,
     });
   }
 }

@@ -4,10 +4,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
-export type FailoverMode = "off" | "standby" | "active";
+export type FailoverMode = "off" | "standby" | "replica" | "active";
 export type DrillScenario = "pitr" | "restore" | "failover";
 
-export const FAILOVER_MODES: readonly FailoverMode[] = ["off", "standby", "active"];
+export const FAILOVER_MODES: readonly FailoverMode[] = ["off", "standby", "replica", "active"];
 /** Tag key on every resource created while a drill is configured. */
 export const DRILL_TAG = "bloom-dr:drill";
 
@@ -77,6 +77,14 @@ export interface FailoverDatabaseArgs {
   readonly allowStaleBackup?: boolean;
   /** Run after the switch (never in a drill). Each hook exists only when given. */
   readonly app?: FailoverAppArgs;
+  /**
+   * The Neon primary's replication URL (a secret; the prod stack's replicationSourceUrl). Required
+   * in "replica"; in "active" it lets the promotion drain a replica's lag and drop its slot. The
+   * stack keeps it in a secret of its own, in this region.
+   */
+  readonly replicationSourceUrl?: pulumi.Input<string>;
+  /** "replica": the lag (seconds behind the primary) at which status reports it behind and the SEV-2 alarm fires. Default 60. */
+  readonly replicaMaxLagSeconds?: number;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -86,4 +94,25 @@ export const FAILOVER_DEFAULTS = {
   appRole: "bloom_app",
   maxBackupAgeHours: 26,
   healthTimeoutSeconds: 300,
+  replicaMaxLagSeconds: 60,
 } as const;
+
+/**
+ * A replica needs the Neon URL, and a network with a route to Neon (the given VPC's NAT; the VPC
+ * created here has none); a drill's stack is destroyed afterwards, which would orphan its slot.
+ */
+export function assertReplicaArgs(name: string, args: FailoverDatabaseArgs): void {
+  if (args.mode !== "replica") return;
+  if (args.replicationSourceUrl === undefined)
+    throw new Error(
+      `FailoverDatabase ${name}: mode "replica" subscribes to the Neon primary, so it needs replicationSourceUrl (the prod stack's replicationSourceUrl, with neon.logicalReplication: true)`,
+    );
+  if (args.vpcId === undefined)
+    throw new Error(
+      `FailoverDatabase ${name}: mode "replica" reaches Neon over the internet, so it needs vpcId and subnetIds of a network with a NAT route (a VPC created here has no internet route)`,
+    );
+  if (args.drill !== undefined)
+    throw new Error(
+      `FailoverDatabase ${name}: mode "replica" cannot run in a drill: destroying the drill's stack would leave the subscription's slot on the Neon primary`,
+    );
+}

@@ -22,9 +22,14 @@ export const FAILOVER_INSTANCE_DEFAULTS = {
 } as const;
 
 export interface FailoverInstanceArgs {
-  readonly mode: "standby" | "active";
+  readonly mode: "standby" | "replica" | "active";
   /** Active outside a drill: the app uses the instance, so it gets deletion protection and `protect`. */
   readonly serving: boolean;
+  /**
+   * `protect` without deletion protection: a replica (outside a drill), since deleting it (off,
+   * `pulumi destroy`) would leave its replication slot on Neon holding WAL. Implied by serving.
+   */
+  readonly protect: boolean;
   readonly engineVersion: string;
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
@@ -111,7 +116,7 @@ export function createFailoverInstance(
         .apply((base): Record<string, string> => ({ ...base, [FAILOVER_MODE_TAG]: args.mode })),
     },
     // A drill's instance is neither: `pulumi destroy` of a drill stack must remove it.
-    { parent, protect: args.serving },
+    { parent, protect: args.serving || args.protect },
   );
   const masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
     const arn = secrets?.[0]?.secretArn;

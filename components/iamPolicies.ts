@@ -119,11 +119,31 @@ export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
   return policyDocument(...restoreReadStatements(args), VPC_NETWORK_INTERFACES, logStatement(args.logGroupArn));
 }
 
+/** Reading the Neon replication URL's secret (kept by the dr stack, under its own key). */
+export interface ReplicationSourceAccess {
+  readonly secretArn: string;
+  readonly keyArn: string;
+}
+
+function replicationSourceStatements(source: ReplicationSourceAccess): PolicyStatement[] {
+  return [
+    {
+      Sid: "ReadReplicationSource",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: source.secretArn,
+    },
+    { Sid: "DecryptReplicationSource", Effect: "Allow", Action: "kms:Decrypt", Resource: source.keyArn },
+  ];
+}
+
 export interface PromoteJobPolicyArgs extends RestoreJobPolicyArgs {
   /** The secret holding the app role's password. */
   readonly appPasswordSecretArn: string;
   /** The key that encrypts it (the failover database's key). */
   readonly appPasswordKeyArn: string;
+  /** When the primary publishes logical replication: promoting a replica reads its source. */
+  readonly replicationSource?: ReplicationSourceAccess;
 }
 
 /**
@@ -140,6 +160,34 @@ export function promoteJobPolicy(args: PromoteJobPolicyArgs): PolicyDocument {
       Resource: args.appPasswordSecretArn,
     },
     { Sid: "DecryptAppPassword", Effect: "Allow", Action: "kms:Decrypt", Resource: args.appPasswordKeyArn },
+    ...(args.replicationSource ? replicationSourceStatements(args.replicationSource) : []),
+    VPC_NETWORK_INTERFACES,
+    logStatement(args.logGroupArn),
+  );
+}
+
+export interface ReplicateJobPolicyArgs {
+  readonly masterSecretArn: string;
+  readonly masterSecretKeyArn: string;
+  readonly replicationSource: ReplicationSourceAccess;
+  readonly logGroupArn: string;
+}
+
+/**
+ * The replicate function (setup and status of the subscription): the instance's master secret
+ * and the Neon replication URL, nothing of the vault. Read-only on AWS; its metrics go out as
+ * log lines (EMF), so it needs no cloudwatch:PutMetricData.
+ */
+export function replicateJobPolicy(args: ReplicateJobPolicyArgs): PolicyDocument {
+  return policyDocument(
+    {
+      Sid: "ReadMasterSecret",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: args.masterSecretArn,
+    },
+    { Sid: "DecryptMasterSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.masterSecretKeyArn },
+    ...replicationSourceStatements(args.replicationSource),
     VPC_NETWORK_INTERFACES,
     logStatement(args.logGroupArn),
   );

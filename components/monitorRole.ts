@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { MONITOR_ROLE_ENV, monitorRoleCommandLine, monitorUrlsSecret } from "./monitorRoleCommand";
+import { MONITOR_ROLE_ENV, MONITOR_ROLE_NAME, monitorRoleCommandLine, monitorUrlsSecret } from "./monitorRoleCommand";
 
 export interface MonitorRoleArgs {
   /** The database owner's direct URL (secret): the engine creates the role as this user. */
@@ -15,7 +15,7 @@ export interface MonitorRoleArgs {
   readonly connectionLimit?: number;
 }
 
-export const MONITOR_ROLE_DEFAULTS = { roleName: "bloom_monitor", connectionLimit: 5, passwordLength: 32 } as const;
+export const MONITOR_ROLE_DEFAULTS = { roleName: MONITOR_ROLE_NAME, connectionLimit: 5, passwordLength: 32 } as const;
 
 /**
  * The health probe's low-privilege database role. Neon makes every role created through its API

@@ -11,6 +11,9 @@ export const MONITOR_ROLE_ENV = {
   password: "BLOOM_DR_MONITOR_PASSWORD",
 } as const;
 
+/** The probe's role name (MonitorRole's default); the replication role must not take it. */
+export const MONITOR_ROLE_NAME = "bloom_monitor";
+
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**

@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, promoteJobPolicy } from "./iamPolicies";
+import { assumeRolePolicy, promoteJobPolicy, ReplicationSourceAccess } from "./iamPolicies";
 import { lambdaErrorAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, promoteJobEnvironment } from "./jobEnvironment";
 import { PromotionSummary, parsePromotionResult } from "./promotionResult";
@@ -38,6 +38,11 @@ export interface PromotionArgs {
   readonly securityGroupId: pulumi.Input<string>;
   /** What must be in place before promotion starts (the restore test disabled, the password stored). */
   readonly after: pulumi.Resource[];
+  /**
+   * A stack whose primary publishes logical replication: the Neon URL's secret, so that promoting
+   * a replica drains its lag and drops its slot while the source is reachable.
+   */
+  readonly replicationSource?: pulumi.Output<ReplicationSourceAccess>;
   /** Notified when the function fails (also when someone invokes it by hand). */
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -76,8 +81,9 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
           args.databaseKeyArn,
           args.appPasswordSecretArn,
           logGroup.arn,
+          args.replicationSource,
         ])
-        .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, keyArn, appPasswordSecretArn, logGroupArn]) =>
+        .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, keyArn, appPasswordSecretArn, logGroupArn, source]) =>
           JSON.stringify(
             promoteJobPolicy({
               bucketArn,
@@ -87,6 +93,7 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
               masterSecretKeyArn: keyArn,
               appPasswordSecretArn,
               appPasswordKeyArn: keyArn,
+              ...(source ? { replicationSource: source } : {}),
               logGroupArn,
             }),
           ),
@@ -118,8 +125,9 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
             args.instance.address,
             args.instance.port,
             args.appPasswordSecretArn,
+            args.replicationSource,
           ])
-          .apply(([bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort, appPasswordSecretArn]) =>
+          .apply(([bucket, prefix, kmsKeyArn, targetSecretArn, targetHost, targetPort, appPasswordSecretArn, source]) =>
             promoteJobEnvironment({
               bucket,
               prefix,
@@ -133,6 +141,7 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
               appPasswordSecretArn,
               maxBackupAgeHours: args.maxBackupAgeHours,
               allowStaleBackup: args.allowStaleBackup,
+              ...(source ? { replicationSourceSecretArn: source.secretArn } : {}),
             }),
           ),
       },

@@ -5,17 +5,21 @@
  * invocation resource fails the update.
  */
 
-export const PROMOTION_PATHS = ["restored", "fast", "already-serving"] as const;
+export const PROMOTION_PATHS = ["restored", "fast", "already-serving", "replica"] as const;
 export type PromotionPath = (typeof PROMOTION_PATHS)[number];
 
 /** The dr stack's `failoverPromotion` output. */
 export interface PromotionSummary {
-  /** restored: the backup was loaded now; fast: the standby already held it; already-serving: nothing changed. */
+  /**
+   * restored: the backup was loaded now; fast: the standby already held it; already-serving:
+   * nothing changed; replica: a logical replica stopped subscribing (no backup involved).
+   */
   readonly path: PromotionPath;
-  readonly backupId: string;
-  /** When the backup's snapshot was taken (ISO-8601). */
-  readonly snapshotAt: string;
-  /** Data lost at promotion time: promotion time minus snapshot time, in seconds. */
+  /** The backup served from (on the replica path, optional: the engine names the subscription). */
+  readonly backupId?: string;
+  /** When the backup's snapshot was taken, or the replica's recovery point (ISO-8601); optional like backupId. */
+  readonly snapshotAt?: string;
+  /** Data lost at promotion time: promotion time minus snapshot time, or the replica's lag, in seconds. */
   readonly rpoSeconds: number;
   /** Since when the database serves (ISO-8601). */
   readonly servingSince: string;
@@ -53,10 +57,15 @@ export function parsePromotionResult(result: string, expectedAppRole: string): P
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) fail("no JSON object");
   const record = parsed as Record<string, unknown>;
   if (record.ok !== true) fail(`ok: ${JSON.stringify(record.ok) ?? "nothing"} instead of true`);
+  const path = field(record, "path", isPath);
+  // From a backup (restored, fast) both are required; otherwise checked when present.
+  const fromBackup = path === "restored" || path === "fast";
+  const optional = <T>(key: string, check: (value: unknown) => value is T): { [key: string]: T } =>
+    fromBackup || (record[key] !== undefined && record[key] !== null) ? { [key]: field(record, key, check) } : {};
   const summary: PromotionSummary = {
-    path: field(record, "path", isPath),
-    backupId: field(record, "backupId", isText),
-    snapshotAt: field(record, "snapshotAt", isTime),
+    path,
+    ...optional("backupId", isText),
+    ...optional("snapshotAt", isTime),
     rpoSeconds: field(record, "rpoSeconds", isCount),
     servingSince: field(record, "servingSince", isTime),
     appRole: field(record, "appRole", isText),

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, StackConfigError, formatIssue } from "./configErrors";
+import { configNotices } from "./configNotices";
 import {
   alertsProblem,
   backupProblem,
@@ -106,11 +107,13 @@ export function isConfigSecret(key: string): boolean {
   return runtime.isConfigSecret(key);
 }
 
-/** Reads and validates this stack's config; call once per program run. */
+/** Reads and validates this stack's config, printing its notices as warnings; call once per program run. */
 export function loadStackConfig(now: Date = new Date()): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
-  return parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), {
+  const config = parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), {
     awsRegion: allConfig["aws:region"],
     isSecret: isConfigSecret,
   });
+  for (const notice of configNotices(config)) void pulumi.log.warn(notice);
+  return config;
 }

@@ -6,11 +6,13 @@
  */
 import { SEVERITIES } from "../components/alertEndpoints";
 import { healthProbeAlarmSpecs } from "../components/healthProbeAlarms";
+import { MONITOR_ROLE_NAME } from "../components/monitorRoleCommand";
 import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
 import { NEON_PLAN_LIMITS, planForHistory } from "./neonPlans";
 import {
   BACKUP_DEFAULTS,
+  NEON_DEFAULTS,
   AlertsConfig,
   BackupConfig,
   DrillConfig,
@@ -77,6 +79,20 @@ export function neonProblem(neon: NeonConfig): string | undefined {
     const upgrade = enough ? `upgrade to ${NEON_PLAN_LIMITS[enough].label} and set neon.plan: ${enough}` : "upgrade";
     return `${k("neon.historyRetentionHours")} must be at most ${limits.maxHistoryRetentionHours} on Neon's ${limits.label} plan (neon.plan) (got ${neon.historyRetentionHours}); ${upgrade}, or shorten the window`;
   }
+  return replicationRoleProblem(neon);
+}
+
+/** The replication role exists only with logical replication, and is a role of its own. */
+function replicationRoleProblem(neon: NeonConfig): string | undefined {
+  if (!neon.logicalReplication) {
+    if (neon.replicationRoleName === undefined) return undefined;
+    return `${k("neon.replicationRoleName")} applies only with neon.logicalReplication: true (got ${shown(neon.replicationRoleName)}); remove it, or enable logical replication, which is irreversible (README: "Standby or replica?")`;
+  }
+  const role = neon.replicationRoleName ?? NEON_DEFAULTS.replicationRoleName;
+  if (role === neon.roleName)
+    return `${k("neon.replicationRoleName")} must differ from neon.roleName, the database owner the app connects as (got ${shown(role)}): the dr stack keeps the replication role's password, which must not be the app's`;
+  if (role === MONITOR_ROLE_NAME)
+    return `${k("neon.replicationRoleName")} must not be ${shown(MONITOR_ROLE_NAME)}, the health probe's role (got ${shown(role)}); use e.g. ${shown(NEON_DEFAULTS.replicationRoleName)}`;
   return undefined;
 }
 
@@ -113,6 +129,8 @@ export function pitrBranchProblem(
  * own network (a VPC created here has no peering or route to it) and the app's CIDRs.
  */
 export function failoverProblem(failover: FailoverConfig, drill?: DrillConfig): string | undefined {
+  const replica = replicaProblem(failover, drill);
+  if (replica !== undefined) return replica;
   const hasVpc = failover.vpcId !== undefined;
   const hasSubnets = failover.subnetIds !== undefined;
   if (hasVpc && !hasSubnets) return `${k("failover.subnetIds")} is required when failover.vpcId is set (got nothing)`;
@@ -137,8 +155,26 @@ export function failoverProblem(failover: FailoverConfig, drill?: DrillConfig): 
   const listed = [k(missing[0]), ...missing.slice(1)];
   const names = listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
   const verb = missing.length === 1 ? "is" : "are";
-  const becomes = failover.mode === "standby" ? " (a standby becomes the app's database on failover)" : "";
+  const becomes = {
+    active: "",
+    standby: " (a standby becomes the app's database on failover)",
+    replica: " (a replica becomes the app's database on failover, and reaches Neon through the VPC's NAT)",
+  }[failover.mode];
   return `${names} ${verb} required when failover.mode is ${failover.mode}${becomes}: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill`;
+}
+
+/**
+ * A drill stack is destroyed afterwards, and nothing in a destroy can drop the subscription's slot
+ * on the production Neon project; `replicationStopped` is the confirmation that lets an update
+ * leave replica (stacks/replicaCheck.ts), so it must not linger while replicating.
+ */
+function replicaProblem(failover: FailoverConfig, drill?: DrillConfig): string | undefined {
+  if (failover.mode !== "replica") return undefined;
+  if (drill !== undefined)
+    return `${k("failover.mode")} cannot be replica in a drill (drill scenario ${shown(drill.scenario)}): a drill stack is destroyed afterwards, and pulumi destroy cannot drop the subscription's replication slot on the production Neon project, which would keep WAL for it indefinitely; drill replication with the local failover drill's replica variant, or drill this stack's failover from standby`;
+  if (failover.replicationStopped)
+    return `${k("failover.replicationStopped")} must not be true while failover.mode is replica (got true): it confirms a stopped subscription when leaving replica, and left set it would let a later update leave replica without stopping it; remove it`;
+  return undefined;
 }
 
 export function alertsProblem(alerts: AlertsConfig): string | undefined {

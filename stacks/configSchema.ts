@@ -20,6 +20,9 @@ export const NEON_DEFAULTS = {
   roleName: "bloom_app",
   primaryBranchName: "production",
   protectPrimaryBranch: true,
+  // Irreversible on Neon, and it keeps the primary's compute awake while a replica subscribes.
+  logicalReplication: false,
+  replicationRoleName: "bloom_replicator",
   // The smallest plan that keeps the 7-day history window the policy pack requires.
   plan: "launch",
 } as const;
@@ -41,6 +44,10 @@ export const neonSchema = z.strictObject({
   roleName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(NEON_DEFAULTS.roleName),
   primaryBranchName: text(f.NEON_BRANCH_NAME, f.NEON_BRANCH_NAME_RULE).default(NEON_DEFAULTS.primaryBranchName),
   protectPrimaryBranch: z.boolean().default(NEON_DEFAULTS.protectPrimaryBranch),
+  // wal_level=logical on the project and a replication role, for a dr stack in failover.mode replica.
+  logicalReplication: z.boolean().default(NEON_DEFAULTS.logicalReplication),
+  // Only with logicalReplication; omitted here so the rule can tell "set" from "defaulted".
+  replicationRoleName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).optional(),
 });
 
 export const pitrBranchSchema = z.strictObject({
@@ -101,6 +108,9 @@ export const FAILOVER_DEFAULTS = {
   // The playbook's RPO is 24 h; a daily backup that ran a little late still passes.
   maxBackupAgeHours: 26,
   allowStaleBackup: false,
+  // replica: the lag (seconds behind Neon) at which the SEV-2 alarm fires.
+  replicaMaxLagSeconds: 60,
+  replicationStopped: false,
 } as const;
 
 export const FAILOVER_APP_DEFAULTS = {
@@ -116,7 +126,7 @@ export const failoverAppSchema = z.strictObject({
 });
 
 export const failoverSchema = z.strictObject({
-  mode: z.enum(["off", "standby", "active"]).default(FAILOVER_DEFAULTS.mode),
+  mode: z.enum(["off", "standby", "replica", "active"]).default(FAILOVER_DEFAULTS.mode),
   instanceClass: text(f.RDS_INSTANCE_CLASS, f.RDS_INSTANCE_CLASS_RULE).default(FAILOVER_DEFAULTS.instanceClass),
   allocatedStorageGb: wholeNumber(20, 65536).default(FAILOVER_DEFAULTS.allocatedStorageGb),
   engineVersion: text(f.POSTGRES_ENGINE_VERSION, f.POSTGRES_ENGINE_VERSION_RULE).default(
@@ -141,6 +151,10 @@ export const failoverSchema = z.strictObject({
   appRole: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.appRole),
   maxBackupAgeHours: wholeNumber(1, 8760).default(FAILOVER_DEFAULTS.maxBackupAgeHours),
   allowStaleBackup: z.boolean().default(FAILOVER_DEFAULTS.allowStaleBackup),
+  // replica: the status check's threshold, and the lag alarm's.
+  replicaMaxLagSeconds: wholeNumber(1, 86400).default(FAILOVER_DEFAULTS.replicaMaxLagSeconds),
+  // Leaving replica for standby or off: the operator confirms the subscription was stopped.
+  replicationStopped: z.boolean().default(FAILOVER_DEFAULTS.replicationStopped),
   app: failoverAppSchema.optional(),
 });
 

@@ -1,14 +1,17 @@
 /**
  * The dr stack: alert topics and the failover database, fed by the prod stack's outputs (the
- * vault to restore from and the app's DATABASE_URL secret to repoint on failover). Async: before
- * declaring anything it checks that the update does not leave a serving database
- * (stacks/servingCheck.ts), so a refused update changes nothing.
+ * vault to restore from, the app's DATABASE_URL secret to repoint on failover, and the Neon
+ * replication URL of a replica). Async: before declaring anything it checks that the update does
+ * not leave a serving database (stacks/servingCheck.ts) or a subscribed replica
+ * (stacks/replicaCheck.ts), so a refused update changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
 import { FailoverDatabase } from "../components/failoverDatabase";
 import type { DrStackConfig } from "./configSchema";
 import { AppSecretOutputs, appSecretTarget } from "./appSecretTarget";
+import { assertNotLeavingReplica } from "./replicaCheck";
+import { REPLICATION_SOURCE_OUTPUT, replicationSourceUrl } from "./replicationSource";
 import { assertNotLeavingWhileServing } from "./servingCheck";
 import { qualifiedStackName } from "./stackReference";
 import { stackTags } from "./stackTags";
@@ -52,6 +55,12 @@ export async function buildDr(config: DrStackConfig, stackName: string) {
     primaryStack,
     appSecretArns: await exportedAppSecretArns(prod),
   });
+  await assertNotLeavingReplica({ config, stackName });
+  const sourceUrl = replicationSourceUrl(
+    config.failover.mode,
+    await prod.getOutputDetails(REPLICATION_SOURCE_OUTPUT),
+    primaryStack,
+  );
 
   const vaultOutputs = pulumi
     .all(VAULT_OUTPUT_NAMES.map((outputName) => prod.getOutput(outputName)))
@@ -98,6 +107,9 @@ export async function buildDr(config: DrStackConfig, stackName: string) {
       healthTimeoutSeconds: config.failover.app.healthTimeoutSeconds,
     },
     drill: config.drill,
+    // A secret output of prod, read as a plain value here: wrapped again at once.
+    replicationSourceUrl: sourceUrl === undefined ? undefined : pulumi.secret(sourceUrl),
+    replicaMaxLagSeconds: config.failover.replicaMaxLagSeconds,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,
     vaultKeyArn: vault.keyArn,
@@ -124,6 +136,9 @@ export async function buildDr(config: DrStackConfig, stackName: string) {
     promoteFunctionName: failover.promoteFunctionName,
     failoverPromotion: failover.promotion,
     appSecretSwitched: failover.appSecretSwitched,
+    replicateFunctionName: failover.replicateFunctionName,
+    failoverReplication: failover.replication,
+    replicationSourceSecretArn: failover.replicationSourceSecretArn,
     sev1TopicArn: alerting.sev1TopicArn,
     sev2TopicArn: alerting.sev2TopicArn,
     sev3TopicArn: alerting.sev3TopicArn,

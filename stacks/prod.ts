@@ -1,7 +1,7 @@
 /**
- * The prod stack: the Neon primary and its PITR branches, the backup vault, the app's
- * DATABASE_URL secret, the scheduled dump job, the alert topics, the database health probe and
- * the maintenance-mode parameter.
+ * The prod stack: the Neon primary and its PITR branches (with logical replication and a
+ * replication role when enabled), the backup vault, the app's DATABASE_URL secret, the scheduled
+ * dump job, the alert topics, the database health probe and the maintenance-mode parameter.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
@@ -37,6 +37,8 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     roleName: config.neon.roleName,
     primaryBranchName: config.neon.primaryBranchName,
     protectPrimaryBranch: config.neon.protectPrimaryBranch,
+    logicalReplication: config.neon.logicalReplication,
+    replicationRoleName: config.neon.replicationRoleName,
   });
 
   // Keyed by branch name, so reordering or removing other entries replaces nothing.
@@ -121,6 +123,10 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     databaseRole: primary.roleName,
     directConnectionUri: primary.directUri,
     pooledConnectionUri: primary.pooledUri,
+    // What a dr stack in failover.mode replica subscribes with (it keeps its own copy in its region).
+    logicalReplication: config.neon.logicalReplication,
+    replicationRoleName: primary.replicationRoleName,
+    replicationSourceUrl: primary.replicationUri,
     pitrBranches,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,

@@ -50,7 +50,7 @@ export function stillServingMessage(
   host: string,
   primaryStack: string,
 ): string {
-  return `${change(config)} while the app is served by this stack: the app's DATABASE_URL secret ${secretArn} points at ${host}, this stack's failover instance (standby would restore over it, off would delete it). Fail back first: stop the app's writes, bloom-dr backup --db <the RDS URL> --store <store>, bloom-dr restore into the Neon production branch (or a new branch), point DATABASE_URL back at Neon (pulumi up -s ${primaryStack} --replace <the primary-url version URN>, or aws secretsmanager put-secret-value), redeploy the app; then change failover.mode (README: Disaster Recovery FASE 6-7)`;
+  return `${change(config)} while the app is served by this stack: the app's DATABASE_URL secret ${secretArn} points at ${host}, this stack's failover instance (standby would restore over it, replica would subscribe it to Neon, off would delete it). Fail back first: stop the app's writes, bloom-dr backup --db <the RDS URL> --store <store>, bloom-dr restore into the Neon production branch (or a new branch), point DATABASE_URL back at Neon (pulumi up -s ${primaryStack} --replace <the primary-url version URN>, or aws secretsmanager put-secret-value), redeploy the app; then change failover.mode (README: Disaster Recovery FASE 6-7)`;
 }
 
 export interface ServingCheckArgs {

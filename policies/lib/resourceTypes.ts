@@ -50,3 +50,8 @@ export const FAILOVER_MODE_TAG = "bloom-dr:failover-mode";
 export const DRILL_TAG = "bloom-dr:drill";
 /** The tag an SNS topic carries to say which severity of the escalation matrix it serves. */
 export const SEVERITY_TAG = "bloom-dr:severity";
+/**
+ * The metric a replica's lag alarm watches: namespace and name as components/replicationMetrics.ts
+ * spells them (the pack imports nothing outside policies/; a test holds the two equal).
+ */
+export const REPLICATION_LAG_METRIC = { namespace: "BloomDR", metricName: "ReplicationLagSeconds" } as const;

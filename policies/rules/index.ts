@@ -23,6 +23,7 @@ import { rdsFinalSnapshotRequired } from "./rdsFinalSnapshotRequired";
 import { rdsNotPubliclyAccessible } from "./rdsNotPubliclyAccessible";
 import { rdsServingAppIsProtected } from "./rdsServingAppIsProtected";
 import { rdsStorageEncrypted } from "./rdsStorageEncrypted";
+import { replicaHasLagAlarm } from "./replicaHasLagAlarm";
 import { scheduleHasDeadLetterQueue } from "./scheduleHasDeadLetterQueue";
 import { scheduleHasRetryPolicy } from "./scheduleHasRetryPolicy";
 import { sev1TopicHasAlarm } from "./sev1TopicHasAlarm";
@@ -61,6 +62,7 @@ export {
   rdsNotPubliclyAccessible,
   rdsServingAppIsProtected,
   rdsStorageEncrypted,
+  replicaHasLagAlarm,
   scheduleHasDeadLetterQueue,
   scheduleHasRetryPolicy,
   sev1TopicHasAlarm,
@@ -107,6 +109,7 @@ export const allRules: readonly BloomRule[] = [
   rdsServingAppIsProtected,
   appUrlWrittenAfterPromotion,
   appUrlNotMasterUser,
+  replicaHasLagAlarm,
   // Dump and restore jobs
   scheduleHasDeadLetterQueue,
   scheduleHasRetryPolicy,

@@ -39,7 +39,14 @@ export interface ProdOutputOptions {
   replicaRegion?: string;
   /** bloom-dr:backup.prefix of the prod stack. */
   backupPrefix?: string;
+  /** bloom-dr:neon.logicalReplication of the prod stack: the replication role's URL is exported too. */
+  logicalReplication?: boolean;
+  /** bloom-dr:neon.replicationRoleName (default bloom_replicator). */
+  replicationRoleName?: string;
 }
+
+/** Outputs the prod stack exports as secrets; a StackReference hands them over marked secret. */
+export const PROD_SECRET_OUTPUTS = ["directConnectionUri", "pooledConnectionUri", "replicationSourceUrl"] as const;
 
 /** The outputs index.ts exports for the prod stack, as the dr stack reads them. */
 export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string, unknown> {
@@ -61,6 +68,15 @@ export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string
     backupPrefix: options.backupPrefix ?? "production/",
     appDatabaseUrlSecretArn: `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
     backupImageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
+    logicalReplication: options.logicalReplication === true,
+    ...(options.logicalReplication ? replicationOutputs(options.replicationRoleName ?? "bloom_replicator") : {}),
+  };
+}
+
+function replicationOutputs(role: string): Record<string, unknown> {
+  return {
+    replicationRoleName: role,
+    replicationSourceUrl: `postgresql://${role}:offline-plan-password@ep-primary-endpoint-offline.aws.neon.tech/bloom?sslmode=require`,
   };
 }
 
@@ -92,6 +108,28 @@ export const MOCK_PROMOTION_RESULT = {
   phases: { verify: 1200, restore: 41_000, role: 300, validate: 2500, mark: 50 },
   totalMs: 45_050,
 } as const;
+
+/** What `replicate setup` answers (the contract with runtime/handlers/replicate.ts): a first setup. */
+export const MOCK_REPLICATION_SETUP_RESULT = {
+  ok: true,
+  action: "setup",
+  changed: true,
+  tables: 12,
+  publication: "bloom_dr",
+  subscription: "bloom_dr",
+} as const;
+
+/** The answer of the function an Invocation calls, by its event: replicate setup, else the promotion. */
+function invocationResult(input: unknown): string {
+  let event: unknown;
+  try {
+    event = typeof input === "string" ? JSON.parse(input) : undefined;
+  } catch {
+    event = undefined;
+  }
+  const action = (event as { action?: unknown } | undefined)?.action;
+  return JSON.stringify(action === "setup" ? MOCK_REPLICATION_SETUP_RESULT : MOCK_PROMOTION_RESULT);
+}
 
 export interface MockAnswer {
   id: string | undefined;
@@ -190,7 +228,7 @@ export function mockResourceState(
     case "aws:lambda/invocation:Invocation":
       return {
         id: `${inputs.functionName ?? name},$LATEST,${stableHex(name, 32)}`,
-        state: { result: JSON.stringify(MOCK_PROMOTION_RESULT), qualifier: "$LATEST" },
+        state: { result: invocationResult(inputs.input), qualifier: "$LATEST" },
       };
     case "random:index/randomPassword:RandomPassword": {
       // Letters and digits only, like the component's settings (special: false).
@@ -377,7 +415,8 @@ export function planMocks(options: {
         // Any stack name works offline: the dr program only needs the prod outputs.
         const outputs = options.stackReferences[referenced] ?? options.stackReferences["*"];
         if (!outputs) fail(`plan: no offline outputs for StackReference "${referenced}"`);
-        return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
+        const secretOutputNames = PROD_SECRET_OUTPUTS.filter((output) => output in outputs!);
+        return { id: referenced, state: { name: referenced, outputs, secretOutputNames } };
       }
       const answer = mockResourceState(type, name, inputs ?? {}, region);
       return { id: custom === false ? undefined : answer.id, state: { ...(inputs ?? {}), ...answer.state } };

@@ -14,7 +14,12 @@ export interface ProgramRun {
   resources: PlannedResource[];
   /** The program's stack outputs, secret ones masked. */
   outputs: Record<string, unknown>;
+  /** What the program warned about (pulumi.log.warn), as `pulumi up` would print it. */
+  warnings: string[];
 }
+
+/** How @pulumi/pulumi prints a warning when no engine is attached (under mocks). */
+const RUNTIME_WARNING = "warning: [runtime] ";
 
 export interface ProgramOptions {
   project: string;
@@ -115,16 +120,25 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  // Warnings are part of the plan (the report lists them), not noise on stderr.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const line = args.map(String).join(" ");
+    if (line.startsWith(RUNTIME_WARNING)) warnings.push(line.slice(RUNTIME_WARNING.length));
+    else consoleWarn(...args);
+  };
   try {
     const exported = await programOutputs(await import(path.resolve(options.programPath)));
     const outputs = await withDeadline(resolveOutputs(exported), OUTPUT_DEADLINE_MS);
     await settle();
     if (failures.length > 0) throw failures[0];
-    return { resources, outputs };
+    return { resources, outputs, warnings };
   } catch (error) {
     // A failed invoke reaches the program without its message: name what the mocks refused.
     throw mocks.failures[0] ?? error;
   } finally {
+    console.warn = consoleWarn;
     process.off("unhandledRejection", onRejection);
   }
 }

@@ -377,7 +377,7 @@ describe("modes", () => {
 });
 
 test.each([
-  [{ mode: "actve" as never }, 'FailoverDatabase bad: mode must be one of off, standby, active (got "actve")'],
+  [{ mode: "actve" as never }, 'FailoverDatabase bad: mode must be one of off, standby, replica, active (got "actve")'],
   [{ vpcId: "vpc-1" }, "FailoverDatabase bad: vpcId and subnetIds go together"],
   [
     { vpcId: "vpc-1", subnetIds: ["subnet-1"] },

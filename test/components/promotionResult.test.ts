@@ -27,6 +27,51 @@ test.each(["restored", "fast", "already-serving"])(
   },
 );
 
+describe("the replica path (a logical replica promoted: no backup involved)", () => {
+  const REPLICA = { ...ANSWER, path: "replica", backupId: undefined, snapshotAt: undefined, rpoSeconds: 2 };
+
+  test("backup id and snapshot time are absent; the RPO is the lag at promotion", () => {
+    expect(parsePromotionResult(JSON.stringify(REPLICA), "bloom_app")).toEqual({
+      path: "replica",
+      rpoSeconds: 2,
+      servingSince: "2026-03-10T09:30:00.000Z",
+      appRole: "bloom_app",
+      totalMs: 3240,
+    });
+  });
+
+  test.each([
+    ["replica", { backupId: null, snapshotAt: null }],
+    ["already-serving", {}],
+  ])("path %s may answer without a backup", (path, extra) => {
+    const summary = parsePromotionResult(JSON.stringify({ ...REPLICA, path, ...extra }), "bloom_app");
+    expect([summary.path, summary.backupId, summary.snapshotAt]).toEqual([path, undefined, undefined]);
+  });
+
+  test.each([
+    ["restored", 'no valid "backupId" (got nothing)'],
+    ["fast", 'no valid "backupId" (got nothing)'],
+  ])("path %s still needs its backup", (path, reason) => {
+    expect(() => parsePromotionResult(JSON.stringify({ ...REPLICA, path }), "bloom_app")).toThrow(reason);
+  });
+
+  test("an answer naming the subscription and its recovery point keeps them", () => {
+    const answer = { ...REPLICA, backupId: "replica:bloom_dr", snapshotAt: "2026-03-10T09:29:58.000Z" };
+    expect(parsePromotionResult(JSON.stringify(answer), "bloom_app")).toMatchObject({
+      path: "replica",
+      backupId: "replica:bloom_dr",
+      snapshotAt: "2026-03-10T09:29:58.000Z",
+      rpoSeconds: 2,
+    });
+  });
+
+  test("a snapshot time given on the replica path is still checked", () => {
+    expect(() => parsePromotionResult(JSON.stringify({ ...REPLICA, snapshotAt: "yesterday" }), "bloom_app")).toThrow(
+      'no valid "snapshotAt" (got "yesterday")',
+    );
+  });
+});
+
 const REPORT = ": read the promotion function's log group for its report";
 
 test.each([

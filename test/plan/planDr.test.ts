@@ -130,6 +130,100 @@ describe("npm run plan -- --stack dr", () => {
     expect(stderr + stdout).not.toContain("s3cr3t");
   });
 
+  describe("failover mode replica (with a prod config that enables logical replication)", () => {
+    const replicatingProd = () =>
+      variantConfig("prod", (c) => {
+        c["bloom-dr:neon"].logicalReplication = true;
+      });
+    const replicaDr = (edit: (failover: Record<string, any>) => void = () => undefined) =>
+      variantConfig("dr", (c) => {
+        c["bloom-dr:failover"].mode = "replica";
+        edit(c["bloom-dr:failover"]);
+      });
+
+    test("passes with zero violations: protected instance, no nightly restore, setup, status and its alarms", async () => {
+      const { code, plan, stdout } = await runPlanJson([
+        "--stack",
+        "dr",
+        "--config",
+        replicaDr(),
+        "--prod-config",
+        replicatingProd(),
+      ]);
+      expect([code, plan.violations]).toEqual([0, []]);
+      expect(plan.outputs.failoverMode).toBe("replica");
+      const [instance] = typesOf(plan, RDS);
+      expect([
+        instance.protect,
+        instance.inputs.deletionProtection,
+        instance.inputs.tags["bloom-dr:failover-mode"],
+      ]).toEqual([true, false, "replica"]);
+      const schedules = Object.fromEntries(
+        typesOf(plan, "aws:scheduler/schedule:Schedule").map((s) => [
+          s.name,
+          [s.inputs.state, s.inputs.scheduleExpression],
+        ]),
+      );
+      expect(schedules).toEqual({
+        "failover-restore-schedule": ["DISABLED", "cron(0 6 * * ? *)"],
+        "failover-replicate-schedule": ["ENABLED", "rate(5 minutes)"],
+      });
+      const [setup] = typesOf(plan, "aws:lambda/invocation:Invocation");
+      expect([setup.name, setup.inputs.input]).toEqual(["failover-replicate-setup", '{"action":"setup"}']);
+      const source = typesOf(plan, SECRET_VERSION).find((v) => v.name === "failover-replication-source-value")!;
+      expect(source.inputs.secretString).toBe("[secret]");
+      expect(setup.dependencies).toContain(source.urn);
+      expect(
+        typesOf(plan, "aws:cloudwatch/metricAlarm:MetricAlarm")
+          .filter((a) => a.inputs.namespace === "BloomDR")
+          .map((a) => [a.name, a.inputs.metricName]),
+      ).toEqual([
+        ["failover-replicate-lag", "ReplicationLagSeconds"],
+        ["failover-replicate-not-syncing", "ReplicationTablesNotSyncing"],
+        ["failover-replicate-silent", "ReplicationStatusCompleted"],
+      ]);
+      expect(plan.outputs.failoverReplication).toEqual({
+        changed: true,
+        tables: 12,
+        publication: "bloom_dr",
+        subscription: "bloom_dr",
+      });
+      expect(stdout).not.toContain("offline-plan-password");
+    });
+
+    test("replica → active: the same promotion step, the Neon URL kept for it, zero violations", async () => {
+      const config = replicaDr((failover) => {
+        failover.mode = "active";
+      });
+      const { code, plan } = await runPlanJson([
+        "--stack",
+        "dr",
+        "--config",
+        config,
+        "--prod-config",
+        replicatingProd(),
+      ]);
+      expect([code, plan.violations]).toEqual([0, []]);
+      const [promotion] = typesOf(plan, "aws:lambda/invocation:Invocation");
+      expect([promotion.name, promotion.inputs.input]).toEqual(["failover-promote", "{}"]);
+      const promote = typesOf(plan, "aws:lambda/function:Function").find(
+        (f) => f.name === "failover-promote-function",
+      )!;
+      expect(promote.inputs.environment.variables.REPLICATE_SOURCE_SECRET_ARN).toMatch(
+        /:secret:failover-replication-source/,
+      );
+    });
+
+    test("a prod stack without logical replication is refused before anything is planned, naming what enabling it costs", async () => {
+      const { code, stderr } = await runPlanCli(["--stack", "dr", "--config", replicaDr()]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        "plan: the program failed: bloom-dr:failover.mode is replica, but stack organization/bloom-dr/prod exports no replicationSourceUrl (its Neon primary does not publish logical replication): set bloom-dr:neon.logicalReplication: true on organization/bloom-dr/prod",
+      );
+      expect(stderr).toContain("Neon cannot turn it off again");
+    });
+  });
+
   test("an insecure variant fails with the expected rules", async () => {
     const config = variantConfig("dr", (c) => {
       c["bloom-dr:failover"].mode = "standby";

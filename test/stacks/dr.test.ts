@@ -11,6 +11,8 @@ const APP_SECRET_ARN = "arn:aws:secretsmanager:us-east-2:123456789012:secret:app
 const APP_SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-database-url-AbCdEf";
 
 const HOOK_URL = "https://api.vercel.example/v1/integrations/deploy/prj_1/s3cr3t-token";
+const REPLICATING_STACK = "acme/bloom-dr/prod-replicating";
+const SOURCE_URL = "postgresql://bloom_replicator:neon-pw@ep-bloom.us-east-2.aws.neon.tech/bloom?sslmode=require";
 
 const prodOutputs = {
   vaultBucketName: "vault-primary",
@@ -35,6 +37,8 @@ const RDS_URL = `postgresql://bloom_app:app-pw@${RDS_HOST}:5432/bloom?sslmode=re
 let appSecretValues: Record<string, string | Error> = {};
 /** RDS instances carrying this dr stack's tags (what aws.rds.getInstances finds). */
 let taggedInstances: string[] = [];
+/** Of those, the ones tagged bloom-dr:failover-mode=replica. */
+let replicaInstances: string[] = [];
 
 beforeAll(async () => {
   mocks = await setupPulumiMocks({
@@ -54,9 +58,11 @@ beforeAll(async () => {
         };
       },
       "aws:rds/getInstances:getInstances": (inputs) => {
-        const wanted: string[] = inputs.filters?.[0]?.values ?? [];
         const ours = inputs.tags?.["bloom-dr:stack"] === "dr" && inputs.tags?.["bloom-dr:role"] === "dr";
-        const found = ours ? taggedInstances.filter((id) => wanted.includes(id)) : [];
+        const replicas = inputs.tags?.["bloom-dr:failover-mode"] === "replica";
+        const candidates = replicas ? replicaInstances : taggedInstances;
+        const wanted: string[] | undefined = inputs.filters?.[0]?.values;
+        const found = ours ? candidates.filter((id) => wanted === undefined || wanted.includes(id)) : [];
         return {
           id: "x",
           instanceIdentifiers: found,
@@ -73,6 +79,8 @@ beforeAll(async () => {
         vaultReplicaKeyArn: undefined,
         appDatabaseUrlSecretReplicaArn: undefined,
       },
+      // neon.logicalReplication: true (a secret output, arriving here as a plain value)
+      [REPLICATING_STACK]: { ...prodOutputs, logicalReplication: true, replicationSourceUrl: SOURCE_URL },
     },
   });
   ({ loadStackConfig } = await import("../../stacks/config"));
@@ -82,6 +90,7 @@ beforeEach(() => {
   mocks.reset();
   appSecretValues = {};
   taggedInstances = [];
+  replicaInstances = [];
 });
 
 async function build(config: Record<string, unknown> = DR) {
@@ -305,7 +314,7 @@ describe("leaving active never wipes a serving database", () => {
     taggedInstances = ["failover-db-1a2b3c"];
   };
   const refusal = (what: string, secretArn = APP_SECRET_ARN) =>
-    `${what} while the app is served by this stack: the app's DATABASE_URL secret ${secretArn} points at ${RDS_HOST}, this stack's failover instance (standby would restore over it, off would delete it). Fail back first: stop the app's writes, bloom-dr backup --db <the RDS URL> --store <store>, bloom-dr restore into the Neon production branch (or a new branch), point DATABASE_URL back at Neon (pulumi up -s ${PRIMARY_STACK} --replace <the primary-url version URN>, or aws secretsmanager put-secret-value), redeploy the app; then change failover.mode (README: Disaster Recovery FASE 6-7)`;
+    `${what} while the app is served by this stack: the app's DATABASE_URL secret ${secretArn} points at ${RDS_HOST}, this stack's failover instance (standby would restore over it, replica would subscribe it to Neon, off would delete it). Fail back first: stop the app's writes, bloom-dr backup --db <the RDS URL> --store <store>, bloom-dr restore into the Neon production branch (or a new branch), point DATABASE_URL back at Neon (pulumi up -s ${PRIMARY_STACK} --replace <the primary-url version URN>, or aws secretsmanager put-secret-value), redeploy the app; then change failover.mode (README: Disaster Recovery FASE 6-7)`;
 
   async function refused(config: Record<string, unknown>): Promise<string> {
     mocks.setConfig(config);
@@ -388,3 +397,149 @@ describe("leaving active never wipes a serving database", () => {
     expect(message).not.toContain("\n");
   });
 });
+
+describe("failover mode replica", () => {
+  const replicating = (changes: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+    withChanges(DR, {
+      "bloom-dr:primaryStack": REPLICATING_STACK,
+      "bloom-dr:failover": { ...DR["bloom-dr:failover"], mode: "replica", ...changes },
+      ...extra,
+    });
+  // Alerting and the stack reference (12) + standby's 22 - the restore staleness alarm + the Neon
+  // URL (secret, value) + the replica (log group, role, policy, function, setup, DLQ, scheduler
+  // role and policy, schedule, 5 alarms).
+  const REPLICA = 12 + 22 - 1 + 2 + 14;
+
+  async function failure(config: Record<string, unknown>): Promise<string> {
+    mocks.setConfig(config);
+    const error = await buildDr(loadStackConfig(NOW) as DrStackConfig, "dr").then(
+      () => undefined,
+      (thrown: Error) => thrown.message,
+    );
+    await mocks.settle();
+    if (error === undefined) throw new Error("buildDr did not refuse");
+    return error;
+  }
+
+  test("replica: the Neon setting's URL from prod kept here as a secret, the setup, the status check, no nightly restore", async () => {
+    const outputs = await build(replicating({ replicaMaxLagSeconds: 120 }));
+    expect(mocks.customResources().length).toBe(REPLICA);
+    const value = mocks.one("aws:secretsmanager/secretVersion:SecretVersion", "failover-replication-source-value");
+    expect(value.inputs.secretString).toBe(SOURCE_URL);
+    expect(value.secretInputs).toEqual(["secretString"]);
+    expect(mocks.one("aws:lambda/invocation:Invocation").name).toBe("failover-replicate-setup");
+    expect(mocks.one("aws:scheduler/schedule:Schedule", "failover-restore-schedule").inputs.state).toBe("DISABLED");
+    expect(mocks.one("aws:scheduler/schedule:Schedule", "failover-replicate-schedule").inputs.state).toBe("ENABLED");
+    expect(mocks.one("aws:cloudwatch/metricAlarm:MetricAlarm", "failover-replicate-lag").inputs).toMatchObject({
+      threshold: 120,
+      alarmActions: [mocks.one("aws:sns/topic:Topic", "alerts-sev2").state.arn],
+    });
+    expect(
+      mocks.one("aws:lambda/function:Function", "failover-replicate-function").inputs.environment.variables,
+    ).toMatchObject({ REPLICATE_MAX_LAG_SECONDS: "120", REPLICATE_METRIC_DIMENSION: "dr/bloom_dr" });
+    expect(await valueOf(outputs.failoverMode)).toBe("replica");
+    expect(await valueOf(outputs.failoverReplication)).toEqual({
+      changed: true,
+      tables: 12,
+      publication: "bloom_dr",
+      subscription: "bloom_dr",
+    });
+    expect(await valueOf(outputs.replicateFunctionName)).toBe(
+      mocks.one("aws:lambda/function:Function", "failover-replicate-function").state.name,
+    );
+    expect(await valueOf(outputs.replicationSourceSecretArn)).toBe(
+      mocks.one("aws:secretsmanager/secret:Secret", "failover-replication-source").state.arn,
+    );
+    expect(await valueOf(outputs.failoverPromotion)).toBeUndefined();
+    expect(appSecretWritesTo(APP_SECRET_ARN)).toHaveLength(0);
+  });
+
+  test("replica with a primary that does not publish logical replication: refused with what it costs, before anything is declared", async () => {
+    const message = await failure(
+      withChanges(replicating(), { "bloom-dr:primaryStack": "acme/bloom-dr/prod-no-replica" }),
+    );
+    expect(message).toBe(
+      'bloom-dr:failover.mode is replica, but stack acme/bloom-dr/prod-no-replica exports no replicationSourceUrl (its Neon primary does not publish logical replication): set bloom-dr:neon.logicalReplication: true on acme/bloom-dr/prod-no-replica and run pulumi up -s acme/bloom-dr/prod-no-replica first, knowing that Neon cannot turn it off again and that the primary\'s compute then never scales to zero while the replica is subscribed (README: "Standby or replica?"); or use failover.mode standby',
+    );
+    expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+  });
+
+  test.each([
+    ["standby", "standby", 12 + 22, 0],
+    ["active (promoting the replica)", "active", 12 + 22 - 1 + 6 + 1 + 2, 1],
+  ])("%s from a replicating primary: the Neon URL only where it is used", async (_label, mode, count, sources) => {
+    await build(replicating({ mode }));
+    expect(mocks.customResources().length).toBe(count);
+    expect(
+      mocks.ofType("aws:secretsmanager/secret:Secret").filter((s) => s.name === "failover-replication-source"),
+    ).toHaveLength(sources);
+    if (mode === "active") {
+      expect(
+        mocks.one("aws:lambda/function:Function", "failover-promote-function").inputs.environment.variables
+          .REPLICATE_SOURCE_SECRET_ARN,
+      ).toBe(mocks.one("aws:secretsmanager/secret:Secret", "failover-replication-source").state.arn);
+    }
+  });
+
+  test("replica, standby and active keep one instance URN: the switches are in place", async () => {
+    const urns = [];
+    for (const mode of ["standby", "replica", "active"]) {
+      mocks.reset();
+      await build(replicating({ mode }));
+      urns.push(mocks.urnOf(mocks.one("aws:rds/instance:Instance").name));
+    }
+    expect(new Set(urns).size).toBe(1);
+  });
+
+  describe("leaving replica without stopping the subscription is refused", () => {
+    const refusal = (what: string) =>
+      `${what} while this stack's instance failover-db-1a2b3c replicates from the Neon primary (tagged bloom-dr:failover-mode=replica): standby would restore over the subscription and off would delete the instance, and either way Neon would keep the subscription's replication slot, and WAL for it, indefinitely. Stop it first: bloom-dr replicate stop --target <the instance's master URL> from inside the VPC (it drops the subscription and its slot on Neon; docs/operations.md), then set bloom-dr:failover.replicationStopped: true and run pulumi up again (off goes through standby: the replica is protected); or promote it with failover.mode active`;
+
+    test.each([
+      ["standby", { mode: "standby" }, {}, "bloom-dr:failover.mode cannot be standby"],
+      ["off", { mode: "off" }, {}, "bloom-dr:failover.mode cannot be off"],
+      [
+        "an active drill",
+        { mode: "active" },
+        { "bloom-dr:drill": { scenario: "failover" } },
+        "bloom-dr:drill cannot be set",
+      ],
+    ])("%s, before anything is declared", async (_label, failover, extra, what) => {
+      replicaInstances = ["failover-db-1a2b3c"];
+      expect(await failure(replicating(failover, extra))).toBe(refusal(what));
+      expect(mocks.resources.map((resource) => resource.type)).toEqual(["pulumi:pulumi:StackReference"]);
+      const lookups = mocks.invokes.filter((invoke) => invoke.token === "aws:rds/getInstances:getInstances");
+      expect(lookups.at(-1)?.inputs).toEqual({
+        tags: { "bloom-dr:stack": "dr", "bloom-dr:role": "dr", "bloom-dr:failover-mode": "replica" },
+      });
+    });
+
+    test("with failover.replicationStopped (after bloom-dr replicate stop), standby goes ahead", async () => {
+      replicaInstances = ["failover-db-1a2b3c"];
+      const outputs = await build(replicating({ mode: "standby", replicationStopped: true }));
+      expect(await valueOf(outputs.failoverMode)).toBe("standby");
+      expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain("aws:rds/getInstances:getInstances");
+    });
+
+    test.each([
+      ["staying replica", { mode: "replica" }],
+      ["promoting it (active)", { mode: "active" }],
+    ])("%s needs no confirmation and reads nothing", async (_label, failover) => {
+      replicaInstances = ["failover-db-1a2b3c"];
+      await build(replicating(failover));
+      expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain("aws:rds/getInstances:getInstances");
+    });
+
+    test("standby is allowed when no instance of this stack is a replica", async () => {
+      replicaInstances = [];
+      const outputs = await build(replicating({ mode: "standby" }));
+      expect(await valueOf(outputs.failoverMode)).toBe("standby");
+    });
+  });
+});
+
+function appSecretWritesTo(secretArn: string) {
+  return mocks
+    .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+    .filter((version) => version.inputs.secretId === secretArn);
+}

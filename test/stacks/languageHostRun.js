@@ -55,6 +55,8 @@ async function main(stack) {
         userName: "AWS",
         password: "mock",
         proxyEndpoint: "https://mock",
+        // aws.rds.getInstances (the leaving-replica check of the shipped standby): none
+        instanceIdentifiers: [],
       }),
     },
     "bloom-dr",

@@ -1,6 +1,7 @@
 import type { loadStackConfig as LoadStackConfig, ProdStackConfig } from "../../stacks/config";
 import type { buildProd as BuildProd } from "../../stacks/prod";
 import { PulumiMockHarness, setupPulumiMocks, valueOf, isSecretOutput } from "../support/pulumiMocks";
+import { LOGICAL_REPLICATION_NOTICE } from "../../stacks/configNotices";
 import { shippedConfig, withChanges } from "./shippedConfig";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -89,8 +90,19 @@ describe("exact resource counts", () => {
       },
     ],
     ["with one alert endpoint fewer", 75, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
+    [
+      "with logical replication (the replication role)",
+      77,
+      { "bloom-dr:neon": { ...(PROD["bloom-dr:neon"] as object), logicalReplication: true } },
+    ],
   ])("%s: %i provider resources", async (_label, expected, changes) => {
-    await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
+    // Only logical replication has something to warn about (asserted below); keep the output clean.
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
+    } finally {
+      spy.mockRestore();
+    }
     expect(mocks.customResources()).toHaveLength(expected);
   });
 });
@@ -104,6 +116,48 @@ test("Neon gets the shipped region, version and a 7-day history window", async (
     historyRetentionSeconds: 604800,
   });
   expect(mocks.one("neon:index/branch:Branch").inputs).toMatchObject({ name: "production", protected: "yes" });
+});
+
+describe("logical replication", () => {
+  const withReplication = (neon: Record<string, unknown> = {}) =>
+    withChanges(PROD, {
+      "bloom-dr:neon": { ...(PROD["bloom-dr:neon"] as object), logicalReplication: true, ...neon },
+    });
+
+  test("off in the shipped config: no setting on the project, no role, no replication URL", async () => {
+    const outputs = await build();
+    expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBeUndefined();
+    expect(outputs.logicalReplication).toBe(false);
+    expect(await valueOf(outputs.replicationSourceUrl)).toBeUndefined();
+  });
+
+  test("on: the project, a protected replication role, and its direct URL exported as a secret for the dr stack", async () => {
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined); // the notice: asserted below
+    const outputs = await build(withReplication({ replicationRoleName: "clinic_replication" })).finally(() =>
+      spy.mockRestore(),
+    );
+    expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBe("yes");
+    const role = mocks.named("primary-replication-role");
+    expect(role.inputs.name).toBe("clinic_replication");
+    expect([role.options.protect, role.options.retainOnDelete]).toEqual([true, true]);
+    expect(outputs.logicalReplication).toBe(true);
+    expect(await valueOf(outputs.replicationRoleName)).toBe("clinic_replication");
+    expect(await isSecretOutput(outputs.replicationSourceUrl)).toBe(true);
+    expect(await valueOf(outputs.replicationSourceUrl)).toMatch(
+      /^postgresql:\/\/clinic_replication:[^@]+@ep-primary-endpoint\.aws\.neon\.tech\/bloom\?sslmode=require$/,
+    );
+  });
+
+  test("on: every preview and update warns that it is irreversible and what it costs", async () => {
+    const warnings: string[] = [];
+    const spy = jest.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
+    try {
+      await build(withReplication());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual([`warning: [runtime] ${LOGICAL_REPLICATION_NOTICE}`]);
+  });
 });
 
 test("the vault gets the shipped retention, lock and replica region", async () => {

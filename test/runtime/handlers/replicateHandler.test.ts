@@ -13,6 +13,7 @@ import {
   runReplicateStatusJob,
 } from "../../../runtime/handlers/replicate";
 import { secretsManagerReader } from "../../../runtime/handlers/secrets";
+import { parseReplicationSetupResult } from "../../../components/replicationResult";
 import { HandlerDependencies } from "../../../runtime/handlers/dependencies";
 import { openStore } from "../../../runtime/lib/store/openStore";
 import { query, tableDigests } from "../../support/postgres";
@@ -82,7 +83,15 @@ test.each([[{}], [null], [{ action: "restore" }], ["setup"]])(
 
 test("setup (as pulumi up invokes it): exactly the contract, changed; a second run changes nothing", async () => {
   const lines: string[] = [];
-  expect(await runReplicateJob({ action: "setup" }, deps(lines))).toEqual({
+  const first = await runReplicateJob({ action: "setup" }, deps(lines));
+  // what the dr stack's invocation reads from this answer (the Lambda returns it as JSON)
+  expect(parseReplicationSetupResult(JSON.stringify(first))).toEqual({
+    changed: true,
+    tables: 6,
+    publication: "bloom_dr",
+    subscription: "bloom_dr",
+  });
+  expect(first).toEqual({
     ok: true,
     action: "setup",
     changed: true,

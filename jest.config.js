@@ -10,8 +10,10 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!commander/)"],
   testTimeout: 120000,
-  // under faketime, lets the PostgreSQL servers (another user) share faketime's clock state
-  globalSetup: "<rootDir>/test/support/shareFaketime.ts",
+  // under faketime, lets the PostgreSQL servers (another user) share faketime's clock state; and
+  // one initdb'd template per kind of cluster for the whole run
+  globalSetup: "<rootDir>/test/support/globalSetup.ts",
+  globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
   // PostgreSQL clusters are cheap but not free on 2 cores: two test files at a time.
   maxWorkers: 2,
 };

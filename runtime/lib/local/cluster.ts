@@ -3,9 +3,11 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Client } from "pg";
 import { findPostgresBinaries, PostgresBinaries } from "../postgres/binaries";
 import { ProcessGroup, runProgram, signalGroup } from "../postgres/processes";
 import { registerTeardown } from "./cleanupRegistry";
+import { clusterTemplatesDir, copyTemplate, ensureTemplate } from "./clusterTemplate";
 import { freeLoopbackPort } from "./freePort";
 import { serverUser, ServerUser } from "./osUser";
 import { portTakenSince, sleepSync } from "./startLog";
@@ -45,6 +47,8 @@ export class LocalCluster {
   private mayRun = false;
   /** The `pg_ctl start` that has not returned yet. */
   private starting: ProcessGroup | undefined;
+  /** Copied from a template: the superuser still has the template's password until start() sets ours. */
+  private templatePassword: string | undefined;
 
   private constructor(
     readonly name: string,
@@ -123,29 +127,42 @@ export class LocalCluster {
     return dir;
   }
 
-  /** initdb with the superuser's password; `extraArgs` e.g. --wal-segsize=1. */
+  /**
+   * initdb with the superuser's password; `extraArgs` e.g. --wal-segsize=1. With a template
+   * directory configured (clusterTemplate.ts), a copy of the template instead, whose password
+   * start() replaces with this cluster's own.
+   */
   async initdb(options: { signal?: AbortSignal; extraArgs?: string[] } = {}): Promise<void> {
+    const args = [
+      "-U",
+      this.superuser,
+      "--auth=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-sync",
+      ...(options.extraArgs ?? []),
+    ];
+    const runInitdb = (dataDir: string, pwfile: string) =>
+      this.asServer(this.binaries.path("initdb"), ["-D", dataDir, "--pwfile", pwfile, ...args], {
+        signal: options.signal,
+      });
+    const templates = clusterTemplatesDir();
+    if (templates) {
+      const template = await ensureTemplate(templates, {
+        initdb: this.binaries.path("initdb"),
+        args,
+        user: this.user,
+        runInitdb,
+      });
+      await copyTemplate(template.dataDir, this.dataDir, options.signal);
+      this.templatePassword = template.password;
+      return;
+    }
     const pwfile = path.join(this.rootDir, "pwfile");
     writeFileSync(pwfile, `${this.password}\n`, { mode: 0o600 });
     this.user.own(pwfile);
     try {
-      await this.asServer(
-        this.binaries.path("initdb"),
-        [
-          "-D",
-          this.dataDir,
-          "-U",
-          this.superuser,
-          "--pwfile",
-          pwfile,
-          "--auth=scram-sha-256",
-          "--encoding=UTF8",
-          "--locale=C",
-          "--no-sync",
-          ...(options.extraArgs ?? []),
-        ],
-        { signal: options.signal },
-      );
+      await runInitdb(this.dataDir, pwfile);
     } finally {
       rmSync(pwfile, { force: true });
     }
@@ -184,6 +201,7 @@ export class LocalCluster {
           { signal, onSpawn: (group) => (this.starting = group) },
         );
         this.running = true;
+        if (this.templatePassword) await this.replaceTemplatePassword(this.templatePassword);
         return;
       } catch (err) {
         const pgCtlRan = this.starting !== undefined;
@@ -203,6 +221,25 @@ export class LocalCluster {
         this.starting = undefined;
       }
     }
+  }
+
+  private async replaceTemplatePassword(templatePassword: string): Promise<void> {
+    const client = new Client({
+      host: "127.0.0.1",
+      port: this.port,
+      user: this.superuser,
+      password: templatePassword,
+      database: "postgres",
+    });
+    await client.connect();
+    try {
+      await client.query(
+        `ALTER ROLE ${client.escapeIdentifier(this.superuser)} PASSWORD ${client.escapeLiteral(this.password)}`,
+      );
+    } finally {
+      await client.end();
+    }
+    this.templatePassword = undefined;
   }
 
   /** Stops the server (also one whose start failed or was interrupted half-way); no server is fine. */

@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { planMocks } from "./mockProviders";
+import { skipPromiseStackTraces } from "./promiseStacks";
 import { PlannedResource, recordRegistrations, SECRET_MASK } from "./recorder";
 import { StackConfig } from "./stackConfig";
 
@@ -106,6 +107,7 @@ export async function programOutputs(program: Record<string, unknown>): Promise<
 
 export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
+  skipPromiseStackTraces();
   await pulumi.runtime.setMocks(
     mocks,
     options.project,

@@ -21,6 +21,7 @@
  * and with the options the SDK sent (protect, retainOnDelete, parent, dependencies).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { skipPromiseStackTraces } from "../../scripts/plan/promiseStacks";
 import { DEFAULT_INVOKES, InvokeAnswer, defaultState } from "./mockState";
 
 export { MOCK_ACCOUNT_ID, MOCK_PARTITION, MOCK_REGION } from "./mockState";
@@ -240,6 +241,7 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
     },
   };
 
+  skipPromiseStackTraces();
   await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
 
   // Mocks never see resource options; the request the SDK sends to the (mock) monitor has them.

@@ -97,8 +97,10 @@ test("interrupted while pg_restore writes rows: pg_restore and its workers are g
     signal: controller.signal,
   }).catch((e: Error) => e);
   await waitUntil("pg_restore has copied rows into the target", async () => {
+    if ((await rowsBeingCopied("interrupted_restore")) === 0) return false;
+    // sampled once rows flow, so that the workers have been forked
     pgRestorePids = runningDescendantsNamed("pg_restore");
-    return (await rowsBeingCopied("interrupted_restore")) > 0;
+    return true;
   });
   expect(pgRestorePids.length).toBeGreaterThan(1); // the leader and its workers: what must stop
   controller.abort(new Error("interrupted by SIGINT"));

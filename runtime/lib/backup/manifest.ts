@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { BACKUP_ID_PATTERN } from "./backupId";
+import { manifestShape, ShapeError } from "./manifestShape";
 
 // ids are their own module (no zod): the CLI checks them without loading the manifest schema
 export { BACKUP_ID_PATTERN, backupIdFor, backupIdTime, isBackupId } from "./backupId";
@@ -117,62 +117,6 @@ export function partitionedTotals(manifest: BackupManifest): Record<string, numb
   );
 }
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO-8601 time");
-const count = z.number().int().nonnegative();
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex digits");
-const fileName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a plain file name")
-  .refine((name) => !name.includes(".."), "expected a plain file name");
-
-const customDump = z.object({
-  key: z.string().min(1),
-  sha256,
-  bytes: count,
-  format: z.literal("custom"),
-  compression: z.string().min(1),
-});
-
-const directoryDump = z.object({
-  key: z.string().min(1),
-  sha256,
-  format: z.literal("directory"),
-  compression: z.string().min(1),
-  jobs: z.number().int().positive(),
-  bytes: count,
-  files: z
-    .record(fileName, z.object({ bytes: count, sha256 }))
-    .refine((files) => "toc.dat" in files, "expected toc.dat among the files"),
-});
-
-const common = {
-  id: z.string().regex(BACKUP_ID_PATTERN, "expected a backup id such as 20261127T184800123Z-a1b2c3"),
-  label: z.string().optional(),
-  source: z.object({
-    host: z.string(),
-    port: z.number().int().positive(),
-    database: z.string(),
-    serverVersion: z.string(),
-    serverMajor: z.number().int().positive(),
-  }),
-  pgDumpVersion: z.string().min(1),
-  startedAt: isoTime,
-  finishedAt: isoTime,
-  snapshotAt: isoTime,
-  tables: z.record(z.string(), count),
-  schemaFingerprint: sha256,
-};
-
-const manifestSchema = z.discriminatedUnion("formatVersion", [
-  z.object({ formatVersion: z.literal(1), dump: customDump, ...common }),
-  z.object({
-    formatVersion: z.literal(2),
-    dump: z.discriminatedUnion("format", [customDump, directoryDump]),
-    partitions: z.record(z.string(), z.array(z.string())),
-    ...common,
-  }),
-]);
-
 /**
  * Parses and checks a manifest (format 1 or 2). `source` names where it came from (store and key)
  * for the one-line error, which also says what to do.
@@ -186,20 +130,20 @@ export function parseManifest(text: string, source: string): BackupManifest {
       `manifest ${source} is not valid JSON: the backup cannot be trusted; restore another backup (bloom-dr backups)`,
     );
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length ? issue.path.join(".") : "(root)";
+  let manifest: BackupManifest;
+  try {
+    manifest = manifestShape(json);
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
     const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
     const hint =
-      where === "formatVersion" && typeof version === "number" && version > MANIFEST_FORMAT_VERSION
+      err.at === "formatVersion" && typeof version === "number" && version > MANIFEST_FORMAT_VERSION
         ? ` (format ${version} is newer than this bloom-dr reads: upgrade bloom-dr)`
         : "";
     throw new Error(
-      `manifest ${source} is malformed at ${where}: ${issue.message}${hint}; restore another backup (bloom-dr backups)`,
+      `manifest ${source} is malformed at ${err.at}: ${err.reason}${hint}; restore another backup (bloom-dr backups)`,
     );
   }
-  const manifest = parsed.data as BackupManifest;
   const expectedKey = manifest.dump.format === "custom" ? dumpKeyFor(manifest.id) : manifest.id;
   if (manifest.dump.key !== expectedKey) {
     throw new Error(

@@ -81,7 +81,7 @@ describe("parseManifest", () => {
     [
       "a format newer than this release",
       (m) => (m.formatVersion = 3),
-      "at formatVersion: Invalid discriminator value. Expected '1' | '2' (format 3 is newer than this bloom-dr reads: upgrade bloom-dr)",
+      "at formatVersion: expected 1 or 2, received 3 (format 3 is newer than this bloom-dr reads: upgrade bloom-dr)",
     ],
     ["short sha256", (m) => (m.dump.sha256 = "abc"), "at dump.sha256: expected 64 lowercase hex digits"],
     ["negative size", (m) => (m.dump.bytes = -1), "at dump.bytes"],
@@ -89,13 +89,31 @@ describe("parseManifest", () => {
     ["bad time", (m) => (m.snapshotAt = "yesterday"), "at snapshotAt: expected an ISO-8601 time"],
     ["bad id", (m) => (m.id = "x/../y"), "at id: expected a backup id"],
     ["missing fingerprint", (m) => delete m.schemaFingerprint, "at schemaFingerprint"],
-    ["not an object", (m) => Object.keys(m).forEach((k) => delete m[k]), "at formatVersion"],
+    [
+      "not an object",
+      (m) => Object.keys(m).forEach((k) => delete m[k]),
+      "at formatVersion: expected 1 or 2, received nothing",
+    ],
+    ["a label that is not text", (m) => (m.label = 7), "at label: expected a string, received number"],
+    ["port 0", (m) => (m.source.port = 0), "at source.port: expected a positive integer, received 0"],
+    ["no source", (m) => delete m.source, "at source: expected an object, received undefined"],
+    ["an empty compression", (m) => (m.dump.compression = ""), "at dump.compression: expected a non-empty string"],
+    [
+      "a row count as text",
+      (m) => (m.tables["audit.events"] = "0"),
+      "at tables.audit.events: expected an integer, received string",
+    ],
   ])("refuses %s", (_name, edit, where) => {
     const m = JSON.parse(JSON.stringify(valid));
     edit(m);
     expect(() => parseManifest(JSON.stringify(m), "file:///b/x.json")).toThrow(
       `manifest file:///b/x.json is malformed ${where}`,
     );
+  });
+
+  test("fields it does not know are dropped, not trusted", () => {
+    const parsed = parseManifest(JSON.stringify({ ...valid, extra: "x", dump: { ...valid.dump, more: 1 } }), "m.json");
+    expect(parsed).toEqual(valid);
   });
 
   test("refuses a dump key that is not the backup's own", () => {
@@ -177,6 +195,16 @@ describe("format 2", () => {
     ["a file name with a path", (m) => (m.dump.files["../x"] = file("x")), "malformed at dump.files"],
     ["a directory key that is not the id", (m) => (m.dump.key = `${ID}.dump`), `must be ${ID}`],
     ["no jobs", (m) => delete m.dump.jobs, "malformed at dump.jobs"],
+    [
+      "partitions that are not lists",
+      (m) => (m.partitions["public.p_x"] = "public.p_x_a"),
+      "malformed at partitions.public.p_x: expected an array, received string",
+    ],
+    [
+      "a file without its sha256",
+      (m) => delete m.dump.files["toc.dat"].sha256,
+      "malformed at dump.files.toc.dat.sha256",
+    ],
     [
       "a partition without a row count",
       (m) => m.partitions["public.payments"].push("public.gone"),

@@ -2,7 +2,7 @@ import { statfs } from "node:fs/promises";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
-import { findPostgresBinaries } from "../postgres/binaries";
+import { assertMinMajor, findPostgresBinariesAsync, PostgresBinaries } from "../postgres/binaries";
 import {
   directHostFor,
   isNeonPooledHost,
@@ -36,7 +36,7 @@ import {
   manifestKeyFor,
   parseLatestPointer,
 } from "./manifest";
-import { PgDumpProcess, pgDumpArgs, toolVersion } from "./pgDump";
+import { parseToolVersion, PgDumpProcess, pgDumpArgs, toolVersion } from "./pgDump";
 import { backupJobs, chooseFormat, defaultMaxPendingBytes, DumpFormat } from "./plan";
 import { schemaFingerprint } from "./schemaFingerprint";
 import { exportSnapshot, releaseSnapshot } from "./snapshot";
@@ -50,8 +50,14 @@ export interface BackupOptions {
   now?: () => Date;
   /** Environment for finding pg_dump (BLOOM_DR_PG_BIN) and for the child; default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** How pg_dump is looked up (given the server's major as minMajor); default findPostgresBinaries. */
-  findBinaries?: typeof findPostgresBinaries;
+  /**
+   * How pg_dump is looked up (while connecting; its major is then checked against the server's);
+   * default findPostgresBinariesAsync.
+   */
+  findBinaries?: (
+    programs: readonly string[],
+    options: { env?: NodeJS.ProcessEnv },
+  ) => PostgresBinaries | Promise<PostgresBinaries>;
   /** custom (one stream) or directory (parallel); default: chosen by the data's size (plan.ts). */
   format?: DumpFormat;
   /**
@@ -107,7 +113,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const { store, signal } = options;
   const now = options.now ?? (() => new Date());
   const env = options.env ?? process.env;
-  const findBinaries = options.findBinaries ?? findPostgresBinaries;
+  const findBinaries = options.findBinaries ?? findPostgresBinariesAsync;
   const parts = checkSourceUrl(options.dbUrl);
   const compress = typeof options.compress === "string" ? parseCompression(options.compress) : options.compress;
   const requestedJobs = options.jobs ?? os.availableParallelism();
@@ -120,11 +126,16 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const startMs = performance.now();
   throwIfAborted(signal, fail);
 
+  // pg_dump is looked up while the connection is made; its major is checked once the server's is known
+  const finding = Promise.resolve().then(() => findBinaries(["pg_dump"], { env }));
+  finding.catch(() => undefined);
   const client = await connectDatabase(options.dbUrl, "source database");
   try {
     const server = await serverVersion(client);
-    const pgDumpPath = findBinaries(["pg_dump"], { minMajor: server.major, env }).path("pg_dump");
-    const pgDumpVersion = await toolVersion(pgDumpPath);
+    const binaries = await finding;
+    assertMinMajor(binaries, "pg_dump", server.major);
+    const pgDumpPath = binaries.path("pg_dump");
+    const pgDumpVersion = binaries.versionText ? parseToolVersion(binaries.versionText) : await toolVersion(pgDumpPath);
     const compression = compress ?? defaultCompression(Number.parseInt(pgDumpVersion, 10));
     const compressionValue = compressionArg(compression, { version: pgDumpVersion, path: pgDumpPath });
     throwIfAborted(signal, fail);

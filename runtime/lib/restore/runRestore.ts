@@ -5,7 +5,7 @@ import { connectDatabase, describeDatabase, serverVersion } from "../backup/data
 import { BackupManifest, countsTablesAlone } from "../backup/manifest";
 import { schemaFingerprint } from "../backup/schemaFingerprint";
 import { resolveBackup } from "../catalog";
-import { findPostgresBinaries } from "../postgres/binaries";
+import { assertMinMajor, findPostgresBinariesAsync } from "../postgres/binaries";
 import {
   directHostFor,
   isNeonPooledHost,
@@ -111,15 +111,17 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   let dump: DownloadedDump | undefined;
   try {
     const checked = await phase("connect", async () => {
+      // pg_restore is looked up while the manifest is read and the target connected
+      const finding = findPostgresBinariesAsync(["pg_restore"], { env });
+      finding.catch(() => undefined);
       const manifest = await resolveBackup(options.store, options.backup);
       const connected = await connectDatabase(options.targetUrl, "target database");
       client = connected; // closed by the finally below whatever fails next
       const server = await serverVersion(connected);
       const dumpMajor = Number.parseInt(manifest.pgDumpVersion, 10);
-      const pgRestorePath = findPostgresBinaries(["pg_restore"], {
-        minMajor: Math.max(server.major, dumpMajor),
-        env,
-      }).path("pg_restore");
+      const binaries = await finding;
+      assertMinMajor(binaries, "pg_restore", Math.max(server.major, dumpMajor));
+      const pgRestorePath = binaries.path("pg_restore");
       const existing = await userObjects(connected);
       if (existing.length > 0 && !options.clean) {
         throw new Error(

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 /** A directory holding PostgreSQL programs (pg_dump, pg_restore, psql, and for servers initdb). */
@@ -46,6 +46,23 @@ export function candidateBinDirs(
   return [...new Set(dirs)];
 }
 
+/**
+ * The candidates worth asking: Debian's /usr/bin/pg_dump (and friends) is a link to pg_wrapper, a
+ * Perl script that runs one of /usr/lib/postgresql/N/bin, which are candidates already; asking it
+ * for its version costs ~50 ms and can only find the same programs.
+ */
+function withoutDebianWrappers(dirs: string[], program: string, debianRoot: string): string[] {
+  const isWrapper = (dir: string) => {
+    try {
+      return realpathSync(path.join(dir, program)).endsWith("/postgresql-common/pg_wrapper");
+    } catch {
+      return false;
+    }
+  };
+  const hasDebianDirs = dirs.some((dir) => dir.startsWith(`${debianRoot}/`) && !isWrapper(dir));
+  return hasDebianDirs ? dirs.filter((dir) => !isWrapper(dir)) : dirs;
+}
+
 /** The major version of a program, from `prog --version` ("pg_dump (PostgreSQL) 15.18" → 15). */
 export function programMajorVersion(programPath: string): number {
   const out = execFileSync(programPath, ["--version"], { encoding: "utf8" });
@@ -67,7 +84,8 @@ export function findPostgresBinaries(
   options: { minMajor?: number; env?: NodeJS.ProcessEnv; debianRoot?: string } = {},
 ): PostgresBinaries {
   const found: PostgresBinaries[] = [];
-  for (const dir of candidateBinDirs(options.env, options.debianRoot)) {
+  const debianRoot = options.debianRoot ?? "/usr/lib/postgresql";
+  for (const dir of withoutDebianWrappers(candidateBinDirs(options.env, debianRoot), programs[0], debianRoot)) {
     if (!programs.every((p) => existsSync(path.join(dir, p)))) continue;
     let major: number;
     try {
@@ -126,7 +144,8 @@ export async function findPostgresBinariesAsync(
     (out) => out.trim(),
     () => "", // pg_config is optional (client-only installs lack it)
   );
-  const dirs = candidateBinDirs(env, options.debianRoot, bindir);
+  const debianRoot = options.debianRoot ?? "/usr/lib/postgresql";
+  const dirs = withoutDebianWrappers(candidateBinDirs(env, debianRoot, bindir), programs[0], debianRoot);
   const checked = await Promise.all(
     dirs
       .filter((dir) => programs.every((p) => existsSync(path.join(dir, p))))

@@ -1,5 +1,5 @@
 /** The non-blocking lookup that backup and restore run while they connect: the same choice and errors. */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -59,4 +59,28 @@ test("the same refusals: too old for the server (checked later with assertMinMaj
   await expect(
     findPostgresBinariesAsync(["pg_dump"], { env: { PATH: "/nonexistent" }, debianRoot: "/nonexistent" }),
   ).rejects.toThrow(/PostgreSQL programs not found \(pg_dump\): install the PostgreSQL client/);
+});
+
+test("Debian's pg_wrapper links are not asked when the versions it runs are candidates themselves", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-wrapper-"));
+  try {
+    const script = (file: string, text: string) => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `#!/bin/sh\n${text}\n`);
+      chmodSync(file, 0o755);
+    };
+    // the wrapper would claim a newer version than any installed, were it asked
+    script(path.join(root, "share", "postgresql-common", "pg_wrapper"), 'echo "pg_dump (PostgreSQL) 99.0"');
+    script(path.join(root, "debian", "15", "bin", "pg_dump"), 'echo "pg_dump (PostgreSQL) 15.18"');
+    mkdirSync(path.join(root, "usr-bin"));
+    symlinkSync(path.join(root, "share", "postgresql-common", "pg_wrapper"), path.join(root, "usr-bin", "pg_dump"));
+    const options = { env: { PATH: path.join(root, "usr-bin") }, debianRoot: path.join(root, "debian") };
+    expect((await findPostgresBinariesAsync(["pg_dump"], options)).major).toBe(15);
+    expect(findPostgresBinaries(["pg_dump"], options).major).toBe(15);
+    // without the Debian tree the wrapper is all there is, and it is used
+    const alone = { env: options.env, debianRoot: path.join(root, "none") };
+    expect((await findPostgresBinariesAsync(["pg_dump"], alone)).dir).toBe(path.join(root, "usr-bin"));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

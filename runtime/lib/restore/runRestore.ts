@@ -110,11 +110,25 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   let client: Client | undefined;
   let dump: DownloadedDump | undefined;
   try {
+    // The dump is verified (read in place, or downloaded) from the moment the manifest is read,
+    // while the target is connected and checked; nothing touches the target before both are done.
+    const verification = new AbortController();
+    const onAbort = () => verification.abort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    let verifying: Promise<DownloadedDump> | undefined;
     const checked = await phase("connect", async () => {
       // pg_restore is looked up while the manifest is read and the target connected
       const finding = findPostgresBinariesAsync(["pg_restore"], { env });
       finding.catch(() => undefined);
       const manifest = await resolveBackup(options.store, options.backup);
+      // every table name is checked before it reaches SQL; a malformed manifest fails here, untouched
+      Object.keys(manifest.tables).forEach(quoteTableName);
+      verifying = downloadVerifiedDump(options.store, manifest, {
+        tempDir: options.tempDir,
+        signal: verification.signal,
+        concurrency: Math.max(2, requestedJobs),
+      });
+      verifying.catch(() => undefined);
       const connected = await connectDatabase(options.targetUrl, "target database");
       client = connected; // closed by the finally below whatever fails next
       const server = await serverVersion(connected);
@@ -135,21 +149,21 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
         used: restoreJobs(requestedJobs, capacity),
       };
       return { manifest, db: connected, server, pgRestorePath, existing, jobs };
+    }).catch(async (err: unknown) => {
+      // a refusal or a failure to connect stops the verification and removes what it downloaded
+      verification.abort();
+      await verifying?.then((d) => d.remove()).catch(() => undefined);
+      throw err;
     });
     const { manifest, db, server, pgRestorePath, existing, jobs } = checked;
     const fail = (reason: string) =>
       new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
-
-    // every table name is checked before it reaches SQL; a malformed manifest fails here, untouched
     const tableNames = Object.keys(manifest.tables);
-    tableNames.forEach(quoteTableName);
-    dump = await phase("download", () =>
-      downloadVerifiedDump(options.store, manifest, {
-        tempDir: options.tempDir,
-        signal: options.signal,
-        concurrency: Math.max(2, jobs.used),
-      }),
-    );
+    try {
+      dump = await phase("download", () => verifying!);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
     throwIfAborted(options.signal, fail);
 
     const counter = new RowCounter(db, tableNames, countsTablesAlone(manifest));

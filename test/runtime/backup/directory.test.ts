@@ -197,3 +197,15 @@ test("compression: what the pg_dump found supports, else a one-line refusal nami
   }
   await expect(runBackup({ dbUrl: sourceUrl, store, compress: "brotli" })).rejects.toThrow(/is not METHOD\[:LEVEL\]/);
 });
+
+test("a target refused while the dump downloads: the download stops and leaves nothing in the temp directory", async () => {
+  const store = stores.s3();
+  await runBackup({ dbUrl: bulkUrl, store, format: "directory", tempDir });
+  const targetUrl = await createOwnedDatabase(cluster, owner, "not_empty");
+  await query(targetUrl, "CREATE TABLE precious (id int)");
+  await expect(runRestore({ store, backup: "latest", targetUrl, tempDir })).rejects.toThrow(
+    /^refusing to restore into 127\.0\.0\.1:\d+\/not_empty: it is not empty/,
+  );
+  expect(readdirSync(tempDir)).toEqual([]);
+  expect(await query(targetUrl, "SELECT count(*)::int AS n FROM precious")).toEqual([{ n: 0 }]);
+});

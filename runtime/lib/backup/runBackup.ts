@@ -1,7 +1,6 @@
 import { statfs } from "node:fs/promises";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { pipeline } from "node:stream/promises";
 import { assertMinMajor, findPostgresBinariesAsync, PostgresBinaries } from "../postgres/binaries";
 import {
   directHostFor,
@@ -12,7 +11,6 @@ import {
 } from "../postgres/connectionUrl";
 import { connectionsAvailable, targetConnections } from "../restore/jobs";
 import { stageDirectory } from "../store/stagedDirectory";
-import { stageObject } from "../store/staging";
 import { BackupStore, StagedDirectory, StagedObject } from "../store/types";
 import { Compression, compressionArg, compressionLabel, defaultCompression, parseCompression } from "./compression";
 import {
@@ -23,19 +21,11 @@ import {
   serverVersion,
   tableLayout,
 } from "./database";
-import { collectDirectoryDump, DirectoryDumpResult } from "./directoryDump";
-import { discarded, leftOver } from "./failedBackup";
-import { HashingStream } from "./hashingStream";
-import {
-  BackupManifest,
-  backupIdFor,
-  directoryDigest,
-  dumpKeyFor,
-  LATEST_KEY,
-  latestPointerFor,
-  manifestKeyFor,
-  parseLatestPointer,
-} from "./manifest";
+import { DirectoryDumpResult } from "./directoryDump";
+import { dumpDirectory, streamCustomDump } from "./dumpForms";
+import { discarded } from "./failedBackup";
+import { publish } from "./publish";
+import { BackupManifest, backupIdFor, directoryDigest, dumpKeyFor } from "./manifest";
 import { parseToolVersion, PgDumpProcess, pgDumpArgs, toolVersion } from "./pgDump";
 import { backupJobs, chooseFormat, defaultMaxPendingBytes, DumpFormat } from "./plan";
 import { schemaFingerprint } from "./schemaFingerprint";
@@ -279,110 +269,6 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-/**
- * The custom form: pg_dump's stdout through a sha256-and-byte counter into one staged object. The
- * stream only ends once pg_dump exited 0, so a store never commits a dump pg_dump did not finish.
- */
-async function streamCustomDump(
-  store: BackupStore,
-  dumpKey: string,
-  dump: PgDumpProcess,
-  options: BackupOptions,
-  fail: Fail,
-): Promise<{ staged: StagedObject; sha256: string; bytes: number }> {
-  const { signal } = options;
-  const hashing = new HashingStream({ onProgress: options.onProgress, beforeEnd: () => dump.succeeded() });
-  const onAbort = () => void dump.stop();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) onAbort();
-  const feeding = pipeline(dump.stdout, hashing).catch(() => undefined);
-  let staged: StagedObject;
-  try {
-    staged = await stageObject(store, dumpKey, hashing, signal);
-  } catch (err) {
-    await dump.stop();
-    await feeding;
-    throw fail(await dumpFailureReason(dump, err, signal));
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-  }
-  if (staged.bytes !== hashing.bytes) {
-    throw fail(
-      `the store wrote ${staged.bytes} bytes of ${dumpKey} but pg_dump produced ${hashing.bytes}${await discarded(staged, dumpKey)}`,
-    );
-  }
-  return { staged, sha256: hashing.sha256, bytes: hashing.bytes };
-}
-
-/** The directory form: pg_dump -j N into the staged directory, each finished file staged at once. */
-async function dumpDirectory(
-  staged: StagedDirectory,
-  dump: PgDumpProcess,
-  options: BackupOptions & { key: string; jobs: number; maxPendingBytes: number },
-  fail: Fail,
-): Promise<DirectoryDumpResult> {
-  dump.stdout.resume(); // pg_dump -f writes nothing there
-  try {
-    return await collectDirectoryDump({
-      dump,
-      staged,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      // hashing in place is CPU-bound (one per job); uploads wait on the network
-      concurrency: staged.movesFiles ? Math.max(2, options.jobs) : options.jobs,
-      maxPendingBytes: options.maxPendingBytes,
-    });
-  } catch (err) {
-    throw fail(`${firstLine(err)}${await discarded(staged, `${options.key}/`)}`);
-  }
-}
-
-/**
- * Manifest, then latest.json. A failure between the two removes the manifest and the dump, so
- * the store holds either the complete backup or nothing of it. latest.json only moves forward:
- * a backup that finishes after a newer one leaves latest.json on the newer. Where the store
- * refuses the removal (the S3 vault denies deletes), the error says what stayed (leftOver).
- */
-async function publish(
-  store: BackupStore,
-  manifest: BackupManifest,
-  signal: AbortSignal | undefined,
-  fail: Fail,
-): Promise<void> {
-  const manifestKey = manifestKeyFor(manifest.id);
-  let manifestWritten = false;
-  try {
-    throwIfAborted(signal, fail);
-    await store.putText(manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
-    manifestWritten = true;
-    throwIfAborted(signal, fail);
-    const current = await store.getText(LATEST_KEY);
-    const currentId = current ? safeLatestId(current) : undefined;
-    if (!currentId || currentId < manifest.id) {
-      await store.putText(LATEST_KEY, `${JSON.stringify(latestPointerFor(manifest), null, 2)}\n`);
-    }
-  } catch (err) {
-    const reason = err instanceof Error && err.message.startsWith("backup of ") ? "interrupted" : firstLine(err);
-    throw fail(`${reason}${await leftOver(store, manifest, manifestWritten)}`);
-  }
-}
-
-function safeLatestId(text: string): string | undefined {
-  try {
-    return parseLatestPointer(text, LATEST_KEY).id;
-  } catch {
-    return undefined; // a malformed pointer is replaced by a good one
-  }
-}
-
-/** The first cause: the interruption, pg_dump's own failure, or the store's error. */
-async function dumpFailureReason(dump: PgDumpProcess, storeError: unknown, signal?: AbortSignal): Promise<string> {
-  if (signal?.aborted) return "interrupted before the dump was complete";
-  const { code, signal: exitSignal } = await dump.exited;
-  if (!dump.wasStopped && code !== 0) return dump.failure(code, exitSignal);
-  return firstLine(storeError);
 }
 
 async function freeBytes(dir: string): Promise<number> {

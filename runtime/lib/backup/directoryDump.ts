@@ -51,6 +51,7 @@ export class DirectoryDumpError extends Error {
 
 export async function collectDirectoryDump(options: DirectoryDumpOptions): Promise<DirectoryDumpResult> {
   const { dump, staged, signal } = options;
+  // pg_dump leads a process group of its own: its workers are the group's other members
   const finished = options.finished ?? new FinishedFiles(staged.dir, dump.pid);
   const uploads = new AbortController();
   const files: Record<string, StagedFile> = {};
@@ -126,7 +127,11 @@ export async function collectDirectoryDump(options: DirectoryDumpOptions): Promi
 
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(staged.dir, () => void poll());
+    // a file is created ("rename") when a worker moves on to the next table, having closed the
+    // last one; writes ("change") say nothing new and would only keep /proc busy
+    watcher = watch(staged.dir, (event) => {
+      if (event === "rename") void poll();
+    });
     watcher.on("error", () => undefined); // the interval below keeps polling
   } catch {
     watcher = undefined;

@@ -45,6 +45,8 @@ function writeFakePgDumps(realPgDump: string): void {
       `for a in "$@"; do case "$a" in --file=*) out="\${a#--file=}";; esac; done`,
       `"${realPgDump}" "$@" & real=$!`,
       `while [ "$(ls "$out" | grep -c '\\.dat')" -lt 2 ]; do sleep 0.005; done`,
+      // bash may report the killed job ("line N: PID Killed ...") before it kills itself: not pg_dump's words
+      `exec 2>/dev/null`,
       `kill -9 $real`,
       `kill -9 $$`,
     ].join("\n"),

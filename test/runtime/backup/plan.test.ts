@@ -110,12 +110,12 @@ test.each(["lz4:1", "zstd:3"])("%s with pg_dump 15 is refused naming the version
   );
 });
 
-test("the default: gzip:1 before pg_dump 16, zstd:3 from 16 on", () => {
+test("the default: gzip:1 before pg_dump 16, zstd:1 from 16 on", () => {
   expect([14, 15, 16, 17].map((major) => compressionLabel(defaultCompression(major)))).toEqual([
     "gzip:1",
     "gzip:1",
-    "zstd:3",
-    "zstd:3",
+    "zstd:1",
+    "zstd:1",
   ]);
 });
 

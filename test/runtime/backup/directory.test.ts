@@ -178,6 +178,25 @@ test("jobs are capped by the connections the source accepts (pg_dump -j N holds 
   expect((backup.manifest.dump as DirectoryDump).jobs).toBe(used);
 });
 
+test("by default jobs are the machine's cores, capped by the source: a database CONNECTION LIMIT 5 leaves one", async () => {
+  const open = await runBackup({ dbUrl: sourceUrl, store: stores.file(), format: "directory" });
+  expect(open.jobs!.requested).toBe(os.availableParallelism());
+  expect(open.jobs!.used).toBe(Math.max(1, Math.min(os.availableParallelism(), open.jobs!.connectionsAvailable - 1)));
+
+  const limitedUrl = await createOwnedDatabase(cluster, owner, "limited");
+  await query(
+    limitedUrl,
+    "CREATE TABLE t AS SELECT i FROM generate_series(1, 1000) i; ALTER DATABASE limited CONNECTION LIMIT 5",
+  );
+  const limited = await runBackup({ dbUrl: limitedUrl, store: stores.file(), format: "directory" });
+  // 5 - the backup's own session - a margin of 2 leaves at most 2; pg_dump's leader takes one
+  expect(limited.jobs!.requested).toBe(os.availableParallelism());
+  expect(limited.jobs!.connectionsAvailable).toBeLessThanOrEqual(2);
+  expect(limited.jobs!.used).toBe(1);
+  expect((limited.manifest.dump as DirectoryDump).jobs).toBe(1);
+  expect(limited.manifest.tables).toEqual({ "public.t": 1000 });
+});
+
 test("compression: what the pg_dump found supports, else a one-line refusal naming its version, before anything is written", async () => {
   const store = stores.file();
   const gzip = await runBackup({ dbUrl: sourceUrl, store, compress: "gzip:6", format: "directory" });

@@ -1,21 +1,25 @@
 /**
- * The failover switch: a new version of the app's DATABASE_URL secret, built from the RDS-managed
- * master secret, written at the secret's own regional endpoint (the prod region's secret, or its
- * promoted replica in the DR region during a prod-region outage).
+ * The failover switch: a new version of the app's DATABASE_URL secret, naming the app role the
+ * promotion step created and the password the stack keeps for it, written at the secret's own
+ * regional endpoint (the prod region's secret, or its promoted replica in the DR region during a
+ * prod-region outage). It is built from the promotion's answer, so it cannot be written before
+ * the promotion succeeded: a failed promotion fails the update with the secret unchanged.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { failoverDatabaseUrl, regionOfArn } from "./failoverUrl";
+import { appDatabaseUrl, regionOfArn } from "./failoverUrl";
+import type { Promotion } from "./promotion";
 
 export interface AppSecretSwitchArgs {
   readonly appDatabaseUrlSecretArn: pulumi.Input<string>;
-  readonly masterSecretArn: pulumi.Input<string>;
   readonly instance: aws.rds.Instance;
   readonly databaseName: string;
+  /** The app role's password (a secret output of the stack's RandomPassword). */
+  readonly appPassword: pulumi.Input<string>;
+  readonly promotion: Promotion;
 }
 
 export function switchAppSecret(name: string, args: AppSecretSwitchArgs, parent: pulumi.Resource) {
-  const masterSecret = aws.secretsmanager.getSecretVersionOutput({ secretId: args.masterSecretArn }, { parent });
   return new aws.secretsmanager.SecretVersion(
     `${name}-app-database-url`,
     {
@@ -23,9 +27,9 @@ export function switchAppSecret(name: string, args: AppSecretSwitchArgs, parent:
       region: pulumi.output(args.appDatabaseUrlSecretArn).apply(regionOfArn),
       secretString: pulumi.secret(
         pulumi
-          .all([masterSecret.secretString, args.instance.address, args.instance.port])
-          .apply(([masterSecretJson, host, port]) =>
-            failoverDatabaseUrl({ masterSecretJson, host, port, database: args.databaseName }),
+          .all([args.promotion.summary, args.appPassword, args.instance.address, args.instance.port])
+          .apply(([promotion, password, host, port]) =>
+            appDatabaseUrl({ role: promotion.appRole, password, host, port, database: args.databaseName }),
           ),
       ),
     },
@@ -34,7 +38,7 @@ export function switchAppSecret(name: string, args: AppSecretSwitchArgs, parent:
       // Leaving "active" must not pull the URL the app is using right now; failing back
       // is its own deliberate step (docs/aws-components.md).
       retainOnDelete: true,
-      dependsOn: [args.instance],
+      dependsOn: [args.instance, args.promotion.invocation],
     },
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The network of the failover database: given subnets, or a small private VPC (two subnets in two
  * AZs, no internet route) with the endpoints the restore job needs (S3 gateway, Secrets Manager
- * interface). Security groups: the database admits 5432 only from the restore job and the app.
+ * interface). Security groups: the database admits 5432 only from the restore job and the app,
+ * and connects out only as a logical replica (to the Neon primary, through the VPC's NAT).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,8 +17,23 @@ export interface FailoverNetworkArgs {
   readonly vpcId?: pulumi.Input<string>;
   readonly subnetIds?: pulumi.Input<string>[];
   readonly appCidrs: readonly string[];
+  /**
+   * The instance subscribes to the Neon primary (replica, and active while a replica is promoted):
+   * egress to 5432 anywhere, since Neon's endpoints have no fixed addresses. The route is the
+   * given VPC's (NAT); the VPC created here has none.
+   */
+  readonly reachesNeon: boolean;
   readonly tags: Tags;
 }
+
+/** The database's one outbound rule, only while it may subscribe to Neon. */
+export const NEON_EGRESS = {
+  protocol: "tcp",
+  fromPort: POSTGRES_PORT,
+  toPort: POSTGRES_PORT,
+  cidrBlocks: ["0.0.0.0/0"],
+  description: "the Neon primary (logical replication subscription), through the VPC's NAT",
+} as const;
 
 export interface FailoverNetwork {
   readonly vpcId: pulumi.Input<string>;
@@ -97,8 +113,8 @@ export function createFailoverNetwork(
             ]
           : []),
       ],
-      // RDS answers on the connections it accepted; it needs no outbound rule.
-      egress: [],
+      // RDS answers on the connections it accepted; it needs no outbound rule unless it subscribes.
+      egress: args.reachesNeon ? [{ ...NEON_EGRESS, cidrBlocks: [...NEON_EGRESS.cidrBlocks] }] : [],
       tags: args.tags,
     },
     opts,

@@ -1,12 +1,14 @@
 /**
- * The DATABASE_URL the app gets when failover is active, built from the RDS-managed master secret.
- * Pure, so the escaping is table-tested: RDS generates passwords with characters such as "/", "@",
- * ":" and "%" that break a URL unless percent-encoded.
+ * The DATABASE_URL the app gets when failover is active: the app's own role and the password the
+ * stack generated for it, never the RDS master (RDS rotates the master password every 7 days and
+ * a copy in the app secret would go stale; the app must not run as a superuser either). Pure, so
+ * the escaping is table-tested.
  */
 
-export interface FailoverUrlArgs {
-  /** The RDS master secret's SecretString: {"username": ..., "password": ...}. */
-  readonly masterSecretJson: string;
+export interface AppDatabaseUrlArgs {
+  /** The app role the promotion step created (LOGIN, not superuser). */
+  readonly role: string;
+  readonly password: string;
   readonly host: string;
   readonly port: number;
   readonly database: string;
@@ -15,22 +17,11 @@ export interface FailoverUrlArgs {
 /** RDS always offers TLS; "require" works for apps that do not ship the RDS CA bundle. */
 export const FAILOVER_SSLMODE = "require";
 
-export function failoverDatabaseUrl(args: FailoverUrlArgs): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(args.masterSecretJson);
-  } catch {
-    throw new Error(
-      `the RDS master secret of ${args.host} is not JSON: check that the instance uses manageMasterUserPassword`,
-    );
+export function appDatabaseUrl(args: AppDatabaseUrlArgs): string {
+  if (args.role === "" || args.password === "") {
+    throw new Error(`the app's URL for ${args.host} needs the app role and its password (got an empty one)`);
   }
-  const { username, password } = (parsed ?? {}) as { username?: unknown; password?: unknown };
-  if (typeof username !== "string" || typeof password !== "string" || username === "" || password === "") {
-    throw new Error(
-      `the RDS master secret of ${args.host} lacks username or password: check that the instance uses manageMasterUserPassword`,
-    );
-  }
-  const credentials = `${encodeURIComponent(username)}:${encodeURIComponent(password)}`;
+  const credentials = `${encodeURIComponent(args.role)}:${encodeURIComponent(args.password)}`;
   return `postgresql://${credentials}@${args.host}:${args.port}/${encodeURIComponent(args.database)}?sslmode=${FAILOVER_SSLMODE}`;
 }
 

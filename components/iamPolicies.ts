@@ -78,10 +78,10 @@ export interface RestoreJobPolicyArgs {
   readonly logGroupArn: string;
 }
 
-/** The DR restore test: read-only on the vault prefix, the instance's master secret, its VPC ENIs. */
-export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
+/** What both DR jobs read: the vault prefix (read-only) and the instance's master secret. */
+function restoreReadStatements(args: RestoreJobPolicyArgs): PolicyStatement[] {
   const prefix = normalizePrefix(args.prefix);
-  return policyDocument(
+  return [
     {
       Sid: "ReadBackupsUnderPrefix",
       Effect: "Allow",
@@ -97,19 +97,98 @@ export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
       Resource: args.masterSecretArn,
     },
     { Sid: "DecryptMasterSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.masterSecretKeyArn },
+  ];
+}
+
+/** A VPC Lambda manages its own network interfaces; EC2 does not scope these by resource. */
+const VPC_NETWORK_INTERFACES: PolicyStatement = {
+  Sid: "ManageVpcNetworkInterfaces",
+  Effect: "Allow",
+  Action: [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ],
+  Resource: "*",
+};
+
+/** The DR restore test: read-only on the vault prefix, the instance's master secret, its VPC ENIs. */
+export function restoreJobPolicy(args: RestoreJobPolicyArgs): PolicyDocument {
+  return policyDocument(...restoreReadStatements(args), VPC_NETWORK_INTERFACES, logStatement(args.logGroupArn));
+}
+
+/** Reading the Neon replication URL's secret (kept by the dr stack, under its own key). */
+export interface ReplicationSourceAccess {
+  readonly secretArn: string;
+  readonly keyArn: string;
+}
+
+function replicationSourceStatements(source: ReplicationSourceAccess): PolicyStatement[] {
+  return [
     {
-      // A VPC Lambda manages its own network interfaces; EC2 does not scope these by resource.
-      Sid: "ManageVpcNetworkInterfaces",
+      Sid: "ReadReplicationSource",
       Effect: "Allow",
-      Action: [
-        "ec2:CreateNetworkInterface",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DeleteNetworkInterface",
-        "ec2:AssignPrivateIpAddresses",
-        "ec2:UnassignPrivateIpAddresses",
-      ],
-      Resource: "*",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: source.secretArn,
     },
+    { Sid: "DecryptReplicationSource", Effect: "Allow", Action: "kms:Decrypt", Resource: source.keyArn },
+  ];
+}
+
+export interface PromoteJobPolicyArgs extends RestoreJobPolicyArgs {
+  /** The secret holding the app role's password. */
+  readonly appPasswordSecretArn: string;
+  /** The key that encrypts it (the failover database's key). */
+  readonly appPasswordKeyArn: string;
+  /** When the primary publishes logical replication: promoting a replica reads its source. */
+  readonly replicationSource?: ReplicationSourceAccess;
+}
+
+/**
+ * The promotion step: what the restore test may do, plus reading the app role's password. Still
+ * read-only on AWS: everything it changes is inside the database.
+ */
+export function promoteJobPolicy(args: PromoteJobPolicyArgs): PolicyDocument {
+  return policyDocument(
+    ...restoreReadStatements(args),
+    {
+      Sid: "ReadAppPassword",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: args.appPasswordSecretArn,
+    },
+    { Sid: "DecryptAppPassword", Effect: "Allow", Action: "kms:Decrypt", Resource: args.appPasswordKeyArn },
+    ...(args.replicationSource ? replicationSourceStatements(args.replicationSource) : []),
+    VPC_NETWORK_INTERFACES,
+    logStatement(args.logGroupArn),
+  );
+}
+
+export interface ReplicateJobPolicyArgs {
+  readonly masterSecretArn: string;
+  readonly masterSecretKeyArn: string;
+  readonly replicationSource: ReplicationSourceAccess;
+  readonly logGroupArn: string;
+}
+
+/**
+ * The replicate function (setup and status of the subscription): the instance's master secret
+ * and the Neon replication URL, nothing of the vault. Read-only on AWS; its metrics go out as
+ * log lines (EMF), so it needs no cloudwatch:PutMetricData.
+ */
+export function replicateJobPolicy(args: ReplicateJobPolicyArgs): PolicyDocument {
+  return policyDocument(
+    {
+      Sid: "ReadMasterSecret",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: args.masterSecretArn,
+    },
+    { Sid: "DecryptMasterSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.masterSecretKeyArn },
+    ...replicationSourceStatements(args.replicationSource),
+    VPC_NETWORK_INTERFACES,
     logStatement(args.logGroupArn),
   );
 }

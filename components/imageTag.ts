@@ -19,6 +19,8 @@ import { join, relative, sep } from "node:path";
 export const IMAGE_INPUTS = [
   "runtime",
   "components/backupMetrics.ts",
+  "components/healthProbeMetrics.ts",
+  "components/replicationMetrics.ts",
   "package.json",
   "package-lock.json",
   ".npmrc",

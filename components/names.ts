@@ -41,9 +41,18 @@ export function boundedName(parts: readonly string[], maxLength: number): string
   return `${head}-${shortHash(full)}`;
 }
 
-/** Identifier of the final snapshot RDS takes when the failover instance is deleted. */
-export function finalSnapshotIdentifier(project: string, stack: string, component: string): string {
-  return boundedName([project, stack, component, "final"], NAME_LIMITS.rdsSnapshotIdentifier);
+/**
+ * Identifier of the final snapshot RDS takes when the failover instance is deleted. `suffix` is
+ * unique per instance (FailoverDatabase keys a random id to the instance's lifetime): snapshot
+ * identifiers are unique per account and region, so a fixed name fails the second deletion
+ * (standby -> off twice, or a drill stack destroyed twice).
+ */
+export function finalSnapshotIdentifier(project: string, stack: string, component: string, suffix: string): string {
+  if (!/^[a-z0-9]+$/.test(suffix))
+    throw new Error(`finalSnapshotIdentifier: suffix must be lowercase letters and digits (got "${suffix}")`);
+  // The suffix goes last and whole: shortening keeps it, so two instances never share a name.
+  const head = boundedName([project, stack, component], NAME_LIMITS.rdsSnapshotIdentifier - suffix.length - 7);
+  return `${head}-final-${suffix}`;
 }
 
 /** Tag value for drill resources; tag values allow 256 characters. */

@@ -25,7 +25,17 @@ export interface NeonPrimaryArgs {
   readonly primaryBranchName?: string;
   /** Neon branch protection on the primary branch. Default true. */
   readonly protectPrimaryBranch?: boolean;
+  /**
+   * wal_level=logical on every compute of the project, and a role for a logical replication
+   * subscriber (the dr stack's replica). Irreversible on Neon; plain boolean: decides whether the
+   * role exists. Default false.
+   */
+  readonly logicalReplication?: boolean;
+  /** The replication role (only with logicalReplication). Default "bloom_replicator". */
+  readonly replicationRoleName?: string;
 }
+
+export const NEON_PRIMARY_DEFAULTS = { replicationRoleName: "bloom_replicator" } as const;
 
 /**
  * The primary Neon project. The provider cannot protect a project's default branch, so
@@ -34,6 +44,8 @@ export interface NeonPrimaryArgs {
  * its owner role are Pulumi `protect`ed and retained on delete: deleting (or replacing) any of them
  * deletes the data, its history or the objects the role owns. Changing `roleName` or
  * `databaseName` therefore fails the update instead of replacing the production database.
+ * With `logicalReplication` the project runs wal_level=logical and a protected replication role
+ * exists beside the owner; its direct URL is what the dr stack's replica subscribes with.
  */
 export class NeonPrimary extends pulumi.ComponentResource {
   declare public readonly projectId: pulumi.Output<string>;
@@ -51,6 +63,9 @@ export class NeonPrimary extends pulumi.ComponentResource {
   declare public readonly directUri: pulumi.Output<string>;
   /** Secret: through Neon's PgBouncer (the app's DATABASE_URL). */
   declare public readonly pooledUri: pulumi.Output<string>;
+  /** The replication role, and its direct URL (secret); both undefined without logicalReplication. */
+  declare public readonly replicationRoleName: pulumi.Output<string | undefined>;
+  declare public readonly replicationUri: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: NeonPrimaryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bloom-dr:neon:NeonPrimary", name, {}, opts);
@@ -75,6 +90,9 @@ export class NeonPrimary extends pulumi.ComponentResource {
         branch: { name: NEON_DEFAULT_BRANCH },
         // Role passwords must be stored for the provider to return them (connection URIs).
         storePassword: "yes",
+        // Omitted rather than "no" when off: a project enabled outside Pulumi (and refreshed) keeps
+        // it, and dropping it later plans a replacement (provider 0.13: ForceNew) that protect refuses.
+        ...(args.logicalReplication ? { enableLogicalReplication: "yes" } : {}),
       },
       { parent: this, protect: true, retainOnDelete: true },
     );
@@ -116,14 +134,31 @@ export class NeonPrimary extends pulumi.ComponentResource {
     this.databaseName = database.name;
     this.roleName = role.name;
     this.rolePassword = pulumi.secret(role.password);
-    const uri = (host: pulumi.Output<string>) =>
+    const uri = (login: neon.Role, host: pulumi.Output<string>) =>
       pulumi.secret(
         pulumi
-          .all([role.name, role.password, host, database.name])
+          .all([login.name, login.password, host, database.name])
           .apply(([user, password, h, db]) => connectionUri({ user, password, host: h, database: db })),
       );
-    this.directUri = uri(this.host);
-    this.pooledUri = uri(this.pooledHost);
+    this.directUri = uri(role, this.host);
+    this.pooledUri = uri(role, this.pooledHost);
+
+    // Created through Neon's API, so it has REPLICATION and neon_superuser membership (which may
+    // publish FOR ALL TABLES on Neon); a role created in SQL has neither.
+    const replicationRole = args.logicalReplication
+      ? new neon.Role(
+          `${name}-replication-role`,
+          {
+            projectId: project.id,
+            branchId: branch.id,
+            name: args.replicationRoleName ?? NEON_PRIMARY_DEFAULTS.replicationRoleName,
+          },
+          { parent: this, protect: true, retainOnDelete: true },
+        )
+      : undefined;
+    this.replicationRoleName = replicationRole ? replicationRole.name : pulumi.output(undefined);
+    // Direct host: a replication connection cannot go through the pooler.
+    this.replicationUri = replicationRole ? uri(replicationRole, this.host) : pulumi.output(undefined);
 
     this.registerOutputs({
       projectId: this.projectId,
@@ -135,6 +170,8 @@ export class NeonPrimary extends pulumi.ComponentResource {
       roleName: this.roleName,
       directUri: this.directUri,
       pooledUri: this.pooledUri,
+      replicationRoleName: this.replicationRoleName,
+      replicationUri: this.replicationUri,
     });
   }
 }

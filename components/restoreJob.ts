@@ -36,8 +36,11 @@ export interface RestoreJobArgs {
   readonly subnetIds: pulumi.Input<string>[];
   readonly securityGroupId: pulumi.Input<string>;
   readonly schedule: string;
-  /** False while failover is active: restoring into the live database would destroy it. */
-  readonly enabled: boolean;
+  /**
+   * Enabled only in standby: restoring into the live database (active) would destroy it, and into
+   * a replica would destroy its subscription. The function gets the mode, and refuses outside standby.
+   */
+  readonly mode: "standby" | "replica" | "active";
   /** Reserve one concurrent execution (needs 11+ unreserved executions in the account). */
   readonly reserveConcurrency: boolean;
   readonly alarmTopicArn: pulumi.Input<string>;
@@ -52,6 +55,7 @@ export interface RestoreJob {
 
 export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pulumi.Resource): RestoreJob {
   const opts = { parent };
+  const enabled = args.mode === "standby";
   const tags = args.tags;
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-logs`,
@@ -111,8 +115,7 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
               targetPort,
               targetDatabase: args.database,
               smokeQuery: args.smokeQuery,
-              // only while failover is active is the job disabled, and then the target is live
-              failoverMode: args.enabled ? "standby" : "active",
+              failoverMode: args.mode,
             }),
           ),
       },
@@ -127,7 +130,7 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
       scheduleExpression: args.schedule,
       description: "bloom-dr: restore the newest backup into the standby and validate it",
       target: { kind: "lambda", functionArn: fn.arn },
-      enabled: args.enabled,
+      enabled,
       tags,
     },
     parent,
@@ -139,9 +142,9 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
     "bloom-dr restore test failed: the newest backup may not be restorable (SEV-2)",
     context,
   );
-  if (args.enabled) {
+  if (enabled) {
     // A restore test that silently stops running is a backup nobody has proven restorable.
-    // Not while active: the schedule is off on purpose then.
+    // Not while active or replica: the schedule is off on purpose then.
     const period = stalenessPeriodSeconds(args.schedule, RESTORE_JOB_DEFAULTS.stalenessGraceMinutes);
     stalenessAlarm(
       `${name}-staleness`,

@@ -12,7 +12,12 @@ export const SCHEDULE_RETRY_POLICY = { maximumRetryAttempts: 2, maximumEventAgeI
 export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
 
 export type ScheduledTarget =
-  | { readonly kind: "lambda"; readonly functionArn: pulumi.Input<string> }
+  | {
+      readonly kind: "lambda";
+      readonly functionArn: pulumi.Input<string>;
+      /** Fields added to the event the function receives, e.g. { action: "status" }. */
+      readonly event?: Readonly<Record<string, string>>;
+    }
   | {
       readonly kind: "ecs";
       readonly clusterArn: pulumi.Input<string>;
@@ -30,6 +35,8 @@ export interface ScheduledTriggerArgs {
   readonly target: ScheduledTarget;
   /** Default true; a disabled schedule keeps its configuration but never fires. */
   readonly enabled?: boolean;
+  /** What must exist before the first run (e.g. the subscription a status check reads). */
+  readonly after?: pulumi.Resource[];
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -127,10 +134,10 @@ export function createScheduledTrigger(
                 },
               },
             }
-          : { input: JSON.stringify({ source: "bloom-dr-schedule" }) }),
+          : { input: JSON.stringify({ source: "bloom-dr-schedule", ...target.event }) }),
       },
     },
-    { parent, dependsOn: [policy] },
+    { parent, dependsOn: [policy, ...(args.after ?? [])] },
   );
   return { schedule, deadLetterQueue, role };
 }

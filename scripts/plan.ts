@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- --stack prod|dr [--config FILE] [--policy-config FILE] [--json]`
+ * `npm run plan -- --stack prod|dr [--config FILE] [--prod-config FILE] [--policy-config FILE] [--json]`
  *
  * Runs the real Pulumi program offline (no CLI, no credentials) with the stack's YAML config,
  * prints every resource it would register and evaluates the policy pack over them. Exit 0:

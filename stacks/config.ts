@@ -5,15 +5,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, StackConfigError, formatIssue } from "./configErrors";
+import { configNotices } from "./configNotices";
 import {
   alertsProblem,
   backupProblem,
+  failoverAppProblem,
   failoverProblem,
+  healthProbeProblem,
   neonProblem,
   pitrBranchProblem,
   roleKeyProblem,
 } from "./configRules";
-import { backupSchema, stackConfigSchema, StackConfig } from "./configSchema";
+import { backupSchema, healthProbeSchema, maintenanceSchema, stackConfigSchema, StackConfig } from "./configSchema";
 
 export * from "./configSchema";
 export { StackConfigError } from "./configErrors";
@@ -22,6 +25,8 @@ export { StackConfigError } from "./configErrors";
 export interface StackContext {
   /** The stack's `aws:region`, when set. */
   readonly awsRegion?: string;
+  /** Whether a fully qualified key ("bloom-dr:failover") holds a secret; default: none does. */
+  readonly isSecret?: (key: string) => boolean;
 }
 
 export function parseStackConfig(
@@ -40,8 +45,10 @@ export function parseStackConfig(
     (config.role === "prod"
       ? (neonProblem(config.neon!) ??
         backupProblem(config.backup, context.awsRegion) ??
+        healthProbeProblem(config.healthProbe) ??
         pitrBranchProblem(config.pitrBranches ?? [], config.neon!, now))
-      : failoverProblem(config.failover!, config.drill));
+      : (failoverProblem(config.failover!, config.drill) ??
+        failoverAppProblem(config.failover!, context.isSecret ?? (() => false))));
   if (problem !== undefined) throw new StackConfigError(problem);
 
   if (config.role === "prod") {
@@ -52,6 +59,8 @@ export function parseStackConfig(
       backup: config.backup ?? backupSchema.parse({}),
       alerts: config.alerts,
       ...(config.drill ? { drill: config.drill } : {}),
+      healthProbe: config.healthProbe ?? healthProbeSchema.parse({}),
+      maintenance: config.maintenance ?? maintenanceSchema.parse({}),
     };
   }
   return {
@@ -87,10 +96,24 @@ export function readRawStackConfig(allConfig: Record<string, string>): Record<st
   );
 }
 
-/** Reads and validates this stack's config; call once per program run. */
+/**
+ * Whether the running stack's config key is a secret. The SDK knows (the engine passes the secret
+ * keys with the config) but exports the check only untyped.
+ */
+export function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret: update stacks/config.ts");
+  return runtime.isConfigSecret(key);
+}
+
+/** Reads and validates this stack's config, printing its notices as warnings; call once per program run. */
 export function loadStackConfig(now: Date = new Date()): StackConfig {
   const allConfig = pulumi.runtime.allConfig();
-  return parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), {
+  const config = parseStackConfig(readRawStackConfig(allConfig), now, pulumi.getStack(), {
     awsRegion: allConfig["aws:region"],
+    isSecret: isConfigSecret,
   });
+  for (const notice of configNotices(config)) void pulumi.log.warn(notice);
+  return config;
 }

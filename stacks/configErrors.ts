@@ -44,26 +44,38 @@ function bound(issue: { origin?: string }, limit: unknown, word: "least" | "most
   return `must be at ${word} ${String(limit)}`;
 }
 
+/**
+ * Config paths (without indices) whose values are secrets: a message names them but never
+ * shows their value. `failover.app` itself too, in case the hook URL was put there by mistake.
+ */
+export const SECRET_CONFIG_PATHS: ReadonlySet<string> = new Set(["failover.app", "failover.app.redeployHookUrl"]);
+
+function isSecretPath(path: readonly PropertyKey[]): boolean {
+  return SECRET_CONFIG_PATHS.has(path.filter((part) => typeof part !== "number").join("."));
+}
+
 export function formatIssue(issue: core.$ZodIssue): string {
   const key = configKey(issue.path);
   const input = (issue as { input?: unknown }).input;
+  const secret = isSecretPath(issue.path);
+  const got = (value: unknown) => (secret && value !== undefined ? "a secret, not shown" : shown(value));
   switch (issue.code) {
     case "invalid_value":
       if (input === undefined)
         return `${key} is required (one of ${issue.values.map((value) => String(value)).join(", ")})`;
-      return `${key} must be one of ${issue.values.map((value) => String(value)).join(", ")} (got ${shown(input)})`;
+      return `${key} must be one of ${issue.values.map((value) => String(value)).join(", ")} (got ${got(input)})`;
     case "invalid_union": {
       // Only literal unions are used (pgVersion): list the literals.
       const literals = issue.errors.flat().flatMap((inner) => (inner.code === "invalid_value" ? inner.values : []));
-      return `${key} must be one of ${literals.map(String).join(", ")} (got ${shown(input)})`;
+      return `${key} must be one of ${literals.map(String).join(", ")} (got ${got(input)})`;
     }
     case "invalid_type":
       if (input === undefined) return `${key} is required (a ${TYPE_NAMES[issue.expected] ?? issue.expected})`;
-      return `${key} must be a ${TYPE_NAMES[issue.expected] ?? issue.expected} (got ${shown(input)})`;
+      return `${key} must be a ${TYPE_NAMES[issue.expected] ?? issue.expected} (got ${got(input)})`;
     case "too_small":
-      return `${key} ${bound(issue, issue.minimum, "least")} (got ${shown(input)})`;
+      return `${key} ${bound(issue, issue.minimum, "least")} (got ${got(input)})`;
     case "too_big":
-      return `${key} ${bound(issue, issue.maximum, "most")} (got ${shown(input)})`;
+      return `${key} ${bound(issue, issue.maximum, "most")} (got ${got(input)})`;
     case "unrecognized_keys": {
       const allowed = allowedKeys(issue.path);
       const where = issue.path.length === 0 ? `${CONFIG_NAMESPACE}:${issue.keys[0]}` : `${key}.${issue.keys[0]}`;
@@ -71,7 +83,7 @@ export function formatIssue(issue: core.$ZodIssue): string {
     }
     case "invalid_format":
     case "custom":
-      return `${key} ${issue.message} (got ${shown(input)})`;
+      return `${key} ${issue.message} (got ${got(input)})`;
     default:
       return `${key} ${issue.message}`;
   }

@@ -83,3 +83,17 @@ export function isPrivateReachCidr(value: string): boolean {
   const prefix = Number(match[5]);
   return octets.every((octet) => octet <= 255) && prefix >= 1 && prefix <= 32;
 }
+
+export const HTTP_URL_RULE =
+  "must be an http:// or https:// URL without credentials, e.g. https://app.example.com/api/health";
+
+/** An absolute http(s) URL with a host and no user:password@ part (it is plain config, printed in errors). */
+export function isHttpUrlWithoutCredentials(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "" && !url.username && !url.password;
+}

@@ -5,15 +5,19 @@
  * as a one-line message, or undefined.
  */
 import { SEVERITIES } from "../components/alertEndpoints";
+import { healthProbeAlarmSpecs } from "../components/healthProbeAlarms";
+import { MONITOR_ROLE_NAME } from "../components/monitorRoleCommand";
 import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
 import { NEON_PLAN_LIMITS, planForHistory } from "./neonPlans";
 import {
   BACKUP_DEFAULTS,
+  NEON_DEFAULTS,
   AlertsConfig,
   BackupConfig,
   DrillConfig,
   FailoverConfig,
+  HealthProbeConfig,
   NeonConfig,
   ParsedStackConfig,
   PitrBranchConfig,
@@ -30,7 +34,7 @@ export function roleKeyProblem(config: ParsedStackConfig, stackName: string): st
     if (config.neon === undefined) return `${k("neon")} is required for a prod stack (at least { projectName })`;
     return undefined;
   }
-  for (const prodOnly of ["neon", "pitrBranches", "backup"] as const) {
+  for (const prodOnly of ["neon", "pitrBranches", "backup", "healthProbe", "maintenance"] as const) {
     if (config[prodOnly] !== undefined)
       return `${k(prodOnly)} is only for prod stacks; remove it from the dr stack "${stackName}" (it reads the prod stack's outputs)`;
   }
@@ -75,6 +79,20 @@ export function neonProblem(neon: NeonConfig): string | undefined {
     const upgrade = enough ? `upgrade to ${NEON_PLAN_LIMITS[enough].label} and set neon.plan: ${enough}` : "upgrade";
     return `${k("neon.historyRetentionHours")} must be at most ${limits.maxHistoryRetentionHours} on Neon's ${limits.label} plan (neon.plan) (got ${neon.historyRetentionHours}); ${upgrade}, or shorten the window`;
   }
+  return replicationRoleProblem(neon);
+}
+
+/** The replication role exists only with logical replication, and is a role of its own. */
+function replicationRoleProblem(neon: NeonConfig): string | undefined {
+  if (!neon.logicalReplication) {
+    if (neon.replicationRoleName === undefined) return undefined;
+    return `${k("neon.replicationRoleName")} applies only with neon.logicalReplication: true (got ${shown(neon.replicationRoleName)}); remove it, or enable logical replication, which is irreversible (README: "Standby or replica?")`;
+  }
+  const role = neon.replicationRoleName ?? NEON_DEFAULTS.replicationRoleName;
+  if (role === neon.roleName)
+    return `${k("neon.replicationRoleName")} must differ from neon.roleName, the database owner the app connects as (got ${shown(role)}): the dr stack keeps the replication role's password, which must not be the app's`;
+  if (role === MONITOR_ROLE_NAME)
+    return `${k("neon.replicationRoleName")} must not be ${shown(MONITOR_ROLE_NAME)}, the health probe's role (got ${shown(role)}); use e.g. ${shown(NEON_DEFAULTS.replicationRoleName)}`;
   return undefined;
 }
 
@@ -111,6 +129,8 @@ export function pitrBranchProblem(
  * own network (a VPC created here has no peering or route to it) and the app's CIDRs.
  */
 export function failoverProblem(failover: FailoverConfig, drill?: DrillConfig): string | undefined {
+  const replica = replicaProblem(failover, drill);
+  if (replica !== undefined) return replica;
   const hasVpc = failover.vpcId !== undefined;
   const hasSubnets = failover.subnetIds !== undefined;
   if (hasVpc && !hasSubnets) return `${k("failover.subnetIds")} is required when failover.vpcId is set (got nothing)`;
@@ -135,8 +155,26 @@ export function failoverProblem(failover: FailoverConfig, drill?: DrillConfig): 
   const listed = [k(missing[0]), ...missing.slice(1)];
   const names = listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(", ")} and ${listed.at(-1)}`;
   const verb = missing.length === 1 ? "is" : "are";
-  const becomes = failover.mode === "standby" ? " (a standby becomes the app's database on failover)" : "";
+  const becomes = {
+    active: "",
+    standby: " (a standby becomes the app's database on failover)",
+    replica: " (a replica becomes the app's database on failover, and reaches Neon through the VPC's NAT)",
+  }[failover.mode];
   return `${names} ${verb} required when failover.mode is ${failover.mode}${becomes}: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill`;
+}
+
+/**
+ * A drill stack is destroyed afterwards, and nothing in a destroy can drop the subscription's slot
+ * on the production Neon project; `replicationStopped` is the confirmation that lets an update
+ * leave replica (stacks/replicaCheck.ts), so it must not linger while replicating.
+ */
+function replicaProblem(failover: FailoverConfig, drill?: DrillConfig): string | undefined {
+  if (failover.mode !== "replica") return undefined;
+  if (drill !== undefined)
+    return `${k("failover.mode")} cannot be replica in a drill (drill scenario ${shown(drill.scenario)}): a drill stack is destroyed afterwards, and pulumi destroy cannot drop the subscription's replication slot on the production Neon project, which would keep WAL for it indefinitely; drill replication with the local failover drill's replica variant, or drill this stack's failover from standby`;
+  if (failover.replicationStopped)
+    return `${k("failover.replicationStopped")} must not be true while failover.mode is replica (got true): it confirms a stopped subscription when leaving replica, and left set it would let a later update leave replica without stopping it; remove it`;
+  return undefined;
 }
 
 export function alertsProblem(alerts: AlertsConfig): string | undefined {
@@ -148,6 +186,37 @@ export function alertsProblem(alerts: AlertsConfig): string | undefined {
         return `${k(`alerts.${severity}[${index}]`)} repeats ${shown(endpoint)}; list each endpoint once`;
       seen.add(normalized);
     }
+  }
+  return undefined;
+}
+
+/** The probe's schedule and alarm windows, checked the way the component will use them. */
+export function healthProbeProblem(healthProbe: HealthProbeConfig | undefined): string | undefined {
+  if (healthProbe === undefined) return undefined;
+  try {
+    healthProbeAlarmSpecs(healthProbe, "the database");
+  } catch (err) {
+    const message = (err as Error).message;
+    const key = /^failuresToAlarm/.test(message) ? "healthProbe.failuresToAlarm" : "healthProbe.schedule";
+    return `${k(key)}: ${message}`;
+  }
+  return undefined;
+}
+
+/**
+ * The app hooks of an active failover (`failover.app`). The redeploy hook URL carries the hook's
+ * token, so it must arrive as a Pulumi secret (never in plain text in Pulumi.<stack>.yaml) and its
+ * value is never shown. `isSecret` says whether a fully qualified config key is secret: the CLI
+ * marks the whole `bloom-dr:failover` key secret when any value inside it is.
+ */
+export function failoverAppProblem(failover: FailoverConfig, isSecret: (key: string) => boolean): string | undefined {
+  const hookUrl = failover.app?.redeployHookUrl;
+  if (hookUrl === undefined) return undefined;
+  if (!/^https:\/\/[^/\s]+/i.test(hookUrl)) {
+    return `${k("failover.app.redeployHookUrl")} must be an https:// URL (the value is not shown: it is a secret)`;
+  }
+  if (!isSecret(k("failover"))) {
+    return `${k("failover.app.redeployHookUrl")} must be a secret (the URL carries the hook's token): remove it from the stack file and run pulumi config set --secret --path '${k("failover.app.redeployHookUrl")}' <url>`;
   }
   return undefined;
 }

@@ -20,6 +20,9 @@ export const NEON_DEFAULTS = {
   roleName: "bloom_app",
   primaryBranchName: "production",
   protectPrimaryBranch: true,
+  // Irreversible on Neon, and it keeps the primary's compute awake while a replica subscribes.
+  logicalReplication: false,
+  replicationRoleName: "bloom_replicator",
   // The smallest plan that keeps the 7-day history window the policy pack requires.
   plan: "launch",
 } as const;
@@ -41,6 +44,10 @@ export const neonSchema = z.strictObject({
   roleName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(NEON_DEFAULTS.roleName),
   primaryBranchName: text(f.NEON_BRANCH_NAME, f.NEON_BRANCH_NAME_RULE).default(NEON_DEFAULTS.primaryBranchName),
   protectPrimaryBranch: z.boolean().default(NEON_DEFAULTS.protectPrimaryBranch),
+  // wal_level=logical on the project and a replication role, for a dr stack in failover.mode replica.
+  logicalReplication: z.boolean().default(NEON_DEFAULTS.logicalReplication),
+  // Only with logicalReplication; omitted here so the rule can tell "set" from "defaulted".
+  replicationRoleName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).optional(),
 });
 
 export const pitrBranchSchema = z.strictObject({
@@ -96,10 +103,30 @@ export const FAILOVER_DEFAULTS = {
   databaseName: "bloom",
   reserveConcurrency: false,
   appSecret: "primary",
+  // The app role promotion creates in the RDS instance (prod's neon.roleName by default).
+  appRole: "bloom_app",
+  // The playbook's RPO is 24 h; a daily backup that ran a little late still passes.
+  maxBackupAgeHours: 26,
+  allowStaleBackup: false,
+  // replica: the lag (seconds behind Neon) at which the SEV-2 alarm fires.
+  replicaMaxLagSeconds: 60,
+  replicationStopped: false,
 } as const;
 
+export const FAILOVER_APP_DEFAULTS = {
+  healthTimeoutSeconds: 300,
+} as const;
+
+// Run where `pulumi up` runs, after the app's DATABASE_URL moved (components/appHooks.ts).
+export const failoverAppSchema = z.strictObject({
+  // A secret (it carries the hook's token): set with `pulumi config set --secret --path`.
+  redeployHookUrl: z.string().min(1).optional(),
+  healthUrl: z.string().refine(f.isHttpUrlWithoutCredentials, { message: f.HTTP_URL_RULE }).optional(),
+  healthTimeoutSeconds: wholeNumber(10, 3600).default(FAILOVER_APP_DEFAULTS.healthTimeoutSeconds),
+});
+
 export const failoverSchema = z.strictObject({
-  mode: z.enum(["off", "standby", "active"]).default(FAILOVER_DEFAULTS.mode),
+  mode: z.enum(["off", "standby", "replica", "active"]).default(FAILOVER_DEFAULTS.mode),
   instanceClass: text(f.RDS_INSTANCE_CLASS, f.RDS_INSTANCE_CLASS_RULE).default(FAILOVER_DEFAULTS.instanceClass),
   allocatedStorageGb: wholeNumber(20, 65536).default(FAILOVER_DEFAULTS.allocatedStorageGb),
   engineVersion: text(f.POSTGRES_ENGINE_VERSION, f.POSTGRES_ENGINE_VERSION_RULE).default(
@@ -120,9 +147,43 @@ export const failoverSchema = z.strictObject({
   // The database the backups are restored into and the app's URL names on failover: the same
   // name as prod's neon.databaseName, so the app sees the same database name after a failover.
   databaseName: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.databaseName),
+  // Promotion (active): the role the app connects as, and how old a backup it may serve from.
+  appRole: text(f.POSTGRES_IDENTIFIER, f.POSTGRES_IDENTIFIER_RULE).default(FAILOVER_DEFAULTS.appRole),
+  maxBackupAgeHours: wholeNumber(1, 8760).default(FAILOVER_DEFAULTS.maxBackupAgeHours),
+  allowStaleBackup: z.boolean().default(FAILOVER_DEFAULTS.allowStaleBackup),
+  // replica: the status check's threshold, and the lag alarm's.
+  replicaMaxLagSeconds: wholeNumber(1, 86400).default(FAILOVER_DEFAULTS.replicaMaxLagSeconds),
+  // Leaving replica for standby or off: the operator confirms the subscription was stopped.
+  replicationStopped: z.boolean().default(FAILOVER_DEFAULTS.replicationStopped),
+  app: failoverAppSchema.optional(),
 });
 
 export const drillSchema = z.strictObject({ scenario: z.enum(["pitr", "restore", "failover"]) });
+
+export const HEALTH_PROBE_DEFAULTS = {
+  schedule: "rate(1 minute)",
+  failuresToAlarm: 3,
+  // the playbook's connection limit (100 on Neon's Free plan): SEV-3 well before new sessions are refused
+  connectionUsagePercent: 80,
+} as const;
+
+export const healthProbeSchema = z.strictObject({
+  schedule: text(f.SCHEDULE_EXPRESSION, f.SCHEDULE_EXPRESSION_RULE).default(HEALTH_PROBE_DEFAULTS.schedule),
+  failuresToAlarm: wholeNumber(1, 60).default(HEALTH_PROBE_DEFAULTS.failuresToAlarm),
+  connectionUsagePercent: wholeNumber(1, 100).default(HEALTH_PROBE_DEFAULTS.connectionUsagePercent),
+});
+
+export const MAINTENANCE_DEFAULTS = {
+  enabled: false,
+  message:
+    "Estamos realizando mantenimiento; volvemos pronto. / We are performing maintenance and will be back shortly.",
+} as const;
+
+export const maintenanceSchema = z.strictObject({
+  enabled: z.boolean().default(MAINTENANCE_DEFAULTS.enabled),
+  message: z.string().trim().min(1).max(1000).default(MAINTENANCE_DEFAULTS.message),
+  eta: text(f.ISO_UTC_TIMESTAMP, f.ISO_UTC_TIMESTAMP_RULE).optional(),
+});
 
 export const roleSchema = z.enum(["prod", "dr"]);
 
@@ -136,6 +197,8 @@ export const stackConfigSchema = z.strictObject({
   primaryStack: text(f.STACK_REFERENCE, f.STACK_REFERENCE_RULE).optional(),
   failover: failoverSchema.optional(),
   drill: drillSchema.optional(),
+  healthProbe: healthProbeSchema.optional(),
+  maintenance: maintenanceSchema.optional(),
 });
 
 /** Allowed keys per object, for "unknown key" messages (path without indices). */
@@ -146,7 +209,10 @@ export const OBJECT_KEYS: Record<string, readonly string[]> = {
   backup: Object.keys(backupSchema.shape),
   alerts: Object.keys(alertsSchema.shape),
   failover: Object.keys(failoverSchema.shape),
+  "failover.app": Object.keys(failoverAppSchema.shape),
   drill: Object.keys(drillSchema.shape),
+  healthProbe: Object.keys(healthProbeSchema.shape),
+  maintenance: Object.keys(maintenanceSchema.shape),
 };
 
 export type NeonConfig = z.output<typeof neonSchema>;
@@ -154,7 +220,10 @@ export type PitrBranchConfig = z.output<typeof pitrBranchSchema>;
 export type BackupConfig = z.output<typeof backupSchema>;
 export type AlertsConfig = z.output<typeof alertsSchema>;
 export type FailoverConfig = z.output<typeof failoverSchema>;
+export type FailoverAppConfig = z.output<typeof failoverAppSchema>;
 export type DrillConfig = z.output<typeof drillSchema>;
+export type HealthProbeConfig = z.output<typeof healthProbeSchema>;
+export type MaintenanceConfig = z.output<typeof maintenanceSchema>;
 export type StackRole = z.output<typeof roleSchema>;
 type ParsedStackConfig = z.output<typeof stackConfigSchema>;
 export type { ParsedStackConfig };
@@ -166,6 +235,8 @@ export interface ProdStackConfig {
   readonly backup: BackupConfig;
   readonly alerts: AlertsConfig;
   readonly drill?: DrillConfig;
+  readonly healthProbe: HealthProbeConfig;
+  readonly maintenance: MaintenanceConfig;
 }
 
 export interface DrStackConfig {

@@ -1,12 +1,18 @@
 /**
  * The dr stack: alert topics and the failover database, fed by the prod stack's outputs (the
- * vault to restore from and the app's DATABASE_URL secret to repoint on failover).
+ * vault to restore from, the app's DATABASE_URL secret to repoint on failover, and the Neon
+ * replication URL of a replica). Async: before declaring anything it checks that the update does
+ * not leave a serving database (stacks/servingCheck.ts) or a subscribed replica
+ * (stacks/replicaCheck.ts), so a refused update changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
 import { FailoverDatabase } from "../components/failoverDatabase";
 import type { DrStackConfig } from "./configSchema";
 import { AppSecretOutputs, appSecretTarget } from "./appSecretTarget";
+import { assertNotLeavingReplica } from "./replicaCheck";
+import { REPLICATION_SOURCE_OUTPUT, replicationSourceUrl } from "./replicationSource";
+import { assertNotLeavingWhileServing } from "./servingCheck";
 import { qualifiedStackName } from "./stackReference";
 import { stackTags } from "./stackTags";
 import { VaultOutputs, vaultSource } from "./vaultSource";
@@ -29,13 +35,32 @@ function currentOrganization(): string | undefined {
   }
 }
 
-export function buildDr(config: DrStackConfig, stackName: string) {
+/** The copies of the app's DATABASE_URL secret prod exports (the replica only with a replica region). */
+async function exportedAppSecretArns(prod: pulumi.StackReference): Promise<string[]> {
+  const names = ["appDatabaseUrlSecretArn", "appDatabaseUrlSecretReplicaArn"];
+  const details = await Promise.all(names.map((outputName) => prod.getOutputDetails(outputName)));
+  return details.map((detail) => detail.value ?? detail.secretValue).filter((arn): arn is string => !!arn);
+}
+
+export async function buildDr(config: DrStackConfig, stackName: string) {
   const tags = stackTags(stackName, "dr", config.drill);
   const primaryStack = qualifiedStackName(config.primaryStack, {
     organization: currentOrganization(),
     project: pulumi.getProject(),
   });
   const prod = new pulumi.StackReference(primaryStack);
+  await assertNotLeavingWhileServing({
+    config,
+    stackName,
+    primaryStack,
+    appSecretArns: await exportedAppSecretArns(prod),
+  });
+  await assertNotLeavingReplica({ config, stackName });
+  const sourceUrl = replicationSourceUrl(
+    config.failover.mode,
+    await prod.getOutputDetails(REPLICATION_SOURCE_OUTPUT),
+    primaryStack,
+  );
 
   const vaultOutputs = pulumi
     .all(VAULT_OUTPUT_NAMES.map((outputName) => prod.getOutput(outputName)))
@@ -69,7 +94,22 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     smokeQuery: config.failover.smokeQuery,
     reserveConcurrency: config.failover.reserveConcurrency,
     databaseName: config.failover.databaseName,
+    appRole: config.failover.appRole,
+    maxBackupAgeHours: config.failover.maxBackupAgeHours,
+    allowStaleBackup: config.failover.allowStaleBackup,
+    app: config.failover.app && {
+      // Read from plain config, so wrapped here: the URL carries the hook's token.
+      redeployHookUrl:
+        config.failover.app.redeployHookUrl === undefined
+          ? undefined
+          : pulumi.secret(config.failover.app.redeployHookUrl),
+      healthUrl: config.failover.app.healthUrl,
+      healthTimeoutSeconds: config.failover.app.healthTimeoutSeconds,
+    },
     drill: config.drill,
+    // A secret output of prod, read as a plain value here: wrapped again at once.
+    replicationSourceUrl: sourceUrl === undefined ? undefined : pulumi.secret(sourceUrl),
+    replicaMaxLagSeconds: config.failover.replicaMaxLagSeconds,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,
     vaultKeyArn: vault.keyArn,
@@ -92,7 +132,13 @@ export function buildDr(config: DrStackConfig, stackName: string) {
     failoverMasterSecretArn: failover.masterSecretArn,
     failoverSecurityGroupId: failover.securityGroupId,
     restoreFunctionName: failover.restoreFunctionName,
+    failoverAppPasswordSecretArn: failover.appPasswordSecretArn,
+    promoteFunctionName: failover.promoteFunctionName,
+    failoverPromotion: failover.promotion,
     appSecretSwitched: failover.appSecretSwitched,
+    replicateFunctionName: failover.replicateFunctionName,
+    failoverReplication: failover.replication,
+    replicationSourceSecretArn: failover.replicationSourceSecretArn,
     sev1TopicArn: alerting.sev1TopicArn,
     sev2TopicArn: alerting.sev2TopicArn,
     sev3TopicArn: alerting.sev3TopicArn,
@@ -100,4 +146,4 @@ export function buildDr(config: DrStackConfig, stackName: string) {
   };
 }
 
-export type DrOutputs = ReturnType<typeof buildDr>;
+export type DrOutputs = Awaited<ReturnType<typeof buildDr>>;

@@ -1,12 +1,17 @@
 /**
- * The prod stack: the Neon primary and its PITR branches, the backup vault, the app's
- * DATABASE_URL secret, the scheduled dump job and the alert topics.
+ * The prod stack: the Neon primary and its PITR branches (with logical replication and a
+ * replication role when enabled), the backup vault, the app's DATABASE_URL secret, the scheduled
+ * dump job, the alert topics, the database health probe and the maintenance-mode parameter.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "../components/alerting";
 import { AppDatabaseSecret } from "../components/appDatabaseSecret";
 import { BackupVault } from "../components/backupVault";
 import { DumpJob } from "../components/dumpJob";
+import { HealthProbe } from "../components/healthProbe";
+import { maintenanceParameterName } from "../components/maintenanceDocument";
+import { MaintenanceParameter } from "../components/maintenanceParameter";
+import { MonitorRole } from "../components/monitorRole";
 import { NeonPrimary } from "../components/neonPrimary";
 import { PitrBranch } from "../components/pitrBranch";
 import type { ProdStackConfig } from "./configSchema";
@@ -32,6 +37,8 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     roleName: config.neon.roleName,
     primaryBranchName: config.neon.primaryBranchName,
     protectPrimaryBranch: config.neon.protectPrimaryBranch,
+    logicalReplication: config.neon.logicalReplication,
+    replicationRoleName: config.neon.replicationRoleName,
   });
 
   // Keyed by branch name, so reordering or removing other entries replaces nothing.
@@ -81,6 +88,31 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     tags,
   });
 
+  // SEV-1 detection: a low-privilege role made in SQL, probed every minute through both endpoints
+  const monitor = new MonitorRole("monitor", {
+    ownerUrl: primary.directUri,
+    directHost: primary.host,
+    pooledHost: primary.pooledHost,
+    databaseName: primary.databaseName,
+  });
+  const healthProbe = new HealthProbe("health", {
+    imageUri: dumpJob.imageUri,
+    monitorUrls: monitor.urlsSecretString,
+    database: `${config.neon.projectName}/${config.neon.databaseName}`,
+    schedule: config.healthProbe.schedule,
+    failuresToAlarm: config.healthProbe.failuresToAlarm,
+    connectionUsagePercent: config.healthProbe.connectionUsagePercent,
+    topicArns: { sev1: alerting.sev1TopicArn, sev2: alerting.sev2TopicArn, sev3: alerting.sev3TopicArn },
+    tags,
+  });
+
+  // The playbook's MITIGATE step: the app reads this and serves its maintenance page.
+  const maintenance = new MaintenanceParameter("maintenance", {
+    parameterName: maintenanceParameterName(stackName),
+    state: config.maintenance,
+    tags,
+  });
+
   return {
     role: "prod" as const,
     drillScenario: config.drill?.scenario ?? "none",
@@ -91,6 +123,10 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     databaseRole: primary.roleName,
     directConnectionUri: primary.directUri,
     pooledConnectionUri: primary.pooledUri,
+    // What a dr stack in failover.mode replica subscribes with (it keeps its own copy in its region).
+    logicalReplication: config.neon.logicalReplication,
+    replicationRoleName: primary.replicationRoleName,
+    replicationSourceUrl: primary.replicationUri,
     pitrBranches,
     vaultBucketName: vault.bucketName,
     vaultBucketArn: vault.bucketArn,
@@ -110,6 +146,13 @@ export function buildProd(config: ProdStackConfig, stackName: string) {
     sev2TopicArn: alerting.sev2TopicArn,
     sev3TopicArn: alerting.sev3TopicArn,
     sev4TopicArn: alerting.sev4TopicArn,
+    healthProbeFunctionName: healthProbe.functionName,
+    healthProbeScheduleArn: healthProbe.scheduleArn,
+    healthProbeSecretArn: healthProbe.secretArn,
+    monitorRoleName: monitor.roleName,
+    maintenanceParameterName: maintenance.parameterName,
+    maintenanceParameterArn: maintenance.parameterArn,
+    maintenanceEnabled: config.maintenance.enabled,
   };
 }
 

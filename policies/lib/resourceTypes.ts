@@ -36,6 +36,8 @@ export const SNS_SUBSCRIPTION_TYPES = ["aws:sns/topicSubscription:TopicSubscript
 export const NEON_PROJECT_TYPES = ["neon:index/project:Project"] as const;
 export const NEON_DATA_TYPES = ["neon:index/database:Database", "neon:index/role:Role"] as const;
 export const SECRETS_MANAGER_SECRET_TYPES = ["aws:secretsmanager/secret:Secret"] as const;
+export const SECRET_VERSION_TYPES = ["aws:secretsmanager/secretVersion:SecretVersion"] as const;
+export const LAMBDA_INVOCATION_TYPES = ["aws:lambda/invocation:Invocation"] as const;
 
 /** Tag on the backup vault's buckets and KMS keys (value: the copy, primary or replica); the vault rules' scope. */
 export const VAULT_TAG = "bloom-dr:vault";
@@ -44,5 +46,12 @@ export const APP_SECRET_TAG = "bloom-dr:app-secret";
 
 /** The tag the failover database carries; `active` means the app's DATABASE_URL points at it. */
 export const FAILOVER_MODE_TAG = "bloom-dr:failover-mode";
+/** On every resource of a drill (value: the scenario); a drill never serves the app. */
+export const DRILL_TAG = "bloom-dr:drill";
 /** The tag an SNS topic carries to say which severity of the escalation matrix it serves. */
 export const SEVERITY_TAG = "bloom-dr:severity";
+/**
+ * The metric a replica's lag alarm watches: namespace and name as components/replicationMetrics.ts
+ * spells them (the pack imports nothing outside policies/; a test holds the two equal).
+ */
+export const REPLICATION_LAG_METRIC = { namespace: "BloomDR", metricName: "ReplicationLagSeconds" } as const;

@@ -5,6 +5,8 @@
 import type { BloomRule } from "../lib/rule";
 import { alarmsNotifySomeone } from "./alarmsNotifySomeone";
 import { appSecretProtected } from "./appSecretProtected";
+import { appUrlNotMasterUser } from "./appUrlNotMasterUser";
+import { appUrlWrittenAfterPromotion } from "./appUrlWrittenAfterPromotion";
 import { iamNoBroadManagedPolicies } from "./iamNoBroadManagedPolicies";
 import { iamNoWildcardOnDataServices } from "./iamNoWildcardOnDataServices";
 import { jobsHaveErrorAlarm } from "./jobsHaveErrorAlarm";
@@ -21,8 +23,10 @@ import { rdsFinalSnapshotRequired } from "./rdsFinalSnapshotRequired";
 import { rdsNotPubliclyAccessible } from "./rdsNotPubliclyAccessible";
 import { rdsServingAppIsProtected } from "./rdsServingAppIsProtected";
 import { rdsStorageEncrypted } from "./rdsStorageEncrypted";
+import { replicaHasLagAlarm } from "./replicaHasLagAlarm";
 import { scheduleHasDeadLetterQueue } from "./scheduleHasDeadLetterQueue";
 import { scheduleHasRetryPolicy } from "./scheduleHasRetryPolicy";
+import { sev1TopicHasAlarm } from "./sev1TopicHasAlarm";
 import { sev1TopicHasSubscription } from "./sev1TopicHasSubscription";
 import { vaultBucketControlsAttached } from "./vaultBucketControlsAttached";
 import { vaultBucketEncryptedWithCustomerKey } from "./vaultBucketEncryptedWithCustomerKey";
@@ -40,6 +44,8 @@ import { vaultObjectLockDefaultRetention } from "./vaultObjectLockDefaultRetenti
 export {
   alarmsNotifySomeone,
   appSecretProtected,
+  appUrlNotMasterUser,
+  appUrlWrittenAfterPromotion,
   iamNoBroadManagedPolicies,
   iamNoWildcardOnDataServices,
   jobsHaveErrorAlarm,
@@ -56,8 +62,10 @@ export {
   rdsNotPubliclyAccessible,
   rdsServingAppIsProtected,
   rdsStorageEncrypted,
+  replicaHasLagAlarm,
   scheduleHasDeadLetterQueue,
   scheduleHasRetryPolicy,
+  sev1TopicHasAlarm,
   sev1TopicHasSubscription,
   vaultBucketControlsAttached,
   vaultBucketEncryptedWithCustomerKey,
@@ -99,6 +107,9 @@ export const allRules: readonly BloomRule[] = [
   rdsFinalSnapshotRequired,
   rdsDeletionProtectionWhenActive,
   rdsServingAppIsProtected,
+  appUrlWrittenAfterPromotion,
+  appUrlNotMasterUser,
+  replicaHasLagAlarm,
   // Dump and restore jobs
   scheduleHasDeadLetterQueue,
   scheduleHasRetryPolicy,
@@ -112,4 +123,5 @@ export const allRules: readonly BloomRule[] = [
   neonProjectProtected,
   neonPrimaryBranchProtected,
   sev1TopicHasSubscription,
+  sev1TopicHasAlarm,
 ];

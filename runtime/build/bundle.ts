@@ -1,7 +1,8 @@
 /**
  * Bundles the Lambda/Fargate entry points with esbuild into runtime/dist/, laid out so that the
- * image's LAMBDA_TASK_ROOT holds runtime/handlers/dump.js, restoreTest.js and dumpTask.js: the
- * image CMD "runtime/handlers/dump.handler" resolves there. One self-contained file per entry
+ * image's LAMBDA_TASK_ROOT holds runtime/handlers/dump.js, restoreTest.js, promote.js,
+ * dumpTask.js, healthProbe.js and replicate.js: the image CMD "runtime/handlers/dump.handler"
+ * resolves there. One self-contained file per entry
  * (AWS SDK and pg included), so the image needs no node_modules.
  *
  * Usage: npm run bundle [-- --outdir DIR]
@@ -12,7 +13,7 @@ import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-export const HANDLER_ENTRIES = ["dump", "restoreTest", "dumpTask"] as const;
+export const HANDLER_ENTRIES = ["dump", "restoreTest", "promote", "dumpTask", "healthProbe", "replicate"] as const;
 export type HandlerEntry = (typeof HANDLER_ENTRIES)[number];
 
 export const OPTIONAL_EXTERNALS = ["pg-native", "@aws-sdk/signature-v4-crt"] as const;

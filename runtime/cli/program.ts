@@ -104,8 +104,18 @@ function commandLineError(err: CommanderError, command: Command, scope: string):
   }
 }
 
-/** One command's options as commander options; `terms` keeps the placeholder text help shows ("--db URL"). */
-function addOptions(command: Command, spec: CliCommand, terms: WeakMap<Option, string>): Map<string, Option> {
+/**
+ * One command's options as commander options; `terms` keeps the placeholder text help shows
+ * ("--db URL"). Boolean options record which flags were given in `given`: commander pairs
+ * `--x` with `--no-x` into one attribute, but a command that declares both (`--notify`,
+ * `--no-notify`) must see each as given, to refuse both at once.
+ */
+function addOptions(
+  command: Command,
+  spec: CliCommand,
+  terms: WeakMap<Option, string>,
+  given: Set<string>,
+): Map<string, Option> {
   const flags = new Set(["-h", "--help", "--json"]);
   for (const [name, option] of Object.entries(spec.options)) {
     flags.add(`--${name}`);
@@ -131,6 +141,7 @@ function addOptions(command: Command, spec: CliCommand, terms: WeakMap<Option, s
     }
     terms.set(option, optionTerm(name, optionSpec));
     command.addOption(option);
+    if (optionSpec.type === "boolean") command.on(`option:${option.name()}`, () => given.add(name));
     byName.set(name, option);
   }
   command.addOption(new Option("--json", "print the result as one JSON object on stdout"));
@@ -145,12 +156,16 @@ function leafCommand(spec: CliCommand, word: string, run: RunCommand, terms: Wea
     .allowExcessArguments(true)
     .configureHelp({ optionTerm: (option) => terms.get(option) ?? option.flags });
   for (const p of spec.positionals ?? []) command.argument(`[${p.name}${p.rest ? "..." : ""}]`, p.description);
-  const options = addOptions(command, spec, terms);
+  const given = new Set<string>();
+  const options = addOptions(command, spec, terms, given);
   if (spec.details) command.addHelpText("after", `\n${spec.details.trim()}`);
   command.action(async () => {
     const parsed = command.opts();
     const values: CommandContext["values"] = {};
-    for (const [name, option] of options) values[name] = parsed[option.attributeName()];
+    for (const [name, option] of options) {
+      const isFlag = spec.options[name].type === "boolean";
+      values[name] = isFlag ? (given.has(name) ? true : spec.options[name].default) : parsed[option.attributeName()];
+    }
     values.json = parsed.json;
     for (const [name, option] of Object.entries(spec.options)) {
       if (option.required && values[name] === undefined) {

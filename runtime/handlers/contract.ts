@@ -47,3 +47,37 @@ export const ENV = {
   /** "true" accepts a backup older than PROMOTE_MAX_AGE_HOURS on purpose; default "false". */
   promoteAllowStale: "PROMOTE_ALLOW_STALE",
 } as const;
+
+/** The health probe's handler (image command override), relative to LAMBDA_TASK_ROOT. */
+export const HEALTH_PROBE_HANDLER = "runtime/handlers/healthProbe.handler";
+
+export const HEALTH_PROBE_ENV = {
+  /** Secrets Manager ARN of {"direct": URL, "pooled": URL} for the monitor role. */
+  secretArn: "HEALTH_PROBE_SECRET_ARN",
+  /** The metrics' Database dimension, e.g. "bloom-production/bloom". */
+  database: "HEALTH_PROBE_DATABASE",
+  /** Connect and query timeout per endpoint, milliseconds; default 5000. */
+  timeoutMs: "HEALTH_PROBE_TIMEOUT_MS",
+} as const;
+
+/**
+ * Logical replication (failover.mode "replica"): runtime/handlers/replicate.handler with the
+ * event {"action": "setup"} (run once per instance during pulumi up, like the promotion step) or
+ * {"action": "status"} (scheduled: emits the replication metrics). It also reads the target*
+ * variables (the failover instance as its RDS master). The promote handler takes the replica path
+ * by itself when the target holds the subscription.
+ */
+export const REPLICATE_ENV = {
+  /** Secrets Manager ARN whose SecretString is the source's (Neon primary, direct host) replication role URL. */
+  sourceSecretArn: "REPLICATE_SOURCE_SECRET_ARN",
+  /** Publication on the source; default "bloom_dr". */
+  publication: "REPLICATE_PUBLICATION",
+  /** Subscription on the target (and its slot on the source); default "bloom_dr". */
+  subscription: "REPLICATE_SUBSCRIPTION",
+  /** status: lag beyond this many seconds is a failure of the check; default 60. */
+  maxLagSeconds: "REPLICATE_MAX_LAG_SECONDS",
+  /** The metrics' Subscription dimension, e.g. "dr/bloom_dr". */
+  metricDimension: "REPLICATE_METRIC_DIMENSION",
+} as const;
+
+export const REPLICATE_HANDLER = "runtime/handlers/replicate.handler";

@@ -25,7 +25,7 @@ export {
   RESTORE_SUCCEEDED_METRIC,
 } from "../../components/backupMetrics";
 
-export type MetricUnit = "Count" | "Bytes" | "Milliseconds" | "Seconds";
+export type MetricUnit = "Count" | "Bytes" | "Milliseconds" | "Seconds" | "Percent";
 
 export interface Metric {
   name: string;

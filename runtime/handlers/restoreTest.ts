@@ -1,12 +1,13 @@
 /**
  * Lambda handler of the DR stack's continuous restore test (image command override
  * `runtime/handlers/restoreTest.handler`): restores the newest backup into the standby with
- * --clean, validates every table's row count (runRestore) and an optional smoke query, emits EMF
- * metrics, and throws on any failure so the invocation counts as an error.
+ * --clean, validates every table's row count and an optional smoke query, records which backup
+ * the standby now holds (promote's fast path), emits EMF metrics, and throws on any failure so
+ * the invocation counts as an error. It refuses a database marked serving whatever FAILOVER_MODE
+ * says (runStandbyRestore): defence in depth behind the stack's own refusal.
  */
-import { Client } from "pg";
 import { parseConnectionUrl, redactSecrets } from "../lib/postgres/connectionUrl";
-import { runRestore } from "../lib/restore/runRestore";
+import { runStandbyRestore } from "../lib/restore/standbyRestore";
 import { deadlineSignal, defaultDependencies, HandlerDependencies, LambdaContextLike, logLine } from "./dependencies";
 
 // re-exported so a caller of the bundled file (the bundle test) can build the default wiring
@@ -49,16 +50,15 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
       settings.target,
     );
     secrets.push(targetUrl, parseConnectionUrl(targetUrl).password);
-    const result = await runRestore({
+    const { restore: result, smokeQueryRows } = await runStandbyRestore({
       store,
-      backup: "latest",
       targetUrl,
-      clean: true,
       jobs: settings.jobs,
+      smokeQuery: settings.smokeQuery,
       signal: deps.signal,
       env: deps.env,
+      now: deps.now,
     });
-    const smokeQueryRows = settings.smokeQuery ? await runSmokeQuery(targetUrl, settings.smokeQuery) : undefined;
     const now = deps.now();
     const tables = Object.values(result.tables);
     const outcome: RestoreTestOutcome = {
@@ -109,22 +109,6 @@ export async function runRestoreTest(deps: HandlerDependencies): Promise<Restore
     throw new Error(
       `restore test of ${store.describe()} into ${settings.target.host}/${settings.target.database} failed: ${reason}`,
     );
-  }
-}
-
-/** Runs the operator's smoke query; an error or an empty result fails the restore test. */
-export async function runSmokeQuery(url: string, sql: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  try {
-    await client.connect();
-    const result = await client.query(sql);
-    if (result.rows.length === 0) throw new Error(`smoke query returned no rows: ${sql.slice(0, 200)}`);
-    return result.rows.length;
-  } catch (err) {
-    const message = (err as Error).message;
-    throw new Error(message.startsWith("smoke query") ? message : `smoke query failed: ${message}`);
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

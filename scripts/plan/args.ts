@@ -1,4 +1,4 @@
-/** Command-line arguments of `npm run plan -- --stack prod|dr [--config FILE] [--policy-config FILE] [--json]`. */
+/** Command-line arguments of `npm run plan -- --stack prod|dr [--config FILE] [--prod-config FILE] [--policy-config FILE] [--json]`. */
 
 export const STACKS = ["prod", "dr"] as const;
 export type StackName = (typeof STACKS)[number];
@@ -7,16 +7,23 @@ export interface PlanArgs {
   stack: StackName;
   /** A Pulumi.<stack>.yaml-format file to use instead of the stack's own. */
   configFile?: string;
+  /**
+   * dr only: the prod stack config whose outputs the dr stack's StackReference sees (default
+   * Pulumi.prod.yaml), e.g. one with neon.logicalReplication for a dr plan in failover.mode replica.
+   */
+  prodConfigFile?: string;
   /** A policy pack config file (JSON: { "<rule>": { "enforcementLevel"?: ..., ...settings } }). */
   policyConfigFile?: string;
   json: boolean;
 }
 
-export const USAGE = "usage: npm run plan -- --stack prod|dr [--config FILE] [--policy-config FILE] [--json]";
+export const USAGE =
+  "usage: npm run plan -- --stack prod|dr [--config FILE] [--prod-config FILE] [--policy-config FILE] [--json]";
 
 export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   let stack: string | undefined;
   let configFile: string | undefined;
+  let prodConfigFile: string | undefined;
   let policyConfigFile: string | undefined;
   let json = false;
   const valueOf = (flag: string, i: number): string => {
@@ -38,6 +45,9 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
       case "--config":
         configFile = inline ?? valueOf(flag, i++);
         break;
+      case "--prod-config":
+        prodConfigFile = inline ?? valueOf(flag, i++);
+        break;
       case "--policy-config":
         policyConfigFile = inline ?? valueOf(flag, i++);
         break;
@@ -51,9 +61,12 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   if (stack === undefined) throw new Error(`plan: --stack is required; ${USAGE}`);
   if (!(STACKS as readonly string[]).includes(stack))
     throw new Error(`plan: --stack must be one of ${STACKS.join(", ")} (got "${stack}")`);
+  if (prodConfigFile !== undefined && stack !== "dr")
+    throw new Error(`plan: --prod-config shapes the prod outputs a dr stack reads; use it with --stack dr; ${USAGE}`);
   return {
     stack: stack as StackName,
     ...(configFile ? { configFile } : {}),
+    ...(prodConfigFile ? { prodConfigFile } : {}),
     ...(policyConfigFile ? { policyConfigFile } : {}),
     json,
   };

@@ -6,6 +6,7 @@
  * (test/support/pulumiMocks.ts) answers resources and invokes from here too, with its own
  * MockNaming, so a type the plan learns to answer is answered in tests as well.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 export const PLAN_ACCOUNT_ID = "123456789012";
@@ -15,7 +16,10 @@ export const PLAN_REGION = "us-east-1";
 export interface MockNaming {
   /** The physical name of a resource whose inputs do not name it. */
   physicalName(logicalName: string): string;
-  /** The password Neon holds for a role: by logical name, or "<branch id>-<role>" for a branch's copy. */
+  /**
+   * The password Neon holds for a role (by logical name, or "<branch id>-<role>" for a branch's
+   * copy), or the one random.RandomPassword generates.
+   */
   password(logicalName: string): string;
   /** The password of an ECR authorization token. */
   readonly registryPassword: string;
@@ -35,7 +39,14 @@ export interface ProdOutputOptions {
   replicaRegion?: string;
   /** bloom-dr:backup.prefix of the prod stack. */
   backupPrefix?: string;
+  /** bloom-dr:neon.logicalReplication of the prod stack: the replication role's URL is exported too. */
+  logicalReplication?: boolean;
+  /** bloom-dr:neon.replicationRoleName (default bloom_replicator). */
+  replicationRoleName?: string;
 }
+
+/** Outputs the prod stack exports as secrets; a StackReference hands them over marked secret. */
+export const PROD_SECRET_OUTPUTS = ["directConnectionUri", "pooledConnectionUri", "replicationSourceUrl"] as const;
 
 /** The outputs index.ts exports for the prod stack, as the dr stack reads them. */
 export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string, unknown> {
@@ -57,6 +68,15 @@ export function prodStackOutputs(options: ProdOutputOptions = {}): Record<string
     backupPrefix: options.backupPrefix ?? "production/",
     appDatabaseUrlSecretArn: `arn:aws:secretsmanager:${region}:${PLAN_ACCOUNT_ID}:secret:bloom-dr-app-database-url-AbCdEf`,
     backupImageUri: `${PLAN_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/bloom-dr-backup@sha256:${"0".repeat(64)}`,
+    logicalReplication: options.logicalReplication === true,
+    ...(options.logicalReplication ? replicationOutputs(options.replicationRoleName ?? "bloom_replicator") : {}),
+  };
+}
+
+function replicationOutputs(role: string): Record<string, unknown> {
+  return {
+    replicationRoleName: role,
+    replicationSourceUrl: `postgresql://${role}:offline-plan-password@ep-primary-endpoint-offline.aws.neon.tech/bloom?sslmode=require`,
   };
 }
 
@@ -66,6 +86,49 @@ function service(type: string): string {
 
 function arn(type: string, name: string, region: string): string {
   return `arn:aws:${service(type)}:${region}:${PLAN_ACCOUNT_ID}:${name}`;
+}
+
+/** Deterministic hex from a seed: what a random provider would have made up. */
+function stableHex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/**
+ * What the promotion function answers (the contract with runtime/handlers/promote.ts), for an
+ * instance restored from a backup taken at 02:00 and promoted at 09:30 the same day.
+ */
+export const MOCK_PROMOTION_RESULT = {
+  ok: true,
+  path: "restored",
+  backupId: "20260310T020000Z-offline",
+  snapshotAt: "2026-03-10T02:00:00.000Z",
+  rpoSeconds: 27_000,
+  servingSince: "2026-03-10T09:30:00.000Z",
+  appRole: "bloom_app",
+  phases: { verify: 1200, restore: 41_000, role: 300, validate: 2500, mark: 50 },
+  totalMs: 45_050,
+} as const;
+
+/** What `replicate setup` answers (the contract with runtime/handlers/replicate.ts): a first setup. */
+export const MOCK_REPLICATION_SETUP_RESULT = {
+  ok: true,
+  action: "setup",
+  changed: true,
+  tables: 12,
+  publication: "bloom_dr",
+  subscription: "bloom_dr",
+} as const;
+
+/** The answer of the function an Invocation calls, by its event: replicate setup, else the promotion. */
+function invocationResult(input: unknown): string {
+  let event: unknown;
+  try {
+    event = typeof input === "string" ? JSON.parse(input) : undefined;
+  } catch {
+    event = undefined;
+  }
+  const action = (event as { action?: unknown } | undefined)?.action;
+  return JSON.stringify(action === "setup" ? MOCK_REPLICATION_SETUP_RESULT : MOCK_PROMOTION_RESULT);
 }
 
 export interface MockAnswer {
@@ -157,6 +220,27 @@ export function mockResourceState(
         },
       };
     }
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return {
+        id: `${inputs.secretId ?? name}|${name}-version`,
+        state: { arn: inputs.secretId, versionId: `${name}-version` },
+      };
+    case "aws:lambda/invocation:Invocation":
+      return {
+        id: `${inputs.functionName ?? name},$LATEST,${stableHex(name, 32)}`,
+        state: { result: invocationResult(inputs.input), qualifier: "$LATEST" },
+      };
+    case "random:index/randomPassword:RandomPassword": {
+      // Letters and digits only, like the component's settings (special: false).
+      const result = naming.password(name).replace(/[^A-Za-z0-9]/g, "");
+      return { id: "none", state: { result, bcryptHash: `$2a$10$${stableHex(result, 53)}` } };
+    }
+    case "random:index/randomId:RandomId": {
+      const hex = stableHex(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, 2 * (inputs.byteLength ?? 4));
+      return { id: hex, state: { hex, dec: BigInt(`0x${hex}`).toString(), b64Std: "", b64Url: "" } };
+    }
+    case "command:local:Command":
+      return { id: `${name}-command`, state: { stdout: "", stderr: "" } };
     case "aws:secretsmanager/secret:Secret":
       return {
         id: arn(type, `secret:${named}`, region),
@@ -192,6 +276,15 @@ export function mockResourceState(
       return { id: `ep-${name}`, state: { host: `ep-${name}.aws.neon.tech`, proxyHost: "aws.neon.tech" } };
     case "neon:index/role:Role":
       return { id: `${name}-role`, state: { password: naming.password(name) } };
+    case "aws:ssm/parameter:Parameter":
+      return {
+        id: named,
+        state: {
+          name: named,
+          arn: arn(type, `parameter${named.startsWith("/") ? "" : "/"}${named}`, region),
+          version: 1,
+        },
+      };
     default:
       return { id: physical, state: { arn: arn(type, named, region), name: named } };
   }
@@ -266,6 +359,15 @@ export function mockInvokes(region = PLAN_REGION, naming: MockNaming = PLAN_NAMI
       versionStage: "AWSCURRENT",
       versionStages: ["AWSCURRENT"],
     }),
+    // No RDS instance matches: the app's DATABASE_URL does not point at this dr stack's instance.
+    "aws:rds/getInstances:getInstances": (inputs) => ({
+      id: region,
+      region: inputs.region ?? region,
+      instanceIdentifiers: [],
+      instanceArns: [],
+      filters: inputs.filters ?? [],
+      tags: inputs.tags ?? {},
+    }),
     "aws:ec2/getVpc:getVpc": () => ({
       id: "vpc-default",
       arn: `arn:aws:ec2:${region}:${PLAN_ACCOUNT_ID}:vpc/vpc-default`,
@@ -313,7 +415,8 @@ export function planMocks(options: {
         // Any stack name works offline: the dr program only needs the prod outputs.
         const outputs = options.stackReferences[referenced] ?? options.stackReferences["*"];
         if (!outputs) fail(`plan: no offline outputs for StackReference "${referenced}"`);
-        return { id: referenced, state: { name: referenced, outputs, secretOutputNames: [] } };
+        const secretOutputNames = PROD_SECRET_OUTPUTS.filter((output) => output in outputs!);
+        return { id: referenced, state: { name: referenced, outputs, secretOutputNames } };
       }
       const answer = mockResourceState(type, name, inputs ?? {}, region);
       return { id: custom === false ? undefined : answer.id, state: { ...(inputs ?? {}), ...answer.state } };

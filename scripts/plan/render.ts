@@ -121,6 +121,8 @@ export interface PlanReport {
   configSource: string;
   resources: readonly PlannedResource[];
   outputs: Record<string, unknown>;
+  /** The program's warnings (config notices), as `pulumi up` prints them. */
+  warnings?: readonly string[];
   violations: readonly Violation[];
   ruleCount: number;
 }
@@ -145,6 +147,10 @@ export function renderText(report: PlanReport): string {
       .join("");
     const inputs = keyInputs(resource).join(" ");
     lines.push(`+ ${indent}${resource.type} ${resource.name}${flags}${inputs ? `  ${inputs}` : ""}`);
+  }
+  if ((report.warnings ?? []).length > 0) {
+    lines.push("", "Warnings:");
+    for (const warning of report.warnings ?? []) lines.push(`  ${warning}`);
   }
   lines.push("", "Outputs:");
   for (const [name, value] of Object.entries(maskSecrets(report.outputs)))
@@ -179,9 +185,11 @@ export function renderJson(report: PlanReport): Record<string, unknown> {
       ...(r.parentUrn ? { parent: r.parentUrn } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(r.dependencyUrns.length > 0 ? { dependencies: r.dependencyUrns } : {}),
       inputs: maskSecrets(r.inputs),
     })),
     outputs: maskSecrets(report.outputs),
+    warnings: report.warnings ?? [],
     violations: report.violations,
     mandatoryViolations: report.violations.filter((v) => v.enforcementLevel !== "advisory").length,
   };

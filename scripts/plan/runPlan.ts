@@ -58,23 +58,30 @@ export function policyRecords(resources: readonly PlannedResource[], view: "inpu
 }
 
 /**
- * The prod outputs the dr stack's StackReference returns, shaped by the shipped prod config
- * (region, replica region, backup prefix) so the dr program takes the same paths as for real.
+ * The prod outputs the dr stack's StackReference returns, shaped by the prod config (the shipped
+ * one, or --prod-config: region, replica region, backup prefix, logical replication) so the dr
+ * program takes the same paths as for real.
  */
-function offlineProdOutputs(root: string): Record<string, unknown> {
+function offlineProdOutputs(root: string, prodConfigFile?: string): Record<string, unknown> {
   let prod: Record<string, string> = {};
-  try {
-    prod = stackConfigFromYaml(readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"), PROJECT).values;
-  } catch {
-    // No prod config (or unreadable): the defaults describe a prod stack without a replica.
+  if (prodConfigFile !== undefined) {
+    prod = stackConfigFromYaml(readText(prodConfigFile, "prod config"), PROJECT, prodConfigFile).values;
+  } else {
+    try {
+      prod = stackConfigFromYaml(readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8"), PROJECT).values;
+    } catch {
+      // No prod config (or unreadable): the defaults describe a prod stack without a replica.
+    }
   }
-  const backup = prod["bloom-dr:backup"]
-    ? (JSON.parse(prod["bloom-dr:backup"]) as { replicaRegion?: string; prefix?: string })
-    : {};
+  const object = <T>(key: string): Partial<T> => (prod[key] ? (JSON.parse(prod[key]) as Partial<T>) : {});
+  const backup = object<{ replicaRegion: string; prefix: string }>("bloom-dr:backup");
+  const neon = object<{ logicalReplication: boolean; replicationRoleName: string }>("bloom-dr:neon");
   return prodStackOutputs({
     region: prod["aws:region"],
     replicaRegion: backup.replicaRegion,
     backupPrefix: backup.prefix,
+    logicalReplication: neon.logicalReplication,
+    replicationRoleName: neon.replicationRoleName,
   });
 }
 
@@ -91,7 +98,7 @@ export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "..
     stack: args.stack,
     config,
     programPath: path.join(root, "index.ts"),
-    stackReferences: { "*": offlineProdOutputs(root) },
+    stackReferences: { "*": offlineProdOutputs(root, args.prodConfigFile && path.resolve(args.prodConfigFile)) },
     region,
   });
   const violations: Violation[] = await evaluateRules(allRules, policyRecords(run.resources, "inputs"), {
@@ -105,6 +112,7 @@ export async function runPlan(args: PlanArgs, root = path.resolve(__dirname, "..
       configSource: path.relative(process.cwd(), configFile) || configFile,
       resources: run.resources,
       outputs: run.outputs,
+      warnings: run.warnings,
       violations,
       ruleCount: allRules.length,
     },

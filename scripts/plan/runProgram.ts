@@ -14,7 +14,12 @@ export interface ProgramRun {
   resources: PlannedResource[];
   /** The program's stack outputs, secret ones masked. */
   outputs: Record<string, unknown>;
+  /** What the program warned about (pulumi.log.warn), as `pulumi up` would print it. */
+  warnings: string[];
 }
+
+/** How @pulumi/pulumi prints a warning when no engine is attached (under mocks). */
+const RUNTIME_WARNING = "warning: [runtime] ";
 
 export interface ProgramOptions {
   project: string;
@@ -84,6 +89,21 @@ async function resolveOutputs(exported: Record<string, unknown>): Promise<Record
   return Object.fromEntries(entries);
 }
 
+/**
+ * The stack outputs of a loaded program module, as the Pulumi Node host takes them: `export =`
+ * arrives as the module's default, named exports as its properties; an exported function is
+ * called and a promise awaited (index.ts exports an async function).
+ */
+export async function programOutputs(program: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let value: unknown = program.default !== undefined && program.default !== null ? program.default : program;
+  if (typeof value === "function") value = (value as () => unknown)();
+  value = await value;
+  if (value === null || typeof value !== "object") return {};
+  const exported: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  if (value === program) delete exported.default;
+  return exported;
+}
+
 export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const mocks = planMocks({ region: options.region, stackReferences: options.stackReferences });
   await pulumi.runtime.setMocks(
@@ -100,20 +120,25 @@ export async function runProgram(options: ProgramOptions): Promise<ProgramRun> {
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
+  // Warnings are part of the plan (the report lists them), not noise on stderr.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const line = args.map(String).join(" ");
+    if (line.startsWith(RUNTIME_WARNING)) warnings.push(line.slice(RUNTIME_WARNING.length));
+    else consoleWarn(...args);
+  };
   try {
-    const program = await import(path.resolve(options.programPath));
-    // `export = outputs` arrives as the module's default; named exports as its properties.
-    const exported: Record<string, unknown> =
-      program.default !== null && typeof program.default === "object" ? { ...program.default } : { ...program };
-    delete exported.default;
+    const exported = await programOutputs(await import(path.resolve(options.programPath)));
     const outputs = await withDeadline(resolveOutputs(exported), OUTPUT_DEADLINE_MS);
     await settle();
     if (failures.length > 0) throw failures[0];
-    return { resources, outputs };
+    return { resources, outputs, warnings };
   } catch (error) {
     // A failed invoke reaches the program without its message: name what the mocks refused.
     throw mocks.failures[0] ?? error;
   } finally {
+    console.warn = consoleWarn;
     process.off("unhandledRejection", onRejection);
   }
 }

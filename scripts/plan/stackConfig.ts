@@ -2,7 +2,8 @@
  * Turns a Pulumi.<stack>.yaml file into what `pulumi.runtime.setAllConfig` takes: fully
  * qualified keys, string values (objects JSON-encoded, as the CLI passes them) and the list of
  * secret keys. `secure:` values cannot be decrypted offline: they become placeholders that
- * are marked secret, so the program sees a secret and the plan prints [secret].
+ * are marked secret, so the program sees a secret and the plan prints [secret]. The CLI marks a
+ * whole top-level key secret when a value inside it is (`pulumi config set --secret --path`).
  */
 // js-yaml is a dependency of @pulumi/pulumi; its types are not installed, hence the narrow signature.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,6 +16,12 @@ export interface StackConfig {
 }
 
 export const SECRET_PLACEHOLDER_PREFIX = "offline-plan-secret:";
+/** A secret whose key names a URL (`redeployHookUrl`) gets a URL placeholder, so URL checks pass offline. */
+export const SECRET_URL_PLACEHOLDER_PREFIX = "https://offline-plan-secret.invalid/";
+
+function placeholder(key: string): string {
+  return /(Url|Uri)$/.test(key) ? `${SECRET_URL_PLACEHOLDER_PREFIX}${key}` : `${SECRET_PLACEHOLDER_PREFIX}${key}`;
+}
 
 function isSecure(value: unknown): value is { secure: string } {
   return (
@@ -28,7 +35,7 @@ function isSecure(value: unknown): value is { secure: string } {
 
 /** Replaces every `{ secure: ... }` inside `value` with a placeholder; reports whether any was found. */
 function replaceSecure(value: unknown, key: string): { value: unknown; secret: boolean } {
-  if (isSecure(value)) return { value: `${SECRET_PLACEHOLDER_PREFIX}${key}`, secret: true };
+  if (isSecure(value)) return { value: placeholder(key), secret: true };
   if (Array.isArray(value)) {
     const items = value.map((item, i) => replaceSecure(item, `${key}[${i}]`));
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };

@@ -91,6 +91,11 @@ const STANDBY_WITH_OWN_VPC = {
   "aws:sqs/queue:Queue": 1,
   "aws:scheduler/schedule:Schedule": 1,
   "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
+  // the final snapshot's suffix and the app role's password, kept from standby on
+  "random:index/randomId:RandomId": 1,
+  "random:index/randomPassword:RandomPassword": 1,
+  "aws:secretsmanager/secret:Secret": 1,
+  "aws:secretsmanager/secretVersion:SecretVersion": 1,
 };
 
 /** The app's own network: what an instance the app is switched to must live in. */
@@ -214,7 +219,7 @@ describe("standby", () => {
       masterUserSecretKmsKeyId: keyArn,
       backupRetentionPeriod: 7,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "bloom-dr-dr-failover-final",
+      finalSnapshotIdentifier: `bloom-dr-dr-failover-final-${mocks.named("failover-snapshot-suffix").state.hex}`,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: keyArn,
       copyTagsToSnapshot: true,
@@ -224,6 +229,12 @@ describe("standby", () => {
       vpcSecurityGroupIds: [mocks.named("failover-db-sg").id],
     });
     expect(mocks.one("aws:rds/instance:Instance").inputs.password).toBeUndefined();
+    // 4 random bytes keyed to what replaces an RDS instance: a new instance gets a new snapshot name
+    expect(mocks.named("failover-snapshot-suffix").inputs).toEqual({
+      byteLength: 4,
+      keepers: { database: "app", username: "bloom_admin", kmsKeyId: keyArn },
+    });
+    expect(mocks.named("failover-snapshot-suffix").state.hex).toMatch(/^[0-9a-f]{8}$/);
     expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual([
       mocks.named("failover-private-0").id,
       mocks.named("failover-private-1").id,
@@ -294,8 +305,39 @@ describe("standby", () => {
       treatMissingData: "breaching",
       alarmActions: [PROD.alarmTopicArn],
     });
-    expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
+    expect(
+      mocks
+        .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+        .filter((version) => version.inputs.secretId === PROD.appDatabaseUrlSecretArn),
+    ).toHaveLength(0);
+    expect(mocks.ofType("aws:lambda/invocation:Invocation")).toHaveLength(0);
     expect(await valueOf(db.appSecretSwitched)).toBe(false);
+    expect(await valueOf(db.promotion)).toBeUndefined();
+    expect(await valueOf(db.promoteFunctionName)).toBeUndefined();
+  });
+
+  test("the app role's password is generated (letters and digits), kept in its own secret under the database's key, unprotected", async () => {
+    const { db } = await build();
+    const keyArn = mocks.named("failover-key").state.arn;
+    const password = mocks.one("random:index/randomPassword:RandomPassword");
+    expect(password.inputs).toEqual({
+      length: 32,
+      special: false,
+      upper: true,
+      lower: true,
+      numeric: true,
+      minUpper: 1,
+      minLower: 1,
+      minNumeric: 1,
+    });
+    const secret = mocks.one("aws:secretsmanager/secret:Secret");
+    expect(secret.name).toBe("failover-app-password-secret");
+    expect(secret.inputs).toMatchObject({ kmsKeyId: keyArn, recoveryWindowInDays: 30 });
+    const value = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
+    expect(value.inputs).toEqual({ secretId: secret.id, secretString: password.state.result });
+    expect(value.secretInputs).toEqual(["secretString"]);
+    for (const resource of [password, secret, value]) expect(resource.options.protect).toBe(false);
+    expect(await valueOf(db.appPasswordSecretArn)).toBe(secret.state.arn);
   });
 
   test("reserveConcurrency reserves one execution for the restore test", async () => {
@@ -324,90 +366,7 @@ describe("standby", () => {
   });
 });
 
-describe("active", () => {
-  test("protects the instance, stops restoring into it and points the app secret at it", async () => {
-    const { db, options } = await build({ mode: "active", ...APP_NETWORK });
-    const instance = mocks.one("aws:rds/instance:Instance");
-    expect(instance.inputs.deletionProtection).toBe(true);
-    expect(mocks.named("failover-subnets").inputs.subnetIds).toEqual(APP_NETWORK.subnetIds);
-    expect(options.get("failover-db")?.protect).toBe(true);
-    expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.state).toBe("DISABLED");
-    // a manual invoke of the disabled job must not wipe the now-live instance
-    expect(
-      mocks.one("aws:lambda/function:Function", "failover-restore-function").inputs.environment.variables.FAILOVER_MODE,
-    ).toBe("active");
-    const version = mocks.one("aws:secretsmanager/secretVersion:SecretVersion");
-    expect(version.name).toBe("failover-app-database-url");
-    expect(version.inputs.secretId).toBe(PROD.appDatabaseUrlSecretArn);
-    // written at the prod region's endpoint, where the app's secret lives
-    expect(version.inputs.region).toBe("us-east-1");
-    expect(version.inputs.secretString).toBe(
-      `postgresql://bloom_admin:${encodeURIComponent(MASTER_PASSWORD)}@${instance.state.address}:5432/app?sslmode=require`,
-    );
-    expect(version.secretInputs).toEqual(["secretString"]);
-    expect(options.get("failover-app-database-url")?.retainOnDelete).toBe(true);
-    expect(
-      mocks.invokes.find((invoke) => invoke.token === "aws:secretsmanager/getSecretVersion:getSecretVersion")?.inputs
-        .secretId,
-    ).toBe(instance.state.masterUserSecrets[0].secretArn);
-    expect(await valueOf(db.appSecretSwitched)).toBe(true);
-    // The restore staleness alarm goes with the disabled schedule; the app secret version comes.
-    expect(
-      mocks
-        .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
-        .map((alarm) => alarm.name)
-        .sort(),
-    ).toEqual(["failover-restore-dlq-messages", "failover-restore-errors"]);
-    expect(counts(mocks.customResources())).toEqual({
-      ...STANDBY_IN_APP_VPC,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": 2,
-      "aws:secretsmanager/secretVersion:SecretVersion": 1,
-    });
-  });
-
-  test("switching back to standby removes only the retained secret version, re-adds the restore staleness alarm and keeps the instance", async () => {
-    await build({ mode: "active", ...APP_NETWORK });
-    const active = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
-    mocks.reset();
-    await build({ mode: "standby", ...APP_NETWORK });
-    const standby = mocks.customResources().map((resource) => `${resource.type}::${resource.name}`);
-    expect(active.filter((resource) => !standby.includes(resource))).toEqual([
-      "aws:secretsmanager/secretVersion:SecretVersion::failover-app-database-url",
-    ]);
-    expect(standby.filter((resource) => !active.includes(resource))).toEqual([
-      "aws:cloudwatch/metricAlarm:MetricAlarm::failover-restore-staleness",
-    ]);
-    expect(standby).toContain("aws:rds/instance:Instance::failover-db");
-  });
-
-  test.each(["pitr", "restore", "failover"] as const)(
-    "during a %s drill the app secret is never touched and everything is tagged",
-    async (scenario) => {
-      const { db } = await build({ mode: "active", drill: { scenario }, tags: { team: "platform" } });
-      expect(mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
-      expect(mocks.invokes.map((invoke) => invoke.token)).not.toContain(
-        "aws:secretsmanager/getSecretVersion:getSecretVersion",
-      );
-      expect(await valueOf(db.appSecretSwitched)).toBe(false);
-      // Scheduler schedules, role policies and route table associations have no tags in AWS.
-      const untaggable = new Set([
-        "aws:scheduler/schedule:Schedule",
-        "aws:iam/rolePolicy:RolePolicy",
-        "aws:ec2/routeTableAssociation:RouteTableAssociation",
-        "docker-build:index:Image",
-      ]);
-      const taggable = mocks.customResources().filter((resource) => !untaggable.has(resource.type));
-      expect(taggable).toHaveLength(20); // active: no restore staleness alarm
-      for (const resource of taggable) {
-        const modeTag = resource.type === "aws:rds/instance:Instance" ? { "bloom-dr:failover-mode": "active" } : {};
-        expect([resource.name, resource.inputs.tags]).toEqual([
-          resource.name,
-          { team: "platform", "bloom-dr:drill": scenario, ...modeTag },
-        ]);
-      }
-    },
-  );
-
+describe("modes", () => {
   test.each(["standby", "active"] as const)(
     "the %s instance carries its mode as a tag for the policy pack",
     async (mode) => {
@@ -418,7 +377,7 @@ describe("active", () => {
 });
 
 test.each([
-  [{ mode: "actve" as never }, 'FailoverDatabase bad: mode must be one of off, standby, active (got "actve")'],
+  [{ mode: "actve" as never }, 'FailoverDatabase bad: mode must be one of off, standby, replica, active (got "actve")'],
   [{ vpcId: "vpc-1" }, "FailoverDatabase bad: vpcId and subnetIds go together"],
   [
     { vpcId: "vpc-1", subnetIds: ["subnet-1"] },

@@ -1,44 +1,42 @@
-import { arnInRegion, failoverDatabaseUrl, regionOfArn } from "../../components/failoverUrl";
+import { appDatabaseUrl, arnInRegion, regionOfArn } from "../../components/failoverUrl";
 
-const TARGET = { host: "db.abc.us-west-2.rds.amazonaws.com", port: 5432, database: "app" };
+const TARGET = { host: "db.abc.us-west-2.rds.amazonaws.com", port: 5432, database: "bloom" };
 
 test.each([
   [
-    "plain",
-    "bloom_admin",
-    "s3cret",
-    "postgresql://bloom_admin:s3cret@db.abc.us-west-2.rds.amazonaws.com:5432/app?sslmode=require",
+    "the generated password (letters and digits)",
+    "bloom_app",
+    "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+    "postgresql://bloom_app:Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z@db.abc.us-west-2.rds.amazonaws.com:5432/bloom?sslmode=require",
   ],
   [
     "reserved characters",
-    "bloom_admin",
+    "bloom_app",
     "a/b@c:d%e?f#g",
-    "postgresql://bloom_admin:a%2Fb%40c%3Ad%25e%3Ff%23g@db.abc.us-west-2.rds.amazonaws.com:5432/app?sslmode=require",
+    "postgresql://bloom_app:a%2Fb%40c%3Ad%25e%3Ff%23g@db.abc.us-west-2.rds.amazonaws.com:5432/bloom?sslmode=require",
   ],
   [
     "space and plus",
-    "user name",
+    "app role",
     "p+w d",
-    "postgresql://user%20name:p%2Bw%20d@db.abc.us-west-2.rds.amazonaws.com:5432/app?sslmode=require",
+    "postgresql://app%20role:p%2Bw%20d@db.abc.us-west-2.rds.amazonaws.com:5432/bloom?sslmode=require",
   ],
-])("%s", (_label, username, password, expected) => {
-  const url = failoverDatabaseUrl({
-    ...TARGET,
-    masterSecretJson: JSON.stringify({ username, password, engine: "postgres" }),
-  });
+])("%s", (_label, role, password, expected) => {
+  const url = appDatabaseUrl({ ...TARGET, role, password });
   expect(url).toBe(expected);
   const parsed = new URL(url);
   expect(decodeURIComponent(parsed.password)).toBe(password);
-  expect(decodeURIComponent(parsed.username)).toBe(username);
+  expect(decodeURIComponent(parsed.username)).toBe(role);
+  expect(parsed.searchParams.get("sslmode")).toBe("require");
 });
 
 test.each([
-  ["not json", "the RDS master secret of db.abc.us-west-2.rds.amazonaws.com is not JSON"],
-  [JSON.stringify({ username: "u" }), "lacks username or password"],
-  [JSON.stringify({ password: "p" }), "lacks username or password"],
-  ["null", "lacks username or password"],
-])("rejects %s without echoing it", (masterSecretJson, message) => {
-  expect(() => failoverDatabaseUrl({ ...TARGET, masterSecretJson })).toThrow(message);
+  ["", "pw"],
+  ["bloom_app", ""],
+])("refuses role %j with password %j without echoing the password", (role, password) => {
+  expect(() => appDatabaseUrl({ ...TARGET, role, password })).toThrow(
+    "the app's URL for db.abc.us-west-2.rds.amazonaws.com needs the app role and its password (got an empty one)",
+  );
 });
 
 describe("regionOfArn", () => {

@@ -3,6 +3,8 @@ import {
   dumpJobPolicy,
   fargateExecutionPolicy,
   replicationPolicy,
+  promoteJobPolicy,
+  replicateJobPolicy,
   restoreJobPolicy,
   schedulerInvokeLambdaPolicy,
   schedulerRunTaskPolicy,
@@ -94,6 +96,111 @@ describe("restoreJobPolicy", () => {
     ["ec2", ["*"]],
   ])("%s resources %j", (service, resources) => {
     expect(resourcesOf(document, service)).toEqual(resources);
+  });
+});
+
+describe("promoteJobPolicy", () => {
+  const APP_PASSWORD = "arn:aws:secretsmanager:us-west-2:123456789012:secret:app-password";
+  const document = promoteJobPolicy({
+    bucketArn: BUCKET,
+    prefix: "production/",
+    vaultKeyArn: KEY,
+    masterSecretArn: SECRET,
+    masterSecretKeyArn: "arn:dr-key",
+    appPasswordSecretArn: APP_PASSWORD,
+    appPasswordKeyArn: "arn:dr-key",
+    logGroupArn: LOGS,
+  });
+  test("is read-only on AWS: everything promotion changes is inside the database", () => {
+    expect(actions(document).sort()).toEqual(
+      [
+        "s3:GetObject",
+        "s3:ListBucket",
+        "kms:Decrypt",
+        "kms:Decrypt",
+        "kms:Decrypt",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:GetSecretValue",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ].sort(),
+    );
+  });
+  test.each([
+    ["s3", [`${BUCKET}/production/*`, BUCKET]],
+    ["kms", [KEY, "arn:dr-key", "arn:dr-key"]],
+    ["secretsmanager", [SECRET, APP_PASSWORD]],
+    ["ec2", ["*"]],
+    ["logs", [`${LOGS}:*`]],
+  ])("%s resources %j", (service, resources) => {
+    expect(resourcesOf(document, service)).toEqual(resources);
+  });
+});
+
+describe("promoteJobPolicy of a stack whose primary publishes logical replication", () => {
+  const SOURCE = "arn:aws:secretsmanager:us-west-2:123456789012:secret:replication-source";
+  const document = promoteJobPolicy({
+    bucketArn: BUCKET,
+    prefix: "production/",
+    vaultKeyArn: KEY,
+    masterSecretArn: SECRET,
+    masterSecretKeyArn: "arn:dr-key",
+    appPasswordSecretArn: "arn:app-password",
+    appPasswordKeyArn: "arn:dr-key",
+    replicationSource: { secretArn: SOURCE, keyArn: "arn:dr-key" },
+    logGroupArn: LOGS,
+  });
+  test.each([
+    ["secretsmanager", [SECRET, "arn:app-password", SOURCE]],
+    ["kms", [KEY, "arn:dr-key", "arn:dr-key", "arn:dr-key"]],
+  ])("also reads the replication source: %s resources %j", (service, resources) => {
+    expect(resourcesOf(document, service)).toEqual(resources);
+  });
+});
+
+describe("replicateJobPolicy", () => {
+  const SOURCE = "arn:aws:secretsmanager:us-west-2:123456789012:secret:replication-source";
+  const document = replicateJobPolicy({
+    masterSecretArn: SECRET,
+    masterSecretKeyArn: "arn:dr-key",
+    replicationSource: { secretArn: SOURCE, keyArn: "arn:dr-key" },
+    logGroupArn: LOGS,
+  });
+  test("reads two secrets, manages its network interfaces and writes its logs; nothing of the vault", () => {
+    expect(actions(document).sort()).toEqual(
+      [
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:GetSecretValue",
+        "kms:Decrypt",
+        "kms:Decrypt",
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+      ].sort(),
+    );
+  });
+  test.each([
+    ["secretsmanager", [SECRET, SOURCE]],
+    ["kms", ["arn:dr-key", "arn:dr-key"]],
+    ["s3", []],
+    ["cloudwatch", []],
+    ["ec2", ["*"]],
+    ["logs", [`${LOGS}:*`]],
+  ])("%s resources %j", (service, resources) => {
+    expect(resourcesOf(document, service)).toEqual(resources);
+  });
+  test("statement ids are unique", () => {
+    const sids = document.Statement.map((statement) => statement.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
   });
 });
 

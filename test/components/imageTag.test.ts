@@ -45,7 +45,7 @@ test("a directory without any input is refused", () => {
   const empty = mkdtempSync(join(tmpdir(), "image-tag-empty-"));
   try {
     expect(() => sourceImageTag(empty)).toThrow(
-      `no image inputs (runtime, components/backupMetrics.ts, package.json, package-lock.json, .npmrc, tsconfig.json) under ${empty}: run from the repository root`,
+      `no image inputs (runtime, components/backupMetrics.ts, components/healthProbeMetrics.ts, components/replicationMetrics.ts, package.json, package-lock.json, .npmrc, tsconfig.json) under ${empty}: run from the repository root`,
     );
   } finally {
     rmSync(empty, { recursive: true, force: true });

@@ -40,9 +40,27 @@ describe("boundedName", () => {
 });
 
 test.each([
-  ["bloom-dr", "dr", "failover", "bloom-dr-dr-failover-final"],
-  ["bloom-dr", "dr-drill-2026q1", "failover", "bloom-dr-dr-drill-2026q1-failover-final"],
-])("finalSnapshotIdentifier(%s, %s, %s) = %s", (project, stack, component, expected) => {
-  expect(finalSnapshotIdentifier(project, stack, component)).toBe(expected);
-  expect(expected.length).toBeLessThanOrEqual(NAME_LIMITS.rdsSnapshotIdentifier);
+  ["bloom-dr", "dr", "failover", "1a2b3c4d", "bloom-dr-dr-failover-final-1a2b3c4d"],
+  ["bloom-dr", "dr-drill-2026q1", "failover", "00ff00ff", "bloom-dr-dr-drill-2026q1-failover-final-00ff00ff"],
+])("finalSnapshotIdentifier(%s, %s, %s, %s) = %s", (project, stack, component, suffix, expected) => {
+  expect(finalSnapshotIdentifier(project, stack, component, suffix)).toBe(expected);
+  expect(expected).toMatch(RDS_IDENTIFIER);
+});
+
+test("two instances of one component get two final snapshot names, even when the name is shortened", () => {
+  const longStack = "s".repeat(300);
+  const first = finalSnapshotIdentifier("bloom-dr", longStack, "failover", "1a2b3c4d");
+  const second = finalSnapshotIdentifier("bloom-dr", longStack, "failover", "5e6f7a8b");
+  expect(first).not.toBe(second);
+  for (const name of [first, second]) {
+    expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.rdsSnapshotIdentifier);
+    expect(name).toMatch(RDS_IDENTIFIER);
+  }
+  expect(first.endsWith("-final-1a2b3c4d")).toBe(true);
+});
+
+test.each(["", "ABC", "a-b"])("finalSnapshotIdentifier refuses the suffix %j", (suffix) => {
+  expect(() => finalSnapshotIdentifier("bloom-dr", "dr", "failover", suffix)).toThrow(
+    `finalSnapshotIdentifier: suffix must be lowercase letters and digits (got "${suffix}")`,
+  );
 });

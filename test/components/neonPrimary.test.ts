@@ -138,3 +138,42 @@ test("naming the primary branch like the default branch is refused", () => {
     'NeonPrimary bad: primaryBranchName "main" is the project\'s default branch; choose another name',
   );
 });
+
+describe("logical replication", () => {
+  test("off by default: the project does not name the setting and no replication role exists", async () => {
+    const primary = await build();
+    expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBeUndefined();
+    expect(mocks.ofType("neon:index/role:Role").map((r) => r.name)).toEqual(["primary-role"]);
+    expect(await valueOf(primary.replicationUri)).toBeUndefined();
+    expect(await valueOf(primary.replicationRoleName)).toBeUndefined();
+  });
+
+  test("on: the project runs wal_level=logical and a protected replication role has its own direct URL (secret)", async () => {
+    const primary = await build({ logicalReplication: true });
+    await mocks.settle(primary.replicationUri);
+    expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBe("yes");
+    const role = mocks.named("primary-replication-role");
+    expect(role.inputs).toEqual({
+      projectId: "primary-project-project-id",
+      branchId: "br-primary-branch",
+      name: "bloom_replicator",
+    });
+    expect([role.options.protect, role.options.retainOnDelete]).toEqual([true, true]);
+    expect(role.options.parent).toBe(mocks.urnOf("primary"));
+    expect(await isSecretOutput(primary.replicationUri)).toBe(true);
+    // the direct endpoint (replication does not go through the pooler), the owner's database, TLS required
+    expect(await valueOf(primary.replicationUri)).toBe(
+      "postgresql://bloom_replicator:mock-password-primary-replication-role@ep-primary-endpoint.aws.neon.tech/bloom?sslmode=require",
+    );
+    expect(await valueOf(primary.replicationRoleName)).toBe("bloom_replicator");
+    // the app's URLs are unchanged
+    expect(await valueOf(primary.directUri)).toBe(
+      "postgresql://bloom_app:mock-password-primary-role@ep-primary-endpoint.aws.neon.tech/bloom?sslmode=require",
+    );
+  });
+
+  test("the replication role's name can be chosen", async () => {
+    await build({ logicalReplication: true, replicationRoleName: "clinic_replication" });
+    expect(mocks.named("primary-replication-role").inputs.name).toBe("clinic_replication");
+  });
+});

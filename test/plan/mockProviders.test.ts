@@ -1,6 +1,13 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { mockResourceState, planMocks, prodStackOutputs, sessionContext } from "../../scripts/plan/mockProviders";
+import {
+  MOCK_PROMOTION_RESULT,
+  MOCK_REPLICATION_SETUP_RESULT,
+  mockResourceState,
+  planMocks,
+  prodStackOutputs,
+  sessionContext,
+} from "../../scripts/plan/mockProviders";
 import { ROOT } from "./support/runPlanCli";
 
 describe("sessionContext (aws.iam.getSessionContext)", () => {
@@ -46,6 +53,19 @@ describe("planMocks", () => {
       custom: false,
     });
     expect(component.id).toBeUndefined();
+  });
+
+  test("the prod stack's secret outputs arrive marked secret", async () => {
+    const replicating = planMocks({
+      stackReferences: { "*": { vaultBucketName: "v", replicationSourceUrl: "postgresql://r:pw@h/db" } },
+    });
+    const reference = await replicating.newResource({
+      type: "pulumi:pulumi:StackReference",
+      name: "org/bloom-dr/prod",
+      inputs: { name: "org/bloom-dr/prod" },
+      custom: true,
+    });
+    expect(reference.state.secretOutputNames).toEqual(["replicationSourceUrl"]);
   });
 
   test("any StackReference gets the prod outputs", async () => {
@@ -117,7 +137,29 @@ describe("planMocks", () => {
   test.each([
     [
       {},
-      ["appDatabaseUrlSecretArn", "backupImageUri", "backupPrefix", "vaultBucketArn", "vaultBucketName", "vaultKeyArn"],
+      [
+        "appDatabaseUrlSecretArn",
+        "backupImageUri",
+        "backupPrefix",
+        "logicalReplication",
+        "vaultBucketArn",
+        "vaultBucketName",
+        "vaultKeyArn",
+      ],
+    ],
+    [
+      { logicalReplication: true },
+      [
+        "appDatabaseUrlSecretArn",
+        "backupImageUri",
+        "backupPrefix",
+        "logicalReplication",
+        "replicationRoleName",
+        "replicationSourceUrl",
+        "vaultBucketArn",
+        "vaultBucketName",
+        "vaultKeyArn",
+      ],
     ],
     [
       { replicaRegion: "us-west-2" },
@@ -126,6 +168,7 @@ describe("planMocks", () => {
         "appDatabaseUrlSecretReplicaArn",
         "backupImageUri",
         "backupPrefix",
+        "logicalReplication",
         "vaultBucketArn",
         "vaultBucketName",
         "vaultKeyArn",
@@ -136,6 +179,24 @@ describe("planMocks", () => {
     ],
   ])("prod outputs %j", (options, keys) => {
     expect(Object.keys(prodStackOutputs(options)).sort()).toEqual(keys);
+  });
+
+  test("with logical replication, the replication role's URL is exported (the role from the prod config)", () => {
+    expect(prodStackOutputs({ logicalReplication: true, replicationRoleName: "clinic_replication" })).toMatchObject({
+      logicalReplication: true,
+      replicationRoleName: "clinic_replication",
+      replicationSourceUrl:
+        "postgresql://clinic_replication:offline-plan-password@ep-primary-endpoint-offline.aws.neon.tech/bloom?sslmode=require",
+    });
+  });
+
+  test.each([
+    ['{"action":"setup"}', MOCK_REPLICATION_SETUP_RESULT],
+    ["{}", MOCK_PROMOTION_RESULT],
+    ["not json", MOCK_PROMOTION_RESULT],
+  ])("an Invocation with input %s answers as its handler would", (input, answer) => {
+    const { state } = mockResourceState("aws:lambda/invocation:Invocation", "i", { functionName: "f", input });
+    expect(JSON.parse(state.result)).toEqual(answer);
   });
 
   test("a resource's own region input wins over the stack's (the replica vault's key)", () => {

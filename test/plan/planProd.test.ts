@@ -14,7 +14,8 @@ describe("npm run plan -- --stack prod", () => {
     expect(typesOf(plan, "neon:index/project:Project")).toHaveLength(1);
     expect(typesOf(plan, "neon:index/project:Project")[0].inputs.historyRetentionSeconds).toBe(168 * 3600);
     expect(typesOf(plan, "aws:s3/bucket:Bucket").map((b) => b.inputs.objectLockEnabled)).toEqual([true, true]);
-    expect(typesOf(plan, "aws:lambda/function:Function")).toHaveLength(1);
+    // the dump job and the health probe
+    expect(typesOf(plan, "aws:lambda/function:Function")).toHaveLength(2);
     expect(typesOf(plan, "aws:scheduler/schedule:Schedule")[0].inputs.target.deadLetterConfig.arn).toMatch(
       /^arn:aws:sqs:/,
     );
@@ -40,6 +41,41 @@ describe("npm run plan -- --stack prod", () => {
     expect(JSON.stringify(plan)).not.toMatch(/postgres(ql)?:\/\/[^:"]+:[^@"]+@/);
   });
 
+  test("logical replication: the project setting, a protected replication role, a secret URL output, and the notice", async () => {
+    const config = variantConfig("prod", (c) => {
+      c["bloom-dr:neon"].logicalReplication = true;
+    });
+    const { code, plan } = await runPlanJson(["--stack", "prod", "--config", config]);
+    expect([code, plan.violations]).toEqual([0, []]);
+    expect(typesOf(plan, "neon:index/project:Project")[0].inputs.enableLogicalReplication).toBe("yes");
+    const roles = typesOf(plan, "neon:index/role:Role").map((r) => [
+      r.name,
+      r.inputs.name,
+      r.protect,
+      r.retainOnDelete,
+    ]);
+    expect(roles).toEqual([
+      ["primary-role", "bloom_app", true, true],
+      ["primary-replication-role", "bloom_replicator", true, true],
+    ]);
+    expect(plan.outputs).toMatchObject({
+      logicalReplication: true,
+      replicationRoleName: "bloom_replicator",
+      replicationSourceUrl: "[secret]",
+    });
+    expect((plan as unknown as { warnings: string[] }).warnings).toEqual([
+      expect.stringMatching(
+        /^bloom-dr:neon\.logicalReplication is true: .*cannot be turned off again.*never scales to zero/,
+      ),
+    ]);
+    expect(JSON.stringify(plan)).not.toMatch(/postgres(ql)?:\/\/[^:"]+:[^@"]+@/);
+  });
+
+  test("the shipped config warns about nothing", async () => {
+    const { plan } = await runPlanJson(["--stack", "prod"]);
+    expect((plan as unknown as { warnings: string[] }).warnings).toEqual([]);
+  });
+
   test("the text plan lists resources and says no violations", async () => {
     const { code, stdout, stderr } = await runPlanCli(["--stack", "prod"]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
@@ -56,11 +92,13 @@ describe("npm run plan -- --stack prod", () => {
       "the fargate runner",
       (c: Record<string, any>) => (c["bloom-dr:backup"].runner = "fargate"),
       "aws:ecs/taskDefinition:TaskDefinition",
+      1,
     ],
     [
       "a pitr drill",
       (c: Record<string, any>) => (c["bloom-dr:drill"] = { scenario: "pitr" }),
       "aws:lambda/function:Function",
+      2,
     ],
     [
       "a PITR branch an hour back (not a protected branch, and need not be)",

@@ -149,5 +149,20 @@ describe("renderText / renderJson", () => {
       retainOnDelete: true,
       inputs: { bucket: "b", objectLockEnabled: true },
     });
+    expect(json.warnings).toEqual([]);
+  });
+
+  test("the program's warnings (config notices) are listed before the outputs, and in the JSON", () => {
+    const warned = { ...report, warnings: ["bloom-dr:neon.logicalReplication is true: irreversible"] };
+    const lines = renderText(warned).split("\n");
+    const at = lines.indexOf("Warnings:");
+    expect(lines.slice(at - 1, at + 4)).toEqual([
+      "",
+      "Warnings:",
+      "  bloom-dr:neon.logicalReplication is true: irreversible",
+      "",
+      "Outputs:",
+    ]);
+    expect(renderJson(warned).warnings).toEqual(["bloom-dr:neon.logicalReplication is true: irreversible"]);
   });
 });

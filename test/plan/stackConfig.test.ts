@@ -1,4 +1,9 @@
-import { projectConfigFromYaml, SECRET_PLACEHOLDER_PREFIX, stackConfigFromYaml } from "../../scripts/plan/stackConfig";
+import {
+  projectConfigFromYaml,
+  SECRET_PLACEHOLDER_PREFIX,
+  SECRET_URL_PLACEHOLDER_PREFIX,
+  stackConfigFromYaml,
+} from "../../scripts/plan/stackConfig";
 
 describe("stackConfigFromYaml", () => {
   test("qualifies keys, JSON-encodes objects and keeps strings as they are", () => {
@@ -42,6 +47,21 @@ describe("stackConfigFromYaml", () => {
     });
     expect(config.secretKeys).toEqual(["neon:apiKey", "bloom-dr:hooks"]);
     expect(JSON.stringify(config)).not.toContain("v1:");
+  });
+
+  test("a secure value whose key names a URL becomes a URL placeholder (URL checks pass offline)", () => {
+    const yaml = [
+      "config:",
+      "  bloom-dr:failover:",
+      "    app:",
+      "      redeployHookUrl:",
+      "        secure: v1:CCCC",
+    ].join("\n");
+    const config = stackConfigFromYaml(yaml, "bloom-dr");
+    expect(JSON.parse(config.values["bloom-dr:failover"])).toEqual({
+      app: { redeployHookUrl: `${SECRET_URL_PLACEHOLDER_PREFIX}bloom-dr:failover.app.redeployHookUrl` },
+    });
+    expect(config.secretKeys).toEqual(["bloom-dr:failover"]);
   });
 
   test.each([

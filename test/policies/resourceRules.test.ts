@@ -82,6 +82,7 @@ const tables: RuleTable[] = [
   {
     rule: alarmsNotifySomeone,
     type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    name: "dump-errors",
     failing: [
       ["no actions", "alarmActions", DELETE, "alarmActions is empty"],
       ["empty actions", "alarmActions", [], "alarmActions is empty"],
@@ -185,6 +186,16 @@ describeResourceRules(tables);
 
 describe("rule details", () => {
   const rds = only(compliantStack(), RDS);
+
+  test("a drill's active instance needs neither (it never serves the app, and its stack is destroyed)", async () => {
+    const props = withChange(withChange(rds.props, "deletionProtection", false), "tags", {
+      "bloom-dr:failover-mode": "active",
+      "bloom-dr:drill": "failover",
+    });
+    expect(
+      await resourceViolations(rdsDeletionProtectionWhenActive, { ...rds, props, opts: { protect: false } }),
+    ).toEqual([]);
+  });
 
   test.each(["standby", undefined])("deletion protection is not required when failover-mode is %s", async (mode) => {
     const props = withChange(

@@ -64,6 +64,7 @@ async function analyzeStack(records: ResourceRecord[]) {
       resource.setUrn(record.urn);
       resource.setProperties(Struct.fromJavaScript(record.props));
       resource.setOptions(options(record));
+      resource.setDependenciesList(record.dependencyUrns ?? []);
       for (const [property, urns] of Object.entries(record.propertyDependencyUrns ?? {})) {
         const dependencies = new analyzerProto.AnalyzerPropertyDependencies();
         dependencies.setUrnsList(urns);

@@ -1,4 +1,6 @@
 import {
+  appUrlNotMasterUser,
+  appUrlWrittenAfterPromotion,
   jobsHaveErrorAlarm,
   rdsServingAppIsProtected,
   sev1TopicHasSubscription,
@@ -297,6 +299,89 @@ describe("rds-serving-app-is-protected", () => {
       opts: { protect: false },
     }));
     expect(await stackViolations(rdsServingAppIsProtected, standby)).toEqual([]);
+  });
+});
+
+describe("app-url-written-after-promotion", () => {
+  const SECRET = "aws:secretsmanager/secretVersion:SecretVersion";
+  const INVOCATION = "aws:lambda/invocation:Invocation";
+
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only (the address inside the secret)", withoutDependencies(compliantStack())],
+  ])("the compliant stack passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(appUrlWrittenAfterPromotion, resources)).toEqual([]);
+  });
+
+  const MESSAGE =
+    "app-database-url points the app at failover-instance but depends on no aws.lambda.Invocation: nothing restored, validated or marked the database serving before the switch";
+
+  test.each([
+    [
+      "the secret does not depend on the promotion",
+      (resources: ResourceRecord[]) =>
+        replacing(resources, SECRET, (r) => ({
+          ...r,
+          dependencyUrns: (r.dependencyUrns ?? []).filter((urn) => urn !== only(resources, INVOCATION).urn),
+        })),
+    ],
+    ["there is no promotion at all", (resources: ResourceRecord[]) => without(resources, [INVOCATION])],
+  ])("fails when %s", async (_label, change) => {
+    for (const resources of [compliantStack(), withoutDependencies(compliantStack())]) {
+      const changed = change(resources);
+      expect(await stackViolations(appUrlWrittenAfterPromotion, changed)).toEqual([
+        { message: MESSAGE, urn: only(changed, SECRET).urn },
+      ]);
+    }
+  });
+
+  test("a secret not built from an instance (the app password's own value) needs no promotion", async () => {
+    const password = record(SECRET, "failover-app-password-value", { secretId: "arn:pw", secretString: "Abc123" });
+    expect(await stackViolations(appUrlWrittenAfterPromotion, [...compliantStack(), password])).toEqual([]);
+  });
+});
+
+describe("app-url-not-master-user", () => {
+  const SECRET = "aws:secretsmanager/secretVersion:SecretVersion";
+  const withUrl = (url: string) =>
+    replacing(compliantStack(), SECRET, (r) => ({ ...r, props: withChange(r.props, "secretString", url) }));
+
+  test.each([
+    ["with property dependencies", compliantStack()],
+    ["by value only", withoutDependencies(compliantStack())],
+  ])("the compliant stack (the app role) passes (%s)", async (_label, resources) => {
+    expect(await stackViolations(appUrlNotMasterUser, resources)).toEqual([]);
+  });
+
+  test.each([
+    ["the master user", "postgresql://bloom_admin:rds-pw@failover.example.rds.amazonaws.com:5432/app"],
+    ["the master user, percent-encoded", "postgres://bloom%5Fadmin:x@failover.example.rds.amazonaws.com/app"],
+  ])("fails with %s, without showing the value", async (_label, url) => {
+    const resources = withUrl(url);
+    const violations = await stackViolations(appUrlNotMasterUser, resources);
+    expect(violations).toEqual([
+      {
+        message:
+          "app-database-url makes the app connect to failover-instance as its master user bloom_admin; use the app role",
+        urn: only(resources, SECRET).urn,
+      },
+    ]);
+    expect(JSON.stringify(violations)).not.toContain("rds-pw");
+  });
+
+  test.each([
+    [
+      "an unknown value (preview of a new version)",
+      (r: ResourceRecord) => ({ ...r, props: withChange(r.props, "secretString", undefined) }),
+    ],
+    [
+      "a value that is not a URL",
+      (r: ResourceRecord) => ({ ...r, props: withChange(r.props, "secretString", "host=x user=bloom_admin") }),
+    ],
+  ])("passes %s: nothing to judge", async (_label, change) => {
+    // the engine's dependencies say the secret is built from the instance; its value cannot say who connects
+    const resources = replacing(compliantStack(), SECRET, change);
+    expect(await stackViolations(appUrlNotMasterUser, resources)).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   ProdStackConfig,
   DrStackConfig,
 } from "../../stacks/config";
+import { configNotices, LOGICAL_REPLICATION_NOTICE } from "../../stacks/configNotices";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 
@@ -35,7 +36,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "misspelt failover mode",
     drBase,
     (c) => (c.failover.mode = "actve"),
-    'bloom-dr:failover.mode must be one of off, standby, active (got "actve")',
+    'bloom-dr:failover.mode must be one of off, standby, replica, active (got "actve")',
   ],
   ["unknown role", prodBase, (c) => (c.role = "primary"), 'bloom-dr:role must be one of prod, dr (got "primary")'],
   ["missing role", prodBase, (c) => delete c.role, "bloom-dr:role is required (one of prod, dr)"],
@@ -43,7 +44,7 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "unknown top-level key",
     prodBase,
     (c) => (c.neonn = {}),
-    "bloom-dr:neonn is not a known setting (allowed here: role, neon, pitrBranches, backup, alerts, primaryStack, failover, drill)",
+    "bloom-dr:neonn is not a known setting (allowed here: role, neon, pitrBranches, backup, alerts, primaryStack, failover, drill, healthProbe, maintenance)",
   ],
   [
     "unknown nested key",
@@ -129,6 +130,36 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     prodBase,
     (c) => (c.neon.roleName = "Bloom"),
     'bloom-dr:neon.roleName must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "Bloom")',
+  ],
+  [
+    "a replication role name without logical replication",
+    prodBase,
+    (c) => (c.neon.replicationRoleName = "bloom_replicator"),
+    'bloom-dr:neon.replicationRoleName applies only with neon.logicalReplication: true (got "bloom_replicator"); remove it, or enable logical replication, which is irreversible (README: "Standby or replica?")',
+  ],
+  [
+    "the app's role as the replication role",
+    prodBase,
+    (c) => Object.assign(c.neon, { logicalReplication: true, replicationRoleName: "bloom_app" }),
+    "bloom-dr:neon.replicationRoleName must differ from neon.roleName, the database owner the app connects as (got \"bloom_app\"): the dr stack keeps the replication role's password, which must not be the app's",
+  ],
+  [
+    "the default replication role over an owner of that name",
+    prodBase,
+    (c) => Object.assign(c.neon, { logicalReplication: true, roleName: "bloom_replicator" }),
+    "bloom-dr:neon.replicationRoleName must differ from neon.roleName, the database owner the app connects as (got \"bloom_replicator\"): the dr stack keeps the replication role's password, which must not be the app's",
+  ],
+  [
+    "the health probe's role as the replication role",
+    prodBase,
+    (c) => Object.assign(c.neon, { logicalReplication: true, replicationRoleName: "bloom_monitor" }),
+    'bloom-dr:neon.replicationRoleName must not be "bloom_monitor", the health probe\'s role (got "bloom_monitor"); use e.g. "bloom_replicator"',
+  ],
+  [
+    "logical replication as a string",
+    prodBase,
+    (c) => (c.neon.logicalReplication = "yes"),
+    'bloom-dr:neon.logicalReplication must be a boolean (true or false) (got "yes")',
   ],
   [
     "PITR timestamp in the future",
@@ -390,6 +421,30 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "bloom-dr:failover.appCidrs is required when failover.mode is active: the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
   ],
   [
+    "a replica in a VPC created here, which has no route to Neon or the app",
+    drBase,
+    (c) => (c.failover = { mode: "replica" }),
+    "bloom-dr:failover.vpcId, failover.subnetIds and failover.appCidrs are required when failover.mode is replica (a replica becomes the app's database on failover, and reaches Neon through the VPC's NAT): the app must reach the instance, and a VPC created here has no peering or route to it; set the app's VPC, private subnets the app can reach and the app's CIDRs, or use mode off or a drill",
+  ],
+  [
+    "a replica in a drill, whose destroy would orphan the slot on Neon",
+    drBase,
+    (c) => Object.assign(c, { drill: { scenario: "failover" }, failover: { ...c.failover, mode: "replica" } }),
+    "bloom-dr:failover.mode cannot be replica in a drill (drill scenario \"failover\"): a drill stack is destroyed afterwards, and pulumi destroy cannot drop the subscription's replication slot on the production Neon project, which would keep WAL for it indefinitely; drill replication with the local failover drill's replica variant, or drill this stack's failover from standby",
+  ],
+  [
+    "replicationStopped left set while replicating",
+    drBase,
+    (c) => Object.assign(c.failover, { mode: "replica", replicationStopped: true }),
+    "bloom-dr:failover.replicationStopped must not be true while failover.mode is replica (got true): it confirms a stopped subscription when leaving replica, and left set it would let a later update leave replica without stopping it; remove it",
+  ],
+  [
+    "a lag threshold of zero",
+    drBase,
+    (c) => Object.assign(c.failover, { mode: "replica", replicaMaxLagSeconds: 0 }),
+    "bloom-dr:failover.replicaMaxLagSeconds must be at least 1 (got 0)",
+  ],
+  [
     "unknown app secret copy",
     drBase,
     (c) => (c.failover.appSecret = "dr"),
@@ -412,6 +467,54 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     drBase,
     (c) => (c.failover.restoreSchedule = "daily"),
     'bloom-dr:failover.restoreSchedule must be an EventBridge Scheduler expression like "cron(0 2 * * ? *)" or "rate(6 hours)" (got "daily")',
+  ],
+  [
+    "app role with a dash",
+    drBase,
+    (c) => (c.failover.appRole = "bloom-app"),
+    'bloom-dr:failover.appRole must be a lowercase Postgres identifier (a-z, 0-9, _; 1-63 characters, not starting with a digit) (got "bloom-app")',
+  ],
+  [
+    "backup age limit of zero",
+    drBase,
+    (c) => (c.failover.maxBackupAgeHours = 0),
+    "bloom-dr:failover.maxBackupAgeHours must be at least 1 (got 0)",
+  ],
+  [
+    "health URL with credentials",
+    drBase,
+    (c) => (c.failover.app = { healthUrl: "https://admin:pw@app.example.com/api/health" }),
+    'bloom-dr:failover.app.healthUrl must be an http:// or https:// URL without credentials, e.g. https://app.example.com/api/health (got "https://admin:pw@app.example.com/api/health")',
+  ],
+  [
+    "health timeout too short",
+    drBase,
+    (c) => (c.failover.app = { healthTimeoutSeconds: 5 }),
+    "bloom-dr:failover.app.healthTimeoutSeconds must be at least 10 (got 5)",
+  ],
+  [
+    "misspelt app key",
+    drBase,
+    (c) => (c.failover.app = { redeployHookURL: "https://api.vercel.example/deploy/s3cr3t" }),
+    "bloom-dr:failover.app.redeployHookURL is not a known setting (allowed here: redeployHookUrl, healthUrl, healthTimeoutSeconds)",
+  ],
+  [
+    "redeploy hook URL of the wrong type (its value is never shown)",
+    drBase,
+    (c) => (c.failover.app = { redeployHookUrl: ["https://api.vercel.example/deploy/s3cr3t"] }),
+    "bloom-dr:failover.app.redeployHookUrl must be a string (got a secret, not shown)",
+  ],
+  [
+    "redeploy hook URL that is not https (its value is never shown)",
+    drBase,
+    (c) => (c.failover.app = { redeployHookUrl: "http://api.vercel.example/deploy/s3cr3t" }),
+    "bloom-dr:failover.app.redeployHookUrl must be an https:// URL (the value is not shown: it is a secret)",
+  ],
+  [
+    "redeploy hook URL in plain config",
+    drBase,
+    (c) => (c.failover.app = { redeployHookUrl: "https://api.vercel.example/deploy/s3cr3t" }),
+    "bloom-dr:failover.app.redeployHookUrl must be a secret (the URL carries the hook's token): remove it from the stack file and run pulumi config set --secret --path 'bloom-dr:failover.app.redeployHookUrl' <url>",
   ],
 ];
 
@@ -444,6 +547,7 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         roleName: "bloom_app",
         primaryBranchName: "production",
         protectPrimaryBranch: true,
+        logicalReplication: false,
         plan: "launch",
       },
       pitrBranches: [],
@@ -457,6 +561,12 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         reserveConcurrency: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
+      healthProbe: { schedule: "rate(1 minute)", failuresToAlarm: 3, connectionUsagePercent: 80 },
+      maintenance: {
+        enabled: false,
+        message:
+          "Estamos realizando mantenimiento; volvemos pronto. / We are performing maintenance and will be back shortly.",
+      },
     });
   });
 
@@ -476,9 +586,35 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
         databaseName: "bloom",
         reserveConcurrency: false,
         appSecret: "primary",
+        appRole: "bloom_app",
+        maxBackupAgeHours: 26,
+        allowStaleBackup: false,
+        replicaMaxLagSeconds: 60,
+        replicationStopped: false,
       },
       alerts: { sev1: [], sev2: [], sev3: [], sev4: [] },
     });
+  });
+
+  test.each([
+    ["the default role", {}, undefined],
+    ["a role of its own", { replicationRoleName: "clinic_replication" }, "clinic_replication"],
+  ])("logical replication with %s is accepted", (_label, extra, roleName) => {
+    const config = prodBase();
+    Object.assign(config.neon, { logicalReplication: true, ...extra });
+    const parsed = parseStackConfig(config, NOW, "prod") as ProdStackConfig;
+    expect(parsed.neon.logicalReplication).toBe(true);
+    expect(parsed.neon.replicationRoleName).toBe(roleName);
+  });
+
+  test.each([
+    ["replica in the app's network", { mode: "replica", replicaMaxLagSeconds: 30 }],
+    ["standby after a stopped replica", { mode: "standby", replicationStopped: true }],
+    ["off after a stopped replica", { mode: "off", replicationStopped: true }],
+  ])("%s is accepted", (_label, failover) => {
+    const config = drBase();
+    Object.assign(config.failover, failover);
+    expect((parseStackConfig(config, NOW, "dr") as DrStackConfig).failover).toMatchObject(failover);
   });
 
   test("the full example configs parse unchanged", () => {
@@ -541,6 +677,37 @@ describe("parseStackConfig accepts good configs and fills secure defaults", () =
   });
 });
 
+test("a redeploy hook URL set as a secret is accepted (the CLI marks the whole failover key secret)", () => {
+  const config = drBase();
+  config.failover.app = {
+    redeployHookUrl: "https://api.vercel.example/deploy/s3cr3t",
+    healthUrl: "https://a.example/h",
+  };
+  const isSecret = (key: string) => key === "bloom-dr:failover";
+  expect((parseStackConfig(config, NOW, "dr", { isSecret }) as DrStackConfig).failover.app).toEqual({
+    redeployHookUrl: "https://api.vercel.example/deploy/s3cr3t",
+    healthUrl: "https://a.example/h",
+    healthTimeoutSeconds: 300,
+  });
+});
+
+test("no message about the redeploy hook URL ever contains it", () => {
+  for (const value of ["http://api.vercel.example/deploy/s3cr3t", "https://api.vercel.example/deploy/s3cr3t", ""]) {
+    const config = drBase();
+    config.failover.app = { redeployHookUrl: value };
+    const message = (() => {
+      try {
+        parseStackConfig(config, NOW, "dr");
+        return "accepted";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toMatch(/^bloom-dr:failover\.app\.redeployHookUrl /);
+    expect(message).not.toContain("s3cr3t");
+  }
+});
+
 test("a replica vault in the stack's own region is refused", () => {
   const config = prodBase();
   config.backup = { replicaRegion: "us-east-2" };
@@ -574,5 +741,26 @@ describe("reading raw config", () => {
       role: "dr",
       failover: { mode: "standby" },
     });
+  });
+});
+
+describe("config notices", () => {
+  test("logical replication on the primary: irreversible, and what it costs", () => {
+    const config = prodBase();
+    config.neon.logicalReplication = true;
+    expect(configNotices(parseStackConfig(config, NOW, "prod"))).toEqual([LOGICAL_REPLICATION_NOTICE]);
+    expect(LOGICAL_REPLICATION_NOTICE).toBe(
+      "bloom-dr:neon.logicalReplication is true: Neon runs every compute of the project with wal_level=logical, which cannot be turned off again (this stack then refuses false: the change would replace the protected project); while a dr stack in failover.mode replica is subscribed, the primary's compute never scales to zero (billed around the clock), and Neon keeps WAL for the subscription's replication slot until the replica has applied it (README: \"Standby or replica?\")",
+    );
+  });
+
+  test.each([
+    ["prod without logical replication", () => parseStackConfig(prodBase(), NOW, "prod")],
+    [
+      "a dr stack in replica",
+      () => parseStackConfig({ ...drBase(), failover: { ...drBase().failover, mode: "replica" } }, NOW, "dr"),
+    ],
+  ])("%s: none", (_label, parse) => {
+    expect(configNotices(parse())).toEqual([]);
   });
 });

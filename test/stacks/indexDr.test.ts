@@ -1,5 +1,6 @@
 /** index.ts under mocks with the shipped dr config: it selects the dr builder and exports its outputs. */
 import { setupPulumiMocks, valueOf } from "../support/pulumiMocks";
+import { runIndex } from "./runIndex";
 import { shippedConfig } from "./shippedConfig";
 
 test("index.ts exports the dr outputs", async () => {
@@ -17,7 +18,7 @@ test("index.ts exports the dr outputs", async () => {
       },
     },
   });
-  const program = (await import("../../index")) as unknown as Record<string, any>;
+  const program = await runIndex();
   await mocks.settle(program.sev1TopicArn, program.restoreSourceBucketName);
   expect(program.role).toBe("dr");
   expect(program.failoverMode).toBe("standby");

@@ -1,10 +1,11 @@
 /** index.ts under mocks with the shipped prod config: it selects the prod builder and exports its outputs. */
 import { setupPulumiMocks, valueOf, isSecretOutput } from "../support/pulumiMocks";
+import { runIndex } from "./runIndex";
 import { shippedConfig } from "./shippedConfig";
 
 test("index.ts exports the prod outputs (connection URIs as secrets)", async () => {
   const mocks = await setupPulumiMocks({ stack: "prod", config: shippedConfig("prod") });
-  const program = (await import("../../index")) as unknown as Record<string, any>;
+  const program = await runIndex();
   await mocks.settle(program.pooledConnectionUri, program.appDatabaseUrlSecretArn);
   expect(program.role).toBe("prod");
   for (const key of [

@@ -39,6 +39,7 @@ async function main(stack) {
                 host: `ep-${args.name}.aws.neon.tech`,
                 password: "mock",
                 defaultBranchId: "br-default",
+                hex: "0a1b2c3d", // random.RandomId (the final snapshot's suffix)
                 masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${args.name}` }],
               },
       }),
@@ -54,6 +55,8 @@ async function main(stack) {
         userName: "AWS",
         password: "mock",
         proxyEndpoint: "https://mock",
+        // aws.rds.getInstances (the leaving-replica check of the shipped standby): none
+        instanceIdentifiers: [],
       }),
     },
     "bloom-dr",
@@ -70,7 +73,9 @@ async function main(stack) {
   for (const file of Object.keys(require.cache)) {
     if (file.startsWith(root) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
   }
-  const program = require(path.join(root, "index.ts"));
+  // As the Node host: an exported function is called and awaited; its result is the outputs.
+  const exported = require(path.join(root, "index.ts"));
+  const program = await (typeof exported === "function" ? exported() : exported);
   await new Promise((resolve) => pulumi.output(program).apply(resolve));
   // Let every registration of this stack finish before the next stack replaces the mocks.
   const settings = require("@pulumi/pulumi/runtime/settings");

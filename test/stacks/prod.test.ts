@@ -1,6 +1,7 @@
 import type { loadStackConfig as LoadStackConfig, ProdStackConfig } from "../../stacks/config";
 import type { buildProd as BuildProd } from "../../stacks/prod";
 import { PulumiMockHarness, setupPulumiMocks, valueOf, isSecretOutput } from "../support/pulumiMocks";
+import { LOGICAL_REPLICATION_NOTICE } from "../../stacks/configNotices";
 import { shippedConfig, withChanges } from "./shippedConfig";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -53,6 +54,9 @@ test("the shipped prod config composes each component once", async () => {
       "bloom-dr:backup:BackupVault vault",
       "bloom-dr:backup:DumpJob backup",
       "bloom-dr:neon:NeonPrimary primary",
+      "bloom-dr:monitoring:MonitorRole monitor",
+      "bloom-dr:monitoring:HealthProbe health",
+      "bloom-dr:app:MaintenanceParameter maintenance",
     ].sort(),
   );
   expect(count("neon:index/project:Project")).toBe(1);
@@ -69,14 +73,15 @@ test("the shipped prod config composes each component once", async () => {
 
 describe("exact resource counts", () => {
   const backup = PROD["bloom-dr:backup"] as Record<string, unknown>;
-  // Neon 5 + alerting 14 (4 topics, 4 policies, 6 subscriptions) + vault + app secret + dump job.
+  // Neon 5 + alerting 14 (4 topics, 4 policies, 6 subscriptions) + vault + app secret + dump job
+  // + monitor role 2 + health probe 16 + maintenance parameter 1.
   test.each([
-    ["the shipped config (lambda runner, replica vault)", 57, {}],
-    ["without a replica vault", 45, { "bloom-dr:backup": { ...backup, replicaRegion: undefined } }],
-    ["with the fargate runner", 61, { "bloom-dr:backup": { ...backup, runner: "fargate" } }],
+    ["the shipped config (lambda runner, replica vault)", 76, {}],
+    ["without a replica vault", 64, { "bloom-dr:backup": { ...backup, replicaRegion: undefined } }],
+    ["with the fargate runner", 80, { "bloom-dr:backup": { ...backup, runner: "fargate" } }],
     [
       "with two PITR branches (2 resources each)",
-      61,
+      80,
       {
         "bloom-dr:pitrBranches": [
           { name: "a", at: "2026-03-10T01:00:00Z" },
@@ -84,9 +89,20 @@ describe("exact resource counts", () => {
         ],
       },
     ],
-    ["with one alert endpoint fewer", 56, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
+    ["with one alert endpoint fewer", 75, { "bloom-dr:alerts": { ...(PROD["bloom-dr:alerts"] as object), sev4: [] } }],
+    [
+      "with logical replication (the replication role)",
+      77,
+      { "bloom-dr:neon": { ...(PROD["bloom-dr:neon"] as object), logicalReplication: true } },
+    ],
   ])("%s: %i provider resources", async (_label, expected, changes) => {
-    await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
+    // Only logical replication has something to warn about (asserted below); keep the output clean.
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await build(JSON.parse(JSON.stringify(withChanges(PROD, changes))));
+    } finally {
+      spy.mockRestore();
+    }
     expect(mocks.customResources()).toHaveLength(expected);
   });
 });
@@ -100,6 +116,48 @@ test("Neon gets the shipped region, version and a 7-day history window", async (
     historyRetentionSeconds: 604800,
   });
   expect(mocks.one("neon:index/branch:Branch").inputs).toMatchObject({ name: "production", protected: "yes" });
+});
+
+describe("logical replication", () => {
+  const withReplication = (neon: Record<string, unknown> = {}) =>
+    withChanges(PROD, {
+      "bloom-dr:neon": { ...(PROD["bloom-dr:neon"] as object), logicalReplication: true, ...neon },
+    });
+
+  test("off in the shipped config: no setting on the project, no role, no replication URL", async () => {
+    const outputs = await build();
+    expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBeUndefined();
+    expect(outputs.logicalReplication).toBe(false);
+    expect(await valueOf(outputs.replicationSourceUrl)).toBeUndefined();
+  });
+
+  test("on: the project, a protected replication role, and its direct URL exported as a secret for the dr stack", async () => {
+    const spy = jest.spyOn(console, "warn").mockImplementation(() => undefined); // the notice: asserted below
+    const outputs = await build(withReplication({ replicationRoleName: "clinic_replication" })).finally(() =>
+      spy.mockRestore(),
+    );
+    expect(mocks.one("neon:index/project:Project").inputs.enableLogicalReplication).toBe("yes");
+    const role = mocks.named("primary-replication-role");
+    expect(role.inputs.name).toBe("clinic_replication");
+    expect([role.options.protect, role.options.retainOnDelete]).toEqual([true, true]);
+    expect(outputs.logicalReplication).toBe(true);
+    expect(await valueOf(outputs.replicationRoleName)).toBe("clinic_replication");
+    expect(await isSecretOutput(outputs.replicationSourceUrl)).toBe(true);
+    expect(await valueOf(outputs.replicationSourceUrl)).toMatch(
+      /^postgresql:\/\/clinic_replication:[^@]+@ep-primary-endpoint\.aws\.neon\.tech\/bloom\?sslmode=require$/,
+    );
+  });
+
+  test("on: every preview and update warns that it is irreversible and what it costs", async () => {
+    const warnings: string[] = [];
+    const spy = jest.spyOn(console, "warn").mockImplementation((line: string) => void warnings.push(line));
+    try {
+      await build(withReplication());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual([`warning: [runtime] ${LOGICAL_REPLICATION_NOTICE}`]);
+  });
 });
 
 test("the vault gets the shipped retention, lock and replica region", async () => {
@@ -175,15 +233,17 @@ test("the app secret holds the pooled URI, the dump job's source secret the dire
   const direct = await valueOf(outputs.directConnectionUri);
   expect(pooled).toContain("-pooler.");
   expect(direct).not.toContain("-pooler.");
-  const versions = mocks.ofType("aws:secretsmanager/secretVersion:SecretVersion");
+  const versions = mocks
+    .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+    .filter((v) => v.name !== "health-urls-version");
   expect(versions.map((v) => v.inputs.secretString).sort()).toEqual([direct, pooled].sort());
   for (const version of versions) expect(version.secretInputs).toContain("secretString");
   const sev2 = await valueOf(outputs.sev2TopicArn);
-  const alarms = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+  const alarms = mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("backup-"));
   expect(alarms.length).toBeGreaterThanOrEqual(2);
   for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([sev2]);
   expect(await valueOf(outputs.backupPrefix)).toBe("production/");
-  expect(mocks.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe("cron(0 2 * * ? *)");
+  expect(mocks.named("backup-schedule").inputs.scheduleExpression).toBe("cron(0 2 * * ? *)");
 });
 
 test("every AWS resource carries the stack tags", async () => {

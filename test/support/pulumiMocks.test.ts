@@ -54,16 +54,22 @@ test("a bucket's id is its name and components are recorded with custom false", 
   expect(mocks.urnOf("p-bucket")).toContain("bloom-dr:test:Parent$aws:s3/bucket:Bucket::p-bucket");
 });
 
-test("records the resource options the SDK sent (protect, ignoreChanges, parent)", async () => {
+test("records the resource options the SDK sent (protect, ignoreChanges, parent, dependencies)", async () => {
   class Holder extends pulumi.ComponentResource {
     constructor(name: string) {
       super("bloom-dr:test:Holder", name, {}, {});
-      new aws.s3.Bucket(
+      const kept = new aws.s3.Bucket(
         `${name}-kept`,
         {},
         { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"] },
       );
-      new aws.s3.Bucket(`${name}-plain`, {}, { parent: this });
+      const plain = new aws.s3.Bucket(`${name}-plain`, {}, { parent: this });
+      // one dependency through an input, one through dependsOn
+      new aws.s3.BucketVersioning(
+        `${name}-versioning`,
+        { bucket: kept.id, versioningConfiguration: { status: "Enabled" } },
+        { parent: this, dependsOn: [plain] },
+      );
       this.registerOutputs({});
     }
   }
@@ -75,8 +81,12 @@ test("records the resource options the SDK sent (protect, ignoreChanges, parent)
     deleteBeforeReplace: false,
     ignoreChanges: ["tags"],
     parent: mocks.urnOf("h"),
+    dependencies: [],
   });
   expect(mocks.named("h-plain").options).toMatchObject({ protect: false, retainOnDelete: false, ignoreChanges: [] });
+  expect([...mocks.named("h-versioning").options.dependencies].sort()).toEqual(
+    [mocks.urnOf("h-kept"), mocks.urnOf("h-plain")].sort(),
+  );
 });
 
 test("answers the standard AWS invokes and throws on unmocked ones", async () => {

@@ -17,7 +17,8 @@
  *   });
  *
  * Every registered resource is recorded with its inputs, secrets unwrapped (the names of the
- * top-level inputs that were secret are kept in `secretInputs`), so tests can assert exact values.
+ * top-level inputs that were secret are kept in `secretInputs`), so tests can assert exact values,
+ * and with the options the SDK sent (protect, retainOnDelete, parent, dependencies).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_INVOKES, InvokeAnswer, defaultState } from "./mockState";
@@ -51,6 +52,11 @@ export interface RecordedOptions {
   readonly ignoreChanges: readonly string[];
   /** URN of the parent resource ("" for the stack itself). */
   readonly parent: string;
+  /**
+   * URNs the resource depends on, as sent to the engine: `dependsOn` plus the resources its
+   * inputs came from (the engine waits for all of them before creating or updating it).
+   */
+  readonly dependencies: readonly string[];
 }
 
 const NO_OPTIONS: RecordedOptions = {
@@ -59,6 +65,7 @@ const NO_OPTIONS: RecordedOptions = {
   deleteBeforeReplace: false,
   ignoreChanges: [],
   parent: "",
+  dependencies: [],
 };
 
 /** The registerResource request fields we read (generated protobuf getters). */
@@ -70,6 +77,7 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean | undefined;
   getIgnorechangesList(): string[];
   getParent(): string;
+  getDependenciesList(): string[];
 }
 
 export interface RecordedInvoke {
@@ -247,6 +255,7 @@ export async function setupPulumiMocks(options: PulumiMockOptions = {}): Promise
       deleteBeforeReplace: request.getDeletebeforereplace() === true,
       ignoreChanges: request.getIgnorechangesList(),
       parent: request.getParent(),
+      dependencies: request.getDependenciesList(),
     });
     return registerResource(request, callback);
   };

@@ -86,11 +86,20 @@ export const drillCommand: CliCommand = {
       description:
         "cloud: pulumi destroy the DR stack afterwards (a dedicated drill stack) instead of restoring its config",
     },
+    replica: {
+      type: "boolean",
+      description:
+        "the failover drill from a logical replica (failover.mode replica): the app writes while the standby replicates, the primary is killed, promote takes the replica path; RPO counted in rows (local only)",
+    },
   },
   details: `
 Drills (the playbook's quarterly drills): pitr = 50 reservations deleted, recovered from a
 branch at the time before; restore = backup, corruption, restore into a fresh target, verify;
-failover = backup, primary lost, newest backup restored into the standby, smoke checks.
+failover = backup, primary lost, newest backup restored into the standby, smoke checks;
+with --replica: the standby is a logical replica of the primary while the app writes, the
+primary is killed mid-write, promote takes the replica path, the rows the replica lost are
+counted exactly (RPO), the app inserts with ids from the sequences; both variants fail back.
+npm run drill -- --replica runs all three with Drill 3 as the replica variant.
 Cloud: NEON_API_KEY (required), NEON_PROJECT_ID (default: the prod stack's neonProjectId),
 AWS credentials for Secrets Manager, Pulumi login for the stacks. See docs/drills.md.
 Exit status 0 only when every drill passed (its checks and the playbook's expected RTO).`,
@@ -102,6 +111,13 @@ Exit status 0 only when every drill passed (its checks and the playbook's expect
     const stack = stringOption(ctx, "stack");
     if (platform === "cloud" && !stack)
       throw new UsageError("--platform cloud needs --stack NAME (the DR stack, e.g. dr-staging)");
+    const replica = ctx.values.replica === true;
+    if (replica && !names.includes("failover"))
+      throw new UsageError("--replica is a variant of the failover drill: run drill failover --replica (or all)");
+    if (replica && platform === "cloud")
+      throw new UsageError(
+        "--replica runs on the local platform only: in the cloud, failover.mode replica in the dr stack is the replica, and a failover drill promotes it",
+      );
     const { DEFAULT_SMOKE_QUERY } = await import("../../lib/drills/expectations");
     const { summaryTable, writeReport } = await import("../../lib/drills/report");
     const { runDrills } = await import("../../lib/drills/runDrills");
@@ -127,6 +143,7 @@ Exit status 0 only when every drill passed (its checks and the playbook's expect
       openPlatform,
       scale,
       smokeQuery,
+      replica,
       signal: ctx.signal,
       onStep: (drill, step, state, ms) => {
         if (state === "start") ctx.io.progress(`${drill}: ${step}…`);

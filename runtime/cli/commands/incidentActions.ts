@@ -5,6 +5,7 @@ import { formatSpan } from "../../lib/incident/postmortem";
 import { Incident, incidentDir, IncidentStore } from "../../lib/incident/timeline";
 import { CommandContext, requiredOption, stringOption, UsageError } from "../command";
 import { formatTable } from "../io";
+import { announce, announced, commsLines, commsRequest } from "./incidentComms";
 
 function storeFor(ctx: CommandContext): IncidentStore {
   return new IncidentStore(incidentDir(stringOption(ctx, "dir")));
@@ -82,17 +83,28 @@ export async function startIncident(ctx: CommandContext): Promise<number> {
     throw new UsageError(
       'incident title is empty: say what is happening, e.g. --title "reservations missing for clinic 12"',
     );
-  const incident = userError(() => store.start(severity, title));
-  const contacts = contactsFor(store, `incident ${incident.id} started`);
+  const request = commsRequest(ctx);
+  const recorded = userError(() => store.start(severity, title, { public: request.public, eta: request.eta }));
+  const what = `incident ${recorded.id} started`;
+  const contacts = contactsFor(store, what);
+  const outcome = await announce(ctx, store, recorded, "start", request, contacts, what);
+  const incident = outcome.incident;
   const firstContact = contactFor(SEVERITIES[incident.severity].firstResponder, contacts);
   const now = new Date();
   const sev = SEVERITIES[incident.severity];
   ctx.io.result(
-    { ok: true, command: "incident start", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
+    {
+      ok: true,
+      command: "incident start",
+      dir: store.dir,
+      incident: incidentSummary(incident, now, contacts),
+      ...announced(outcome),
+    },
     [
       `incident ${incident.id} started (${sev.label}: ${sev.description}; respond ${sev.responseTime})`,
       `first responder: ${sev.firstResponder}${firstContact ? ` (${firstContact})` : ""}; ${escalationLine(incident, now, contacts)}`,
       `timeline: ${store.dir}/${incident.id}.jsonl`,
+      ...commsLines(outcome, ctx.values.messages === true),
     ].join("\n"),
   );
   return 0;
@@ -103,27 +115,49 @@ export async function noteIncident(ctx: CommandContext): Promise<number> {
   const id = stringOption(ctx, "incident");
   const rawSev = stringOption(ctx, "sev");
   const sev = rawSev === undefined ? undefined : severityOption(rawSev);
-  let incident = userError(() => store.note(ctx.positionals.join(" "), id));
-  if (sev !== undefined) incident = userError(() => store.changeSeverity(sev, incident.id));
-  const contacts = contactsFor(store, `noted in ${incident.id}`);
+  const request = commsRequest(ctx);
+  let recorded = userError(() =>
+    store.note(ctx.positionals.join(" "), id, { public: request.public, eta: request.eta }),
+  );
+  if (sev !== undefined) recorded = userError(() => store.changeSeverity(sev, recorded.id));
+  const what = `noted in ${recorded.id}`;
+  const contacts = contactsFor(store, what);
+  const outcome = await announce(ctx, store, recorded, "note", request, contacts, what);
+  const incident = outcome.incident;
   const now = new Date();
   ctx.io.result(
-    { ok: true, command: "incident note", dir: store.dir, incident: incidentSummary(incident, now, contacts) },
-    `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`,
+    {
+      ok: true,
+      command: "incident note",
+      dir: store.dir,
+      incident: incidentSummary(incident, now, contacts),
+      ...announced(outcome),
+    },
+    [
+      `noted in ${incident.id} (${SEVERITIES[incident.severity].label}); ${escalationLine(incident, now, contacts)}`,
+      ...commsLines(outcome, ctx.values.messages === true),
+    ].join("\n"),
   );
   return 0;
 }
 
 export async function resolveIncident(ctx: CommandContext): Promise<number> {
   const store = storeFor(ctx);
-  const incident = userError(() => store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident")));
-  const contacts = contactsFor(store, `incident ${incident.id} resolved`);
+  const request = commsRequest(ctx);
+  const recorded = userError(() =>
+    store.resolve(ctx.positionals.join(" "), stringOption(ctx, "incident"), { public: request.public }),
+  );
+  const what = `incident ${recorded.id} resolved`;
+  const contacts = contactsFor(store, what);
+  const outcome = await announce(ctx, store, recorded, "resolve", request, contacts, what);
+  const incident = outcome.incident;
   const summary = incidentSummary(incident, new Date(), contacts);
   ctx.io.result(
-    { ok: true, command: "incident resolve", dir: store.dir, incident: summary },
+    { ok: true, command: "incident resolve", dir: store.dir, incident: summary, ...announced(outcome) },
     [
       `incident ${incident.id} resolved after ${formatSpan(summary.elapsedMs as number)}`,
       `post-mortem (within 48h): bloom-dr postmortem --incident ${incident.id} --out postmortem-${incident.id}.md`,
+      ...commsLines(outcome, ctx.values.messages === true),
     ].join("\n"),
   );
   return 0;

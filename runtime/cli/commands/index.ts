@@ -1,17 +1,23 @@
 import { CliCommand } from "../command";
 import { backupCommand } from "./backup";
 import { backupsCommand } from "./backups";
+import { diagnoseCommand } from "./diagnose";
 import { drillCommand } from "./drill";
 import { INCIDENT_COMMANDS } from "./incident";
 import { migrateRunCommand } from "./migrateRun";
 import { migrateStatusCommand } from "./migrateStatus";
+import { monitorRoleCommand } from "./monitorRole";
 import { perfCommand } from "./perf";
 import { pitrExportCommand } from "./pitrExport";
 import { pitrImportCommand } from "./pitrImport";
 import { pitrRecoverCommand } from "./pitrRecover";
 import { postmortemCommand } from "./postmortem";
+import { promoteCommand } from "./promote";
 import { pruneCommand } from "./prune";
 import { readinessCommand } from "./readiness";
+import { replicateSetupCommand } from "./replicateSetup";
+import { replicateStatusCommand } from "./replicateStatus";
+import { replicateStopCommand } from "./replicateStop";
 import { restoreCommand } from "./restore";
 import { verifyCommand } from "./verify";
 
@@ -23,6 +29,10 @@ export const COMMANDS: CliCommand[] = [
   backupCommand,
   backupsCommand,
   restoreCommand,
+  promoteCommand,
+  replicateSetupCommand,
+  replicateStatusCommand,
+  replicateStopCommand,
   pruneCommand,
   verifyCommand,
   pitrRecoverCommand,
@@ -32,6 +42,8 @@ export const COMMANDS: CliCommand[] = [
   migrateRunCommand,
   migrateStatusCommand,
   perfCommand,
+  diagnoseCommand,
+  monitorRoleCommand,
   readinessCommand,
   ...INCIDENT_COMMANDS,
   postmortemCommand,

@@ -9,7 +9,7 @@ import { describeCommand } from "../../lib/migrate/runCommand";
 import { runMigration } from "../../lib/migrate/runMigration";
 import { redactUrl } from "../../lib/postgres/connectionUrl";
 import { CommandContext } from "../command";
-import { prismaJson, runReport, statusReport } from "./migrateReport";
+import { alsoJson, prismaJson, runReport, statusReport } from "./migrateReport";
 import { storeFromOptions } from "./storeOption";
 
 export async function migrateRun(
@@ -19,9 +19,10 @@ export async function migrateRun(
     command: string[];
     storeSpec: string | undefined;
     neon: { apiKey: string; projectId: string; parentBranchId?: string } | undefined;
+    also?: string;
   },
 ): Promise<number> {
-  const { dbUrl, command, neon } = settings;
+  const { dbUrl, command, neon, also } = settings;
   const store = settings.storeSpec ? storeFromOptions(ctx) : undefined;
   const result = await runMigration({
     dbUrl,
@@ -35,10 +36,12 @@ export async function migrateRun(
           parentBranchId: neon.parentBranchId,
         }
       : undefined,
+    also,
     passthrough: ctx.io.json ? "stderr" : "stdout",
     signal: ctx.signal,
     onPhase: (phase) => {
       if (phase === "migration") ctx.io.info(`migrate run: running ${describeCommand(command)}`);
+      else if (phase === "replica") ctx.io.info(`migrate run: running ${describeCommand(command)} against the replica`);
       else ctx.io.progress(`migrate run: ${phase}…`);
     },
   });
@@ -54,6 +57,7 @@ export async function migrateRun(
       prisma: result.prisma ? prismaJson(result.prisma) : (result.prisma ?? null),
       ...(result.prismaError ? { prismaError: result.prismaError } : {}),
       wayBack: result.wayBack,
+      also: result.also ? alsoJson(result.also) : null,
     },
     runReport(result),
   );

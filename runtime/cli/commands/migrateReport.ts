@@ -1,4 +1,4 @@
-import { MigrateRunResult } from "../../lib/migrate/runMigration";
+import { AlsoRun, MigrateRunResult } from "../../lib/migrate/runMigration";
 import { PrismaMigration, PrismaMigrationStatus, resolveCommands } from "../../lib/migrate/prismaMigrations";
 import { formatTable } from "../io";
 
@@ -59,6 +59,12 @@ export function statusReport(status: PrismaMigrationStatus | undefined, db: stri
   return lines.join("\n");
 }
 
+/** The replica's run for --json: its Prisma table in the same shape as the primary's. */
+export function alsoJson(also: AlsoRun): Record<string, unknown> {
+  const { prisma, ...rest } = also;
+  return { ...rest, ...(prisma !== undefined ? { prisma: prisma ? prismaJson(prisma) : null } : {}) };
+}
+
 /** `migrate run` for people: the restore point(s), how the command ended, Prisma's table, the way back. */
 export function runReport(result: MigrateRunResult): string {
   const lines = [result.ok ? "migrate run: OK" : `migrate run: FAILED: ${result.failure}`];
@@ -84,7 +90,18 @@ export function runReport(result: MigrateRunResult): string {
   } else {
     lines.push(`  prisma                not read: ${result.prismaError}`);
   }
-  if (!result.ok && result.wayBack.length > 0) {
+  if (result.also) {
+    const a = result.also;
+    const how = a.skipped
+      ? `not run: ${a.skipped}`
+      : a.failure
+        ? `FAILED: ${a.failure}`
+        : `migrated${a.prisma ? ` (${prismaSummary(a.prisma)})` : ""}`;
+    lines.push(`  replica               ${a.db}: ${how}`);
+  }
+  // a failure on the replica alone leaves the primary migrated as intended: no way back to print
+  const primaryFailed = !result.ok && result.failure !== result.also?.failure;
+  if (primaryFailed && result.wayBack.length > 0) {
     lines.push("  way back to the database as it was before the migration:", ...result.wayBack.map((w) => `    ${w}`));
     if (result.backup)
       lines.push(

@@ -58,9 +58,15 @@ export const migrateRunCommand: CliCommand = {
       value: "ID",
       description: "branch to copy with --branch (default: the branch of the --db endpoint)",
     },
+    also: {
+      type: "string",
+      value: "URL",
+      description:
+        "a logical replica to migrate too, once --db succeeded: COMMAND runs again with DATABASE_URL (and DIRECT_URL if set) = URL",
+    },
   },
   details: `
-In full: bloom-dr migrate run --db URL --store STORE [--label TEXT] [--branch] -- COMMAND [ARGS...]
+In full: bloom-dr migrate run --db URL --store STORE [--label TEXT] [--branch] [--also URL] -- COMMAND [ARGS...]
 
 The playbook's SEV-3 PASO 1-3 in one step: a complete backup first (nothing runs when it fails),
 then COMMAND with its output passed through (onto stderr with --json), then the state of
@@ -71,13 +77,21 @@ Everything after -- reaches COMMAND untouched, options included. COMMAND connect
 normally does (Prisma: the datasource's url/directUrl); --db must name the same database.
 --branch (Neon, NEON_API_KEY and --neon-project or NEON_PROJECT_ID): a branch of the database's
 branch at its current head, kept 7 days, as a restore point and a copy to rehearse on.
+--also URL (failover.mode replica): logical replication carries rows, never DDL, so the replica
+needs the migration too. Once COMMAND succeeded on --db it runs again with DATABASE_URL (and
+DIRECT_URL, when set: Prisma's directUrl) pointing at URL (the replica as its master), and the
+replica's own _prisma_migrations must then have every migration --db has. Until the replica has
+the new schema its subscription may stop and retry (no row is lost: the slot keeps them). A new
+table is replicated once replicate setup runs again. No restore point is taken of the replica: if
+its migration fails, rerun it there, or rebuild it with replicate setup --clean.
 
 Examples:
   bloom-dr migrate run --db "$DIRECT_URL" --store s3://bloom-vault/production -- npx prisma migrate deploy
   bloom-dr migrate run --db "$DIRECT_URL" --store ./backups --branch -- npx prisma migrate deploy --schema db/schema.prisma
+  bloom-dr migrate run --db "$DIRECT_URL" --store s3://bloom-vault/production --also "$RDS_MASTER_URL" -- npx prisma migrate deploy
 
-Exit status: 0 the command succeeded and no migration is failed; 1 the backup, the branch or the
-command failed, or a migration is failed; 2 usage error.`,
+Exit status: 0 the command succeeded and no migration is failed (on --also too); 1 the backup, the
+branch or the command failed, or a migration is failed; 2 usage error.`,
   async run(ctx) {
     const dbUrl = databaseUrlOption(ctx, "db");
     const command = ctx.positionals;
@@ -94,9 +108,10 @@ command failed, or a migration is failed; 2 usage error.`,
     if (stringOption(ctx, "neon-branch") !== undefined && !branch)
       throw new UsageError("--neon-branch applies to --branch only");
     const neon = branch ? neonSettings(ctx, process.env) : undefined;
+    const also = stringOption(ctx, "also") !== undefined ? databaseUrlOption(ctx, "also") : undefined;
     // loaded only now (require: tsx's CommonJS hook does not see import()), so --help stays fast
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const actions = require("./migrateActions") as typeof import("./migrateActions");
-    return actions.migrateRun(ctx, { dbUrl, command, storeSpec, neon });
+    return actions.migrateRun(ctx, { dbUrl, command, storeSpec, neon, also });
   },
 };

@@ -28,10 +28,15 @@ export const readinessCommand: CliCommand = {
       value: "NAME",
       description: "Pulumi stack (prod): DATABASE_URL secret, SEV-1 subscription, health probe, maintenance parameter",
     },
+    "dr-stack": {
+      type: "string",
+      value: "NAME",
+      description: "Pulumi dr stack: the scheduled restore test's CloudWatch metric (with --stack for its prefix)",
+    },
     "pulumi-dir": {
       type: "string",
       value: "DIR",
-      description: "with --stack: the Pulumi project directory (default: the current directory)",
+      description: "with --stack or --dr-stack: the Pulumi project directory (default: the current directory)",
     },
   },
   details: `
@@ -42,18 +47,23 @@ Items, each PASS, FAIL or NOT CHECKED with its reason:
   drills.pitr|restore|failover  a passing report within the last quarter (92 days)     --reports
   contacts               contacts.json names every role, no playbook placeholders      always
   stack.databaseUrlSecret, stack.sev1Subscription, stack.healthProbe,
-  stack.maintenanceParameter, stack.restoreTestMetric                                  --stack
+  stack.maintenanceParameter                                                           --stack
+  stack.restoreTestMetric  the dr stack's restore test succeeded within 26 h, none failed since
+                         (CloudWatch BloomDR/RestoreSucceeded and RestoreFailed in the DR region,
+                         Prefix = the prod stack's backupPrefix; standby only)  --dr-stack, --stack
   playbook.statusPage    outside bloom-dr: always NOT CHECKED
-An item whose input is not given is NOT CHECKED, which is not a failure. --stack reads the outputs
-through the Pulumi Automation API (the Pulumi CLI and a login are needed), then AWS (Secrets
-Manager GetSecretValue, SNS ListSubscriptionsByTopic) with the usual AWS credentials.
+An item whose input is not given is NOT CHECKED, which is not a failure. --stack and --dr-stack
+read the outputs through the Pulumi Automation API (the Pulumi CLI and a login are needed), then
+AWS with the usual credentials: secretsmanager:GetSecretValue, sns:ListSubscriptionsByTopic,
+cloudwatch:GetMetricData.
 
 Examples:
   bloom-dr readiness --store s3://bloom-vault/production --reports reports
   bloom-dr readiness --store ./backups --reports reports --contacts ops/contacts.json --stack acme/prod --json
+  bloom-dr readiness --stack acme/prod --dr-stack acme/dr
 
 Exit status: 0 nothing checked failed; 1 an item failed; 2 usage error (a --reports or --contacts
-path that does not exist).`,
+path that does not exist, --pulumi-dir without --stack or --dr-stack).`,
   async run(ctx) {
     const reports = stringOption(ctx, "reports");
     if (reports !== undefined && !(existsSync(reports) && statSync(reports).isDirectory()))
@@ -64,8 +74,9 @@ path that does not exist).`,
     if (contacts !== undefined && !existsSync(contacts))
       throw new UsageError(`--contacts ${contacts}: no such file: give the path of contacts.json`);
     const stackName = stringOption(ctx, "stack");
-    if (stringOption(ctx, "pulumi-dir") !== undefined && stackName === undefined)
-      throw new UsageError("--pulumi-dir applies to --stack only");
+    const drStackName = stringOption(ctx, "dr-stack");
+    if (stringOption(ctx, "pulumi-dir") !== undefined && stackName === undefined && drStackName === undefined)
+      throw new UsageError("--pulumi-dir applies to --stack and --dr-stack only");
     // loaded only now (require: tsx's CommonJS hook does not see import()), so --help stays fast
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const actions = require("./readinessAction") as typeof import("./readinessAction");
@@ -73,6 +84,7 @@ path that does not exist).`,
       reportsDir: reports === undefined ? undefined : path.resolve(reports),
       contactsFile: contacts === undefined ? undefined : path.resolve(contacts),
       stackName,
+      drStackName,
       pulumiDir: path.resolve(stringOption(ctx, "pulumi-dir") ?? "."),
     });
   },

@@ -1,11 +1,11 @@
 /**
  * What `bloom-dr readiness` does once its options are checked; loaded by readiness.ts only when it
- * runs. The Pulumi part (automation/pulumiStackOutputs.ts) is loaded only for --stack.
+ * runs. The Pulumi part (automation/pulumiStackOutputs.ts) is loaded only for --stack/--dr-stack.
  */
 import path from "node:path";
 import { contactsFile } from "../../lib/incident/contacts";
 import { incidentDir } from "../../lib/incident/timeline";
-import { awsReadinessClients } from "../../lib/readiness/aws";
+import { awsReadinessClients, ReadinessAws } from "../../lib/readiness/aws";
 import { checkReadiness } from "../../lib/readiness/checklist";
 import { renderReadiness } from "../../lib/readiness/render";
 import { StackInput, StackOutputsLoader } from "../../lib/readiness/stackChecks";
@@ -21,28 +21,53 @@ const loadStackOutputs: StackOutputsLoader = async (stackName, workDir) => {
   return readPulumiStackOutputs(stackName, workDir);
 };
 
+export interface ReadinessSettings {
+  reportsDir?: string;
+  contactsFile?: string;
+  stackName?: string;
+  drStackName?: string;
+  pulumiDir: string;
+}
+
+/** What the command reaches outside itself; tests pass fakes and loopback endpoints. */
+export interface ReadinessDependencies {
+  loadStackOutputs: StackOutputsLoader;
+  aws: ReadinessAws;
+  now: () => Date;
+}
+
+async function readStack(
+  ctx: CommandContext,
+  name: string | undefined,
+  settings: ReadinessSettings,
+  deps: ReadinessDependencies,
+): Promise<StackInput | undefined> {
+  if (!name) return undefined;
+  ctx.io.progress(`readiness: reading the outputs of stack ${name}…`);
+  try {
+    return { name, outputs: await deps.loadStackOutputs(name, settings.pulumiDir) };
+  } catch (err) {
+    return { name, error: (err as Error).message.split("\n")[0] };
+  }
+}
+
 export async function readiness(
   ctx: CommandContext,
-  settings: { reportsDir?: string; contactsFile?: string; stackName?: string; pulumiDir: string },
+  settings: ReadinessSettings,
+  deps: ReadinessDependencies = { loadStackOutputs, aws: awsReadinessClients(), now: () => new Date() },
 ): Promise<number> {
   const store = typeof ctx.values.store === "string" ? storeFromOptions(ctx, { existing: true }) : undefined;
-  let stack: StackInput | undefined;
-  if (settings.stackName) {
-    ctx.io.progress(`readiness: reading the outputs of stack ${settings.stackName}…`);
-    try {
-      stack = { name: settings.stackName, outputs: await loadStackOutputs(settings.stackName, settings.pulumiDir) };
-    } catch (err) {
-      stack = { name: settings.stackName, error: (err as Error).message.split("\n")[0] };
-    }
-  }
+  const stack = await readStack(ctx, settings.stackName, settings, deps);
+  const drStack = await readStack(ctx, settings.drStackName, settings, deps);
   ctx.io.progress("readiness: checking…");
   const report = await checkReadiness({
-    now: new Date(),
+    now: deps.now(),
     store,
     reportsDir: settings.reportsDir,
     contactsFile: settings.contactsFile ?? contactsFile(incidentDir(undefined)),
     stack,
-    aws: awsReadinessClients(),
+    drStack,
+    aws: deps.aws,
     signal: ctx.signal,
   });
   const { ok, ...rest } = report;

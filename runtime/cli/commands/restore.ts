@@ -1,5 +1,6 @@
 import os from "node:os";
 import { parseConnectionUrl, redactUrl } from "../../lib/postgres/connectionUrl";
+import type { ServingMarker } from "../../lib/promote/marker";
 import type { RestorePhase, RestoreResult } from "../../lib/restore/runRestore";
 import { CliCommand, positiveIntegerOption, requiredOption, stringOption, UsageError } from "../command";
 import { formatDuration, formatTable } from "../io";
@@ -39,7 +40,7 @@ export const restoreCommand: CliCommand = {
     clean: {
       type: "boolean",
       description:
-        "empties the target first: drops every user schema (CASCADE), including objects the backup does not contain, then recreates public",
+        "empties the target first: drops every user schema (CASCADE), including objects the backup does not contain, then recreates public; the one way to replace a database marked serving",
     },
     then: {
       type: "string",
@@ -60,6 +61,10 @@ validate (the remaining exact row counts against the manifest, the schema finger
 --clean empties the target first: drops every user schema (CASCADE), including objects the backup
 does not contain, then recreates public. Before it drops anything, a line on stderr names the
 target database and the schemas (not with --json).
+
+A database marked serving (bloom-dr promote made it the app's database) is refused without
+--clean; with --clean it is replaced on purpose, and a line on stderr says so first, naming the
+marker (serving since when, from which backup), also with --json.
 
 Examples:
   bloom-dr restore --store ./backups --backup latest --target postgresql://postgres@localhost/bloom_restore
@@ -95,6 +100,8 @@ failure); 2 usage error.`,
       onPhase: (phase, state) => {
         if (state === "start") ctx.io.progress(`restore: ${PHASE_LABELS[phase]}…`);
       },
+      replaceServing: clean,
+      onServing: (marker) => ctx.io.info(servingNotice(target, marker)),
       onClean: ctx.io.json ? undefined : (schemas) => ctx.io.info(cleanNotice(target, schemas)),
     });
     ctx.io.result(restoreJson(result, store.describe(), target, jobs, clean), restoreSummary(result, target));
@@ -124,6 +131,11 @@ export function restoreJson(
     tables: result.tables,
     schema: result.schema ?? null,
   };
+}
+
+/** That --clean is about to replace the database the app may be using, said before anything drops. */
+export function servingNotice(target: string, marker: ServingMarker): string {
+  return `restore --clean: ${target} is marked serving since ${marker.since} (from backup ${marker.backupId}, promoted by ${marker.promotedBy}, app role ${marker.appRole}): replacing the database the app may be using, on purpose`;
 }
 
 /** What --clean is about to drop, said before it does. */

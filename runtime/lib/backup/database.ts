@@ -1,5 +1,6 @@
 import { Client } from "pg";
 import { parseConnectionUrl, redactSecrets } from "../postgres/connectionUrl";
+import { MARKER_SCHEMA } from "../promote/markerSchema";
 
 /** Where a URL points, for messages: host:port/database, never credentials. */
 export function describeDatabase(url: string): string {
@@ -10,7 +11,14 @@ export function describeDatabase(url: string): string {
 /** Connects with `pg`; a failure becomes one line naming the database, without the password. */
 export async function connectDatabase(url: string, what: string): Promise<Client> {
   const parts = parseConnectionUrl(url, what);
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 15_000, application_name: "bloom-dr" });
+  // keepAlive: a session left idle while pg_restore runs (promote's, which holds the target's lock)
+  // must not be dropped by a NAT or load balancer in between
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: 15_000,
+    application_name: "bloom-dr",
+    keepAlive: true,
+  });
   client.on("error", () => undefined); // a dropped connection surfaces as the failed query instead
   try {
     await client.connect();
@@ -41,15 +49,19 @@ export async function serverVersion(client: Client): Promise<ServerVersion> {
   return { version: rows[0].text.split(" ")[0], major: Math.floor(num / 10000) };
 }
 
-/** Every user table ("schema"."table" quoted as needed by format('%I.%I')), sorted. */
+/**
+ * Every user table ("schema"."table" quoted as needed by format('%I.%I')), sorted; bloom-dr's own
+ * marker schema is not the app's data and is left out (backups do not carry it).
+ */
 export async function userTables(client: Client): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT format('%I.%I', n.nspname, c.relname) AS name
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
         AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
       ORDER BY format('%I.%I', n.nspname, c.relname) COLLATE "C"`,
+    [MARKER_SCHEMA],
   );
   return rows.map((r) => r.name);
 }
@@ -65,7 +77,8 @@ export interface TableLayout {
 /**
  * The tables whose rows a backup counts, each once: ordinary tables and leaf partitions
  * (relkind 'r'), not the partitioned tables above them (their rows are their leaves'). Foreign
- * tables and foreign partitions hold no dumped rows and are left out. Read from the catalog only
+ * tables and foreign partitions hold no dumped rows and are left out, and so is bloom-dr's marker
+ * schema (backups do not carry it). Read from the catalog only
  * (pg_inherits, not pg_partition_tree, which locks): a table locked by another session does not
  * hold the backup here.
  */
@@ -87,9 +100,10 @@ export async function tableLayout(client: Client): Promise<TableLayout> {
                ORDER BY format('%I.%I', ln.nspname, l.relname) COLLATE "C") END AS leaves
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
         AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
       ORDER BY format('%I.%I', n.nspname, c.relname) COLLATE "C"`,
+    [MARKER_SCHEMA],
   );
   const layout: TableLayout = { tables: [], partitions: {} };
   for (const row of rows) {
@@ -114,8 +128,9 @@ export async function estimatedDataBytes(client: Client): Promise<number> {
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid
       WHERE c.relkind = 'r'
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
         AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`,
+    [MARKER_SCHEMA],
   );
   return Number(rows[0].bytes);
 }

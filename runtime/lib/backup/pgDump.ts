@@ -2,6 +2,7 @@ import { ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
 import { redactSecrets } from "../postgres/connectionUrl";
 import { ProcessGroup, runProgram, signalGroup, StderrTail } from "../postgres/processes";
+import { MARKER_SCHEMA } from "../promote/markerSchema";
 import { compressionArg, compressionLabel, defaultCompression } from "./compression";
 
 /**
@@ -22,22 +23,23 @@ export interface PgDumpFormatOptions {
 }
 
 /**
- * pg_dump's arguments: the format, the exported snapshot, never a password prompt. The
- * connection comes from the environment (PGHOST, PGPASSWORD, ...), so argv holds no secret. The
- * directory form skips pg_dump's final fsync of every file (--no-sync): each file is made durable
- * by the store that takes it (fsynced in place, or uploaded and removed).
+ * pg_dump's arguments: the format, the exported snapshot, never a password prompt, and never
+ * bloom-dr's own marker schema (a backup of a serving database must not carry its serving marker
+ * into the database it is restored into). The connection comes from the environment (PGHOST,
+ * PGPASSWORD, ...), so argv holds no secret. The directory form skips pg_dump's final fsync of
+ * every file (--no-sync): each file is made durable by the store that takes it (fsynced in place,
+ * or uploaded and removed).
  */
 export function pgDumpArgs(snapshotId: string, compression: string, options: PgDumpFormatOptions = {}): string[] {
-  if (options.format !== "directory")
-    return ["--format=custom", `--compress=${compression}`, `--snapshot=${snapshotId}`, "--no-password"];
+  const common = [`--compress=${compression}`, `--snapshot=${snapshotId}`, `--exclude-schema=${MARKER_SCHEMA}`];
+  if (options.format !== "directory") return ["--format=custom", ...common, "--no-password"];
   const jobs = options.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer (got ${jobs})`);
   if (!options.directory) throw new Error("the directory format needs an output directory");
   return [
     "--format=directory",
     `--jobs=${jobs}`,
-    `--compress=${compression}`,
-    `--snapshot=${snapshotId}`,
+    ...common,
     "--no-sync",
     "--no-password",
     `--file=${options.directory}`,

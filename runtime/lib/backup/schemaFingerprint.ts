@@ -1,16 +1,18 @@
 import { createHash } from "node:crypto";
 import { Client } from "pg";
+import { MARKER_SCHEMA } from "../promote/markerSchema";
 
 /**
  * One line per schema object that decides what rows mean: tables, columns (type, nullability,
  * default, identity), constraints, indexes and enum labels. No OIDs and no physical attribute
  * numbers, so a database restored from a dump describes itself exactly as its source did.
+ * bloom-dr's marker schema is left out: backups do not carry it.
  */
 const CANONICAL_SCHEMA_SQL = `
 WITH rel AS (
   SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', '${MARKER_SCHEMA}')
      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
 )
 SELECT line FROM (
@@ -32,6 +34,7 @@ SELECT line FROM (
   UNION ALL
   SELECT format('enum %I.%I %s', n.nspname, t.typname, string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder))
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+   WHERE n.nspname <> '${MARKER_SCHEMA}'
    GROUP BY n.nspname, t.typname
 ) lines
 ORDER BY line COLLATE "C"`;

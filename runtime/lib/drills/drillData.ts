@@ -1,6 +1,7 @@
 import { generateBloomDatabase } from "../bloom/generate";
 import { BLOOM_TABLES } from "../bloom/schema";
 import { quoteIdent, withClient } from "../platform/sql";
+import { MARKER_SCHEMA } from "../promote/markerSchema";
 
 /**
  * The data side of the drills: seeding the Bloom database, the playbook's "50 test reservations",
@@ -51,6 +52,41 @@ export async function createTestReservations(url: string, count: number): Promis
         `INSERT INTO reservations (id, clinic_id, client_id, starts_at, status, price, details)
          SELECT m.id + row_number() OVER (ORDER BY x.id), x.clinic_id, x.id, now() + interval '1 day', 'confirmed', 500, '{"drill": true}'
            FROM (SELECT coalesce(max(id), 0) AS id FROM reservations) m, unnest($1::bigint[], $2::bigint[]) AS x(id, clinic_id)
+         RETURNING id`,
+        [clients.rows.map((r) => r.id), clients.rows.map((r) => r.clinic_id)],
+      );
+      await c.query("COMMIT");
+      return {
+        clientIds: clients.rows.map((r) => String(r.id)),
+        reservationIds: reservations.rows.map((r) => String(r.id)),
+      };
+    } catch (err) {
+      await c.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Like createTestReservations, but the ids come from the tables' sequences (no explicit id), as
+ * the app inserts: on a promoted logical replica this fails with a duplicate key unless promote
+ * set every sequence past the replicated ids.
+ */
+export async function createReservationsFromSequences(url: string, count: number): Promise<TestReservations> {
+  return withClient(url, async (c) => {
+    await c.query("BEGIN");
+    try {
+      const clients = await c.query<{ id: string; clinic_id: string }>(
+        `INSERT INTO clients (clinic_id, full_name, email, tags, notes)
+         SELECT (SELECT min(id) FROM clinics), 'Failover client ' || i, 'failover' || i || '@drill.example', '{drill}', '{"drill": true}'
+           FROM generate_series(1, $1) i
+         RETURNING id, clinic_id`,
+        [count],
+      );
+      const reservations = await c.query<{ id: string }>(
+        `INSERT INTO reservations (clinic_id, client_id, starts_at, status, price, details)
+         SELECT x.clinic_id, x.id, now() + interval '1 day', 'confirmed', 500, '{"drill": true}'
+           FROM unnest($1::bigint[], $2::bigint[]) AS x(id, clinic_id)
          RETURNING id`,
         [clients.rows.map((r) => r.id), clients.rows.map((r) => r.clinic_id)],
       );
@@ -125,15 +161,17 @@ export async function corruptRandomRows(
 
 /**
  * An order-independent fingerprint of every user table (row count and md5 of its rows sorted by
- * their text form): equal fingerprints mean equal data, column by column.
+ * their text form): equal fingerprints mean equal data, column by column. bloom-dr's marker
+ * schema is not the app's data (backups leave it out), so it is not compared.
  */
 export async function tableDigests(url: string): Promise<Record<string, string>> {
   return withClient(url, async (c) => {
     const { rows } = await c.query<{ name: string }>(
       `SELECT format('%I.%I', n.nspname, c.relname) AS name
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1) AND n.nspname NOT LIKE 'pg_toast%'
         ORDER BY 1`,
+      [MARKER_SCHEMA],
     );
     const out: Record<string, string> = {};
     for (const { name } of rows) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { formatDuration, formatTable } from "../text/format";
-import { PLAYBOOK_DRILLS } from "./expectations";
+import { drillExpectations } from "./expectations";
 import { DrillReport, DrillResult } from "./types";
 
 /** One row per drill: the table the CLI prints and the report's summary. */
@@ -9,13 +9,13 @@ export function summaryRows(report: DrillReport): string[][] {
   const rows = [["drill", "result", "RTO", "expected RTO", "RPO", "steps", "note"]];
   for (const d of report.drills) {
     rows.push([
-      d.name,
+      d.variant ? `${d.name} (${d.variant})` : d.name,
       d.passed ? "PASS" : "FAIL",
       d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs),
       `< ${formatLimit(d.expectedRtoMs)}`,
       d.rpoMs === undefined ? "-" : formatDuration(d.rpoMs),
       String(d.steps.length),
-      d.passed ? PLAYBOOK_DRILLS[d.name].passCriterion : String(d.details.failure ?? "failed"),
+      d.passed ? drillExpectations(d.name, d.variant).passCriterion : String(d.details.failure ?? "failed"),
     ]);
   }
   return rows;
@@ -54,13 +54,13 @@ export function renderMarkdown(report: DrillReport): string {
   lines.push(
     "",
     "RTO: from the incident (deletion, corruption, loss of the primary) to the recovered database passing its checks.",
-    "RPO: the incident time minus the newest recoverable point (the branch time, or the backup's snapshot).",
+    "RPO: the incident time minus the newest recoverable point (the branch time, or the backup's snapshot; for a replica, the newest row it kept).",
   );
   return `${lines.join("\n")}\n`;
 }
 
 function drillSection(d: DrillResult): string[] {
-  const playbook = PLAYBOOK_DRILLS[d.name];
+  const playbook = drillExpectations(d.name, d.variant);
   const steps = [
     ["step", "started", "duration", "error"],
     ...d.steps.map((s) => [s.name, s.startedAt, formatDuration(s.durationMs), s.error ?? ""]),
@@ -68,7 +68,11 @@ function drillSection(d: DrillResult): string[] {
   return [
     `## ${playbook.title}: ${d.passed ? "PASS" : "FAIL"}`,
     "",
-    `Pass criterion: ${playbook.passCriterion}. Expected RTO < ${formatLimit(d.expectedRtoMs)}; measured ${d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs)}.`,
+    `Pass criterion: ${playbook.passCriterion}. Expected RTO < ${formatLimit(d.expectedRtoMs)}; measured ${d.rtoMs === undefined ? "-" : formatDuration(d.rtoMs)}.${
+      d.expectedRpoMs === undefined
+        ? ""
+        : ` Expected RPO < ${formatLimit(d.expectedRpoMs)}; measured ${d.rpoMs === undefined ? "-" : formatDuration(d.rpoMs)}.`
+    }`,
     "",
     ...markdownTable(steps),
     "",

@@ -14,6 +14,8 @@ export interface DrillStep {
 
 export interface DrillResult {
   name: DrillName;
+  /** "replica": the failover drill from a logical replica (drill failover --replica). */
+  variant?: "replica";
   passed: boolean;
   steps: DrillStep[];
   /** Incident (loss, deletion, corruption) to validated recovery; absent when it never recovered. */
@@ -21,6 +23,8 @@ export interface DrillResult {
   /** Data at risk: incident time minus the newest recoverable point (branch time, backup snapshot). */
   rpoMs?: number;
   expectedRtoMs: number;
+  /** The RPO the drill must stay under, where the playbook sets one (failover: 24 h). */
+  expectedRpoMs?: number;
   /** What was checked and found; `failure` says why a drill did not pass. */
   details: Record<string, unknown> & { failure?: string };
 }
@@ -55,6 +59,8 @@ export interface DrillOutcome {
 
 export interface DrillDefinition {
   name: DrillName;
+  /** A variant of the playbook's drill, measured against its own limits (expectations.ts). */
+  variant?: "replica";
   /** The playbook's title for it. */
   title: string;
   needs: PlatformNeeds;

@@ -35,8 +35,14 @@ export function contactsFile(incidentsDir: string): string {
 
 const EXAMPLE = `{"On-call DevOps": "+52 55 1234 5678 (PagerDuty)", "DevOps Lead": "ana@bloom.mx"}`;
 
-/** Validates contacts.json: an object of known roles to non-empty, non-placeholder strings. */
-export function parseContacts(text: string, source: string): Contacts {
+/**
+ * Keys of contacts.json that are not roles: where incidents are announced (incidentSettings.ts
+ * reads them). The escalation matrix's roles never take these names.
+ */
+export const SETTINGS_KEYS: readonly string[] = ["topics", "statusStore"];
+
+/** contacts.json as one JSON object; a one-line error otherwise. */
+export function parseContactsObject(text: string, source: string): Record<string, unknown> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -47,8 +53,15 @@ export function parseContacts(text: string, source: string): Contacts {
   }
   if (!data || typeof data !== "object" || Array.isArray(data))
     throw new Error(`${source} must hold one JSON object of role → contact, e.g. ${EXAMPLE}`);
+  return data as Record<string, unknown>;
+}
+
+/** Validates contacts.json: an object of known roles to non-empty, non-placeholder strings. */
+export function parseContacts(text: string, source: string): Contacts {
+  const data = parseContactsObject(text, source);
   const contacts: Record<string, string> = {};
   for (const [role, contact] of Object.entries(data)) {
+    if (SETTINGS_KEYS.includes(role)) continue;
     if (!KNOWN_ROLES.includes(role))
       throw new Error(`${source}: unknown role "${role}": use ${KNOWN_ROLES.map((r) => `"${r}"`).join(", ")}`);
     if (typeof contact !== "string" || !contact.trim())

@@ -15,6 +15,14 @@ export function postmortemFromIncident(incident: Incident, generatedAt: Date): P
         return { at, text: `Severity changed to ${SEVERITIES[e.severity].label}` };
       case "resolve":
         return { at, text: `Service restored${e.text ? `: ${e.text}` : ""}` };
+      case "notify":
+        return {
+          at,
+          text:
+            e.channel === "sns"
+              ? `Team notified: SNS ${e.target}${e.detail ? ` (${e.detail})` : ""}`
+              : `Status page updated: ${e.target}`,
+        };
     }
   });
   return {

@@ -2,12 +2,22 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import path from "node:path";
 import { parseSeverity, Severity } from "./severity";
 
+/** What an update may say to the outside: the sentence customers read, and when service should be back. */
+export interface PublicUpdate {
+  /** The status page's message (customer words, no internals). */
+  public?: string;
+  /** Expected recovery, ISO-8601 UTC. */
+  eta?: string;
+}
+
 /** One line of an incident's timeline file (JSON lines, append-only). */
 export type IncidentEvent =
-  | { at: string; type: "start"; id: string; severity: Severity; title: string }
-  | { at: string; type: "note"; text: string }
+  | ({ at: string; type: "start"; id: string; severity: Severity; title: string } & PublicUpdate)
+  | ({ at: string; type: "note"; text: string } & PublicUpdate)
   | { at: string; type: "severity"; severity: Severity }
-  | { at: string; type: "resolve"; text?: string };
+  | ({ at: string; type: "resolve"; text?: string } & PublicUpdate)
+  /** Who was told: an SNS topic published to, or the status page written. */
+  | { at: string; type: "notify"; channel: "sns" | "status"; target: string; detail?: string };
 
 export interface Incident {
   id: string;
@@ -16,7 +26,22 @@ export interface Incident {
   severity: Severity;
   startedAt: string;
   resolvedAt?: string;
+  /** The latest public message and ETA given, if any. */
+  publicMessage?: string;
+  eta?: string;
+  /** When the incident's story last changed (start, note, severity, resolve; not notifications). */
+  lastUpdate: string;
   events: IncidentEvent[];
+}
+
+const EVENT_TYPES = ["start", "note", "severity", "resolve", "notify"];
+
+/** The optional public fields of an update, only those given. */
+function publicFields(update: PublicUpdate = {}): PublicUpdate {
+  return {
+    ...(update.public?.trim() ? { public: update.public.trim() } : {}),
+    ...(update.eta ? { eta: update.eta } : {}),
+  };
 }
 
 /** Where timelines live: --dir, else $BLOOM_DR_HOME/incidents, else .bloom-dr/incidents. */
@@ -55,13 +80,9 @@ export function parseTimeline(text: string, source: string): Incident {
     } catch {
       throw new Error(`${source}:${i + 1} is not valid JSON: the timeline file was edited by hand?`);
     }
-    if (
-      typeof e?.at !== "string" ||
-      Number.isNaN(Date.parse(e.at)) ||
-      !["start", "note", "severity", "resolve"].includes(e.type)
-    ) {
+    if (typeof e?.at !== "string" || Number.isNaN(Date.parse(e.at)) || !EVENT_TYPES.includes(e.type)) {
       throw new Error(
-        `${source}:${i + 1} is not a timeline event (needs "at" as an ISO time and "type" start|note|severity|resolve)`,
+        `${source}:${i + 1} is not a timeline event (needs "at" as an ISO time and "type" ${EVENT_TYPES.join("|")})`,
       );
     }
     if (events.length === 0 && e.type !== "start")
@@ -72,11 +93,27 @@ export function parseTimeline(text: string, source: string): Incident {
   if (!start || start.type !== "start") throw new Error(`${source} is empty: not an incident timeline`);
   let severity = start.severity;
   let resolvedAt: string | undefined;
+  let publicMessage: string | undefined;
+  let eta: string | undefined;
+  let lastUpdate = start.at;
   for (const e of events) {
     if (e.type === "severity") severity = e.severity;
     if (e.type === "resolve") resolvedAt = e.at;
+    if (e.type !== "notify") lastUpdate = e.at;
+    if ((e.type === "start" || e.type === "note" || e.type === "resolve") && e.public) publicMessage = e.public;
+    if ((e.type === "start" || e.type === "note") && e.eta) eta = e.eta;
   }
-  return { id: start.id, title: start.title, severity, startedAt: start.at, resolvedAt, events };
+  return {
+    id: start.id,
+    title: start.title,
+    severity,
+    startedAt: start.at,
+    resolvedAt,
+    ...(publicMessage ? { publicMessage } : {}),
+    ...(eta ? { eta } : {}),
+    lastUpdate,
+    events,
+  };
 }
 
 /** Incident timelines in a directory, one `<id>.jsonl` file each. */
@@ -86,7 +123,7 @@ export class IncidentStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  start(severity: Severity | string, title: string): Incident {
+  start(severity: Severity | string, title: string, update?: PublicUpdate): Incident {
     const level = typeof severity === "number" ? severity : parseSeverity(severity);
     if (!title.trim())
       throw new Error(
@@ -96,14 +133,26 @@ export class IncidentStore {
     const at = this.now();
     let id = incidentIdFor(at, title);
     for (let n = 2; existsSync(this.file(id)); n++) id = `${incidentIdFor(at, title)}-${n}`;
-    const event: IncidentEvent = { at: at.toISOString(), type: "start", id, severity: level, title: title.trim() };
+    const event: IncidentEvent = {
+      at: at.toISOString(),
+      type: "start",
+      id,
+      severity: level,
+      title: title.trim(),
+      ...publicFields(update),
+    };
     writeFileSync(this.file(id), `${JSON.stringify(event)}\n`, { flag: "wx" });
     return this.get(id);
   }
 
-  note(text: string, id?: string): Incident {
+  note(text: string, id?: string, update?: PublicUpdate): Incident {
     if (!text.trim()) throw new Error("note text is empty: say what happened or what was decided");
-    return this.append(this.open(id), { at: this.now().toISOString(), type: "note", text: text.trim() });
+    return this.append(this.open(id), {
+      at: this.now().toISOString(),
+      type: "note",
+      text: text.trim(),
+      ...publicFields(update),
+    });
   }
 
   changeSeverity(severity: Severity | string, id?: string): Incident {
@@ -111,11 +160,23 @@ export class IncidentStore {
     return this.append(this.open(id), { at: this.now().toISOString(), type: "severity", severity: level });
   }
 
-  resolve(text?: string, id?: string): Incident {
+  resolve(text?: string, id?: string, update?: Pick<PublicUpdate, "public">): Incident {
     return this.append(this.open(id), {
       at: this.now().toISOString(),
       type: "resolve",
       ...(text?.trim() ? { text: text.trim() } : {}),
+      ...publicFields({ public: update?.public }),
+    });
+  }
+
+  /** Records who was told about the incident (resolved ones too: the last message follows the resolve). */
+  recordNotification(id: string, channel: "sns" | "status", target: string, detail?: string): Incident {
+    return this.append(this.get(id), {
+      at: this.now().toISOString(),
+      type: "notify",
+      channel,
+      target,
+      ...(detail ? { detail } : {}),
     });
   }
 

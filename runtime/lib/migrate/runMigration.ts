@@ -4,6 +4,7 @@
  * command with its output passed through, then Prisma's migration table. A failure names the way
  * back: the exact `bloom-dr restore` command, or the Neon branch restore.
  */
+import { describeDatabase } from "../backup/database";
 import { runBackup } from "../backup/runBackup";
 import { parseConnectionUrl, redactSecrets, redactUrl } from "../postgres/connectionUrl";
 import { BackupStore } from "../store/types";
@@ -20,12 +21,18 @@ export interface MigrateRunOptions {
   command: readonly string[];
   /** A Neon branch as (an additional) restore point. */
   branch?: { neon: MigrateNeonClient; projectId: string; parentBranchId?: string };
+  /**
+   * A second database the same command migrates once it succeeded on the first: a logical replica
+   * (logical replication carries rows, not DDL). The command runs again with DATABASE_URL (and
+   * DIRECT_URL, when the environment sets it, Prisma's directUrl) pointing at it.
+   */
+  also?: string;
   passthrough: Passthrough;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   signal?: AbortSignal;
   now?: () => Date;
-  /** Phase names for progress ("backup", "branch", "migration", "status"). */
+  /** Phase names for progress ("backup", "branch", "migration", "status", "replica"). */
   onPhase?: (phase: string) => void;
 }
 
@@ -42,6 +49,20 @@ export interface MigrateRunResult {
   failure?: string;
   /** The ways back to the restore point(s), most direct first. */
   wayBack: string[];
+  /** The second run, against --also: null when it was not asked for; skipped when the first run failed. */
+  also: AlsoRun | null;
+}
+
+export interface AlsoRun {
+  /** host:port/database. */
+  db: string;
+  /** Why it did not run (the migration failed on --db). */
+  skipped?: string;
+  command?: { exitCode: number | null; signal: string | null; output?: string };
+  prisma?: PrismaMigrationStatus | null;
+  /** Migrations finished on --db but not on --also after the run. */
+  missing?: string[];
+  failure?: string;
 }
 
 const LABEL_LIMIT = 200;
@@ -76,6 +97,13 @@ export async function runMigration(options: MigrateRunOptions): Promise<MigrateR
   if (!options.store && !options.branch)
     throw new Error("no restore point: give --store STORE (a pre-migration backup) and/or --branch (Neon)");
   const parts = parseConnectionUrl(options.dbUrl, "--db");
+  if (options.also) {
+    parseConnectionUrl(options.also, "--also");
+    if (describeDatabase(options.also) === describeDatabase(options.dbUrl))
+      throw new Error(
+        `--also names the database --db migrates (${describeDatabase(options.dbUrl)}): give the replica's URL`,
+      );
+  }
   const secrets = [parts.password];
   const line = describeCommand(options.command);
 
@@ -140,11 +168,19 @@ export async function runMigration(options: MigrateRunOptions): Promise<MigrateR
   }
 
   const commandProblem = commandFailure(options.command, outcome);
-  const failure =
+  const primaryFailure =
     commandProblem ??
     (prisma && prisma.failed.length > 0
       ? `${line} exited 0 but ${prisma.table} has ${prisma.failed.length} failed migration(s): ${prisma.failed.map((m) => m.name).join(", ")}`
       : undefined);
+  let also: AlsoRun | null = null;
+  if (options.also) {
+    secrets.push(parseConnectionUrl(options.also, "--also").password);
+    also = primaryFailure
+      ? { db: describeDatabase(options.also), skipped: `the migration failed on ${describeDatabase(options.dbUrl)}` }
+      : await migrateAlso(options, options.also, prisma ?? undefined);
+  }
+  const failure = primaryFailure ?? also?.failure;
   return {
     ok: failure === undefined,
     backup,
@@ -159,5 +195,71 @@ export async function runMigration(options: MigrateRunOptions): Promise<MigrateR
     ...(prismaError ? { prismaError } : {}),
     ...(failure ? { failure: redactSecrets(failure, secrets) } : {}),
     wayBack,
+    also,
   };
+}
+
+/**
+ * The second run, against the replica: the same command with DATABASE_URL (and DIRECT_URL when
+ * set) pointing at it, then its migration history compared with the primary's. A replica keeps
+ * its own `_prisma_migrations` (replicate setup leaves it out of the publication), so Prisma sees
+ * there what the replica's schema really has. A failure names how to retry and how to rebuild.
+ */
+async function migrateAlso(
+  options: MigrateRunOptions,
+  url: string,
+  primary: PrismaMigrationStatus | undefined,
+): Promise<AlsoRun> {
+  const db = describeDatabase(url);
+  const base = options.env ?? process.env;
+  const env: NodeJS.ProcessEnv = { ...base, DATABASE_URL: url, ...(base.DIRECT_URL ? { DIRECT_URL: url } : {}) };
+  const secrets = [parseConnectionUrl(url).password, parseConnectionUrl(options.dbUrl).password];
+  options.onPhase?.("replica");
+  const outcome = await runMigrationCommand(options.command, {
+    passthrough: options.passthrough,
+    env,
+    cwd: options.cwd,
+    signal: options.signal,
+  });
+  const command = {
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+  };
+  const retry = `fix it and run the command again against ${db} (DATABASE_URL=<its URL>), or rebuild the replica from the primary: bloom-dr replicate setup --clean; until then its subscription may stop at the first change that needs the new schema`;
+  const problem = commandFailure(options.command, outcome);
+  if (problem)
+    return {
+      db,
+      command,
+      failure: redactSecrets(
+        `migrated ${describeDatabase(options.dbUrl)} but not the replica ${db}: ${problem}: ${retry}`,
+        secrets,
+      ),
+    };
+  let prisma: PrismaMigrationStatus | null;
+  try {
+    prisma = (await prismaMigrationStatus(url)) ?? null;
+  } catch (err) {
+    return {
+      db,
+      command,
+      failure: redactSecrets(
+        `the replica ${db} could not be read after the migration: ${(err as Error).message.split("\n")[0]}`,
+        secrets,
+      ),
+    };
+  }
+  const finished = (status: PrismaMigrationStatus | null | undefined) =>
+    new Set((status?.migrations ?? []).filter((m) => m.state === "applied").map((m) => m.name));
+  const onReplica = finished(prisma);
+  const missing = [...finished(primary)].filter((m) => !onReplica.has(m)).sort();
+  const failed = prisma?.failed.map((m) => m.name) ?? [];
+  const failure =
+    failed.length > 0
+      ? `the replica ${db} has ${failed.length} failed migration(s): ${failed.join(", ")}: ${retry}`
+      : missing.length > 0
+        ? `the command exited 0 but the replica ${db} has not applied ${missing.join(", ")} (does the command read DATABASE_URL?): ${retry}`
+        : undefined;
+  return { db, command, prisma, missing, ...(failure ? { failure: redactSecrets(failure, secrets) } : {}) };
 }

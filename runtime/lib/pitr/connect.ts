@@ -103,3 +103,12 @@ export function interruptedError(signal: AbortSignal | undefined, what: string):
     ? new Error(`${what} interrupted; the transaction was rolled back, nothing was changed`)
     : undefined;
 }
+
+/**
+ * Checks the signal where work is about to start or about to commit: an abort that arrives
+ * before a session exists (or between statements) must not let the transaction commit.
+ */
+export function throwIfInterrupted(signal: AbortSignal | undefined, what: string): void {
+  const interrupted = interruptedError(signal, what);
+  if (interrupted) throw interrupted;
+}

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { QueryResult } from "pg";
 import { redactSecrets } from "../postgres/connectionUrl";
-import { closeOnAbort, interruptedError, openClient } from "./connect";
+import { closeOnAbort, interruptedError, openClient, throwIfInterrupted } from "./connect";
 import { EXPORT_MARKER } from "./export";
 import { checkTarget, FileTable, FileTargets } from "./importTarget";
 import { RefusedError } from "./plan";
@@ -52,6 +52,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
   let sequencesRun = 0;
   const watch = closeOnAbort(options.signal, () => [client]);
   try {
+    throwIfInterrupted(options.signal, `importing ${options.file}`);
     await checkTarget(client, plan.targets);
     await client.query("BEGIN");
     for (const sql of plan.settings) await client.query(sql);
@@ -90,6 +91,7 @@ export async function importRows(options: ImportOptions): Promise<ImportResult> 
         sequencesRun++;
         for (const r of rows) advanced.push(`${r.sequence} → ${r.set_to}`);
       }
+      throwIfInterrupted(options.signal, `importing ${options.file}`);
       await client.query("COMMIT");
     } else {
       await client.query("ROLLBACK");

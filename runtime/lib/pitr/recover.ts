@@ -2,7 +2,7 @@ import type { Client, ClientBase } from "pg";
 import { displayTable, parseTableName, TableName } from "../integrity/identifiers";
 import { redactSecrets } from "../postgres/connectionUrl";
 import { fetchBatches, toColumnArrays } from "./batches";
-import { closeOnAbort, interruptedError, openClient, RAW_TEXT } from "./connect";
+import { closeOnAbort, interruptedError, throwIfInterrupted, openClient, RAW_TEXT } from "./connect";
 import { planTables, RefusedError, TablePlan } from "./plan";
 import {
   advanceSequenceSql,
@@ -71,6 +71,7 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
   const watch = closeOnAbort(options.signal, () => [branch, target]);
   try {
     target = await openClient(options.targetUrl, "target");
+    throwIfInterrupted(options.signal, "pitr recover");
     await branch.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const plans = await planTables(
       [
@@ -86,6 +87,7 @@ export async function recoverRows(options: RecoverOptions): Promise<RecoverResul
       tables.push(await withTableContext(plan, () => recoverTable(branch, target!, plan, i, options.apply)));
     }
     const sequences = options.apply ? await advanceSequences(target, plans) : [];
+    if (options.apply) throwIfInterrupted(options.signal, "pitr recover");
     await target.query(options.apply ? "COMMIT" : "ROLLBACK");
     inTransaction = false;
     return { applied: options.apply, tables, sequences };

@@ -76,6 +76,8 @@ export class CloudPlatform implements RecoveryPlatform {
     const parentBranchId = requireOutput(prod, stack, "neonPrimaryBranchId", "run pulumi up on the prod stack");
     const databaseName = requireOutput(prod, stack, "databaseName", "run pulumi up on the prod stack");
     const roleName = requireOutput(prod, stack, "databaseRole", "run pulumi up on the prod stack");
+    // Before anything changes (no branch yet): a drill that needs the standby rewrites the dr stack's config.
+    if (needs.standby) await assertNotActive(options.drStack);
     const workingName = `bloom-dr-drill-${purpose}-${now().toISOString().replace(/[:.]/g, "-").toLowerCase()}`;
     const working = await createNeonBranch(
       options.neon,
@@ -180,6 +182,7 @@ export class CloudPlatform implements RecoveryPlatform {
 
   private async provisionStandby(): Promise<void> {
     const dr = this.options.drStack;
+    await assertNotActive(dr);
     const previousConfig: Record<string, string | undefined> = {
       "failover.mode": await dr.getConfig("failover.mode"),
       "drill.scenario": await dr.getConfig("drill.scenario"),
@@ -223,6 +226,21 @@ export class CloudPlatform implements RecoveryPlatform {
     if (remove.length > 0) await dr.removeConfig(remove);
     await dr.up(this.options.onOutput);
   }
+}
+
+/**
+ * A drill switches the dr stack to standby, which re-enables the restore that empties the
+ * instance: against a stack whose failover is active (configured, or deployed by the last update)
+ * that would demote the live database. Refused with one line, reading config and outputs only.
+ */
+export async function assertNotActive(dr: StackDriver): Promise<void> {
+  const configured = (await dr.getConfig("failover.mode")) ?? "off";
+  const deployed = optionalOutput(await dr.outputs(), "failoverMode");
+  if (configured !== "active" && deployed !== "active") return;
+  const which = configured === "active" ? "failover.mode is active" : "its last update deployed failover.mode active";
+  throw new Error(
+    `stack ${dr.stackName}: ${which} (a failover serves or is about to serve the app); a cloud drill would switch it to standby, whose scheduled restore wipes that database: run the drill against another dr stack (--stack) or after failing back`,
+  );
 }
 
 export function openCloudPlatform(

@@ -27,12 +27,14 @@ export interface LocalPlatformOptions {
 /**
  * The embedded default platform: throwaway clusters in one temporary directory. The primary
  * archives its WAL and has a base backup taken at start, so `branchAt(T)` is a real
- * point-in-time recovery into a new cluster; the standby is an empty cluster to restore into.
+ * point-in-time recovery into a new cluster, and writes logical WAL, so the standby (an empty
+ * cluster to restore into) can also subscribe to it as a logical replica.
  */
 export class LocalPlatform implements RecoveryPlatform {
   readonly name = "local" as const;
   private readonly branches = new Set<LocalCluster>();
   private standby: LocalCluster | undefined;
+  private freshPrimary: LocalCluster | undefined;
   private baseBackupAt: Date | undefined;
   private archivedThrough: Date | undefined;
   private disposed = false;
@@ -70,7 +72,8 @@ export class LocalPlatform implements RecoveryPlatform {
         (async () => {
           // 1 MB WAL segments (instead of 16 MB): archive_timeout and forced switches then cost little disk
           await primary.initdb({ signal: options.signal, extraArgs: ["--wal-segsize=1"] });
-          primary.configure(needs.branches ? archivingSettings(archiveDir) : {});
+          // logical WAL (a superset of what archiving needs) so that a replica can subscribe (drill failover --replica)
+          primary.configure({ ...(needs.branches ? archivingSettings(archiveDir) : {}), wal_level: "logical" });
           options.signal?.throwIfAborted();
           await primary.start(options.signal);
           await withClient(primary.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
@@ -129,6 +132,20 @@ export class LocalPlatform implements RecoveryPlatform {
     return this.standby!.url(LOCAL_DATABASE);
   }
 
+  /** A new cluster with an empty Bloom database: the primary a failover drill fails back into. */
+  async freshPrimaryUrl(): Promise<string> {
+    if (!this.freshPrimary) {
+      const cluster = await LocalCluster.create({
+        name: "new-primary",
+        baseDir: this.root.dir,
+        binaries: this.binaries,
+      });
+      this.freshPrimary = cluster;
+      await withClient(cluster.url(), (c) => c.query(`CREATE DATABASE ${LOCAL_DATABASE}`));
+    }
+    return this.freshPrimary.url(LOCAL_DATABASE);
+  }
+
   async losePrimary(): Promise<void> {
     // immediate: no shutdown checkpoint, like a crash
     await this.primary.stop("immediate");
@@ -140,6 +157,7 @@ export class LocalPlatform implements RecoveryPlatform {
     for (const cluster of [...this.branches]) await cluster.destroy();
     this.branches.clear();
     await this.standby?.destroy();
+    await this.freshPrimary?.destroy();
     await this.primary.destroy();
     this.root.dispose();
   }

@@ -13,9 +13,9 @@ export type StackOutputs = Record<string, StackOutputValue>;
 export interface StackDriver {
   /** The fully qualified stack name, for messages. */
   readonly stackName: string;
-  /** Current stack outputs (no update). */
+  /** Current stack outputs (no update): what the last update deployed (the cloud platform reads failoverMode). */
   outputs(): Promise<StackOutputs>;
-  /** A config value by path ("failover.mode"); undefined when unset. */
+  /** A config value by path ("failover.mode"): what the next update will deploy; undefined when unset. */
   getConfig(path: string): Promise<string | undefined>;
   /** Sets config values by path ("failover.mode" → "standby"); values are plain (never secrets). */
   setConfig(values: Record<string, string>): Promise<void>;

@@ -32,6 +32,12 @@ export interface RecoveryPlatform {
   standbyUrl(): Promise<string>;
   /** Simulates losing the primary (local: the server is stopped). */
   losePrimary(): Promise<void>;
+  /**
+   * An empty database on a new primary, to fail back into once the failover is over (local: a new
+   * cluster). Optional: where a platform has none, the failover drill fails back into a new
+   * database from standbyUrl() instead.
+   */
+  freshPrimaryUrl?(): Promise<string>;
   /** Stops and removes everything this platform created. Safe to call more than once. */
   dispose(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { ReadinessAws } from "./aws";
 import { checkBackups } from "./backups";
 import { checkContacts } from "./contactsCheck";
 import { checkDrills } from "./drillReports";
+import { checkRestoreTestMetric } from "./restoreTestMetric";
 import { checkStack, StackInput } from "./stackChecks";
 import { item, ReadinessItem, ReadinessReport } from "./types";
 
@@ -16,7 +17,10 @@ export interface ReadinessOptions {
   store?: BackupStore;
   reportsDir?: string;
   contactsFile: string;
+  /** The prod stack (--stack). */
   stack?: StackInput;
+  /** The dr stack (--dr-stack): the scheduled restore test's metric. */
+  drStack?: StackInput;
   aws: ReadinessAws;
   signal?: AbortSignal;
 }
@@ -42,6 +46,13 @@ export async function checkReadiness(options: ReadinessOptions): Promise<Readine
   const [fresh, intact] = await checkBackups(options.store, options.now, options.signal);
   const [restoreTest, ...drills] = checkDrills(options.reportsDir, options.now);
   const stack = await checkStack(options.stack, options.aws);
-  const items = [fresh, intact, restoreTest, ...drills, checkContacts(options.contactsFile), ...stack, STATUS_PAGE];
+  const restoreTestMetric = await checkRestoreTestMetric({
+    prod: options.stack,
+    dr: options.drStack,
+    aws: options.aws,
+    now: options.now,
+  });
+  const contacts = checkContacts(options.contactsFile);
+  const items = [fresh, intact, restoreTest, ...drills, contacts, ...stack, restoreTestMetric, STATUS_PAGE];
   return summarize(items, options.now);
 }

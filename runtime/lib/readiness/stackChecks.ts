@@ -1,10 +1,9 @@
 /**
  * The checklist items a Pulumi stack answers: the app's DATABASE_URL in Secrets Manager, a
  * confirmed SEV-1 subscription ("PagerDuty integrado"), the health probe and the maintenance
- * parameter, and the restore test's metric. The outputs come through StackOutputsLoader (the
- * Automation API lives in automation/, never imported by runtime/).
+ * parameter (the restore test's metric, from the dr stack, is restoreTestMetric.ts). The outputs
+ * come through StackOutputsLoader (the Automation API lives in automation/, never imported by runtime/).
  */
-import { RESTORE_SUCCEEDED_METRIC, BACKUP_METRIC_NAMESPACE } from "../../../components/backupMetrics";
 import { parseConnectionUrl } from "../postgres/connectionUrl";
 import { StackOutputs } from "../platform/stackDriver";
 import { ReadinessAws } from "./aws";
@@ -20,13 +19,11 @@ const TITLES = {
   "stack.sev1Subscription": "SEV-1 alerts reach someone (a confirmed subscription)",
   "stack.healthProbe": "health probe exists",
   "stack.maintenanceParameter": "maintenance-mode parameter exists",
-  "stack.restoreTestMetric": "restore test succeeding (the stack's metric)",
 } as const;
 type StackItemId = keyof typeof TITLES;
 
-const METRIC_NOT_READ = `the ${BACKUP_METRIC_NAMESPACE}/${RESTORE_SUCCEEDED_METRIC} metric is in CloudWatch, and bloom-dr ships no CloudWatch client (@aws-sdk/client-cloudwatch); the last restore drill report stands in (backups.restoreTest)`;
-
-function output(outputs: StackOutputs, key: string): string | undefined {
+/** A non-empty string output, else undefined. */
+export function output(outputs: StackOutputs, key: string): string | undefined {
   const value = outputs[key]?.value;
   return typeof value === "string" && value !== "" ? value : undefined;
 }
@@ -64,9 +61,7 @@ export async function checkStack(stack: StackInput | undefined, aws: ReadinessAw
     );
   if ("error" in stack)
     return ids.map((id) =>
-      id === "stack.restoreTestMetric"
-        ? item(id, TITLES[id], "NOT CHECKED", METRIC_NOT_READ)
-        : item(id, TITLES[id], "FAIL", `cannot read the outputs of stack ${stack.name}: ${stack.error}`),
+      item(id, TITLES[id], "FAIL", `cannot read the outputs of stack ${stack.name}: ${stack.error}`),
     );
   const { name, outputs } = stack;
   const missing = (id: StackItemId, key: string, why: string) =>
@@ -147,6 +142,5 @@ export async function checkStack(stack: StackInput | undefined, aws: ReadinessAw
     sev1,
     declared("stack.healthProbe", "healthProbeFunctionName", "function"),
     declared("stack.maintenanceParameter", "maintenanceParameterName", "parameter"),
-    item("stack.restoreTestMetric", TITLES["stack.restoreTestMetric"], "NOT CHECKED", METRIC_NOT_READ),
   ];
 }

@@ -7,7 +7,22 @@ import { HashingStream } from "../backup/hashingStream";
 import { BackupManifest, dumpObjects } from "../backup/manifest";
 import { hashFile } from "../store/hashFile";
 import { forEachLimited } from "../store/slots";
-import { BackupStore } from "../store/types";
+import { BackupStore, NotFoundError } from "../store/types";
+
+/**
+ * A dump that does not match its manifest (truncated, replaced, corrupt, or one of its objects
+ * missing, then named by `missingKey`): refused before the target is touched.
+ */
+export class DumpMismatchError extends Error {
+  constructor(
+    readonly backupId: string,
+    readonly problem: string,
+    readonly missingKey?: string,
+  ) {
+    super(`refusing to restore backup ${backupId}: ${problem}; the target was not touched: restore another backup`);
+    this.name = "DumpMismatchError";
+  }
+}
 
 export interface DownloadedDump {
   /** What pg_restore reads: the custom archive, or the directory of a directory-format dump. */
@@ -40,10 +55,9 @@ export async function downloadVerifiedDump(
 ): Promise<DownloadedDump> {
   const objects = dumpObjects(manifest);
   const concurrency = options.concurrency ?? 4;
-  const refuse = (problem: string) =>
-    new Error(
-      `refusing to restore backup ${manifest.id}: ${problem}; the target was not touched: restore another backup`,
-    );
+  const refuse = (problem: string) => new DumpMismatchError(manifest.id, problem);
+  const missing = (key: string) =>
+    new DumpMismatchError(manifest.id, `dump ${key} is missing from ${store.describe()}`, key);
   const interrupted = () =>
     new Error(`restore of backup ${manifest.id} interrupted while downloading; the target was not touched`);
 
@@ -52,8 +66,7 @@ export async function downloadVerifiedDump(
     try {
       await forEachLimited(objects, concurrency, async (object) => {
         const found = await hashFile(localPath(object.key), { signal: options.signal }).catch((err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code === "ENOENT")
-            throw refuse(`dump ${object.key} is missing from ${store.describe()}`);
+          if ((err as NodeJS.ErrnoException).code === "ENOENT") throw missing(object.key);
           throw err;
         });
         const problem = objectMismatch(object, found.bytes, found.sha256);
@@ -72,7 +85,9 @@ export async function downloadVerifiedDump(
     if (manifest.dump.format === "directory") await mkdir(path.join(dir, manifest.dump.key), { mode: 0o700 });
     await forEachLimited(objects, concurrency, async (object) => {
       const hashing = new HashingStream();
-      const source = await store.get(object.key);
+      const source = await store.get(object.key).catch((err: unknown) => {
+        throw err instanceof NotFoundError ? missing(object.key) : err;
+      });
       await pipeline(source, hashing, createWriteStream(path.join(dir, object.key), { flags: "wx", mode: 0o600 }), {
         signal: options.signal,
       });

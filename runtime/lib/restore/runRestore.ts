@@ -13,6 +13,7 @@ import {
   parseConnectionUrl,
   redactSecrets,
 } from "../postgres/connectionUrl";
+import { describeServing, readServingMarker, ServingMarker } from "../promote/marker";
 import { BackupStore } from "../store/types";
 import { downloadVerifiedDump, DownloadedDump } from "./download";
 import { connectionsAvailable, restoreJobs, targetConnections } from "./jobs";
@@ -21,6 +22,7 @@ import { RowCounter, tableDataItems } from "./rowCounting";
 import { runProgram } from "../postgres/processes";
 import { runThenCommand } from "./runThen";
 import { emptyTarget, userObjects } from "./target";
+import { lockTarget } from "./targetLock";
 
 /** In order; "connect" covers reading the manifest, connecting and checking the target. */
 export type RestorePhase = "connect" | "download" | "restore" | "validate" | "then";
@@ -36,6 +38,18 @@ export interface RestoreOptions {
   jobs?: number;
   /** Empty a non-empty target first (every user schema dropped), then restore. */
   clean?: boolean;
+  /**
+   * With clean: replace a database marked serving (the deliberate `restore --clean`). Without it
+   * a serving database is refused, whatever else is asked: nothing automated restores over it.
+   */
+  replaceServing?: boolean;
+  /** With replaceServing and a serving target: called with its marker, before anything is dropped. */
+  onServing?: (marker: ServingMarker) => void;
+  /**
+   * Take the target's bloom-dr lock on the restore's session (default true). A caller that holds
+   * it on a session of its own for longer (promote, the restore job) passes false.
+   */
+  lockTarget?: boolean;
   /** Follow-up shell command after a validated restore (DATABASE_URL = the target). */
   then?: string;
   /** Keep the dump's owners and grants instead of --no-owner --no-acl. */
@@ -136,6 +150,13 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
       const binaries = await finding;
       assertMinMajor(binaries, "pg_restore", Math.max(server.major, dumpMajor));
       const pgRestorePath = binaries.path("pg_restore");
+      if (options.lockTarget !== false) await lockTarget(connected, target);
+      const serving = await readServingMarker(connected);
+      if (serving && !(options.clean && options.replaceServing)) {
+        throw new Error(
+          `refusing to restore into ${target}: it is marked ${describeServing(serving)}; nothing automated restores over a serving database: to replace it on purpose, run bloom-dr restore --clean`,
+        );
+      }
       const existing = await userObjects(connected);
       if (existing.length > 0 && !options.clean) {
         throw new Error(
@@ -148,14 +169,14 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
         connectionsAvailable: connectionsAvailable(capacity),
         used: restoreJobs(requestedJobs, capacity),
       };
-      return { manifest, db: connected, server, pgRestorePath, existing, jobs };
+      return { manifest, db: connected, server, pgRestorePath, existing, jobs, serving };
     }).catch(async (err: unknown) => {
       // a refusal or a failure to connect stops the verification and removes what it downloaded
       verification.abort();
       await verifying?.then((d) => d.remove()).catch(() => undefined);
       throw err;
     });
-    const { manifest, db, server, pgRestorePath, existing, jobs } = checked;
+    const { manifest, db, server, pgRestorePath, existing, jobs, serving } = checked;
     const fail = (reason: string) =>
       new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
     const tableNames = Object.keys(manifest.tables);
@@ -168,6 +189,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
 
     const counter = new RowCounter(db, tableNames, countsTablesAlone(manifest));
     await phase("restore", async () => {
+      if (serving) options.onServing?.(serving);
       if (existing.length > 0) await emptyTarget(db, server.major, options.onClean);
       const file = dump!.file;
       // Which item restores which table: read from the verified archive while pg_restore starts.
@@ -265,7 +287,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
 }
 
 /** Manifest keys come from format('%I.%I') already; this keeps them safe if a manifest was edited. */
-function quoteTableName(name: string): string {
+export function quoteTableName(name: string): string {
   if (/^("([^"]|"")+"|[a-z_][a-z0-9_$]*)\.("([^"]|"")+"|[a-z_][a-z0-9_$]*)$/.test(name)) return name;
   throw new Error(
     `manifest table name ${JSON.stringify(name)} is not a schema-qualified identifier: the manifest is malformed`,

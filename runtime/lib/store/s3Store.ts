@@ -10,6 +10,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { contentTypeFor } from "./contentType";
 import { stageMultipart } from "./s3Staging";
 import { Slots } from "./slots";
 import { assertPlainKey, BackupStore, NotFoundError, StagedObject, StoredObject } from "./types";
@@ -150,7 +151,7 @@ export class S3Store implements BackupStore {
           Bucket: this.options.bucket,
           Key: this.keyFor(key),
           Body: text,
-          ContentType: "application/json",
+          ContentType: contentTypeFor(key),
           ...this.encryption(),
         }),
       );

@@ -39,6 +39,8 @@ export interface JsonPlan {
     protect?: boolean;
     retainOnDelete?: boolean;
     parent?: string;
+    /** URNs it depends on (dependsOn and input sources). */
+    dependencies?: string[];
     inputs: Record<string, any>;
   }>;
   outputs: Record<string, unknown>;

@@ -1,6 +1,7 @@
 /**
  * A compliant bloom-dr stack as the engine would see it: the vault with its six
- * configurations, the dump job, an active failover instance, the Neon project and alerting.
+ * configurations, the dump job, an active failover instance, the Neon project, alerting and the
+ * health probe's SEV-1 alarm.
  * Companion resources point at their target both by value and by property dependency, as in
  * a real deployment.
  */
@@ -134,6 +135,7 @@ export function compliantStack(): ResourceRecord[] {
       engine: "postgres",
       engineVersion: "16.4",
       address: RDS_ADDRESS,
+      username: "bloom_admin",
       publiclyAccessible: false,
       storageEncrypted: true,
       backupRetentionPeriod: 7,
@@ -144,6 +146,11 @@ export function compliantStack(): ResourceRecord[] {
     },
     { opts: { protect: true } },
   );
+  // The promotion step: the app's URL is written only after it succeeded.
+  const promotion = record("aws:lambda/invocation:Invocation", "failover-promote", {
+    functionName: "failover-promote-function",
+    input: "{}",
+  });
   return [
     bucket,
     record(
@@ -261,14 +268,18 @@ export function compliantStack(): ResourceRecord[] {
       { propertyDependencyUrns: { dimensions: [fn.urn] } },
     ),
     rds,
+    promotion,
     record(
       "aws:secretsmanager/secretVersion:SecretVersion",
       "app-database-url",
       {
         secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-url",
-        secretString: `postgresql://bloom_admin:pw@${RDS_ADDRESS}:5432/app`,
+        secretString: `postgresql://bloom_app:pw@${RDS_ADDRESS}:5432/app?sslmode=require`,
       },
-      { propertyDependencyUrns: { secretString: [rds.urn] } },
+      {
+        dependencyUrns: [rds.urn, promotion.urn],
+        propertyDependencyUrns: { secretString: [rds.urn, promotion.urn] },
+      },
     ),
     record(
       "neon:index/project:Project",
@@ -301,6 +312,20 @@ export function compliantStack(): ResourceRecord[] {
     ),
     topic,
     record(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "health-unreachable",
+      {
+        namespace: "BloomDR",
+        metricName: "EndpointsUp",
+        dimensions: { Database: "bloom-production/bloom" },
+        statistic: "Maximum",
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        alarmActions: [TOPIC_ARN],
+      },
+      { propertyDependencyUrns: { alarmActions: [topic.urn] } },
+    ),
+    record(
       "aws:sns/topicSubscription:TopicSubscription",
       "alerts-sev1-oncall",
       { topic: TOPIC_ARN, protocol: "email", endpoint: "oncall@example.com" },
@@ -311,9 +336,10 @@ export function compliantStack(): ResourceRecord[] {
   ];
 }
 
-/** The one record of `type` in `resources` (fixtures are small: there is exactly one). */
-export function only(resources: readonly ResourceRecord[], type: string): ResourceRecord {
-  const found = resources.filter((r) => r.type === type);
-  if (found.length !== 1) throw new Error(`fixture has ${found.length} resources of type ${type}`);
+/** The one record of `type` in `resources` (fixtures are small: there is exactly one), or the one so named. */
+export function only(resources: readonly ResourceRecord[], type: string, name?: string): ResourceRecord {
+  const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (found.length !== 1)
+    throw new Error(`fixture has ${found.length} resources of type ${type}${name ? ` named ${name}` : ""}`);
   return found[0];
 }

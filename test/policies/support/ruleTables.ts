@@ -8,6 +8,8 @@ export type FailingCase = [label: string, path: string, value: unknown, expected
 export interface RuleTable {
   rule: BloomResourceRule;
   type: string;
+  /** Which resource of that type, when the compliant stack has several. */
+  name?: string;
   failing: FailingCase[];
 }
 
@@ -16,8 +18,8 @@ export interface RuleTable {
  * applicable, and each failing fixture yields exactly one violation that says what is wrong.
  */
 export function describeResourceRules(tables: RuleTable[]): void {
-  describe.each(tables)("$rule.name", ({ rule, type, failing }) => {
-    const compliant = only(compliantStack(), type);
+  describe.each(tables)("$rule.name", ({ rule, type, name, failing }) => {
+    const compliant = only(compliantStack(), type, name);
 
     test("the compliant fixture passes", async () => {
       expect(await resourceViolations(rule, compliant)).toEqual([]);

@@ -14,11 +14,12 @@ test.each([
   expect(compressionFor(major)).toEqual(expected);
 });
 
-test("pg_dump argv: custom format, the snapshot, no prompt, and no connection secrets", () => {
+test("pg_dump argv: custom format, the snapshot, never the marker schema, no prompt, and no connection secrets", () => {
   expect(pgDumpArgs("00000003-0000005B-1", "zstd:3")).toEqual([
     "--format=custom",
     "--compress=zstd:3",
     "--snapshot=00000003-0000005B-1",
+    "--exclude-schema=bloom_dr",
     "--no-password",
   ]);
 });

@@ -119,7 +119,7 @@ test("the default: gzip:1 before pg_dump 16, zstd:1 from 16 on", () => {
   ]);
 });
 
-test("pg_dump argv, directory form: jobs, compression, the snapshot, no fsync, no prompt, the directory", () => {
+test("pg_dump argv, directory form: jobs, compression, the snapshot, no marker schema, no fsync, no prompt, the directory", () => {
   expect(
     pgDumpArgs("00000003-0000005B-1", "1", { format: "directory", jobs: 4, directory: "/tmp/x/.id.partial" }),
   ).toEqual([
@@ -127,6 +127,7 @@ test("pg_dump argv, directory form: jobs, compression, the snapshot, no fsync, n
     "--jobs=4",
     "--compress=1",
     "--snapshot=00000003-0000005B-1",
+    "--exclude-schema=bloom_dr",
     "--no-sync",
     "--no-password",
     "--file=/tmp/x/.id.partial",

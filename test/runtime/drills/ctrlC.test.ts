@@ -58,6 +58,8 @@ describe("Drill 2 (restore)", () => {
 });
 
 describe("Drill 3 (failover)", () => {
-  test("Ctrl-C while restoring into the standby", () =>
-    interruptWhileRunning("failover", "restore the newest backup into the standby"));
+  test.each(["promote the newest backup into the standby", "fail back: restore into a fresh primary"])(
+    "Ctrl-C while running: %s",
+    (step) => interruptWhileRunning("failover", step),
+  );
 });

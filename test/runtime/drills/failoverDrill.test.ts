@@ -1,5 +1,5 @@
 import { CLEANUP_STEP, PROVISION_STEP } from "../../../runtime/lib/drills/runDrills";
-import { failoverDrill, smokeChecks } from "../../../runtime/lib/drills/failoverDrill";
+import { DRILL_APP_ROLE, FAILOVER_WRITES, failoverDrill, smokeChecks } from "../../../runtime/lib/drills/failoverDrill";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { RecoveryPlatform } from "../../../runtime/lib/platform/types";
 import {
@@ -20,17 +20,39 @@ beforeAll(() => {
 });
 afterAll(() => removeParent(parent));
 
-test("Drill 3 passes: primary lost, newest backup restored into the standby, counts and smoke query hold; RTO and RPO measured", async () => {
+test("Drill 3 passes: primary lost, promote into the standby, the app writes as its role, fail-back keeps those writes; RTO and RPO measured", async () => {
   const result = await runLocalDrill("failover", parent);
   expect(result.details.failure).toBeUndefined();
   expect(result.passed).toBe(true);
   expect(result.steps.map((s) => s.name)).toEqual([PROVISION_STEP, ...failoverDrill.steps, CLEANUP_STEP]);
-  expect(result.details).toMatchObject({ smoke: { countsMatch: true, mismatched: [], smokeRows: 1, smokeOk: true } });
+  expect(result.details).toMatchObject({
+    promote: { path: "restored", appRole: DRILL_APP_ROLE },
+    smoke: { countsMatch: true, mismatched: [], smokeRows: 1, smokeOk: true },
+    failoverWrites: { clients: FAILOVER_WRITES, reservations: FAILOVER_WRITES },
+    failback: {
+      writesFound: { clients: FAILOVER_WRITES, reservations: FAILOVER_WRITES },
+      matchesServingStandby: true,
+      servingMarkerCarried: false,
+    },
+  });
+  expect((result.details.failback as { backupId: string }).backupId).not.toBe(result.details.backupId);
   expect(Number((result.details.smoke as { smokeValue: string }).smokeValue)).toBeGreaterThan(0);
   const lostAt = Date.parse(result.details.lostAt as string);
   expect(result.rpoMs).toBe(lostAt - Date.parse(result.details.snapshotAt as string));
   expect(result.rtoMs).toBeGreaterThan(0);
   expect(result.expectedRtoMs).toBe(4 * 60 * 60_000);
+  expect(result.expectedRpoMs).toBe(24 * 60 * 60_000);
+  expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
+});
+
+test.each([
+  ["RTO", { rtoMs: 0 }, /^RTO \d+ ms is over the target of 0 ms$/],
+  ["RPO", { rpoMs: 0 }, /^RPO \d+ ms is over the target of 0 ms$/],
+])("a drill that misses its %s target fails, saying so", async (_what, targets, failure) => {
+  const result = await runLocalDrill("failover", parent, { targets: { failover: targets } });
+  expect(result.passed).toBe(false);
+  expect(result.details.failure).toMatch(failure);
+  expect(result.details.failback).toMatchObject({ servingMarkerCarried: false });
   expect(leftovers(parent, teardowns)).toEqual(NOTHING_LEFT);
 });
 

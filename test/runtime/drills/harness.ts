@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_SMOKE_QUERY } from "../../../runtime/lib/drills/expectations";
-import { DRILLS, runDrill, RunDrillsOptions } from "../../../runtime/lib/drills/runDrills";
+import { drillDefinition, DRILLS, runDrill, RunDrillsOptions } from "../../../runtime/lib/drills/runDrills";
 import { DrillName, DrillResult } from "../../../runtime/lib/drills/types";
 import { pendingTeardowns } from "../../../runtime/lib/local/cleanupRegistry";
 import { openLocalPlatform } from "../../../runtime/lib/platform/local";
@@ -35,8 +35,8 @@ export function localFactory(
 /**
  * The local platform as production runs the drills' engine steps: every URL it hands out
  * connects as the database's owner role, not a superuser (Neon's owner role, the RDS master
- * user). The role owns the Bloom database on the primary and on the standby (branches copy the
- * primary, role included). It may also set session_replication_role, which the restore drill's
+ * user). The role owns the Bloom database on the primary, on the standby and on the fresh primary
+ * a failover drill fails back into (branches copy the primary, role included). It may also set session_replication_role, which the restore drill's
  * corruption step (the simulated incident, not an engine step) uses to orphan rows.
  */
 export function ownerRoleFactory(parent: string, role = "bloom_owner"): PlatformFactory {
@@ -64,6 +64,11 @@ export function ownerRoleFactory(parent: string, role = "bloom_owner"): Platform
           return { url: asRole(branch.url, owner), dispose: () => branch.dispose() };
         },
         losePrimary: () => platform.losePrimary(),
+        freshPrimaryUrl: () =>
+          platform.freshPrimaryUrl().then(async (url) => {
+            await becomeOwner(url, "");
+            return asRole(url, owner);
+          }),
         dispose: () => platform.dispose(),
       };
     } catch (err) {
@@ -78,7 +83,7 @@ export function runLocalDrill(
   parent: string,
   options: Partial<RunDrillsOptions> = {},
 ): Promise<DrillResult> {
-  return runDrill(DRILLS[name], {
+  return runDrill(drillDefinition(name, options.replica === true), {
     platform: "local",
     openPlatform: localFactory(parent),
     scale: TEST_SCALE,

@@ -24,9 +24,10 @@ const report: DrillReport = {
       name: "failover",
       passed: false,
       expectedRtoMs: 14_400_000,
+      expectedRpoMs: 86_400_000,
       steps: [
         {
-          name: "restore the newest backup into the standby",
+          name: "promote the newest backup into the standby",
           startedAt: "2025-01-15T10:00:05.000Z",
           durationMs: 800,
           error: "pg_restore exited with code 1: x | y",
@@ -82,9 +83,11 @@ test("writes reports/drill-<time>.json (the exact report) and .md (summary, step
     expect(md).toContain("- Result: **FAILED**");
     expect(md).toContain("| pitr | PASS | 1.3s | < 30 min | 40ms | 1 | ");
     expect(md).toContain(
-      "| restore the newest backup into the standby | 2025-01-15T10:00:05.000Z | 800ms | pg_restore exited with code 1: x \\| y |",
+      "| promote the newest backup into the standby | 2025-01-15T10:00:05.000Z | 800ms | pg_restore exited with code 1: x \\| y |",
     );
-    expect(md).toContain("## Drill 3: disaster recovery (failover to the standby): FAIL");
+    expect(md).toContain("## Drill 3: disaster recovery (failover to the standby, then fail-back): FAIL");
+    expect(md).toContain("Expected RTO < 4 h; measured -. Expected RPO < 24 h; measured -.");
+    expect(md).toContain("Expected RTO < 30 min; measured 1.3s.\n");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

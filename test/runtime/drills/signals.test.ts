@@ -42,7 +42,7 @@ function runUntil(
 
 test.each([
   ["pitr", "branch at T (point-in-time recovery)", "SIGINT"],
-  ["failover", "restore the newest backup into the standby", "SIGTERM"],
+  ["failover", "promote the newest backup into the standby", "SIGTERM"],
 ] as const)("%s drill, %s when %s arrives: nothing is left", async (drill, step, signal) => {
   const result = await runUntil(drill, step, signal);
   expect(result.stdout).toContain(`START ${step}`);

@@ -92,3 +92,12 @@ test("the cloud job runs only when every credential it needs is configured", () 
   // user input reaches the shell only through the environment
   expect(workflow).not.toMatch(/run: .*\$\{\{ inputs\./);
 });
+
+test("only pull requests cancel a running drill run; a scheduled or dispatched drill is never cancelled", () => {
+  expect(parsed.concurrency).toEqual({
+    group: "drills-${{ github.event.pull_request.number || github.ref }}",
+    "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
+  });
+  // and the cloud job's own group never cancels either
+  expect(parsed.jobs.cloud.concurrency).toEqual({ group: "drills-cloud", "cancel-in-progress": false });
+});

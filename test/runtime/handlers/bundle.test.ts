@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { IMAGE_INPUTS } from "../../../components/imageTag";
 import { FARGATE_BACKUP_COMMAND, HANDLER_COMMANDS } from "../../../components/jobEnvironment";
-import { bundleHandlers, BundleResult, OPTIONAL_EXTERNALS } from "../../../runtime/build/bundle";
+import { bundleHandlers, BundleResult, HANDLER_ENTRIES, OPTIONAL_EXTERNALS } from "../../../runtime/build/bundle";
+import { HEALTH_PROBE_HANDLER } from "../../../runtime/handlers/healthProbeSettings";
 import { generateBloomDatabase } from "../../../runtime/lib/bloom/generate";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
 import { createDatabase, startTestCluster, tableDigests } from "../../support/postgres";
@@ -19,6 +20,9 @@ import { startS3Server, TestS3Server } from "../../support/s3Server";
 import { SecretsManagerServer, startSecretsManagerServer } from "../../support/secretsManagerServer";
 
 const DOCKERFILE = path.resolve(__dirname, "..", "..", "..", "runtime", "Dockerfile");
+/** The promotion step's image command override (the contract with the dr stack's promotion step). */
+const PROMOTE_HANDLER = "runtime/handlers/promote.handler";
+const APP_PASSWORD = "bundle-app-password-0123";
 
 let out: string;
 let bundle: BundleResult;
@@ -91,6 +95,7 @@ beforeAll(async () => {
     RESTORE_TARGET_PORT: String(cluster.port),
     RESTORE_TARGET_DATABASE: "standby",
     RESTORE_TARGET_SSLMODE: "disable",
+    PROMOTE_APP_PASSWORD_SECRET_ARN: sm.put("bloom-dr/app-password", APP_PASSWORD),
   };
 });
 
@@ -120,6 +125,15 @@ test("the bundle holds one self-contained file per entry point, where the image'
   expect(external).toEqual([]);
 });
 
+test("the promotion step's entry is bundled, and the image's load check covers every Lambda handler", () => {
+  expect(HANDLER_ENTRIES).toContain("promote");
+  expect(existsSync(path.join(bundle.outdir, `${PROMOTE_HANDLER.slice(0, PROMOTE_HANDLER.lastIndexOf("."))}.js`))).toBe(
+    true,
+  );
+  const loadCheck = /for \(const h of (\[[^\]]*\])\)/.exec(readFileSync(DOCKERFILE, "utf8"))?.[1];
+  expect(JSON.parse(loadCheck!)).toEqual(HANDLER_ENTRIES.filter((entry) => entry !== "dumpTask"));
+});
+
 test("every bundled source file is one the Dockerfile copies and the image tag hashes", () => {
   const sources = bundle.inputs.filter((file) => !file.startsWith("node_modules/"));
   expect(sources).toContain("runtime/handlers/dump.ts");
@@ -138,6 +152,12 @@ test("every bundled source file is one the Dockerfile copies and the image tag h
         .map((token) => token.replace(/\/$/, "")),
     );
   expect([...copied].sort()).toEqual([...IMAGE_INPUTS].sort());
+  // and the build context lets each of them through (runtime/Dockerfile.dockerignore ignores everything else)
+  const allowed = readFileSync(`${DOCKERFILE}.dockerignore`, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("!"))
+    .map((line) => line.slice(1).replace(/\/$/, ""));
+  expect([...allowed].sort()).toEqual([...IMAGE_INPUTS].sort());
 });
 
 test("the bundled dump core, loaded in-process, runs a backup with injected dependencies", async () => {
@@ -194,6 +214,86 @@ test("restoreTest.handler in a fresh node process restores the newest backup int
   expect(result).toMatchObject({ ok: true, tables: 5, smokeQueryRows: 1 });
   expect(await tableDigests(cluster.url("standby"))).toEqual(await tableDigests(src));
   expect(emfLines(run.stdout)[0]).toMatchObject({ RestoreSucceeded: 1, RestoreFailed: 0 });
+});
+
+test("healthProbe.handler in a fresh node process: the database is up, EMF metrics on stdout, the image's load check names it", async () => {
+  const run = await node(invokeScript(HEALTH_PROBE_HANDLER), {
+    ...baseEnv,
+    HEALTH_PROBE_SECRET_ARN: sm.put("bloom-dr/monitor-urls", JSON.stringify({ direct: src, pooled: src })),
+    HEALTH_PROBE_DATABASE: "bundle/bloom",
+  });
+  expect(run.stderr).not.toMatch(/^ERROR/m);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1])).toMatchObject({ status: "up", database: "bundle/bloom" });
+  expect(emfLines(run.stdout)[0]).toMatchObject({ ProbeCompleted: 1, EndpointsUp: 2, Database: "bundle/bloom" });
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+  expect(HANDLER_ENTRIES).toContain("healthProbe"); // and so the image's load check names it (checked above)
+});
+
+test("promote.handler in a fresh node process (as the stack's Invocation calls it) promotes the standby the restore test left", async () => {
+  const run = await node(invokeScript(PROMOTE_HANDLER), {
+    ...baseEnv,
+    FAILOVER_MODE: "active",
+    RESTORE_SMOKE_QUERY: "SELECT count(*) FROM reservations",
+  });
+  expect(run.stderr).not.toMatch(/^ERROR/m);
+  expect(run.code).toBe(0);
+  const result = JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1]);
+  expect(Object.keys(result).sort()).toEqual(
+    ["appRole", "backupId", "ok", "path", "phases", "rpoSeconds", "servingSince", "snapshotAt", "totalMs"].sort(),
+  );
+  expect(result).toMatchObject({ ok: true, path: "fast", appRole: "bloom_app" });
+  expect(await tableDigests(cluster.url("standby"))).toEqual(await tableDigests(src));
+  expect(run.stdout + run.stderr).not.toContain(APP_PASSWORD);
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+
+  const again = await node(invokeScript(PROMOTE_HANDLER), { ...baseEnv, FAILOVER_MODE: "active" });
+  expect(JSON.parse(/^RESULT (.*)$/m.exec(again.stdout)![1])).toMatchObject({
+    path: "already-serving",
+    backupId: result.backupId,
+    servingSince: result.servingSince,
+  });
+});
+
+test("promote.handler rejects with one line (the Invocation fails pulumi up) when promotion is refused", async () => {
+  const run = await node(invokeScript(PROMOTE_HANDLER), {
+    ...baseEnv,
+    FAILOVER_MODE: "active",
+    RESTORE_TARGET_DATABASE: "no_such_database",
+  });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(
+    /^ERROR promote of 127\.0\.0\.1:\d+\/no_such_database failed: cannot connect to the target database .*no_such_database.* does not exist; check the URL, the user and the password$/m,
+  );
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+});
+
+test("replicate.handler in a fresh node process: status of a database that is no replica reports it in metrics; an unknown event is one error line", async () => {
+  const replicateEnv = {
+    ...baseEnv,
+    REPLICATE_SOURCE_SECRET_ARN: sm.put("bloom-dr/replication-url", src),
+    REPLICATE_METRIC_DIMENSION: "bundle/bloom_dr",
+  };
+  const invoke = (event: unknown) =>
+    `require("./runtime/handlers/replicate.js").handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000 })
+      .then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error("ERROR " + e.message); process.exitCode = 1; });`;
+  const run = await node(invoke({ action: "status" }), replicateEnv);
+  expect(run.stderr).not.toMatch(/^ERROR/m);
+  expect(run.code).toBe(0);
+  expect(JSON.parse(/^RESULT (.*)$/m.exec(run.stdout)![1])).toMatchObject({
+    ok: false,
+    exists: false,
+    subscription: "bloom_dr",
+  });
+  expect(emfLines(run.stdout)[0]).toMatchObject({
+    Subscription: "bundle/bloom_dr",
+    ReplicationStatusCompleted: 1,
+    ReplicationTablesNotSyncing: 1,
+  });
+  expect(run.stdout + run.stderr).not.toContain(cluster.password);
+  const bad = await node(invoke({ action: "nothing" }), replicateEnv);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/^ERROR replicate handler: event \{"action":"nothing"\} has no known action/m);
 });
 
 test("the Fargate entry point (node runtime/handlers/dumpTask.js) exits 0 after a backup and 1 with a one-line reason", async () => {

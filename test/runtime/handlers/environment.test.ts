@@ -1,4 +1,10 @@
-import { dumpSettingsFromEnv, restoreTestSettingsFromEnv, vaultStoreSpec } from "../../../runtime/handlers/environment";
+import {
+  dumpSettingsFromEnv,
+  promoteSettingsFromEnv,
+  replicateSettingsFromEnv,
+  restoreTestSettingsFromEnv,
+  vaultStoreSpec,
+} from "../../../runtime/handlers/environment";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf";
 
@@ -133,6 +139,70 @@ describe("restoreTestSettingsFromEnv", () => {
   });
 });
 
+describe("promoteSettingsFromEnv", () => {
+  const APP_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-password-AbCdEf";
+  const base = {
+    BACKUP_BUCKET: "vault",
+    BACKUP_PREFIX: "production/",
+    RESTORE_TARGET_SECRET_ARN: ARN,
+    RESTORE_TARGET_HOST: "failover.rds.example",
+    FAILOVER_MODE: "active",
+    PROMOTE_APP_PASSWORD_SECRET_ARN: APP_ARN,
+  };
+
+  test("defaults: the restore test's target, app role bloom_app, 26 h, stale backups refused", () => {
+    expect(promoteSettingsFromEnv(base)).toEqual({
+      bucket: "vault",
+      prefix: "production/",
+      storeSpec: "s3://vault/production",
+      targetSecretArn: ARN,
+      target: {
+        host: "failover.rds.example",
+        port: 5432,
+        database: "app",
+        sslmode: "verify-full",
+        sslrootcert: "/opt/rds/global-bundle.pem",
+      },
+      smokeQuery: undefined,
+      jobs: undefined,
+      appRole: "bloom_app",
+      appPasswordSecretArn: APP_ARN,
+      maxAgeHours: 26,
+      allowStale: false,
+    });
+  });
+
+  test("overrides", () => {
+    expect(
+      promoteSettingsFromEnv({
+        ...base,
+        PROMOTE_APP_ROLE: "clinic_app",
+        PROMOTE_MAX_AGE_HOURS: "48",
+        PROMOTE_ALLOW_STALE: "true",
+        RESTORE_SMOKE_QUERY: "SELECT 1",
+        RESTORE_JOBS: "2",
+      }),
+    ).toMatchObject({ appRole: "clinic_app", maxAgeHours: 48, allowStale: true, smokeQuery: "SELECT 1", jobs: 2 });
+  });
+
+  test.each([
+    [
+      { FAILOVER_MODE: "standby" },
+      /^environment variable FAILOVER_MODE is "standby": the promotion step .* runs only while failover is active \(FAILOVER_MODE=active\)$/,
+    ],
+    [{ FAILOVER_MODE: undefined }, /^environment variable FAILOVER_MODE is not set: the promotion step/],
+    [
+      { PROMOTE_APP_PASSWORD_SECRET_ARN: "" },
+      /PROMOTE_APP_PASSWORD_SECRET_ARN is not set: it must hold the ARN of the secret holding the app role's password/,
+    ],
+    [{ PROMOTE_ALLOW_STALE: "yes" }, /PROMOTE_ALLOW_STALE is "yes": it must be true or false/],
+    [{ PROMOTE_MAX_AGE_HOURS: "0" }, /PROMOTE_MAX_AGE_HOURS is "0": it must be a whole number from 1 to 8784/],
+    [{ RESTORE_TARGET_HOST: undefined }, /RESTORE_TARGET_HOST is not set/],
+  ])("%p is refused", (extra, message) => {
+    expect(() => promoteSettingsFromEnv({ ...base, ...extra })).toThrow(message);
+  });
+});
+
 describe("secretsManagerConfig", () => {
   const { secretsManagerConfig } =
     require("../../../runtime/handlers/dependencies") as typeof import("../../../runtime/handlers/dependencies");
@@ -153,5 +223,88 @@ describe("secretsManagerConfig", () => {
     [{ AWS_ACCESS_KEY_ID: "AK" }, {}],
   ])("%p → %p", (env, config) => {
     expect(secretsManagerConfig(env)).toEqual(config);
+  });
+});
+
+describe("replicateSettingsFromEnv", () => {
+  const SOURCE_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:replication-url-AbCdEf";
+  const base = {
+    RESTORE_TARGET_SECRET_ARN: ARN,
+    RESTORE_TARGET_HOST: "failover.rds.example",
+    REPLICATE_SOURCE_SECRET_ARN: SOURCE_ARN,
+  };
+
+  test("defaults: the restore test's target (no vault needed), bloom_dr names, 60 s, the subscription as the dimension", () => {
+    expect(replicateSettingsFromEnv(base)).toEqual({
+      targetSecretArn: ARN,
+      target: {
+        host: "failover.rds.example",
+        port: 5432,
+        database: "app",
+        sslmode: "verify-full",
+        sslrootcert: "/opt/rds/global-bundle.pem",
+      },
+      sourceSecretArn: SOURCE_ARN,
+      publication: "bloom_dr",
+      subscription: "bloom_dr",
+      maxLagSeconds: 60,
+      metricDimension: "bloom_dr",
+      appRole: "bloom_app",
+    });
+  });
+
+  test("overrides", () => {
+    expect(
+      replicateSettingsFromEnv({
+        ...base,
+        REPLICATE_PUBLICATION: "bloom_pub",
+        REPLICATE_SUBSCRIPTION: "dr_sub",
+        REPLICATE_MAX_LAG_SECONDS: "30",
+        REPLICATE_METRIC_DIMENSION: "dr/dr_sub",
+        PROMOTE_APP_ROLE: "clinic_app",
+      }),
+    ).toMatchObject({
+      publication: "bloom_pub",
+      subscription: "dr_sub",
+      maxLagSeconds: 30,
+      metricDimension: "dr/dr_sub",
+      appRole: "clinic_app",
+    });
+  });
+
+  test.each([
+    [
+      { REPLICATE_SOURCE_SECRET_ARN: "" },
+      /^environment variable REPLICATE_SOURCE_SECRET_ARN is not set: it must hold the ARN/,
+    ],
+    [
+      { REPLICATE_SUBSCRIPTION: "dr-sub" },
+      /^environment variable REPLICATE_SUBSCRIPTION: subscription name "dr-sub" is not usable/,
+    ],
+    [
+      { REPLICATE_PUBLICATION: "pg_x" },
+      /^environment variable REPLICATE_PUBLICATION: publication name "pg_x" is not usable/,
+    ],
+    [
+      { REPLICATE_MAX_LAG_SECONDS: "0" },
+      /^environment variable REPLICATE_MAX_LAG_SECONDS is "0": it must be a whole number from 1/,
+    ],
+    [{ RESTORE_TARGET_HOST: "" }, /^environment variable RESTORE_TARGET_HOST is not set/],
+  ])("%p is refused", (extra, message) => {
+    expect(() => replicateSettingsFromEnv({ ...base, ...extra })).toThrow(message);
+  });
+
+  test("the promotion step reads the replica's source and subscription when the stack sets them", () => {
+    expect(
+      promoteSettingsFromEnv({
+        BACKUP_BUCKET: "vault",
+        RESTORE_TARGET_SECRET_ARN: ARN,
+        RESTORE_TARGET_HOST: "failover.rds.example",
+        FAILOVER_MODE: "active",
+        PROMOTE_APP_PASSWORD_SECRET_ARN: ARN,
+        REPLICATE_SOURCE_SECRET_ARN: SOURCE_ARN,
+        REPLICATE_SUBSCRIPTION: "dr_sub",
+      }),
+    ).toMatchObject({ replicaSourceSecretArn: SOURCE_ARN, subscription: "dr_sub" });
   });
 });

@@ -121,19 +121,30 @@ test("an incident's events become the timeline", () => {
     severity: 1,
     startedAt: "2026-11-27T10:00:00.000Z",
     resolvedAt: "2026-11-27T10:30:00.000Z",
+    lastUpdate: "2026-11-27T10:30:00.000Z",
     events: [
       { at: "2026-11-27T10:00:00.000Z", type: "start", id: "20261127-1000-x", severity: 2, title: "x" },
+      {
+        at: "2026-11-27T10:01:00.000Z",
+        type: "notify",
+        channel: "sns",
+        target: "arn:aws:sns:us-east-1:123456789012:sev2",
+        detail: "message 00000000-0000-4000-8000-000000000001",
+      },
       { at: "2026-11-27T10:10:00.000Z", type: "note", text: "maintenance page up" },
       { at: "2026-11-27T10:12:00.000Z", type: "severity", severity: 1 },
       { at: "2026-11-27T10:30:00.000Z", type: "resolve", text: "standby promoted" },
+      { at: "2026-11-27T10:30:01.000Z", type: "notify", channel: "status", target: "s3://bloom-status/current" },
     ],
   };
   const input = postmortemFromIncident(incident, at("2026-11-27T12:00:00Z"));
   expect(input.timeline.map((e) => e.text)).toEqual([
     "Incident detected: x (SEV-2)",
+    "Team notified: SNS arn:aws:sns:us-east-1:123456789012:sev2 (message 00000000-0000-4000-8000-000000000001)",
     "maintenance page up",
     "Severity changed to SEV-1",
     "Service restored: standby promoted",
+    "Status page updated: s3://bloom-status/current",
   ]);
   expect(input).toMatchObject({ severity: 1, endedAt: at("2026-11-27T10:30:00Z"), source: "incident 20261127-1000-x" });
 });

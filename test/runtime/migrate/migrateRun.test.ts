@@ -357,7 +357,7 @@ describe("bloom-dr migrate run", () => {
     const run = await cli("migrate", "run", "--help");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      "In full: bloom-dr migrate run --db URL --store STORE [--label TEXT] [--branch] -- COMMAND [ARGS...]",
+      "In full: bloom-dr migrate run --db URL --store STORE [--label TEXT] [--branch] [--also URL] -- COMMAND [ARGS...]",
     );
   });
 });

@@ -95,6 +95,18 @@ test("export writes a reviewable file: header, one transaction, parents first, O
   expect(existsSync(`${file}.partial-${process.pid}`)).toBe(false);
 });
 
+test("import: a signal aborted before the import starts changes nothing (mid-insert: interrupt.test.ts)", async () => {
+  const target = await copy("bloom", "target_aborted");
+  await query(target, INCIDENT);
+  const before = await tableDigests(target);
+  const controller = new AbortController();
+  controller.abort(new Error("SIGINT"));
+  await expect(importRows({ file, targetUrl: target, apply: true, signal: controller.signal })).rejects.toThrow(
+    `importing ${file} interrupted; the transaction was rolled back, nothing was changed`,
+  );
+  expect(await tableDigests(target)).toEqual(before);
+});
+
 test("import: the dry run counts and changes nothing; apply restores every value exactly; again inserts nothing", async () => {
   const target = await copy("bloom", "target");
   await query(target, INCIDENT);

@@ -178,6 +178,11 @@ describe("cloud platform: the DR stack's standby", () => {
     const { dr, readSecret, options } = standbySetup();
     const platform = await CloudPlatform.open({ branches: false, standby: true }, "failover", options);
     expect(dr.calls).toEqual([
+      // the refusal of an active stack reads first (twice: before the branch, and before the change)
+      ["getConfig", "failover.mode"],
+      ["outputs"],
+      ["getConfig", "failover.mode"],
+      ["outputs"],
       ["getConfig", "failover.mode"],
       ["getConfig", "drill.scenario"],
       ["setConfig", { "failover.mode": "standby", "drill.scenario": "failover" }],
@@ -199,6 +204,48 @@ describe("cloud platform: the DR stack's standby", () => {
     expect(
       await queryOne(rds.url(), "SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'bloom_drill_%'"),
     ).toEqual({ n: 0 });
+  });
+
+  test.each([
+    [
+      "configured active (a failover about to be deployed)",
+      { "failover.mode": "active" },
+      {},
+      "stack acme/bloom-dr/dr: failover.mode is active",
+    ],
+    [
+      "deployed active by its last update",
+      { "failover.mode": "standby" },
+      { failoverMode: "active" },
+      "stack acme/bloom-dr/dr: its last update deployed failover.mode active",
+    ],
+  ])("a dr stack %s is refused before anything changes", async (_label, drConfig, drOutputs, start) => {
+    const { neon, client } = mockNeon({ createdAt: CREATED });
+    const dr = new FakeStackDriver("acme/bloom-dr/dr", { primaryStack: "acme/bloom-dr/prod", ...drOutputs }, drConfig);
+    const options: CloudPlatformOptions = {
+      neon: client,
+      primaryStack: new FakeStackDriver("acme/bloom-dr/prod", PROD_OUTPUTS),
+      drStack: dr,
+      readSecret: jest.fn(async () => "{}"),
+      now: () => NOW,
+    };
+    const error = await CloudPlatform.open({ branches: false, standby: true }, "failover", options).catch(
+      (e: Error) => e,
+    );
+    expect((error as Error).message).toBe(
+      `${start} (a failover serves or is about to serve the app); a cloud drill would switch it to standby, whose scheduled restore wipes that database: run the drill against another dr stack (--stack) or after failing back`,
+    );
+    // read only: no config written, no update, no Neon branch
+    expect(dr.calls.map(([call]) => call).filter((call) => call !== "getConfig" && call !== "outputs")).toEqual([]);
+    expect(dr.config).toEqual(drConfig);
+    expect(neon.createProjectBranch).not.toHaveBeenCalled();
+  });
+
+  test("a drill that needs no standby does not look at the dr stack", async () => {
+    const { dr, options } = standbySetup({}, { "failover.mode": "active" });
+    const platform = await CloudPlatform.open({ branches: true, standby: false }, "pitr", options);
+    expect(dr.calls).toEqual([]);
+    await platform.dispose();
   });
 
   test("a dedicated drill stack is destroyed instead", async () => {

@@ -89,6 +89,16 @@ describe("local platform with branches and a standby", () => {
     });
   });
 
+  test("the fresh primary (a failover drill's fail-back target) is an empty database on a cluster of its own, made once", async () => {
+    const url = await platform.freshPrimaryUrl();
+    const ports = [platform.primaryUrl(), await platform.standbyUrl(), url].map((u) => new URL(u).port);
+    expect(new Set(ports).size).toBe(3);
+    expect(await queryOne(url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual({
+      n: 0,
+    });
+    expect(await platform.freshPrimaryUrl()).toBe(url);
+  });
+
   test("after the primary is lost, a time past the last archived WAL is refused; an earlier one still branches", async () => {
     clock = await serverNow();
     const early = await platform.branchAt(before, "t2"); // forces the archive up to now

@@ -21,10 +21,11 @@ import { query, startTestCluster } from "../../support/postgres";
 import { startS3Server, TestS3Server } from "../../support/s3Server";
 
 const HOUR = 3_600_000;
-/** Never called: these tests give no --stack. */
+/** Never called: these tests give no --stack or --dr-stack. */
 const NO_AWS: ReadinessAws = {
   listSubscriptions: () => Promise.reject(new Error("no AWS in this test")),
   readSecret: () => Promise.reject(new Error("no AWS in this test")),
+  readMetric: () => Promise.reject(new Error("no AWS in this test")),
 };
 
 const COMPLETE_CONTACTS = {

@@ -1,15 +1,22 @@
 /**
  * `bloom-dr readiness` as a child process. The CLI's clock is the real one, so the state is made
  * relative to it (a backup taken now, reports dated now): the outcome is the same on any date.
+ * The --stack/--dr-stack path also runs in process with a fake StackOutputsLoader, a fixed clock
+ * and the real CloudWatch SDK client against a loopback server.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { CommandIO } from "../../../runtime/cli/command";
+import { readiness } from "../../../runtime/cli/commands/readinessAction";
 import { runBackup } from "../../../runtime/lib/backup/runBackup";
 import { writeReport } from "../../../runtime/lib/drills/report";
 import { DrillReport } from "../../../runtime/lib/drills/types";
 import { LocalCluster } from "../../../runtime/lib/local/cluster";
+import { StackOutputs } from "../../../runtime/lib/platform/stackDriver";
+import { awsReadinessClients } from "../../../runtime/lib/readiness/aws";
 import { openStore } from "../../../runtime/lib/store/openStore";
+import { CloudWatchServer, startCloudWatchServer } from "../../support/cloudWatchServer";
 import { query, startTestCluster } from "../../support/postgres";
 import { lines, startCli } from "../cli/runCli";
 
@@ -119,12 +126,146 @@ test("--stack whose outputs cannot be read: its items FAIL with the reason, exit
   expect(stackItems[0].reason).toMatch(
     new RegExp(`^cannot read the outputs of stack nope: cannot select Pulumi stack nope in ${work}: .*pulumi`),
   );
+  expect(stackItems[4].reason).toBe(
+    "no --dr-stack given: name the dr Pulumi stack (its scheduled restore test writes BloomDR/RestoreSucceeded); backups.restoreTest stands in",
+  );
+});
+
+test("--dr-stack whose outputs cannot be read: the restore test's metric FAILs with the reason, exit 1", async () => {
+  const run = await startCli(
+    [
+      "readiness",
+      "--contacts",
+      path.join(home, "contacts.json"),
+      "--dr-stack",
+      "nope-dr",
+      "--pulumi-dir",
+      work,
+      "--json",
+    ],
+    { ...process.env, PATH: "/usr/bin:/bin" }, // no Pulumi CLI on this PATH
+  ).done;
+  expect(run.code).toBe(1);
+  const json = JSON.parse(run.stdout);
+  expect(json.counts).toEqual({ pass: 1, fail: 1, notChecked: 11 });
+  const metric = json.items.find((i: { id: string }) => i.id === "stack.restoreTestMetric");
+  expect(metric.status).toBe("FAIL");
+  expect(metric.reason).toMatch(
+    new RegExp(`^cannot read the outputs of dr stack nope-dr: cannot select Pulumi stack nope-dr in ${work}: .*pulumi`),
+  );
+});
+
+describe("in process: --stack and --dr-stack through a fake StackOutputsLoader, CloudWatch on loopback", () => {
+  const NOW = new Date("2026-03-10T08:00:00Z");
+  const DR_REGION = "eu-west-1";
+  let cloudWatch: CloudWatchServer;
+
+  const stacks: Record<string, Record<string, unknown>> = {
+    "acme/prod": { role: "prod", backupPrefix: "production" },
+    "acme/dr": {
+      role: "dr",
+      failoverMode: "standby",
+      failoverMasterSecretArn: `arn:aws:secretsmanager:${DR_REGION}:123456789012:secret:bloom-dr-dr-master-AbCdEf`,
+      restoreFunctionName: "bloom-dr-dr-restore-77",
+    },
+  };
+  const loads: [string, string][] = [];
+  async function loadStackOutputs(name: string, dir: string): Promise<StackOutputs> {
+    loads.push([name, dir]);
+    const values = stacks[name];
+    if (!values) throw new Error(`no stack named '${name}' found\n(and more lines from pulumi)`);
+    return Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: false }]));
+  }
+
+  async function runReadiness(stackName: string | undefined, drStackName: string | undefined) {
+    let data: Record<string, unknown> | undefined;
+    const io: CommandIO = {
+      json: true,
+      interactive: false,
+      progress: () => undefined,
+      info: () => undefined,
+      result: (d) => void (data = d),
+    };
+    const code = await readiness(
+      { values: {}, positionals: [], io, signal: new AbortController().signal },
+      { contactsFile: path.join(home, "contacts.json"), stackName, drStackName, pulumiDir: work },
+      {
+        loadStackOutputs,
+        aws: awsReadinessClients({
+          endpoints: { cloudWatch: cloudWatch.endpoint },
+          credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" },
+        }),
+        now: () => NOW,
+      },
+    );
+    const items = (data!.items as { id: string; status: string; reason: string }[]).filter((i) =>
+      i.id.startsWith("stack."),
+    );
+    return { code, data: data!, items };
+  }
+
+  beforeAll(async () => {
+    cloudWatch = await startCloudWatchServer();
+    for (const [at, ok] of [
+      ["2026-03-09T06:03:00Z", false],
+      ["2026-03-10T06:04:00Z", true],
+    ] as const)
+      for (const metricName of ["RestoreSucceeded", "RestoreFailed"])
+        cloudWatch.put(DR_REGION, {
+          namespace: "BloomDR",
+          metricName,
+          dimensions: { Prefix: "production" },
+          timestamp: new Date(at),
+          value: +((metricName === "RestoreSucceeded") === ok),
+        });
+  });
+
+  afterAll(async () => {
+    await cloudWatch?.close();
+  });
+
+  test("both stacks: each read from --pulumi-dir, the metric PASSes, exit 0", async () => {
+    loads.length = 0;
+    const before = cloudWatch.requests.length;
+    const run = await runReadiness("acme/prod", "acme/dr");
+    expect(loads).toEqual([
+      ["acme/prod", work],
+      ["acme/dr", work],
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.data).toMatchObject({ ok: true, command: "readiness", checkedAt: NOW.toISOString() });
+    expect(run.items.at(-1)).toEqual({
+      id: "stack.restoreTestMetric",
+      title: "scheduled restore test succeeded within 26 h (dr stack's metric)",
+      status: "PASS",
+      reason: `BloomDR Prefix=production in ${DR_REGION}: last success 2026-03-10T06:04Z (1 h 56 min ago); last failure 2026-03-09T06:03Z (25 h 57 min ago), before it`,
+    });
+    expect(cloudWatch.requests.slice(before).map((r) => r.region)).toEqual([DR_REGION]);
+  });
+
+  test("a dr stack that cannot be read: the metric FAILs with the loader's first line, exit 1", async () => {
+    const run = await runReadiness("acme/prod", "acme/gone");
+    expect(run.code).toBe(1);
+    expect(run.items.at(-1)).toMatchObject({
+      status: "FAIL",
+      reason: "cannot read the outputs of dr stack acme/gone: no stack named 'acme/gone' found",
+    });
+  });
+
+  test("--dr-stack without --stack: NOT CHECKED, the prefix is the prod stack's", async () => {
+    const run = await runReadiness(undefined, "acme/dr");
+    expect(run.code).toBe(0);
+    expect(run.items.at(-1)).toMatchObject({
+      status: "NOT CHECKED",
+      reason: "the metric's Prefix dimension is the prod stack's backupPrefix: give --stack",
+    });
+  });
 });
 
 test.each([
   [["readiness", "--reports", "/nonexistent/reports"], "--reports /nonexistent/reports: no such directory"],
   [["readiness", "--contacts", "/nonexistent/contacts.json"], "--contacts /nonexistent/contacts.json: no such file"],
-  [["readiness", "--pulumi-dir", "/tmp"], "--pulumi-dir applies to --stack only"],
+  [["readiness", "--pulumi-dir", "/tmp"], "--pulumi-dir applies to --stack and --dr-stack only"],
   [
     ["readiness", "--store", "/nonexistent/store"],
     "--store /nonexistent/store: directory /nonexistent/store does not exist",

@@ -96,11 +96,11 @@ test("interrupted while pg_restore writes rows: pg_restore and its workers are g
     tempDir,
     signal: controller.signal,
   }).catch((e: Error) => e);
-  await waitUntil("pg_restore has copied rows into the target", async () => {
+  // the pids are read once rows are being copied: by then the leader has forked its workers
+  await waitUntil("pg_restore's workers have copied rows into the target", async () => {
     if ((await rowsBeingCopied("interrupted_restore")) === 0) return false;
-    // sampled once rows flow, so that the workers have been forked
     pgRestorePids = runningDescendantsNamed("pg_restore");
-    return true;
+    return pgRestorePids.length > 1;
   });
   expect(pgRestorePids.length).toBeGreaterThan(1); // the leader and its workers: what must stop
   controller.abort(new Error("interrupted by SIGINT"));

@@ -60,7 +60,10 @@ async function main(): Promise<void> {
     );
     if (cluster && values.keep) {
       process.stdout.write(`kept running: ${url}\npress Ctrl-C to stop and remove it\n`);
+      // a pending promise alone does not keep Node running: the timer does, until Ctrl-C
+      const alive = setInterval(() => undefined, 60_000);
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      clearInterval(alive);
     }
   } finally {
     await cluster?.destroy();

@@ -52,6 +52,7 @@ export function runPipeline(script: string, dbUrl: string): Promise<Timing> {
  */
 export async function runCli(
   args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Timing & { result: Record<string, unknown>; peakRssMiB: number }> {
   const root = path.resolve(__dirname, "..");
   const rssFile = path.join(os.tmpdir(), `bloom-dr-bench-rss-${process.pid}-${Date.now()}`);
@@ -65,7 +66,7 @@ export async function runCli(
         ...args,
         "--json",
       ],
-      env: { ...process.env, BENCH_RSS_FILE: rssFile },
+      env: { ...env, BENCH_RSS_FILE: rssFile },
     });
     const peakRssMiB = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) / 1024 : NaN;
     return { ms: t.ms, load: t.load, result: JSON.parse(t.stdout), peakRssMiB };

@@ -1,21 +1,35 @@
 /**
- * `npm run bench -- --scale N [--repeat R] [--jobs J]`: on one deterministic Bloom database,
- * times our backup and restore (the CLI, as users run it) against the playbook's way and against
- * what PostgreSQL's own tools can do at best, and our process's peak memory. Prints a table and
- * writes bench/out/bench-scale-N-<time>.json. Not part of `npm test`.
+ * `npm run bench [-- --scales 1,3,10] [--repeat 3] [--jobs N] [--pg-bin DIR] [--out DIR]`: at each
+ * Bloom scale (1 ≈ 100 MB), times our backup and restore (the CLI as users run it, defaults) against
+ * PostgreSQL's own tools on the same artifact and against the playbook's commands, in rounds that
+ * run every method back to back, and records our process's peak memory. Prints the tables, writes
+ * bench/out/bench-<time>.json and, next to it, bench-<time>.svg (time and memory against size).
+ * Not part of `npm test`.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "pg";
-import { formatBytes } from "../runtime/lib/text/format";
 import { LocalCluster } from "../runtime/lib/local/cluster";
 import { findPostgresBinaries } from "../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../runtime/lib/postgres/connectionUrl";
+import { formatBytes } from "../runtime/lib/text/format";
+import { benchChart } from "./benchChart";
 import { generate, parseScale } from "./generate";
-import { best, run, runCli, runPipeline, Timing } from "./measure";
-import { BenchTimes, median, roundRatios, targets, targetsTable, timesTable } from "./report";
+import { run, runCli, runPipeline, Timing } from "./measure";
+import {
+  bestTimes,
+  Method,
+  methodLabels,
+  MethodTimes,
+  ratiosTable,
+  roundRatios,
+  ScaleResult,
+  targets,
+  targetsTable,
+  timesTable,
+} from "./report";
 
 // Server settings for every method alike: WAL and index builds sized so checkpoints do not dominate.
 const SERVER_SETTINGS = {
@@ -35,177 +49,197 @@ async function sql(url: string, text: string): Promise<void> {
   }
 }
 
+/** Bytes of a file, or of every file in a directory. */
+function sizeOf(target: string): number {
+  const info = statSync(target);
+  if (!info.isDirectory()) return info.size;
+  return readdirSync(target).reduce((sum, name) => sum + statSync(path.join(target, name)).size, 0);
+}
+
+const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      scales: { type: "string" },
       scale: { type: "string" },
       repeat: { type: "string" },
       jobs: { type: "string" },
+      "pg-bin": { type: "string" },
       out: { type: "string" },
     },
   });
-  const scale = parseScale(values.scale);
-  const repeat = Number(values.repeat ?? "1");
+  const scales = (values.scales ?? values.scale ?? "1,3,10").split(",").map((s) => parseScale(s.trim()));
+  const repeat = Number(values.repeat ?? "3");
   const jobs = Number(values.jobs ?? String(os.availableParallelism()));
   const outDir = path.resolve(values.out ?? path.join(__dirname, "out"));
-  const pg = findPostgresBinaries(["pg_dump", "pg_restore", "psql"]);
-  const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+  const env = values["pg-bin"] ? { ...process.env, BLOOM_DR_PG_BIN: path.resolve(values["pg-bin"]) } : process.env;
+  const pg = findPostgresBinaries(["pg_dump", "pg_restore", "psql"], { env });
+  const labels = methodLabels(jobs);
+  const startedAt = new Date().toISOString();
+  const loadAtStart = os.loadavg();
 
   const work = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-bench-"));
   const cluster = await LocalCluster.create({ name: "bench", settings: SERVER_SETTINGS });
+  const results: (ScaleResult & Record<string, unknown>)[] = [];
   try {
-    const src = cluster.url("bloom_src");
-    await sql(cluster.url(), "CREATE DATABASE bloom_src");
-    log(`generating scale ${scale}…`);
-    const generated = await generate(src, scale);
-    log(`generated ${formatBytes(generated.bytes)} in ${(generated.ms / 1000).toFixed(1)}s`);
-    const store = path.join(work, "store");
-    const playbookFile = path.join(work, "latest.sql.gz");
-    const samples: Record<keyof BenchTimes, Timing[]> = {
-      backup: [],
-      readLimit: [],
-      playbookBackup: [],
-      restore: [],
-      writeLimit: [],
-      playbookRestore: [],
-    };
-    const rss = { backup: [] as number[], restore: [] as number[] };
-    let dumpFile = "";
-    let dumpBytes = 0;
-    const restorePhases: unknown[] = [];
-    // the engine's own timings, without the CLI's start-up (tsx compile, module loading)
-    const engineMs = { backup: [] as number[], restore: [] as number[] };
-    const startup: Timing[] = [];
     let target = 0;
     const freshDatabase = async () => {
       const name = `bloom_target_${++target}`;
       await sql(cluster.url(), `CREATE DATABASE ${name}`);
       return { name, url: cluster.url(name), drop: () => sql(cluster.url(), `DROP DATABASE ${name}`) };
     };
+    for (const scale of scales) {
+      const dbName = `bloom_s${String(scale).replace(".", "_")}`;
+      await sql(cluster.url(), `CREATE DATABASE ${dbName}`);
+      const src = cluster.url(dbName);
+      log(`scale ${scale}: generating…`);
+      const generated = await generate(src, scale);
+      // the catalog's estimate (our default format's input) as autovacuum would have it
+      await sql(src, "VACUUM ANALYZE");
+      log(`scale ${scale}: ${formatBytes(generated.bytes)} in ${(generated.ms / 1000).toFixed(1)} s`);
+      const store = path.join(work, `store-${dbName}`);
+      const rounds: MethodTimes[] = [];
+      const samples: Record<string, Timing[]> = {};
+      const rss = { backup: [] as number[], restore: [] as number[] };
+      const ours: { backup: unknown[]; restore: unknown[] } = { backup: [], restore: [] };
+      let artifact = "";
+      for (let i = 1; i <= repeat; i++) {
+        const round = {} as MethodTimes;
+        const time = async (method: Method, measure: () => Promise<Timing>) => {
+          log(`scale ${scale} round ${i}/${repeat}: ${labels[method]}`);
+          const t = await measure();
+          round[method] = t.ms;
+          (samples[method] ??= []).push(t);
+        };
+        const pgEnv = libpqEnvironment(src, env);
+        await time("readLimit", () =>
+          run({ command: pg.path("pg_dump"), args: ["-Fc", "-Z0"], env: pgEnv, stdoutFile: "/dev/null" }),
+        );
+        const customFile = path.join(work, "stock.dump");
+        await time("stockCustom", () =>
+          run({ command: pg.path("pg_dump"), args: ["-Fc", "-Z1", "-f", customFile], env: pgEnv }),
+        );
+        const directory = path.join(work, "stock.dir");
+        rmSync(directory, { recursive: true, force: true });
+        await time("stockDirectory", () =>
+          run({ command: pg.path("pg_dump"), args: ["-Fd", `-j${jobs}`, "-Z1", "-f", directory], env: pgEnv }),
+        );
+        let backupResult: Record<string, unknown> = {};
+        await time("backup", async () => {
+          const b = await runCli(["backup", "--db", src, "--store", store, "--label", `bench round ${i}`], env);
+          rss.backup.push(b.peakRssMiB);
+          backupResult = b.result;
+          return b;
+        });
+        ours.backup.push({
+          ms: round.backup,
+          engineMs: backupResult.durationMs,
+          format: backupResult.format,
+          jobs: backupResult.jobs,
+          bytes: backupResult.bytes,
+        });
+        const format = backupResult.format === "directory" ? "" : ".dump";
+        artifact = path.join(store, `${backupResult.id as string}${format}`);
+        const playbookFile = path.join(work, "latest.sql.gz");
+        await time("playbookBackup", () => runPipeline(`${pg.path("pg_dump")} | gzip -c > '${playbookFile}'`, src));
 
-    for (let i = 1; i <= repeat; i++) {
-      startup.push(
-        await run({ command: process.execPath, args: [path.join(__dirname, "..", "bin", "bloom-dr.js"), "--help"] }),
-      );
-      log(`round ${i}/${repeat}: read limit (pg_dump -Fc -Z0 > /dev/null)`);
-      samples.readLimit.push(
-        await run({
-          command: pg.path("pg_dump"),
-          args: ["-Fc", "-Z0"],
-          env: libpqEnvironment(src),
-          stdoutFile: "/dev/null",
-        }),
-      );
-
-      log(`round ${i}/${repeat}: our backup`);
-      const b = await runCli(["backup", "--db", src, "--store", store, "--label", `bench round ${i}`]);
-      samples.backup.push(b);
-      rss.backup.push(b.peakRssMiB);
-      engineMs.backup.push(Number(b.result.durationMs));
-      dumpFile = path.join(store, `${b.result.id}.dump`);
-      dumpBytes = statSync(dumpFile).size;
-
-      log(`round ${i}/${repeat}: playbook backup (pg_dump | gzip)`);
-      samples.playbookBackup.push(await runPipeline(`${pg.path("pg_dump")} | gzip > '${playbookFile}'`, src));
-
-      log(`round ${i}/${repeat}: write limit (pg_restore -j ${jobs} from the local dump file)`);
-      let db = await freshDatabase();
-      samples.writeLimit.push(
-        await run({
-          command: pg.path("pg_restore"),
-          args: ["-j", String(jobs), "--no-owner", "--no-acl", "-d", db.name, dumpFile],
-          env: libpqEnvironment(db.url),
-        }),
-      );
-      await db.drop();
-
-      log(`round ${i}/${repeat}: our restore (-j ${jobs})`);
-      db = await freshDatabase();
-      const r = await runCli([
-        "restore",
-        "--store",
-        store,
-        "--backup",
-        "latest",
-        "--target",
-        db.url,
-        "--jobs",
-        String(jobs),
-      ]);
-      samples.restore.push(r);
-      rss.restore.push(r.peakRssMiB);
-      restorePhases.push({ phases: r.result.phases, totalMs: r.result.totalMs });
-      engineMs.restore.push(Number(r.result.totalMs));
-      await db.drop();
-
-      log(`round ${i}/${repeat}: playbook restore (gunzip | psql)`);
-      db = await freshDatabase();
-      samples.playbookRestore.push(
-        await runPipeline(
-          `gunzip -c '${playbookFile}' | ${pg.path("psql")} -X -q -v ON_ERROR_STOP=1 > /dev/null`,
-          db.url,
-        ),
-      );
-      await db.drop();
+        let db = await freshDatabase();
+        await time("stockRestore", () =>
+          run({
+            command: pg.path("pg_restore"),
+            args: [`-j${jobs}`, "--no-owner", "--no-acl", "--exit-on-error", "-d", db.name, artifact],
+            env: libpqEnvironment(db.url, env),
+          }),
+        );
+        await db.drop();
+        db = await freshDatabase();
+        await time("restore", async () => {
+          const r = await runCli(["restore", "--store", store, "--backup", "latest", "--target", db.url], env);
+          rss.restore.push(r.peakRssMiB);
+          ours.restore.push({
+            ms: r.ms,
+            totalMs: r.result.totalMs,
+            phases: r.result.phases,
+            reading: r.result.reading,
+          });
+          return r;
+        });
+        await db.drop();
+        db = await freshDatabase();
+        await time("playbookRestore", () =>
+          runPipeline(`gunzip -c '${playbookFile}' | ${pg.path("psql")} -X -q -v ON_ERROR_STOP=1 > /dev/null`, db.url),
+        );
+        await db.drop();
+        rounds.push(round);
+      }
+      const peakRssMiB = { backup: Math.max(...rss.backup), restore: Math.max(...rss.restore) };
+      results.push({
+        scale,
+        database: { bytes: generated.bytes, rows: generated.rows, generateMs: generated.ms },
+        artifacts: {
+          ours: sizeOf(artifact),
+          oursFormat: artifact.endsWith(".dump") ? "custom" : "directory",
+          stockCustom: sizeOf(path.join(work, "stock.dump")),
+          stockDirectory: sizeOf(path.join(work, "stock.dir")),
+          playbookGzip: sizeOf(path.join(work, "latest.sql.gz")),
+        },
+        times: bestTimes(rounds),
+        rounds,
+        samples,
+        roundRatios: roundRatios(rounds),
+        peakRssMiB,
+        rssSamplesMiB: rss,
+        ours,
+      });
+      await sql(cluster.url(), `DROP DATABASE ${dbName}`);
+      rmSync(store, { recursive: true, force: true });
     }
 
-    const times = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, best(v).ms])) as unknown as BenchTimes;
-    const peakRssMiB = Math.max(...rss.backup, ...rss.restore);
-    const checks = targets(times, peakRssMiB);
-    const ratios = roundRatios(samples);
-    const labels: Record<keyof BenchTimes, string> = {
-      backup: "our backup (bloom-dr backup → file store)",
-      readLimit: "read limit (pg_dump -Fc -Z0 > /dev/null)",
-      playbookBackup: "playbook backup (pg_dump | gzip > file)",
-      restore: `our restore (bloom-dr restore --jobs ${jobs})`,
-      writeLimit: `write limit (pg_restore -j ${jobs} local file)`,
-      playbookRestore: "playbook restore (gunzip | psql)",
-    };
+    const checks = targets(results);
     const machine = {
       cpu: os.cpus()[0]?.model ?? "unknown",
       cores: os.availableParallelism(),
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       postgres: `${pg.major} (${pg.dir})`,
+      loadAtStart,
       loadAtEnd: os.loadavg(),
     };
+    const finishedAt = new Date().toISOString();
     const report = {
-      scale,
+      command: `npm run bench -- --scales ${scales.join(",")} --repeat ${repeat}${values.jobs ? ` --jobs ${jobs}` : ""}${values["pg-bin"] ? ` --pg-bin ${values["pg-bin"]}` : ""}`,
+      startedAt,
+      finishedAt,
       repeat,
       jobs,
-      database: { bytes: generated.bytes, rows: generated.rows, generateMs: generated.ms },
-      artifacts: { ourDumpBytes: dumpBytes, playbookGzipBytes: statSync(playbookFile).size },
-      timesMs: times,
-      samples,
-      peakRssMiB: { backup: rss.backup, restore: rss.restore },
-      ourRestorePhases: restorePhases,
-      engineMs,
-      cliStartupMs: best(startup).ms,
+      labels,
+      results,
       targets: checks,
-      roundRatios: ratios,
       machine,
       serverSettings: SERVER_SETTINGS,
-      command: `npm run bench -- --scale ${scale}${repeat !== 1 ? ` --repeat ${repeat}` : ""}`,
-      finishedAt: new Date().toISOString(),
     };
     mkdirSync(outDir, { recursive: true });
-    const outFile = path.join(outDir, `bench-scale-${scale}-${report.finishedAt.replace(/[:.]/g, "-")}.json`);
-    writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+    const base = path.join(outDir, `bench-${finishedAt.replace(/[:.]/g, "-")}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(
+      `${base}.svg`,
+      benchChart(
+        results,
+        labels,
+        `${machine.cores} cores, PostgreSQL ${pg.major}, best of ${repeat} rounds, ${finishedAt.slice(0, 16).replace("T", " ")} UTC`,
+      ),
+    );
     process.stdout.write(
       [
-        `scale ${scale}: ${formatBytes(generated.bytes)} database; our dump ${formatBytes(dumpBytes)}, playbook .sql.gz ${formatBytes(report.artifacts.playbookGzipBytes)}; best of ${repeat}`,
-        "",
-        timesTable(times, labels),
+        timesTable(results, labels),
         "",
         targetsTable(checks),
         "",
-        `per-round ratios (median): ${Object.entries(ratios)
-          .map(([k, v]) => `${k} ${median(v).toFixed(2)}× [${v.map((x) => x.toFixed(2)).join(", ")}]`)
-          .join("; ")}`,
-        `bloom-dr start-up (node bin/bloom-dr.js --help): ${(report.cliStartupMs / 1000).toFixed(2)}s; engine time without start-up: backup ${(Math.min(...engineMs.backup) / 1000).toFixed(2)}s, restore ${(Math.min(...engineMs.restore) / 1000).toFixed(2)}s; peak RSS backup ${Math.max(...rss.backup).toFixed(0)} MiB, restore ${Math.max(...rss.restore).toFixed(0)} MiB`,
+        ratiosTable(results),
         "",
-        `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}; load average at end ${machine.loadAtEnd.map((l) => l.toFixed(2)).join(" ")}`,
-        `written: ${path.relative(process.cwd(), outFile)}`,
+        `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(" ")}, at end ${machine.loadAtEnd.map((l) => l.toFixed(2)).join(" ")}`,
+        `written: ${path.relative(process.cwd(), base)}.json and .svg`,
       ].join("\n") + "\n",
     );
   } finally {

@@ -1,5 +1,6 @@
 import {
   BackupManifest,
+  dumpObjects,
   isBackupId,
   LATEST_KEY,
   manifestKeyFor,
@@ -16,7 +17,7 @@ export interface SkippedManifest {
 
 /**
  * Complete backups, newest first: a manifest that parses and whose dump is in the store with the
- * size the manifest records. A dump without manifest (an interrupted backup) is not a backup one
+ * sizes the manifest records (every file, for a directory-format dump). A dump without manifest (an interrupted backup) is not a backup one
  * could restore, so it is not listed. A manifest that does not parse is not listed either, but is
  * returned in `skipped` so that a damaged catalog is not mistaken for a short one.
  */
@@ -39,10 +40,23 @@ export async function catalogBackups(
       skipped.push({ key, reason: (err as Error).message });
       continue;
     }
-    if (manifest.id === id && sizes.get(manifest.dump.key) === manifest.dump.bytes) backups.push(manifest);
+    if (manifest.id === id && (await dumpComplete(store, manifest, sizes))) backups.push(manifest);
   }
   backups.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   return { backups, skipped };
+}
+
+/** Whether every object of the dump is in the store with its recorded size. */
+async function dumpComplete(
+  store: BackupStore,
+  manifest: BackupManifest,
+  topLevelSizes: Map<string, number>,
+): Promise<boolean> {
+  const sizes =
+    manifest.dump.format === "directory"
+      ? new Map((await store.list(manifest.dump.key)).map((o) => [o.key, o.size]))
+      : topLevelSizes;
+  return dumpObjects(manifest).every((object) => sizes.get(object.key) === object.bytes);
 }
 
 /** Complete backups, newest first (see catalogBackups; malformed manifests are left out). */

@@ -1,4 +1,11 @@
-import { BackupManifest, backupIdTime, LATEST_KEY, manifestKeyFor, parseLatestPointer } from "./backup/manifest";
+import {
+  BackupManifest,
+  backupIdTime,
+  dumpObjects,
+  LATEST_KEY,
+  manifestKeyFor,
+  parseLatestPointer,
+} from "./backup/manifest";
 import { listBackups } from "./catalog";
 import { FileStore } from "./store/fileStore";
 import { isS3Store } from "./store/openStore";
@@ -20,7 +27,7 @@ export interface PrunePlan {
   removeBackups: string[];
   /** Complete backups to keep (ids), newest first. */
   keepBackups: string[];
-  /** Keys of leftovers from interrupted backups: dumps without a manifest, temp files. */
+  /** Keys of leftovers from interrupted backups: dumps without a manifest (`<id>/` for a directory), temp files. */
   removeOrphans: string[];
 }
 
@@ -53,7 +60,11 @@ export function planPrune(
   const old = (o: StoredObject) => now - o.modified.getTime() > ORPHAN_GRACE_MS;
   const removeOrphans = objects
     .filter((o) => {
-      const dumpId = o.key.endsWith(".dump") ? o.key.slice(0, -".dump".length) : undefined;
+      const dumpId = o.key.endsWith(".dump")
+        ? o.key.slice(0, -".dump".length)
+        : o.key.endsWith("/")
+          ? o.key.slice(0, -1)
+          : undefined;
       const orphanDump =
         dumpId !== undefined && backupIdTime(dumpId) !== undefined && !keys.has(manifestKeyFor(dumpId));
       return (orphanDump || o.key.endsWith(".partial")) && old(o);
@@ -80,13 +91,34 @@ export async function pruneBackups(
   const backups = await listBackups(store);
   const latestText = await store.getText(LATEST_KEY);
   const latestId = latestText ? parseLatestPointer(latestText, `${store.describe()}/${LATEST_KEY}`).id : undefined;
-  const objects = [...(await store.list()), ...(store instanceof FileStore ? await store.listPartials() : [])];
+  const objects = [
+    ...(await store.list()),
+    ...(store instanceof FileStore ? await store.listPartials() : []),
+    ...(await dumpDirectories(store)),
+  ];
   const plan = planPrune(backups, objects, latestId, options);
   const byId = new Map(backups.map((b) => [b.id, b]));
   for (const id of plan.removeBackups) {
     await store.remove(manifestKeyFor(id));
-    await store.remove(byId.get(id)!.dump.key);
+    for (const object of dumpObjects(byId.get(id)!)) await store.remove(object.key);
   }
-  for (const key of plan.removeOrphans) await store.remove(key);
+  for (const key of plan.removeOrphans) {
+    if (!key.endsWith("/")) await store.remove(key);
+    else for (const file of await store.list(key.slice(0, -1))) await store.remove(file.key);
+  }
   return { removed: [...plan.removeBackups, ...plan.removeOrphans], kept: plan.keepBackups };
+}
+
+/** Each directory of the store as `<name>/`, with its total size and its newest file's time. */
+async function dumpDirectories(store: BackupStore): Promise<StoredObject[]> {
+  const out: StoredObject[] = [];
+  for (const name of (await store.directories?.()) ?? []) {
+    const files = await store.list(name);
+    out.push({
+      key: `${name}/`,
+      size: files.reduce((sum, f) => sum + f.size, 0),
+      modified: new Date(Math.max(0, ...files.map((f) => f.modified.getTime()))),
+    });
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { STORE_OPTION, storeFromOptions } from "./storeOption";
 
 const PHASE_LABELS: Record<RestorePhase, string> = {
   connect: "reading the manifest, connecting to the target and checking it",
-  download: "downloading the dump and checking its sha256 and size",
+  download: "checking the dump's sha256 and size (downloading it from a remote store)",
   restore: "pg_restore into the target",
   validate: "checking every table's row count against the manifest",
   then: "running the --then command",
@@ -51,10 +51,12 @@ export const restoreCommand: CliCommand = {
   },
   details: `
 Phases: connect + check target (read the manifest, connect, refuse a non-empty target without
---clean), download (into a temporary file, sha256 and size checked against the manifest: a corrupt
-or incomplete dump is refused before the target is touched), restore (pg_restore -j N --no-owner
---no-acl), validate (exact row count of every table against the manifest), then (--then CMD).
-Together they are the total (the measured RTO).
+--clean), download (the sha256 and size of every dump file checked against the manifest: a local
+store is read in place, an s3:// store is downloaded into a temporary directory, files in
+parallel; a corrupt or incomplete dump is refused before the target is touched), restore
+(pg_restore -j N --no-owner --no-acl; each table's rows are counted as soon as its data is in),
+validate (the remaining exact row counts against the manifest, the schema fingerprint), then
+(--then CMD). Together they are the total (the measured RTO).
 
 --clean empties the target first: drops every user schema (CASCADE), including objects the backup
 does not contain, then recreates public. Before it drops anything, a line on stderr names the
@@ -125,6 +127,7 @@ export function restoreJson(
     clean,
     phases: result.phases,
     totalMs: result.totalMs,
+    ...(result.reading ? { reading: result.reading } : {}),
     tables: result.tables,
     schema: result.schema ?? null,
   };

@@ -4,8 +4,8 @@
  * impossible to mistake for a backup. A manifest is the only proof of a complete backup; a dump
  * without one is in no catalog, restore or latest.json.
  */
-import { BackupStore, StagedObject } from "../store/types";
-import { BackupManifest, LATEST_KEY, manifestKeyFor } from "./manifest";
+import { BackupStore } from "../store/types";
+import { BackupManifest, dumpObjects, LATEST_KEY, manifestKeyFor } from "./manifest";
 
 /**
  * Removes what a failed backup made visible: the manifest first, then the dump, so that no
@@ -24,9 +24,19 @@ export async function leftOver(
       return `; backup ${manifest.id} is nonetheless complete in ${where} (the store refused to remove its manifest: ${refused}): it is listed by bloom-dr backups and restorable by id, but ${LATEST_KEY} does not name it`;
     }
   }
-  const refused = await removalRefused(store, manifest.dump.key);
+  let refused: string | undefined;
+  for (const object of dumpObjects(manifest)) {
+    refused = await removalRefused(store, object.key);
+    if (refused !== undefined) break; // a store that refuses one delete refuses them all
+  }
   if (refused === undefined) return "";
-  return `; ${manifest.dump.key} stays in ${where} without a manifest (the store refused to remove it: ${refused}): it is not a backup, no catalog, restore or ${LATEST_KEY} uses it, and the vault's lifecycle expires it`;
+  return `; ${dumpName(manifest)} stays in ${where} without a manifest (the store refused to remove it: ${refused}): it is not a backup, no catalog, restore or ${LATEST_KEY} uses it, and the vault's lifecycle expires it`;
+}
+
+/** "<id>.dump", or "<id>/ (12 files)" for the directory form. */
+export function dumpName(manifest: BackupManifest): string {
+  const dump = manifest.dump;
+  return dump.format === "custom" ? dump.key : `${dump.key}/ (${Object.keys(dump.files).length} files)`;
 }
 
 /** undefined when the key is gone; the store's one-line refusal otherwise. */
@@ -40,7 +50,7 @@ async function removalRefused(store: BackupStore, key: string): Promise<string |
 }
 
 /** Discards a staged dump; "" when nothing stays, otherwise the error's tail saying what does. */
-export async function discarded(staged: StagedObject, dumpKey: string): Promise<string> {
+export async function discarded(staged: { discard(): Promise<void> }, dumpKey: string): Promise<string> {
   try {
     await staged.discard();
     return "";

@@ -1,31 +1,48 @@
 import { ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
 import { redactSecrets } from "../postgres/connectionUrl";
-import { ProcessGroup, runProgram, StderrTail } from "../postgres/processes";
+import { ProcessGroup, runProgram, signalGroup, StderrTail } from "../postgres/processes";
 import { MARKER_SCHEMA } from "../promote/markerSchema";
+import { compressionArg, compressionLabel, defaultCompression } from "./compression";
 
 /**
- * pg_dump's own compression: zstd level 3 where pg_dump supports it (16+), else gzip level 1.
- * Level 1 rather than the default 6: on the Bloom data it is several times faster for a dump
- * only modestly larger (numbers in docs/engine.md), and the dump is CPU-bound on compression.
+ * pg_dump's own compression by default (see compression.ts): gzip level 1 where pg_dump has only
+ * gzip, else the measured default for pg_dump 16+. The fast level rather than pg_dump's 6: the
+ * dump is CPU-bound on compression (numbers in docs/engine.md).
  */
 export function compressionFor(pgDumpMajor: number): { arg: string; label: string } {
-  return pgDumpMajor >= 16 ? { arg: "zstd:3", label: "zstd:3" } : { arg: "1", label: "gzip:1" };
+  const c = defaultCompression(pgDumpMajor);
+  return { arg: compressionArg(c, { version: String(pgDumpMajor), path: "pg_dump" }), label: compressionLabel(c) };
+}
+
+export interface PgDumpFormatOptions {
+  /** custom (default): one archive on stdout; directory: files under `directory`, `jobs` workers. */
+  format?: "custom" | "directory";
+  jobs?: number;
+  directory?: string;
 }
 
 /**
- * pg_dump's arguments: custom format, the exported snapshot, never a password prompt, and never
+ * pg_dump's arguments: the format, the exported snapshot, never a password prompt, and never
  * bloom-dr's own marker schema (a backup of a serving database must not carry its serving marker
  * into the database it is restored into). The connection comes from the environment (PGHOST,
- * PGPASSWORD, ...), so argv holds no secret.
+ * PGPASSWORD, ...), so argv holds no secret. The directory form skips pg_dump's final fsync of
+ * every file (--no-sync): each file is made durable by the store that takes it (fsynced in place,
+ * or uploaded and removed).
  */
-export function pgDumpArgs(snapshotId: string, compression: string): string[] {
+export function pgDumpArgs(snapshotId: string, compression: string, options: PgDumpFormatOptions = {}): string[] {
+  const common = [`--compress=${compression}`, `--snapshot=${snapshotId}`, `--exclude-schema=${MARKER_SCHEMA}`];
+  if (options.format !== "directory") return ["--format=custom", ...common, "--no-password"];
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`jobs must be a positive integer (got ${jobs})`);
+  if (!options.directory) throw new Error("the directory format needs an output directory");
   return [
-    "--format=custom",
-    `--compress=${compression}`,
-    `--snapshot=${snapshotId}`,
-    `--exclude-schema=${MARKER_SCHEMA}`,
+    "--format=directory",
+    `--jobs=${jobs}`,
+    ...common,
+    "--no-sync",
     "--no-password",
+    `--file=${options.directory}`,
   ];
 }
 
@@ -54,6 +71,7 @@ export class PgDumpProcess {
   private readonly stderr = new StderrTail();
   private stoppedByUs = false;
   private readerGone = false;
+  private paused = false;
 
   constructor(
     programPath: string,
@@ -100,9 +118,34 @@ export class PgDumpProcess {
     return this.stoppedByUs || this.readerGone;
   }
 
+  /**
+   * Suspends pg_dump and its workers (SIGSTOP to the group): back-pressure when the store falls
+   * behind the files they write. Their server sessions simply wait.
+   */
+  pause(): void {
+    if (this.paused || this.child.pid === undefined || !this.running) return;
+    this.paused = true;
+    signalGroup(this.child.pid, "SIGSTOP");
+  }
+
+  resume(): void {
+    if (!this.paused || this.child.pid === undefined) return;
+    this.paused = false;
+    signalGroup(this.child.pid, "SIGCONT");
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  private get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Stops pg_dump and everything it started (after a failure elsewhere) and waits for them to exit. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.stoppedByUs = true;
+    if (this.running) this.stoppedByUs = true;
+    this.resume(); // a stopped process acts on SIGTERM only once continued
     this.stdout.resume(); // drain, so that a pg_dump blocked on a full pipe sees the signal at once
     await this.group.stop();
     await this.exited;

@@ -107,14 +107,17 @@ export async function listBtreeIndexes(client: ClientBase): Promise<IndexInfo[]>
 /** A table and the name backup manifests use for it: format('%I.%I'), quoted only where needed. */
 export interface TableEntry extends TableName {
   manifestKey: string;
+  /** A partitioned table holds no rows itself: its partitions do. */
+  partitioned: boolean;
 }
 
 /** Ordinary and partitioned tables in user schemas. */
 export async function listTables(client: ClientBase): Promise<TableEntry[]> {
   const { rows } = await client.query(`
-    SELECT n.nspname::text AS schema, c.relname::text AS name, format('%I.%I', n.nspname, c.relname) AS manifest_key
+    SELECT n.nspname::text AS schema, c.relname::text AS name, format('%I.%I', n.nspname, c.relname) AS manifest_key,
+           c.relkind = 'p' AS partitioned
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND ${userSchema("n.nspname")}
      ORDER BY 1, 2`);
-  return rows.map((r) => ({ schema: r.schema, name: r.name, manifestKey: r.manifest_key }));
+  return rows.map((r) => ({ schema: r.schema, name: r.name, manifestKey: r.manifest_key, partitioned: r.partitioned }));
 }

@@ -78,8 +78,8 @@ export function reindexSql(index: TableName): string {
 }
 
 /** Exact row count of a table (with its partitions or inheritance children), as backups record it. */
-export function exactCountSql(table: TableName): string {
-  return `SELECT count(*)::bigint AS n FROM ${quoteTable(table)}`;
+export function exactCountSql(table: TableName, options: { only?: boolean } = {}): string {
+  return `SELECT count(*)::bigint AS n FROM ${options.only ? "ONLY " : ""}${quoteTable(table)}`;
 }
 
 /** `(3, 17)` for a sample key as returned by orphanCountSql. */

@@ -264,7 +264,13 @@ async function restoreInto(
     return restored.tables;
   } catch (err) {
     if (err instanceof DumpMismatchError)
-      throw await refuseBackup(options.store!, manifest, err.problem, target, hints);
+      throw await refuseBackup(
+        options.store!,
+        manifest,
+        err.missingKey ? `its dump ${err.missingKey} is missing` : err.problem,
+        target,
+        hints,
+      );
     if (err instanceof NotFoundError && err.key === manifest.dump.key)
       throw await refuseBackup(options.store!, manifest, `its dump ${err.key} is missing`, target, hints);
     if (options.signal?.aborted)

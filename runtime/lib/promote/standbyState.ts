@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Client } from "pg";
-import { userTables } from "../backup/database";
-import { BackupManifest } from "../backup/manifest";
+import { tableLayout, userTables } from "../backup/database";
+import { BackupManifest, countsTablesAlone } from "../backup/manifest";
 import { schemaFingerprint } from "../backup/schemaFingerprint";
 import { userObjects } from "../restore/target";
 import { ensureMarkerSchema } from "./marker";
@@ -180,15 +180,18 @@ async function compare(client: Client, manifest: BackupManifest): Promise<Standb
   const ddl = catalogs.rows.filter((r) => Number(r.n) > 0).map((r) => r.catalog);
   if (ddl.length > 0)
     return { untouched: false, reason: `catalog rows changed since the restore job validated it (${ddl.join(", ")})` };
-  const present = await userTables(client);
+  // the tables and counts as the backup made them: format 2 lists the tables that hold rows
+  // (ordinary tables, leaf partitions), each counted alone; format 1 every table with descendants
+  const alone = countsTablesAlone(manifest);
+  const present = alone ? (await tableLayout(client)).tables : await userTables(client);
   const expected = new Set(Object.keys(manifest.tables));
   if (present.length !== expected.size || present.some((name) => !expected.has(name)))
     return { untouched: false, reason: "its tables are not the backup's" };
   const tables: Record<string, { expected: number; actual: number }> = {};
   for (const name of present) {
-    // names come from format('%I.%I') (userTables): already quoted where needed
+    // names come from format('%I.%I') (tableLayout, userTables): already quoted where needed
     const { rows } = await client.query<{ n: string; newer: string }>(
-      `SELECT count(*) AS n, count(*) FILTER (WHERE age(xmin) < $1) AS newer FROM ${name}`,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE age(xmin) < $1) AS newer FROM ${alone ? "ONLY " : ""}${name}`,
       [recordAge],
     );
     const actual = Number(rows[0].n);

@@ -6,25 +6,29 @@
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { HashingStream } from "../backup/hashingStream";
-import { BackupManifest, LATEST_KEY, parseLatestPointer } from "../backup/manifest";
+import { BackupManifest, dumpObjects, LATEST_KEY, parseLatestPointer } from "../backup/manifest";
 import { catalogBackups } from "../catalog";
-import { dumpMismatch } from "../restore/download";
+import { objectMismatch } from "../restore/download";
 import { BackupStore } from "../store/types";
 import { formatAge, item, ReadinessItem, RPO_MS } from "./types";
 
 const FRESH = "newest complete backup younger than the RPO (24 h)";
 const INTACT = "newest backup's manifest and checksum intact";
 
-/** sha256 and size of a dump as the store serves it, without keeping it anywhere. */
+/** sha256 and size of every object of a dump as the store serves it, without keeping it anywhere. */
 async function hashDump(
   store: BackupStore,
   manifest: BackupManifest,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
-  const hashing = new HashingStream();
-  const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  await pipeline(await store.get(manifest.dump.key), hashing, discard, { signal });
-  return dumpMismatch(manifest, hashing.bytes, hashing.sha256);
+  for (const object of dumpObjects(manifest)) {
+    const hashing = new HashingStream();
+    const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    await pipeline(await store.get(object.key), hashing, discard, { signal });
+    const mismatch = objectMismatch(object, hashing.bytes, hashing.sha256);
+    if (mismatch) return mismatch;
+  }
+  return undefined;
 }
 
 export async function checkBackups(

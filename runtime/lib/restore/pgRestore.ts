@@ -7,6 +7,8 @@ export interface PgRestoreArgsOptions {
   file: string;
   /** Keep the dump's owners and grants (default: --no-owner --no-acl, as the target's roles differ). */
   keepOwnersAndAcl?: boolean;
+  /** --verbose: pg_restore reports each item it finishes (rowCounting.ts counts tables as their data lands). */
+  verbose?: boolean;
 }
 
 /** libpq conninfo quoting: a database name is a value, never parsed as a connection string. */
@@ -28,8 +30,22 @@ export function pgRestoreArgs(options: PgRestoreArgsOptions): string[] {
     ...(options.keepOwnersAndAcl ? [] : ["--no-owner", "--no-acl"]),
     "--exit-on-error",
     "--no-password",
+    ...(options.verbose ? ["--verbose"] : []),
     options.file,
   ];
+}
+
+/**
+ * pg_restore --verbose reports progress as "pg_restore: <what it does>" lines; these are not part
+ * of an error's explanation, and would push the cause out of the bounded stderr tail.
+ */
+export function isProgressLine(line: string): boolean {
+  return /^pg_restore: (?!error:|warning:|detail:|hint:|from TOC entry|while PROCESSING)/.test(line);
+}
+
+/** The environment for a pg_restore whose verbose lines are parsed: untranslated messages. */
+export function untranslated(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, LC_ALL: "C", LC_MESSAGES: "C", LANGUAGE: "" };
 }
 
 /**
@@ -43,11 +59,24 @@ export async function runPgRestore(
   env: NodeJS.ProcessEnv,
   secrets: string[],
   signal?: AbortSignal,
+  onLine?: (line: string) => void,
 ): Promise<void> {
   if (signal?.aborted) throw new Error("pg_restore was not started: interrupted");
   const group = new ProcessGroup(programPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
   const stderr = new StderrTail();
-  group.child.stderr!.on("data", (c: Buffer) => stderr.push(c));
+  let partial = "";
+  group.child.stderr!.on("data", (c: Buffer) => {
+    if (!onLine) return stderr.push(c);
+    const lines = (partial + c.toString()).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) {
+      onLine(line);
+      if (!isProgressLine(line)) stderr.push(`${line}\n`);
+    }
+  });
+  group.child.stderr!.on("end", () => {
+    if (partial && onLine && !isProgressLine(partial)) stderr.push(partial);
+  });
   const { code, signal: exitSignal, error } = await group.run(signal);
   if (error) throw new Error(`could not start ${programPath}: ${error.message}`);
   if (code !== 0) throw new Error(describeToolExit("pg_restore", code, exitSignal, stderr, secrets));

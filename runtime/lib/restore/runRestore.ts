@@ -1,11 +1,11 @@
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { Client } from "pg";
-import { connectDatabase, countRows, describeDatabase, serverVersion } from "../backup/database";
-import { BackupManifest } from "../backup/manifest";
+import { connectDatabase, describeDatabase, serverVersion } from "../backup/database";
+import { BackupManifest, countsTablesAlone } from "../backup/manifest";
 import { schemaFingerprint } from "../backup/schemaFingerprint";
 import { resolveBackup } from "../catalog";
-import { findPostgresBinaries } from "../postgres/binaries";
+import { assertMinMajor, findPostgresBinariesAsync } from "../postgres/binaries";
 import {
   directHostFor,
   isNeonPooledHost,
@@ -17,7 +17,9 @@ import { describeServing, readServingMarker, ServingMarker } from "../promote/ma
 import { BackupStore } from "../store/types";
 import { downloadVerifiedDump, DownloadedDump } from "./download";
 import { connectionsAvailable, restoreJobs, targetConnections } from "./jobs";
-import { pgRestoreArgs, runPgRestore } from "./pgRestore";
+import { pgRestoreArgs, runPgRestore, untranslated } from "./pgRestore";
+import { RowCounter, tableDataItems } from "./rowCounting";
+import { runProgram } from "../postgres/processes";
 import { runThenCommand } from "./runThen";
 import { emptyTarget, userObjects } from "./target";
 import { lockTarget } from "./targetLock";
@@ -56,7 +58,7 @@ export interface RestoreOptions {
   /** With clean and a non-empty target: called with the schemas about to be dropped, before any DROP. */
   onClean?: (schemas: string[]) => void;
   signal?: AbortSignal;
-  /** Directory for the downloaded dump; default os.tmpdir(). */
+  /** Directory for a dump downloaded from a remote store (a local store is read in place); default os.tmpdir(). */
   tempDir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -73,6 +75,11 @@ export interface RestoreResult {
    */
   jobs?: { requested: number; connectionsAvailable: number; used: number };
   tables: Record<string, { expected: number; actual: number }>;
+  /**
+   * How the dump was read: in place in a local store (no copy) or downloaded; and how many tables
+   * were counted while pg_restore still ran (the rest after it). Always set by runRestore.
+   */
+  reading?: { inPlace: boolean; tablesCountedDuringRestore: number };
   /**
    * The restored schema's fingerprint against the manifest's (same canonical description).
    * Reported, not enforced: a newer target server may print defaults or constraints differently.
@@ -117,16 +124,32 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   let client: Client | undefined;
   let dump: DownloadedDump | undefined;
   try {
+    // The dump is verified (read in place, or downloaded) from the moment the manifest is read,
+    // while the target is connected and checked; nothing touches the target before both are done.
+    const verification = new AbortController();
+    const onAbort = () => verification.abort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    let verifying: Promise<DownloadedDump> | undefined;
     const checked = await phase("connect", async () => {
+      // pg_restore is looked up while the manifest is read and the target connected
+      const finding = findPostgresBinariesAsync(["pg_restore"], { env });
+      finding.catch(() => undefined);
       const manifest = await resolveBackup(options.store, options.backup);
+      // every table name is checked before it reaches SQL; a malformed manifest fails here, untouched
+      Object.keys(manifest.tables).forEach(quoteTableName);
+      verifying = downloadVerifiedDump(options.store, manifest, {
+        tempDir: options.tempDir,
+        signal: verification.signal,
+        concurrency: Math.max(2, requestedJobs),
+      });
+      verifying.catch(() => undefined);
       const connected = await connectDatabase(options.targetUrl, "target database");
       client = connected; // closed by the finally below whatever fails next
       const server = await serverVersion(connected);
       const dumpMajor = Number.parseInt(manifest.pgDumpVersion, 10);
-      const pgRestorePath = findPostgresBinaries(["pg_restore"], {
-        minMajor: Math.max(server.major, dumpMajor),
-        env,
-      }).path("pg_restore");
+      const binaries = await finding;
+      assertMinMajor(binaries, "pg_restore", Math.max(server.major, dumpMajor));
+      const pgRestorePath = binaries.path("pg_restore");
       if (options.lockTarget !== false) await lockTarget(connected, target);
       const serving = await readServingMarker(connected);
       if (serving && !(options.clean && options.replaceServing)) {
@@ -147,46 +170,68 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
         used: restoreJobs(requestedJobs, capacity),
       };
       return { manifest, db: connected, server, pgRestorePath, existing, jobs, serving };
+    }).catch(async (err: unknown) => {
+      // a refusal or a failure to connect stops the verification and removes what it downloaded
+      verification.abort();
+      await verifying?.then((d) => d.remove()).catch(() => undefined);
+      throw err;
     });
     const { manifest, db, server, pgRestorePath, existing, jobs, serving } = checked;
     const fail = (reason: string) =>
       new Error(redactSecrets(`restore of backup ${manifest.id} into ${target} failed: ${reason}`, secrets));
-
-    dump = await phase("download", () =>
-      downloadVerifiedDump(options.store, manifest, { tempDir: options.tempDir, signal: options.signal }),
-    );
+    const tableNames = Object.keys(manifest.tables);
+    try {
+      dump = await phase("download", () => verifying!);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
     throwIfAborted(options.signal, fail);
 
+    const counter = new RowCounter(db, tableNames, countsTablesAlone(manifest));
     await phase("restore", async () => {
       if (serving) options.onServing?.(serving);
       if (existing.length > 0) await emptyTarget(db, server.major, options.onClean);
+      const file = dump!.file;
+      // Which item restores which table: read from the verified archive while pg_restore starts.
+      const listing = runProgram(pgRestorePath, ["--list", file], { env, signal: options.signal }).then(
+        ({ stdout }) => counter.setItems(tableDataItems(stdout, tableNames)),
+        () => counter.setItems(new Map()), // then every table is counted after pg_restore
+      );
       const args = pgRestoreArgs({
         database: parts.database,
         jobs: jobs.used,
-        file: dump!.file,
+        file,
         keepOwnersAndAcl: options.keepOwnersAndAcl,
+        verbose: true,
       });
-      await runPgRestore(pgRestorePath, args, libpqEnvironment(options.targetUrl, env), secrets, options.signal).catch(
-        (err: Error) => {
-          throw fail(
-            options.signal?.aborted
-              ? "interrupted during pg_restore; the target is partially restored: restore again with --clean"
-              : err.message,
-          );
-        },
-      );
+      const restoreEnv = untranslated(libpqEnvironment(options.targetUrl, env));
+      try {
+        await runPgRestore(pgRestorePath, args, restoreEnv, secrets, options.signal, (line) => counter.onLine(line));
+      } catch (err) {
+        throw fail(
+          options.signal?.aborted
+            ? "interrupted during pg_restore; the target is partially restored: restore again with --clean"
+            : (err as Error).message,
+        );
+      } finally {
+        await listing;
+      }
       await dump!.remove();
     });
     throwIfAborted(options.signal, fail);
 
     const { tables, schema } = await phase("validate", async () => {
-      const counts = await countRows(db, Object.keys(manifest.tables).map(quoteTableName)).catch((err: Error) => {
-        throw fail(`counting restored rows failed: ${err.message.split("\n")[0]}`);
-      });
+      // the fingerprint queues on the restore's session while other sessions count
+      const [counts, actualFingerprint] = await Promise.all([
+        counter
+          .finish(jobs.used, () => connectDatabase(options.targetUrl, "target database"))
+          .catch((err: Error) => {
+            throw fail(`counting restored rows failed: ${err.message.split("\n")[0]}`);
+          }),
+        schemaFingerprint(db),
+      ]);
       const tables: RestoreResult["tables"] = {};
-      for (const [name, expected] of Object.entries(manifest.tables))
-        tables[name] = { expected, actual: counts[quoteTableName(name)] };
-      const actualFingerprint = await schemaFingerprint(db);
+      for (const [name, expected] of Object.entries(manifest.tables)) tables[name] = { expected, actual: counts[name] };
       const wrong = Object.entries(tables).filter(([, t]) => t.actual !== t.expected);
       if (wrong.length > 0) {
         const list = wrong
@@ -231,6 +276,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
       },
       totalMs: phase.elapsedMs(),
       jobs,
+      reading: { inPlace: dump.inPlace, tablesCountedDuringRestore: counter.countedEarly },
       tables,
       schema,
     };

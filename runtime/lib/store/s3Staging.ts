@@ -14,6 +14,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
+import type { Slots } from "./slots";
 import type { StagedObject } from "./types";
 
 /** S3's limit on the parts of one upload. */
@@ -26,8 +27,10 @@ export interface MultipartTarget {
   readonly encryption: { ServerSideEncryption?: "aws:kms"; SSEKMSKeyId?: string };
   /** Every part but the last has exactly this size (S3: at least 5 MiB). */
   readonly partSize: number;
-  /** Parts uploaded at once. */
+  /** Parts of this upload in flight at once. */
   readonly queueSize: number;
+  /** Parts in flight across every upload of the store: bounds memory when files upload in parallel. */
+  readonly slots?: Slots;
 }
 
 export async function stageMultipart(
@@ -47,7 +50,14 @@ export async function stageMultipart(
     }),
   );
   const UploadId = created.UploadId!;
-  const abort = () => client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).then(() => undefined);
+  // An upload already gone (aborted by a failed commit, or by an earlier discard) is discarded.
+  const abort = () =>
+    client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).then(
+      () => undefined,
+      (err: { name?: string }) => {
+        if (err?.name !== "NoSuchUpload") throw err;
+      },
+    );
 
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -57,6 +67,7 @@ export async function stageMultipart(
   const send = async (data: Buffer) => {
     const PartNumber = ++partNumber;
     if (PartNumber > MAX_PARTS) throw new Error(`more than ${MAX_PARTS} parts of ${target.partSize} bytes`);
+    const release = target.slots ? await target.slots.acquire() : () => undefined;
     const upload = client
       .send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body: data }))
       .then((out) => {
@@ -74,7 +85,10 @@ export async function stageMultipart(
       .catch((err: unknown) => {
         failure ??= err;
       })
-      .finally(() => inFlight.delete(upload));
+      .finally(() => {
+        release();
+        inFlight.delete(upload);
+      });
     inFlight.add(upload);
     if (inFlight.size >= target.queueSize) await Promise.race(inFlight);
     if (failure !== undefined) throw failure;

@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   S3ClientConfig,
@@ -11,6 +12,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { contentTypeFor } from "./contentType";
 import { stageMultipart } from "./s3Staging";
+import { Slots } from "./slots";
 import { assertPlainKey, BackupStore, NotFoundError, StagedObject, StoredObject } from "./types";
 
 export interface S3StoreOptions {
@@ -24,7 +26,10 @@ export interface S3StoreOptions {
    * and S3's 10,000-part limit then allows dumps up to about 80 GB.
    */
   partSize?: number;
-  /** Parts uploaded in parallel. Default 4. */
+  /**
+   * Parts uploaded in parallel, for one object and across the objects of a directory-format dump
+   * that upload at once (one store-wide budget). Default 4.
+   */
   queueSize?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -37,9 +42,16 @@ export interface S3StoreOptions {
  */
 export class S3Store implements BackupStore {
   readonly client: S3Client;
+  /** Staged parts in flight across all uploads: memory stays about partSize × (queueSize + uploads). */
+  private readonly partSlots: Slots;
 
   constructor(readonly options: S3StoreOptions) {
     this.client = new S3Client(s3ClientConfig(options.env ?? process.env));
+    this.partSlots = new Slots(options.queueSize ?? 4);
+  }
+
+  private get basePrefix(): string {
+    return this.options.prefix ? `${this.options.prefix}/` : "";
   }
 
   describe(): string {
@@ -48,7 +60,7 @@ export class S3Store implements BackupStore {
 
   private keyFor(key: string): string {
     assertPlainKey(key);
-    return this.options.prefix ? `${this.options.prefix}/${key}` : key;
+    return `${this.basePrefix}${key}`;
   }
 
   private encryption(): { ServerSideEncryption?: "aws:kms"; SSEKMSKeyId?: string } {
@@ -108,6 +120,7 @@ export class S3Store implements BackupStore {
       encryption: this.encryption(),
       partSize: this.options.partSize ?? 8 * 1024 * 1024,
       queueSize: this.options.queueSize ?? 4,
+      slots: this.partSlots,
     };
     const failed = (err: unknown) =>
       new Error(`uploading ${key} to ${this.describe()} failed: ${describeS3Error(err)}`);
@@ -167,34 +180,58 @@ export class S3Store implements BackupStore {
     }
   }
 
-  async list(): Promise<StoredObject[]> {
-    const prefix = this.options.prefix ? `${this.options.prefix}/` : "";
+  async list(under?: string): Promise<StoredObject[]> {
+    if (under !== undefined) assertPlainKey(`${under}/x`);
+    const base = this.basePrefix;
+    const prefix = under === undefined ? base : `${base}${under}/`;
     const out: StoredObject[] = [];
-    let token: string | undefined;
     try {
-      do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.options.bucket,
-            Prefix: prefix,
-            Delimiter: "/",
-            ContinuationToken: token,
-          }),
-        );
+      await this.listPages(prefix, (page) => {
         for (const item of page.Contents ?? []) {
           if (!item.Key) continue;
           out.push({
-            key: item.Key.slice(prefix.length),
+            key: item.Key.slice(base.length),
             size: item.Size ?? 0,
             modified: item.LastModified ?? new Date(0),
           });
         }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      });
     } catch (err) {
       throw new Error(`listing ${this.describe()} failed: ${describeS3Error(err)}`);
     }
     return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  /** The "directories" directly under the prefix: S3's common prefixes. */
+  async directories(): Promise<string[]> {
+    const base = this.basePrefix;
+    const out: string[] = [];
+    try {
+      await this.listPages(base, (page) => {
+        for (const common of page.CommonPrefixes ?? []) {
+          if (common.Prefix) out.push(common.Prefix.slice(base.length, -1));
+        }
+      });
+    } catch (err) {
+      throw new Error(`listing ${this.describe()} failed: ${describeS3Error(err)}`);
+    }
+    return out.sort();
+  }
+
+  private async listPages(prefix: string, onPage: (page: ListObjectsV2CommandOutput) => void): Promise<void> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: prefix,
+          Delimiter: "/",
+          ContinuationToken: token,
+        }),
+      );
+      onPage(page);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async remove(key: string): Promise<void> {

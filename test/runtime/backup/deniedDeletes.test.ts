@@ -88,7 +88,8 @@ function wrap(store: S3Store, override: Partial<BackupStore>): BackupStore {
     putText: (k, t) => store.putText(k, t),
     get: (k) => store.get(k),
     getText: (k) => store.getText(k),
-    list: () => store.list(),
+    list: (u) => store.list(u),
+    directories: () => store.directories(),
     remove: (k) => store.remove(k),
     ...override,
   };
@@ -217,4 +218,99 @@ test("where deletes are allowed the same manifest failure leaves nothing at all"
   } finally {
     s3.failWhen(denyDeletes);
   }
+});
+
+describe("directory form, with deletes denied", () => {
+  const directory = { format: "directory" as const, jobs: 2 };
+  /** Every key under the store, directories' files included. */
+  const everything = async (store: BackupStore) => {
+    const keys = await keysOf(store);
+    for (const d of await store.directories!()) keys.push(...(await store.list(d)).map((o) => o.key));
+    return keys.sort();
+  };
+
+  test("a file whose staged size is wrong fails before the commit: every upload aborted, nothing deleted or left", async () => {
+    const { store } = await vaultWithOneBackup();
+    const before = await everything(store);
+    let staged = 0;
+    const lying = wrap(store, {
+      stage: async (k, b, s) => {
+        const object = await store.stage(k, b, s);
+        return ++staged === 2 ? { ...object, bytes: object.bytes + 1 } : object;
+      },
+    });
+    const message = await failure(runBackup({ dbUrl: ownerUrl, store: lying, now: later, ...directory }));
+    expect(message).toMatch(/failed: the store staged \d+ bytes of \S+\/\S+ but the file has \d+$/);
+    expect(await everything(store)).toEqual(before);
+    expect(await s3.listMultipartUploads()).toEqual([]);
+    expect(deletes).toEqual([]);
+    expect(aborts.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("pg_dump killed: the staged uploads are aborted, nothing is deleted or left", async () => {
+    const { store } = await vaultWithOneBackup();
+    const before = await everything(store);
+    const env = { ...process.env, BLOOM_DR_PG_BIN: killedPgDump };
+    const message = await failure(runBackup({ dbUrl: ownerUrl, store, env, now: later, ...directory }));
+    expect(message).toMatch(/failed: pg_dump was killed by SIGKILL$/);
+    expect(await everything(store)).toEqual(before);
+    expect(await s3.listMultipartUploads()).toEqual([]);
+    expect(deletes).toEqual([]);
+  });
+
+  test("the manifest cannot be written and the files cannot be removed: the error names the directory, nothing takes it for a backup", async () => {
+    const { store, firstId } = await vaultWithOneBackup();
+    const latest = await store.getText(LATEST_KEY);
+    const noManifest = wrap(store, {
+      putText: async (key, text) => {
+        if (key !== LATEST_KEY) throw new Error(`writing ${key} failed: EIO (injected)`);
+        await store.putText(key, text);
+      },
+    });
+    const message = await failure(runBackup({ dbUrl: ownerUrl, store: noManifest, now: later, ...directory }));
+    const orphan =
+      /; (\S+)\/ \((\d+) files\) stays in s3:\/\/bloom-vault-locked\/denied-\d+ without a manifest \(the store refused to remove it: removing \S+ from \S+ failed: InternalError: injected fault\): it is not a backup, no catalog, restore or latest\.json uses it, and the vault's lifecycle expires it$/.exec(
+        message,
+      );
+    expect(message).toMatch(/^backup of 127\.0\.0\.1:\d+\/source failed: writing \S+\.json failed: EIO \(injected\); /);
+    expect(orphan).not.toBeNull();
+    const id = orphan![1];
+    // one refused delete is enough to know the store refuses them all
+    expect(deletedKeys()).toHaveLength(1);
+    expect((await store.list(id)).length).toBe(Number(orphan![2]));
+    expect(await store.getText(LATEST_KEY)).toBe(latest);
+    expect((await catalogBackups(store)).backups.map((backup) => backup.id)).toEqual([firstId]);
+    await expect(resolveBackup(store, id)).rejects.toThrow(`manifest ${id}.json not found`);
+    expect(await incompleteBackups(store)).toEqual([
+      {
+        id,
+        key: `${id}/`,
+        bytes: expect.any(Number),
+        reason: `no manifest ${id}.json: the backup failed before it was complete`,
+      },
+    ]);
+  });
+
+  test("latest.json cannot be written and nothing can be removed: the directory backup is complete, restorable by id", async () => {
+    const { store, firstId } = await vaultWithOneBackup();
+    const latest = await store.getText(LATEST_KEY);
+    const noLatest = wrap(store, {
+      putText: async (key, text) => {
+        if (key === LATEST_KEY) throw new Error(`writing ${key} failed: EIO (injected)`);
+        await store.putText(key, text);
+      },
+    });
+    const message = await failure(runBackup({ dbUrl: ownerUrl, store: noLatest, now: later, ...directory }));
+    const complete =
+      /; backup (\S+) is nonetheless complete in \S+ \(the store refused to remove its manifest: .*\): it is listed by bloom-dr backups and restorable by id, but latest\.json does not name it$/.exec(
+        message,
+      );
+    expect(complete).not.toBeNull();
+    const id = complete![1];
+    expect(deletedKeys()).toEqual([expect.stringMatching(new RegExp(`${id}\\.json$`))]);
+    expect(await store.getText(LATEST_KEY)).toBe(latest);
+    expect((await catalogBackups(store)).backups.map((backup) => backup.id)).toEqual([id, firstId]);
+    expect((await resolveBackup(store, id)).dump.format).toBe("directory");
+    expect(await incompleteBackups(store)).toEqual([]);
+  });
 });

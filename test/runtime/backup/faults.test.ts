@@ -180,7 +180,7 @@ test("S3 rejecting a part mid multipart upload: upload aborted, nothing left", a
   try {
     await expectFailureLeavesNothing(
       "s3",
-      () => runBackup({ dbUrl: bulkUrl, store: stores.s3() }),
+      () => runBackup({ dbUrl: bulkUrl, store: stores.s3(), format: "custom" }),
       /failed: uploading \S+\.dump to s3:\/\/bloom-vault\/faults failed: InternalError/,
     );
   } finally {

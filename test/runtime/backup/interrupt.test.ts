@@ -13,6 +13,7 @@ import {
   isRunning,
   pidFrom,
   runningDescendants,
+  runningDescendantsNamed,
   waitUntil,
 } from "../../support/processes";
 import { createOwnedDatabase, createOwnerRole } from "../../support/roles";
@@ -96,5 +97,64 @@ test("interrupted while a wrapped pg_dump streams: pg_dump, the wrapper and its 
   expect(descendantsStartedSince(baseline)).toEqual([]);
   expect(pendingTeardowns()).toBe(teardowns);
   expect({ keys: (await store.list()).map((o) => o.key), latest: await store.getText(LATEST_KEY) }).toEqual(before);
+  expect(readdirSync(storeDir).filter((n) => n.startsWith("."))).toEqual([]);
+});
+
+test("directory form interrupted while pg_dump's workers write: the leader, its workers, the wrapper and its helper stop; the store is unchanged", async () => {
+  const bin = path.join(dir, "wrapped-directory");
+  mkdirSync(bin);
+  const real = cluster.binaries.path("pg_dump");
+  writeFileSync(
+    path.join(bin, "pg_dump"),
+    [
+      "#!/bin/bash",
+      `if [ "$1" = "--version" ]; then exec "${real}" --version; fi`,
+      `sleep 300 & echo $! > "${dir}/helper-d.pid"`,
+      `"${real}" "$@"`,
+      "",
+    ].join("\n"),
+  );
+  chmodSync(path.join(bin, "pg_dump"), 0o755);
+  const storeDir = path.join(dir, "store-directory");
+  const store = openStore(storeDir);
+  await runBackup({ dbUrl: sourceUrl, store, label: "before", format: "directory" });
+  const before = {
+    keys: (await store.list()).map((o) => o.key),
+    dirs: await store.directories!(),
+    latest: await store.getText(LATEST_KEY),
+  };
+  const teardowns = pendingTeardowns();
+
+  const controller = new AbortController();
+  let written = 0;
+  let pgDumps: number[] = [];
+  const backingUp = runBackup({
+    dbUrl: sourceUrl,
+    store,
+    format: "directory",
+    jobs: 2,
+    env: { ...process.env, BLOOM_DR_PG_BIN: bin },
+    signal: controller.signal,
+    onProgress: (p) => (written = p.bytes),
+  }).catch((e: Error) => e);
+  await waitUntil("toc.dat is stored and pg_dump's workers run", () => {
+    pgDumps = runningDescendantsNamed("pg_dump");
+    return written > 0 && pgDumps.length >= 2 && hasPid(path.join(dir, "helper-d.pid"));
+  });
+  const helper = pidFrom(path.join(dir, "helper-d.pid"));
+  controller.abort(new Error("interrupted by SIGINT"));
+  const error = await backingUp;
+
+  expect((error as Error).message).toMatch(
+    /^backup of 127\.0\.0\.1:\d+\/source failed: interrupted before the dump was complete$/,
+  );
+  expect([...pgDumps, helper].filter(isRunning)).toEqual([]);
+  expect(descendantsStartedSince(baseline)).toEqual([]);
+  expect(pendingTeardowns()).toBe(teardowns);
+  expect({
+    keys: (await store.list()).map((o) => o.key),
+    dirs: await store.directories!(),
+    latest: await store.getText(LATEST_KEY),
+  }).toEqual(before);
   expect(readdirSync(storeDir).filter((n) => n.startsWith("."))).toEqual([]);
 });

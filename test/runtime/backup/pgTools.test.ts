@@ -8,8 +8,8 @@ import { BackupManifest } from "../../../runtime/lib/backup/manifest";
 test.each([
   [15, { arg: "1", label: "gzip:1" }],
   [14, { arg: "1", label: "gzip:1" }],
-  [16, { arg: "zstd:3", label: "zstd:3" }],
-  [17, { arg: "zstd:3", label: "zstd:3" }],
+  [16, { arg: "zstd:1", label: "zstd:1" }],
+  [17, { arg: "zstd:1", label: "zstd:1" }],
 ])("compressionFor(pg_dump %i)", (major, expected) => {
   expect(compressionFor(major)).toEqual(expected);
 });

@@ -74,7 +74,7 @@ test("restore draws each phase's label as it starts, in order", async () => {
   expect(code).toBe(0);
   expect(seen.progress).toEqual([
     "restore: reading the manifest, connecting to the target and checking it…",
-    "restore: downloading the dump and checking its sha256 and size…",
+    "restore: checking the dump's sha256 and size (downloading it from a remote store)…",
     "restore: pg_restore into the target…",
     "restore: checking every table's row count against the manifest…",
   ]);

@@ -57,6 +57,7 @@ describe("backup output", () => {
       label: "nightly",
       bytes: 1536,
       sha256: "a".repeat(64),
+      format: "custom",
       durationMs: 2000,
       snapshotAt: "2026-11-27T19:05:12.345Z",
       tables: { "public.clients": 600, "public.payments": 1800 },

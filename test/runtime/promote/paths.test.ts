@@ -234,6 +234,34 @@ describe("a standby", () => {
     await query(appUrl(standby), "ALTER TABLE public.payments ADD COLUMN refunded boolean NOT NULL DEFAULT false");
   });
 
+  test("holding exactly the newest backup with partitioned tables: counted as the backup counted them (leaves alone), the fast path", async () => {
+    await query(
+      world.sourceUrl,
+      `CREATE TABLE public.visits (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+       CREATE TABLE public.visits_2026 PARTITION OF public.visits FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+       CREATE TABLE public.visits_2027 PARTITION OF public.visits FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+       CREATE TABLE public.visits_2028 PARTITION OF public.visits FOR VALUES FROM ('2028-01-01') TO ('2029-01-01');
+       INSERT INTO public.visits SELECT i, date '2026-06-01' + i::int FROM generate_series(1, 500) i;`,
+    );
+    const standby = await world.database("standby_partitioned");
+    const newest = await world.backup("partitioned");
+    expect(newest.partitions).toEqual({
+      "public.visits": ["public.visits_2026", "public.visits_2027", "public.visits_2028"],
+    });
+    expect(newest.tables["public.visits_2026"] + newest.tables["public.visits_2027"]).toBe(500);
+    expect(newest.tables["public.visits_2028"]).toBe(0);
+    await runStandbyRestore({ store: world.store, targetUrl: standby, smokeQuery: "SELECT 1" });
+
+    const result = await promote(standby, newest);
+    expect(result.standby).toBe("held the backup, untouched since the restore job validated it");
+    expect(result.outcome.path).toBe("fast");
+    expect(result.tables).toEqual(
+      Object.fromEntries(Object.entries(newest.tables).map(([t, n]) => [t, { expected: n, actual: n }])),
+    );
+    expect(result.tables).not.toHaveProperty(["public.visits"]);
+    expect(await tableDigests(standby)).toEqual(await tableDigests(world.sourceUrl));
+  });
+
   const touches: [string, string, RegExp][] = [
     [
       "an inserted row",

@@ -68,21 +68,24 @@ test("the scheduled restore job refuses it", async () => {
   expect(await servingMarkerOf(serving)).toEqual(marker);
 });
 
-test("a backup of the serving database leaves the marker out; its restore carries the failover's writes but no marker", async () => {
-  const failback = await runBackup({ dbUrl: serving, store: world.store, label: "fail-back" });
-  expect(Object.keys(failback.manifest.tables).filter((t) => t.startsWith("bloom_dr."))).toEqual([]);
-  expect(Object.keys(failback.manifest.tables).sort()).toEqual(
-    [...Object.keys(backup.tables), "public.app_only"].sort(),
-  );
-  const fresh = await world.database("fresh_primary");
-  await runRestore({ store: world.store, backup: failback.id, targetUrl: fresh });
-  expect(await tableDigests(fresh)).toEqual(await tableDigests(serving));
-  expect(await query(fresh, "SELECT name FROM clinics WHERE id = 880001")).toEqual([
-    { name: "Opened during the failover" },
-  ]);
-  expect(await query(fresh, "SELECT nspname FROM pg_namespace WHERE nspname = 'bloom_dr'")).toEqual([]);
-  expect(await servingMarkerOf(fresh)).toBeUndefined();
-});
+test.each(["custom", "directory"] as const)(
+  "a %s backup of the serving database leaves the marker out; its restore carries the failover's writes but no marker",
+  async (format) => {
+    const failback = await runBackup({ dbUrl: serving, store: world.store, label: "fail-back", format, jobs: 2 });
+    expect(Object.keys(failback.manifest.tables).filter((t) => t.startsWith("bloom_dr."))).toEqual([]);
+    expect(Object.keys(failback.manifest.tables).sort()).toEqual(
+      [...Object.keys(backup.tables), "public.app_only"].sort(),
+    );
+    const fresh = await world.database(`fresh_primary_${format}`);
+    await runRestore({ store: world.store, backup: failback.id, targetUrl: fresh });
+    expect(await tableDigests(fresh)).toEqual(await tableDigests(serving));
+    expect(await query(fresh, "SELECT name FROM clinics WHERE id = 880001")).toEqual([
+      { name: "Opened during the failover" },
+    ]);
+    expect(await query(fresh, "SELECT nspname FROM pg_namespace WHERE nspname = 'bloom_dr'")).toEqual([]);
+    expect(await servingMarkerOf(fresh)).toBeUndefined();
+  },
+);
 
 test("a restore that another bloom-dr run holds the lock of is refused before anything is touched", async () => {
   const target = await world.database("locked");

@@ -15,6 +15,7 @@ let tempDir: string;
 let targetUrl: string;
 let targetDigests: Record<string, string>;
 let good: BackupManifest;
+let goodDir: BackupManifest;
 
 beforeAll(async () => {
   cluster = await startTestCluster("corrupt");
@@ -23,6 +24,9 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-corrupt-"));
   tempDir = mkdtempSync(path.join(os.tmpdir(), "bloom-dr-corrupt-tmp-"));
   good = (await runBackup({ dbUrl: sourceUrl, store: openStore(path.join(dir, "good")) })).manifest;
+  goodDir = (
+    await runBackup({ dbUrl: sourceUrl, store: openStore(path.join(dir, "good-directory")), format: "directory" })
+  ).manifest;
   // A non-empty target restored with clean: any refusal must leave its own data in place.
   targetUrl = await createDatabase(cluster, "target");
   await query(
@@ -37,11 +41,11 @@ afterAll(async () => {
   rmSync(tempDir, { recursive: true, force: true });
 });
 
-/** A copy of the good store with one thing damaged. */
-function damagedStore(name: string, damage: (storeDir: string) => void): string {
+/** A copy of the good store (or of the good directory-form store) with one thing damaged. */
+function damagedStore(name: string, damage: (storeDir: string) => void, from = "good"): string {
   const storeDir = path.join(dir, name);
   rmSync(storeDir, { recursive: true, force: true });
-  cpSync(path.join(dir, "good"), storeDir, { recursive: true });
+  cpSync(path.join(dir, from), storeDir, { recursive: true });
   damage(storeDir);
   return storeDir;
 }
@@ -89,7 +93,11 @@ test.each<[string, (d: string) => void, RegExp]>([
     (d) => editManifest(d, (m) => delete m.dump.sha256),
     /^manifest file:\S+\.json is malformed at dump\.sha256: .*; restore another backup/,
   ],
-  ["a missing dump", (d) => rmSync(dumpFile(d)), /\.dump not found in file:\S+: check the store and the backup id/],
+  [
+    "a missing dump",
+    (d) => rmSync(dumpFile(d)),
+    /^refusing to restore backup \S+: dump \S+\.dump is missing from file:\S+; the target was not touched: restore another backup$/,
+  ],
   [
     "a malformed latest.json",
     (d) => writeFileSync(path.join(d, LATEST_KEY), "[]"),
@@ -97,6 +105,63 @@ test.each<[string, (d: string) => void, RegExp]>([
   ],
 ])("%s is refused before the target is touched", async (name, damage, message) => {
   const storeDir = damagedStore(name.replace(/\W+/g, "-"), damage);
+  await expect(
+    runRestore({ store: openStore(storeDir), backup: "latest", targetUrl, clean: true, tempDir }),
+  ).rejects.toThrow(message);
+  expect(await tableDigests(targetUrl)).toEqual(targetDigests);
+  expect(readdirSync(tempDir)).toEqual([]);
+});
+
+/** The largest data file of the directory-form backup (a table's rows), and its path in a store copy. */
+const bigFile = () =>
+  Object.entries((goodDir.dump as { files: Record<string, { bytes: number }> }).files)
+    .filter(([name]) => name !== "toc.dat")
+    .sort(([, a], [, b]) => b.bytes - a.bytes)[0][0];
+const inDir = (d: string, name: string) => path.join(d, goodDir.id, name);
+const editDirManifest = (d: string, edit: (m: Record<string, any>) => void) => {
+  const file = path.join(d, `${goodDir.id}.json`);
+  const m = JSON.parse(readFileSync(file, "utf8"));
+  edit(m);
+  writeFileSync(file, JSON.stringify(m));
+};
+
+test.each<[string, (d: string) => void, RegExp]>([
+  [
+    "one flipped byte in a table's file",
+    (d) => {
+      const bytes = readFileSync(inDir(d, bigFile()));
+      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      writeFileSync(inDir(d, bigFile()), bytes);
+    },
+    /^refusing to restore backup \S+: dump \S+\/\d+\.dat\.gz has sha256 [0-9a-f]{12}… but its manifest says [0-9a-f]{12}… \(corrupt\); the target was not touched/,
+  ],
+  [
+    "a truncated toc.dat",
+    (d) => writeFileSync(inDir(d, "toc.dat"), readFileSync(inDir(d, "toc.dat")).subarray(0, 100)),
+    /^refusing to restore backup \S+: dump \S+\/toc\.dat is 100 bytes but its manifest says \d+ \(truncated or replaced\)/,
+  ],
+  [
+    "a missing table file",
+    (d) => rmSync(inDir(d, bigFile())),
+    /^refusing to restore backup \S+: dump \S+\/\d+\.dat\.gz is missing from file:\S+; the target was not touched/,
+  ],
+  [
+    "a file the manifest does not list, swapped in for one it does",
+    (d) => {
+      const [a, b] = Object.keys((goodDir.dump as { files: object }).files).filter((n) => n !== "toc.dat");
+      const first = readFileSync(inDir(d, a));
+      writeFileSync(inDir(d, a), readFileSync(inDir(d, b)));
+      writeFileSync(inDir(d, b), first);
+    },
+    /^refusing to restore backup \S+: dump \S+ is \d+ bytes but its manifest says \d+|has sha256/,
+  ],
+  [
+    "a manifest whose file list was edited",
+    (d) => editDirManifest(d, (m) => (m.dump.files["toc.dat"].bytes += 1)),
+    /^manifest file:\S+\.json says dump\.bytes \d+ but its files add up to \d+; restore another backup$/,
+  ],
+])("directory form: %s is refused before the target is touched", async (name, damage, message) => {
+  const storeDir = damagedStore(`directory-${name.replace(/\W+/g, "-")}`, damage, "good-directory");
   await expect(
     runRestore({ store: openStore(storeDir), backup: "latest", targetUrl, clean: true, tempDir }),
   ).rejects.toThrow(message);

@@ -102,9 +102,42 @@ describe.each(["file", "s3"])("%s store", (kind) => {
     expect(await leftovers(kind)).toEqual([]);
   });
 
-  test.each(["../etc/passwd", "a/b.dump", "", ".hidden"])("refuses key %j", async (key) => {
-    await expect(store().put(key, Readable.from([Buffer.from("x")]))).rejects.toThrow(/invalid store key/);
+  test.each(["../etc/passwd", "a/b/c.dump", "a/../b", "a/.hidden", "/a", "a/", "", ".hidden"])(
+    "refuses key %j",
+    async (key) => {
+      await expect(store().put(key, Readable.from([Buffer.from("x")]))).rejects.toThrow(/invalid store key/);
+    },
+  );
+
+  test("keys one directory deep: listed under their directory only, the directory listed, removed with its last file", async () => {
+    await store().put("d1/toc.dat", Readable.from([Buffer.from("toc")]));
+    await store().put("d1/3414.dat.gz", Readable.from([Buffer.from("rows!")]));
+    await store().putText("top.json", "{}");
+    expect((await store().list()).map((o) => o.key)).toEqual(["top.json"]);
+    expect((await store().list("d1")).map((o) => [o.key, o.size])).toEqual([
+      ["d1/3414.dat.gz", 5],
+      ["d1/toc.dat", 3],
+    ]);
+    expect(await store().list("nothing")).toEqual([]);
+    expect(await store().directories!()).toEqual(["d1"]);
+    expect((await readAll(await store().get("d1/toc.dat"))).toString()).toBe("toc");
+    await store().remove("d1/toc.dat");
+    expect(await store().directories!()).toEqual(["d1"]);
+    await store().remove("d1/3414.dat.gz");
+    await store().remove("top.json");
+    expect(await store().directories!()).toEqual([]);
+    expect(await leftovers(kind)).toEqual([]);
   });
+});
+
+test("file store: localPath names the object's file, for reading in place", async () => {
+  const store = new FileStore(path.join(dir, "local"));
+  await store.put("d/x.dat", Readable.from([Buffer.from("abc")]));
+  expect(store.localPath("d/x.dat")).toBe(path.join(dir, "local", "d", "x.dat"));
+  expect(statSync(path.join(dir, "local", "d")).mode & 0o777).toBe(0o700);
+  expect(statSync(store.localPath("d/x.dat")).mode & 0o777).toBe(0o600);
+  expect(() => store.localPath("../x")).toThrow(/invalid store key/);
+  rmSync(path.join(dir, "local"), { recursive: true, force: true });
 });
 
 test("file store writes files 0600 in a 0700 directory, and only complete files are listed", async () => {

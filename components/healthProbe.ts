@@ -4,7 +4,7 @@ import { HEALTH_PROBE_ENV, HEALTH_PROBE_HANDLER } from "../runtime/handlers/cont
 import { HEALTH_METRIC_DIMENSION, HEALTH_METRIC_NAMESPACE } from "./healthProbeMetrics";
 import { healthProbeAlarmSpecs, ProbeAlarmKey } from "./healthProbeAlarms";
 import { healthProbePolicy } from "./healthProbePolicy";
-import { assumeRolePolicy } from "./iamPolicies";
+import { createLambdaIdentity } from "./lambdaIdentity";
 import { deadLetterAlarm, lambdaErrorAlarm } from "./jobAlarms";
 import { assertNoCredentials } from "./jobEnvironment";
 import { createScheduledTrigger } from "./scheduledTrigger";
@@ -80,23 +80,15 @@ export class HealthProbe extends pulumi.ComponentResource {
       { secretId: secret.id, secretString: pulumi.secret(args.monitorUrls) },
       parent,
     );
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { retentionInDays: HEALTH_PROBE_DEFAULTS.logRetentionDays, tags },
-      parent,
-    );
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags },
-      parent,
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-policy`,
+    const { logGroup, role, rolePolicy } = createLambdaIdentity(
+      name,
       {
-        role: role.id,
-        policy: pulumi
-          .all([secret.arn, logGroup.arn])
-          .apply(([secretArn, logGroupArn]) => JSON.stringify(healthProbePolicy({ secretArn, logGroupArn }))),
+        logRetentionDays: HEALTH_PROBE_DEFAULTS.logRetentionDays,
+        tags,
+        policy: (logGroupArn) =>
+          pulumi
+            .all([secret.arn, logGroupArn])
+            .apply(([secretArn, logGroupArn]) => JSON.stringify(healthProbePolicy({ secretArn, logGroupArn }))),
       },
       parent,
     );

@@ -8,9 +8,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, promoteJobPolicy, ReplicationSourceAccess } from "./iamPolicies";
+import { promoteJobPolicy, ReplicationSourceAccess } from "./iamPolicies";
 import { lambdaErrorAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, promoteJobEnvironment } from "./jobEnvironment";
+import { createLambdaIdentity } from "./lambdaIdentity";
 import { PromotionSummary, parsePromotionResult } from "./promotionResult";
 import { RESTORE_JOB_DEFAULTS } from "./restoreJob";
 
@@ -58,46 +59,39 @@ export interface Promotion {
 export function createPromotion(name: string, args: PromotionArgs, parent: pulumi.Resource): Promotion {
   const opts = { parent };
   const tags = args.tags;
-  const logGroup = new aws.cloudwatch.LogGroup(
-    `${name}-logs`,
-    { retentionInDays: RESTORE_JOB_DEFAULTS.logRetentionDays, tags },
-    opts,
-  );
-  const role = new aws.iam.Role(
-    `${name}-role`,
-    { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags },
-    opts,
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-policy`,
+  const { logGroup, role, rolePolicy } = createLambdaIdentity(
+    name,
     {
-      role: role.id,
-      policy: pulumi
-        .all([
-          args.vaultBucketArn,
-          args.backupPrefix,
-          args.vaultKeyArn,
-          args.masterSecretArn,
-          args.databaseKeyArn,
-          args.appPasswordSecretArn,
-          logGroup.arn,
-          args.replicationSource,
-        ])
-        .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, keyArn, appPasswordSecretArn, logGroupArn, source]) =>
-          JSON.stringify(
-            promoteJobPolicy({
-              bucketArn,
-              prefix,
-              vaultKeyArn,
-              masterSecretArn,
-              masterSecretKeyArn: keyArn,
-              appPasswordSecretArn,
-              appPasswordKeyArn: keyArn,
-              ...(source ? { replicationSource: source } : {}),
-              logGroupArn,
-            }),
+      logRetentionDays: RESTORE_JOB_DEFAULTS.logRetentionDays,
+      tags,
+      policy: (logGroupArn) =>
+        pulumi
+          .all([
+            args.vaultBucketArn,
+            args.backupPrefix,
+            args.vaultKeyArn,
+            args.masterSecretArn,
+            args.databaseKeyArn,
+            args.appPasswordSecretArn,
+            logGroupArn,
+            args.replicationSource,
+          ])
+          .apply(
+            ([bucketArn, prefix, vaultKeyArn, masterSecretArn, keyArn, appPasswordSecretArn, logGroupArn, source]) =>
+              JSON.stringify(
+                promoteJobPolicy({
+                  bucketArn,
+                  prefix,
+                  vaultKeyArn,
+                  masterSecretArn,
+                  masterSecretKeyArn: keyArn,
+                  appPasswordSecretArn,
+                  appPasswordKeyArn: keyArn,
+                  ...(source ? { replicationSource: source } : {}),
+                  logGroupArn,
+                }),
+              ),
           ),
-        ),
     },
     opts,
   );

@@ -8,9 +8,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, replicateJobPolicy } from "./iamPolicies";
+import { replicateJobPolicy } from "./iamPolicies";
 import { deadLetterAlarm, lambdaErrorAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, replicateJobEnvironment } from "./jobEnvironment";
+import { createLambdaIdentity } from "./lambdaIdentity";
 import { replicationAlarmSpecs } from "./replicationAlarms";
 import { REPLICATION_METRIC_DIMENSION, REPLICATION_METRIC_NAMESPACE } from "./replicationMetrics";
 import { ReplicationSetupSummary, parseReplicationSetupResult } from "./replicationResult";
@@ -69,25 +70,17 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
     { statusSchedule: REPLICATION_DEFAULTS.statusSchedule, maxLagSeconds: args.maxLagSeconds },
     dimension,
   );
-  const logGroup = new aws.cloudwatch.LogGroup(
-    `${name}-logs`,
-    { retentionInDays: REPLICATION_DEFAULTS.logRetentionDays, tags },
-    opts,
-  );
-  const role = new aws.iam.Role(
-    `${name}-role`,
-    { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags },
-    opts,
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-policy`,
+  const { logGroup, role, rolePolicy } = createLambdaIdentity(
+    name,
     {
-      role: role.id,
-      policy: pulumi
-        .all([args.masterSecretArn, args.masterSecretKeyArn, args.source.access, logGroup.arn])
-        .apply(([masterSecretArn, masterSecretKeyArn, replicationSource, logGroupArn]) =>
-          JSON.stringify(replicateJobPolicy({ masterSecretArn, masterSecretKeyArn, replicationSource, logGroupArn })),
-        ),
+      logRetentionDays: REPLICATION_DEFAULTS.logRetentionDays,
+      tags,
+      policy: (logGroupArn) =>
+        pulumi
+          .all([args.masterSecretArn, args.masterSecretKeyArn, args.source.access, logGroupArn])
+          .apply(([masterSecretArn, masterSecretKeyArn, replicationSource, logGroupArn]) =>
+            JSON.stringify(replicateJobPolicy({ masterSecretArn, masterSecretKeyArn, replicationSource, logGroupArn })),
+          ),
     },
     opts,
   );

@@ -5,10 +5,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, restoreJobPolicy } from "./iamPolicies";
+import { restoreJobPolicy } from "./iamPolicies";
 import { RESTORE_SUCCEEDED_METRIC } from "./backupMetrics";
 import { deadLetterAlarm, lambdaErrorAlarm, stalenessAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, restoreJobEnvironment } from "./jobEnvironment";
+import { createLambdaIdentity } from "./lambdaIdentity";
 import { createScheduledTrigger } from "./scheduledTrigger";
 import { stalenessPeriodSeconds } from "./schedules";
 
@@ -57,34 +58,26 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
   const opts = { parent };
   const enabled = args.mode === "standby";
   const tags = args.tags;
-  const logGroup = new aws.cloudwatch.LogGroup(
-    `${name}-logs`,
-    { retentionInDays: RESTORE_JOB_DEFAULTS.logRetentionDays, tags },
-    opts,
-  );
-  const role = new aws.iam.Role(
-    `${name}-role`,
-    { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")), tags },
-    opts,
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-policy`,
+  const { logGroup, role, rolePolicy } = createLambdaIdentity(
+    name,
     {
-      role: role.id,
-      policy: pulumi
-        .all([
-          args.vaultBucketArn,
-          args.backupPrefix,
-          args.vaultKeyArn,
-          args.masterSecretArn,
-          args.masterSecretKeyArn,
-          logGroup.arn,
-        ])
-        .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn]) =>
-          JSON.stringify(
-            restoreJobPolicy({ bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn }),
+      logRetentionDays: RESTORE_JOB_DEFAULTS.logRetentionDays,
+      tags,
+      policy: (logGroupArn) =>
+        pulumi
+          .all([
+            args.vaultBucketArn,
+            args.backupPrefix,
+            args.vaultKeyArn,
+            args.masterSecretArn,
+            args.masterSecretKeyArn,
+            logGroupArn,
+          ])
+          .apply(([bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn]) =>
+            JSON.stringify(
+              restoreJobPolicy({ bucketArn, prefix, vaultKeyArn, masterSecretArn, masterSecretKeyArn, logGroupArn }),
+            ),
           ),
-        ),
     },
     opts,
   );

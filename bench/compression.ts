@@ -9,11 +9,10 @@
  * pg_restore 17 cannot restore into an older server, whose parameters it sets).
  * Writes bench/out/compression-<time>.json. Not part of `npm test`.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Client } from "pg";
 import { compressionArg, compressionLabel, parseCompression } from "../runtime/lib/backup/compression";
 import { parseToolVersion } from "../runtime/lib/backup/pgDump";
 import { LocalCluster } from "../runtime/lib/local/cluster";
@@ -21,26 +20,8 @@ import { findPostgresBinaries } from "../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../runtime/lib/postgres/connectionUrl";
 import { formatBytes, formatDuration, formatTable } from "../runtime/lib/text/format";
 import { generate, parseScale } from "./generate";
-import { run } from "./measure";
+import { log, run, sizeOf, sql } from "./measure";
 import { median } from "./report";
-
-async function sql(url: string, text: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-function sizeOf(target: string): number {
-  const info = statSync(target);
-  if (!info.isDirectory()) return info.size;
-  return readdirSync(target).reduce((sum, name) => sum + statSync(path.join(target, name)).size, 0);
-}
-
-const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 interface Sample {
   directoryMs: number;

@@ -10,24 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Client } from "pg";
 import { LocalCluster } from "../runtime/lib/local/cluster";
 import { formatBytes, formatDuration, formatTable } from "../runtime/lib/text/format";
 import { generate, parseScale } from "./generate";
-import { runCli } from "./measure";
+import { log, runCli, sql } from "./measure";
 import { median } from "./report";
-
-async function sql(url: string, text: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,8 +1,9 @@
 /** Running and timing the programs a benchmark compares; no shell unless the playbook's own way is one. */
 import { spawn, StdioOptions } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Client } from "pg";
 import { describeExit, StderrTail } from "../runtime/lib/postgres/processes";
 import { libpqEnvironment } from "../runtime/lib/postgres/connectionUrl";
 
@@ -79,3 +80,24 @@ export async function runCli(
 export function best(samples: Timing[]): Timing {
   return samples.reduce((a, b) => (b.ms < a.ms ? b : a));
 }
+
+/** One statement on its own connection (setup between rounds: CREATE/DROP DATABASE, VACUUM). */
+export async function sql(url: string, text: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Bytes of a file, or of every file in a directory. */
+export function sizeOf(target: string): number {
+  const info = statSync(target);
+  if (!info.isDirectory()) return info.size;
+  return readdirSync(target).reduce((sum, name) => sum + statSync(path.join(target, name)).size, 0);
+}
+
+/** Progress on stderr, stamped with the time of day. */
+export const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);

@@ -6,18 +6,17 @@
  * bench/out/bench-<time>.json and, next to it, bench-<time>.svg (time and memory against size).
  * Not part of `npm test`.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Client } from "pg";
 import { LocalCluster } from "../runtime/lib/local/cluster";
 import { findPostgresBinaries } from "../runtime/lib/postgres/binaries";
 import { libpqEnvironment } from "../runtime/lib/postgres/connectionUrl";
 import { formatBytes } from "../runtime/lib/text/format";
 import { benchChart } from "./benchChart";
 import { generate, parseScale } from "./generate";
-import { run, runCli, runPipeline, Timing } from "./measure";
+import { log, run, runCli, runPipeline, sizeOf, sql, Timing } from "./measure";
 import {
   bestTimes,
   Method,
@@ -38,25 +37,6 @@ const SERVER_SETTINGS = {
   maintenance_work_mem: "'256MB'",
   shared_buffers: "'256MB'",
 };
-
-async function sql(url: string, text: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Bytes of a file, or of every file in a directory. */
-function sizeOf(target: string): number {
-  const info = statSync(target);
-  if (!info.isDirectory()) return info.size;
-  return readdirSync(target).reduce((sum, name) => sum + statSync(path.join(target, name)).size, 0);
-}
-
-const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

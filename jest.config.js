@@ -14,6 +14,7 @@ module.exports = {
   // one initdb'd template per kind of cluster for the whole run
   globalSetup: "<rootDir>/test/support/globalSetup.ts",
   globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
-  // PostgreSQL clusters are cheap but not free on 2 cores: two test files at a time.
-  maxWorkers: 2,
+  // One test file more than the cores: a third of a file's time is spent waiting on PostgreSQL
+  // and child processes (on 2 cores, 3 workers ran the suite in 216 s against 277 s with 2).
+  maxWorkers: Math.min(8, require("node:os").availableParallelism() + 1),
 };

@@ -20,6 +20,19 @@ export async function withClient<T>(url: string, fn: (client: Client) => Promise
   }
 }
 
+/** Runs `fn` in a transaction on `client`: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const value = await fn();
+    await client.query("COMMIT");
+    return value;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
+}
+
 /** First row of a query. */
 export async function queryOne<T>(url: string, sql: string, params: unknown[] = []): Promise<T> {
   return withClient(url, async (client) => (await client.query(sql, params)).rows[0] as T);

@@ -10,6 +10,7 @@ import { ensureAppRole, OwnershipCounts, transferOwnership } from "./appRole";
 import { smokeAsAppRole } from "./appSmoke";
 import { replicaSourceId, writeServingMarker } from "./marker";
 import { PhaseTimer } from "./phaseTimer";
+import { inTransaction } from "../platform/sql";
 
 /**
  * promote on a logical replica (failover.mode replica): no backup and no restore. If the source is
@@ -218,17 +219,5 @@ export async function promoteReplica(options: ReplicaPromotionOptions): Promise<
     };
   } finally {
     await (src as Client | undefined)?.end().catch(() => undefined);
-  }
-}
-
-async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
-  try {
-    const value = await fn();
-    await client.query("COMMIT");
-    return value;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
   }
 }

@@ -15,6 +15,7 @@ import { PhaseTimer, PromotePhase } from "./phaseTimer";
 import { findReplica, promoteReplica, ReplicaPromotion } from "./replicaPath";
 import { appPasswordProblem, appRoleNameProblem, DEFAULT_APP_ROLE, DEFAULT_MAX_AGE_HOURS } from "./settings";
 import { checkStandby } from "./standbyState";
+import { inTransaction } from "../platform/sql";
 
 export type { PromotePhase };
 
@@ -331,18 +332,6 @@ function alreadyServing(marker: ServingMarker, target: string, timer: PhaseTimer
     target,
     standby: `already serving since ${marker.since} (promoted by ${marker.promotedBy}, path ${marker.path}): nothing changed`,
   };
-}
-
-async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
-  try {
-    const value = await fn();
-    await client.query("COMMIT");
-    return value;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
 }
 
 function secondsBetween(fromIso: string, to: Date): number {

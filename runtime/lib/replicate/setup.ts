@@ -27,6 +27,7 @@ import {
   SubscribedTable,
   waitUntilReady,
 } from "./subscription";
+import { inTransaction } from "../platform/sql";
 
 export type SetupPhase = "check" | "schema" | "publication" | "subscription" | "copy";
 
@@ -285,17 +286,5 @@ async function refuseTablesWithRows(client: Client, tables: readonly string[], t
       throw new Error(
         `refusing to add ${table} to the replica ${target}: it already has rows there (the migration inserted them?), which its initial copy would duplicate: empty it on the replica (DELETE FROM ${table}) and run setup again`,
       );
-  }
-}
-
-async function inTransaction<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
-  try {
-    const value = await fn();
-    await client.query("COMMIT");
-    return value;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
   }
 }

@@ -3,8 +3,9 @@
  * the restore test's CloudWatch metric (--dr-stack).
  */
 import { CloudWatchClient, GetMetricDataCommand, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { readSecretString } from "../platform/awsSecrets";
 
 export interface TopicSubscription {
   /** "PendingConfirmation" until the recipient confirms (email) or the endpoint answers (https). */
@@ -91,17 +92,7 @@ export function awsReadinessClients(settings: AwsClientSettings = {}): Readiness
         ...base(arn, settings),
         ...(settings.endpoints?.secretsManager ? { endpoint: settings.endpoints.secretsManager } : {}),
       });
-      try {
-        const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-        if (!out.SecretString) throw new Error("it has no string value");
-        return out.SecretString;
-      } catch (err) {
-        throw new Error(
-          `cannot read secret ${arn}: ${(err as Error).message}: check AWS credentials and secretsmanager:GetSecretValue on it`,
-        );
-      } finally {
-        client.destroy();
-      }
+      return readSecretString(client, arn);
     },
     async readMetric(query) {
       const client = new CloudWatchClient({

@@ -9,6 +9,17 @@ import { StackDriver, StackOutputs } from "../runtime/lib/platform/stackDriver";
 /** The project's config namespace (Pulumi.yaml name). */
 export const CONFIG_NAMESPACE = "bloom-dr";
 
+/** The Automation API's errors carry the CLI's whole output; its last non-empty line is the reason. */
+export function lastErrorLine(err: unknown): string {
+  return (
+    String((err as Error).message)
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? "unknown error"
+  );
+}
+
 export function toStackOutputs(outputs: OutputMap): StackOutputs {
   const out: StackOutputs = {};
   for (const [key, { value, secret }] of Object.entries(outputs)) out[key] = { value, secret };
@@ -72,12 +83,7 @@ export async function selectPulumiStack(
       : await LocalWorkspace.selectStack(args);
     return new PulumiStackDriver(stack);
   } catch (err) {
-    const reason =
-      String((err as Error).message)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .pop() ?? "unknown error";
+    const reason = lastErrorLine(err);
     throw new Error(
       `cannot select Pulumi stack ${stackName} in ${workDir}: ${reason}: check \`pulumi login\`, the stack name and that the Pulumi CLI is installed`,
     );

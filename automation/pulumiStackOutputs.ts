@@ -3,7 +3,7 @@
  * runtime/ (which never imports @pulumi); the CLI loads it only when --stack is given.
  */
 import { StackOutputs } from "../runtime/lib/platform/stackDriver";
-import { selectPulumiStack } from "./pulumiStackDriver";
+import { lastErrorLine, selectPulumiStack } from "./pulumiStackDriver";
 
 /** Selects the stack of the project in `workDir` (never creates one) and reads its outputs, no update. */
 export async function readPulumiStackOutputs(stackName: string, workDir: string): Promise<StackOutputs> {
@@ -11,12 +11,7 @@ export async function readPulumiStackOutputs(stackName: string, workDir: string)
   try {
     return await stack.outputs();
   } catch (err) {
-    const reason =
-      String((err as Error).message)
-        .split("\n")
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .pop() ?? "unknown error";
+    const reason = lastErrorLine(err);
     throw new Error(
       `cannot read the outputs of Pulumi stack ${stackName}: ${reason}: check \`pulumi login\` and the stack name`,
     );

@@ -8,6 +8,7 @@ import { SEVERITIES } from "../components/alertEndpoints";
 import { healthProbeAlarmSpecs } from "../components/healthProbeAlarms";
 import { MONITOR_ROLE_NAME } from "../components/monitorRoleCommand";
 import { NEON_DEFAULT_BRANCH } from "../components/neonNames";
+import { IMAGE_POSTGRES_MAJOR } from "../runtime/handlers/contract";
 import { CONFIG_NAMESPACE, shown } from "./configErrors";
 import { NEON_PLAN_LIMITS, planForHistory } from "./neonPlans";
 import {
@@ -69,6 +70,9 @@ export function backupProblem(backup: BackupConfig | undefined, awsRegion?: stri
 export function neonProblem(neon: NeonConfig): string | undefined {
   if (neon.primaryBranchName === NEON_DEFAULT_BRANCH) {
     return `${k("neon.primaryBranchName")} must not be ${shown(NEON_DEFAULT_BRANCH)}, the project's default branch it is created from (got ${shown(neon.primaryBranchName)}); use e.g. "production"`;
+  }
+  if (neon.pgVersion > IMAGE_POSTGRES_MAJOR) {
+    return `${k("neon.pgVersion")} ${neon.pgVersion} is newer than the pg_dump ${IMAGE_POSTGRES_MAJOR} the backup image ships (runtime/Dockerfile), which refuses a newer server: use ${IMAGE_POSTGRES_MAJOR} or older, or raise the image's PostgreSQL tools and IMAGE_POSTGRES_MAJOR first (got ${neon.pgVersion})`;
   }
   const limits = NEON_PLAN_LIMITS[neon.plan];
   if (neon.protectPrimaryBranch && limits.protectedBranches === 0) {

@@ -81,3 +81,11 @@ export const REPLICATE_ENV = {
 } as const;
 
 export const REPLICATE_HANDLER = "runtime/handlers/replicate.handler";
+
+/**
+ * The PostgreSQL major whose client tools (pg_dump, pg_restore, psql) runtime/Dockerfile installs
+ * (`dnf install postgresql<N>`). pg_dump refuses a newer server, so a Neon project on a newer
+ * major cannot be backed up by the image: the stack config refuses it until the image moves on
+ * (test/project/imagePostgres.test.ts keeps the two in step).
+ */
+export const IMAGE_POSTGRES_MAJOR = 17;

@@ -66,6 +66,12 @@ const badConfigs: [string, () => Record<string, any>, Mutation, string][] = [
     "bloom-dr:neon.pgVersion must be one of 14, 15, 16, 17, 18 (got 12)",
   ],
   [
+    "a pg version newer than the image's pg_dump",
+    prodBase,
+    (c) => (c.neon.pgVersion = 18),
+    "bloom-dr:neon.pgVersion 18 is newer than the pg_dump 17 the backup image ships (runtime/Dockerfile), which refuses a newer server: use 17 or older, or raise the image's PostgreSQL tools and IMAGE_POSTGRES_MAJOR first (got 18)",
+  ],
+  [
     "history window as text",
     prodBase,
     (c) => (c.neon.historyRetentionHours = "168"),

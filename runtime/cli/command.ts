@@ -44,7 +44,14 @@ export interface CliCommand {
   details?: string;
   options: Record<string, OptionSpec>;
   /** Extra words are a usage error, unless the last positional takes the `rest` of them. */
-  positionals?: { name: string; description: string; optional?: boolean; rest?: boolean }[];
+  positionals?: {
+    name: string;
+    description: string;
+    optional?: boolean;
+    rest?: boolean;
+    /** Given after `--` (a command line passed through untouched): shown last in the usage line. */
+    afterDashes?: boolean;
+  }[];
   /** Returns the exit code: 0 only when the operation and its own checks fully succeeded. */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -37,11 +37,13 @@ check found a problem; 2 for a usage error. Errors are one line on stderr.`;
 /** "--db URL --store STORE [--label TEXT] [--json]": what follows the command's name in its usage line. */
 function usageArguments(command: CliCommand): string {
   const parts: string[] = [];
-  for (const p of command.positionals ?? []) parts.push(p.optional ? `[${p.name}]` : p.name);
+  const positionals = command.positionals ?? [];
+  for (const p of positionals.filter((p) => !p.afterDashes)) parts.push(p.optional ? `[${p.name}]` : p.name);
   for (const [name, spec] of Object.entries(command.options)) {
     parts.push(spec.required ? optionTerm(name, spec) : `[${optionTerm(name, spec)}]`);
   }
   parts.push("[--json]");
+  for (const p of positionals.filter((p) => p.afterDashes)) parts.push(`-- ${p.name}${p.rest ? "..." : ""}`);
   return parts.join(" ");
 }
 

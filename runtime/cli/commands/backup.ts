@@ -40,7 +40,7 @@ export const backupCommand: CliCommand = {
       type: "string",
       value: "METHOD[:LEVEL]",
       description:
-        "pg_dump compression: gzip[:1-9], lz4[:1-12], zstd[:1-22] (lz4 and zstd need pg_dump 16+) or none; default gzip:1 with pg_dump 15, zstd:1 with 16+",
+        "pg_dump compression: gzip[:1-9], lz4[:1-12], zstd[:1-22] (lz4 and zstd need pg_dump 16+) or none; default gzip:1 with pg_dump 15 and older, zstd:1 with 16+",
     },
     format: {
       type: "string",

@@ -25,6 +25,7 @@ export const migrateRunCommand: CliCommand = {
       // checked in run(), which says to put it after --
       optional: true,
       rest: true,
+      afterDashes: true,
     },
   ],
   options: {
@@ -109,9 +110,8 @@ branch or the command failed, or a migration is failed; 2 usage error.`,
       throw new UsageError("--neon-branch applies to --branch only");
     const neon = branch ? neonSettings(ctx, process.env) : undefined;
     const also = stringOption(ctx, "also") !== undefined ? databaseUrlOption(ctx, "also") : undefined;
-    // loaded only now (require: tsx's CommonJS hook does not see import()), so --help stays fast
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const actions = require("./migrateActions") as typeof import("./migrateActions");
+    // loaded only now, so --help stays fast
+    const actions = await import("./migrateActions");
     return actions.migrateRun(ctx, { dbUrl, command, storeSpec, neon, also });
   },
 };

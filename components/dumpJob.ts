@@ -9,6 +9,7 @@ import { FARGATE_BACKUP_COMMAND, HANDLER_COMMANDS, dumpJobEnvironment } from "./
 import { normalizePrefix } from "./policyDocument";
 import { createScheduledTrigger } from "./scheduledTrigger";
 import { stalenessPeriodSeconds } from "./schedules";
+import { imageFunctionInputs } from "./lambdaIdentity";
 
 export type { FargateNetworkArgs } from "./fargateRunner";
 export type BackupRunner = "lambda" | "fargate";
@@ -153,17 +154,12 @@ export class DumpJob extends pulumi.ComponentResource {
         `${name}-function`,
         {
           description: "bloom-dr scheduled backup (pg_dump to the vault)",
-          packageType: "Image",
-          imageUri: image.imageUri,
-          imageConfig: { commands: [HANDLER_COMMANDS.backup] },
-          architectures: ["x86_64"],
-          role: role.arn,
+          ...imageFunctionInputs({ role, logGroup }, image.imageUri, HANDLER_COMMANDS.backup),
           timeout: DUMP_JOB_DEFAULTS.timeoutSeconds,
           memorySize: args.memorySizeMb ?? DUMP_JOB_DEFAULTS.memorySizeMb,
           ephemeralStorage: { size: args.ephemeralStorageMb ?? DUMP_JOB_DEFAULTS.ephemeralStorageMb },
           ...(args.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
           environment: { variables: environment },
-          loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
           tags,
         },
         { parent: this, dependsOn: [rolePolicy] },

@@ -4,7 +4,7 @@ import { HEALTH_PROBE_ENV, HEALTH_PROBE_HANDLER } from "../runtime/handlers/cont
 import { HEALTH_METRIC_DIMENSION, HEALTH_METRIC_NAMESPACE } from "./healthProbeMetrics";
 import { healthProbeAlarmSpecs, ProbeAlarmKey } from "./healthProbeAlarms";
 import { healthProbePolicy } from "./healthProbePolicy";
-import { createLambdaIdentity } from "./lambdaIdentity";
+import { createLambdaIdentity, imageFunctionInputs } from "./lambdaIdentity";
 import { deadLetterAlarm, lambdaErrorAlarm } from "./jobAlarms";
 import { assertNoCredentials } from "./jobEnvironment";
 import { createScheduledTrigger } from "./scheduledTrigger";
@@ -96,11 +96,7 @@ export class HealthProbe extends pulumi.ComponentResource {
       `${name}-function`,
       {
         description: `bloom-dr health probe of ${args.database} (direct and pooled endpoint)`,
-        packageType: "Image",
-        imageUri: args.imageUri,
-        imageConfig: { commands: [HEALTH_PROBE_HANDLER] },
-        architectures: ["x86_64"],
-        role: role.arn,
+        ...imageFunctionInputs({ role, logGroup }, args.imageUri, HEALTH_PROBE_HANDLER),
         timeout: HEALTH_PROBE_DEFAULTS.lambdaTimeoutSeconds,
         memorySize: HEALTH_PROBE_DEFAULTS.memorySizeMb,
         environment: {
@@ -112,7 +108,6 @@ export class HealthProbe extends pulumi.ComponentResource {
             }),
           ),
         },
-        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         tags,
       },
       // the secret version waits for the monitor role to exist, so the first scheduled probe logs in

@@ -45,3 +45,25 @@ export function createLambdaIdentity(
   );
   return { logGroup, role, rolePolicy };
 }
+
+/**
+ * The inputs every bloom-dr function shares: the recovery image (built for x86_64, see
+ * runtime/Dockerfile) running one handler `command`, as `runAs`'s role, logging into its log group.
+ */
+export function imageFunctionInputs(
+  runAs: Pick<LambdaIdentity, "role" | "logGroup">,
+  imageUri: pulumi.Input<string>,
+  command: string,
+): Pick<
+  aws.lambda.FunctionArgs,
+  "packageType" | "imageUri" | "imageConfig" | "architectures" | "role" | "loggingConfig"
+> {
+  return {
+    packageType: "Image",
+    imageUri,
+    imageConfig: { commands: [command] },
+    architectures: ["x86_64"],
+    role: runAs.role.arn,
+    loggingConfig: { logFormat: "Text", logGroup: runAs.logGroup.name },
+  };
+}

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { promoteJobPolicy, ReplicationSourceAccess } from "./iamPolicies";
 import { lambdaErrorAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, promoteJobEnvironment } from "./jobEnvironment";
-import { createLambdaIdentity } from "./lambdaIdentity";
+import { createLambdaIdentity, imageFunctionInputs } from "./lambdaIdentity";
 import { PromotionSummary, parsePromotionResult } from "./promotionResult";
 import { RESTORE_JOB_DEFAULTS } from "./restoreJob";
 
@@ -99,11 +99,7 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
     `${name}-function`,
     {
       description: "bloom-dr promotion: the newest backup into the failover database, then serve the app",
-      packageType: "Image",
-      imageUri: args.imageUri,
-      imageConfig: { commands: [HANDLER_COMMANDS.promote] },
-      architectures: ["x86_64"],
-      role: role.arn,
+      ...imageFunctionInputs({ role, logGroup }, args.imageUri, HANDLER_COMMANDS.promote),
       // Lambda's maximum; a restore that needs longer runs `bloom-dr promote` first (docs/aws-components.md).
       timeout: RESTORE_JOB_DEFAULTS.timeoutSeconds,
       memorySize: RESTORE_JOB_DEFAULTS.memorySizeMb,
@@ -139,7 +135,6 @@ export function createPromotion(name: string, args: PromotionArgs, parent: pulum
             }),
           ),
       },
-      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       tags,
     },
     { parent, dependsOn: [rolePolicy] },

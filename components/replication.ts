@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { replicateJobPolicy } from "./iamPolicies";
 import { deadLetterAlarm, lambdaErrorAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, replicateJobEnvironment } from "./jobEnvironment";
-import { createLambdaIdentity } from "./lambdaIdentity";
+import { createLambdaIdentity, imageFunctionInputs } from "./lambdaIdentity";
 import { replicationAlarmSpecs } from "./replicationAlarms";
 import { REPLICATION_METRIC_DIMENSION, REPLICATION_METRIC_NAMESPACE } from "./replicationMetrics";
 import { ReplicationSetupSummary, parseReplicationSetupResult } from "./replicationResult";
@@ -88,11 +88,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
     `${name}-function`,
     {
       description: "bloom-dr replica: subscribe the failover database to the Neon primary, and check its lag",
-      packageType: "Image",
-      imageUri: args.imageUri,
-      imageConfig: { commands: [HANDLER_COMMANDS.replicate] },
-      architectures: ["x86_64"],
-      role: role.arn,
+      ...imageFunctionInputs({ role, logGroup }, args.imageUri, HANDLER_COMMANDS.replicate),
       timeout: REPLICATION_DEFAULTS.timeoutSeconds,
       memorySize: REPLICATION_DEFAULTS.memorySizeMb,
       vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
@@ -114,7 +110,6 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
             }),
           ),
       },
-      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       tags,
     },
     { parent, dependsOn: [rolePolicy] },

@@ -9,7 +9,7 @@ import { restoreJobPolicy } from "./iamPolicies";
 import { RESTORE_SUCCEEDED_METRIC } from "./backupMetrics";
 import { deadLetterAlarm, lambdaErrorAlarm, stalenessAlarm } from "./jobAlarms";
 import { HANDLER_COMMANDS, restoreJobEnvironment } from "./jobEnvironment";
-import { createLambdaIdentity } from "./lambdaIdentity";
+import { createLambdaIdentity, imageFunctionInputs } from "./lambdaIdentity";
 import { createScheduledTrigger } from "./scheduledTrigger";
 import { stalenessPeriodSeconds } from "./schedules";
 
@@ -85,11 +85,7 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
     `${name}-function`,
     {
       description: "bloom-dr scheduled restore test (newest backup into the standby)",
-      packageType: "Image",
-      imageUri: args.imageUri,
-      imageConfig: { commands: [HANDLER_COMMANDS.restoreTest] },
-      architectures: ["x86_64"],
-      role: role.arn,
+      ...imageFunctionInputs({ role, logGroup }, args.imageUri, HANDLER_COMMANDS.restoreTest),
       timeout: RESTORE_JOB_DEFAULTS.timeoutSeconds,
       memorySize: RESTORE_JOB_DEFAULTS.memorySizeMb,
       ephemeralStorage: { size: RESTORE_JOB_DEFAULTS.ephemeralStorageMb },
@@ -112,7 +108,6 @@ export function createRestoreJob(name: string, args: RestoreJobArgs, parent: pul
             }),
           ),
       },
-      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       tags,
     },
     { parent, dependsOn: [rolePolicy] },
